@@ -1,0 +1,175 @@
+//! The command line (design §3): parsing, and one module per group of verbs.
+
+mod demo;
+mod review;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+
+use accredit::paths::DataDir;
+use accredit::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(name = "accredit", version, about = "A keyboard-first workstation for accreditation panels.", long_about = None)]
+#[command(after_help = "Run `accredit demo` to try it on the built-in demo data.")]
+pub struct Cli {
+    /// Keep the cache, config and log in DIR (for tests and for several profiles).
+    #[arg(long, global = true, env = "ACCREDIT_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Fill a cache with the built-in demo data (no network) and open the TUI.
+    #[command(
+        after_help = "Examples:\n  accredit demo\n  accredit --data-dir /tmp/demo demo --reset"
+    )]
+    Demo {
+        /// Start the demo again from scratch, discarding what was done in it.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Show my assignments, progress and unsynced changes.
+    #[command(
+        after_help = "Examples:\n  accredit status\n  accredit status --json | jq '.assignments[0]'"
+    )]
+    Status {
+        /// Print stable, documented JSON (format accredit.status.v1).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record my judgement of one standard, as the TUI does (a draft until submitted).
+    #[command(
+        after_help = "Examples:\n  accredit judge S-2026-014 \"MPF 1.6\" --outcome met\n  accredit judge S-2026-014 \"SET-DEMO 4.1\" --outcome partially-met --rationale-file notes.txt"
+    )]
+    Judge {
+        submission: String,
+        /// The standard's code, such as \"MPF 1.6\" (case and spacing are forgiven).
+        standard: String,
+        #[arg(long, value_enum)]
+        outcome: OutcomeArg,
+        /// The rationale; without it (or --rationale-file) the rationale already written is kept.
+        #[arg(long, conflicts_with = "rationale_file")]
+        rationale: Option<String>,
+        /// Read the rationale from FILE (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        rationale_file: Option<PathBuf>,
+    },
+    /// Submit all my judgements for a submission (every gap is listed if any remain).
+    #[command(after_help = "Example:\n  accredit submit S-2026-014")]
+    Submit { submission: String },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum OutcomeArg {
+    Met,
+    PartiallyMet,
+    NotMet,
+}
+
+impl From<OutcomeArg> for accredit::domain::Outcome {
+    fn from(arg: OutcomeArg) -> Self {
+        match arg {
+            OutcomeArg::Met => Self::Met,
+            OutcomeArg::PartiallyMet => Self::PartiallyMet,
+            OutcomeArg::NotMet => Self::NotMet,
+        }
+    }
+}
+
+pub fn run() -> Result<()> {
+    let cli = Cli::parse();
+    let data_dir = match cli.data_dir {
+        Some(dir) => DataDir::new(dir),
+        None => DataDir::platform_default()
+            .ok_or_else(|| eyre!("cannot find a home folder for the cache; pass --data-dir DIR"))?,
+    };
+    std::fs::create_dir_all(data_dir.root()).wrap_err_with(|| {
+        format!(
+            "cannot create the data folder {}",
+            data_dir.root().display()
+        )
+    })?;
+    init_logging(&data_dir);
+    tracing::info!(command = ?cli.command, "start");
+    match cli.command {
+        None => open_tui(&data_dir, open_cache(&data_dir)?),
+        Some(Command::Demo { reset }) => demo::run(&data_dir, reset),
+        Some(Command::Status { json }) => review::status(&open_cache(&data_dir)?, &today(), json),
+        Some(Command::Judge {
+            submission,
+            standard,
+            outcome,
+            rationale,
+            rationale_file,
+        }) => {
+            let rationale = match (rationale, rationale_file) {
+                (Some(text), _) => Some(text),
+                (None, Some(file)) => Some(review::read_rationale_file(&file)?),
+                (None, None) => None,
+            };
+            review::judge(
+                &mut open_cache(&data_dir)?,
+                &submission,
+                &standard,
+                outcome.into(),
+                rationale,
+            )
+        }
+        Some(Command::Submit { submission }) => {
+            review::submit(&mut open_cache(&data_dir)?, &submission)
+        }
+    }
+}
+
+/// Opens the existing cache of this data folder.
+fn open_cache(data_dir: &DataDir) -> Result<Store> {
+    let path = data_dir.cache();
+    if !path.exists() {
+        bail!(
+            "there is no cache in {} yet; try the demo with `accredit demo`",
+            data_dir.root().display()
+        );
+    }
+    let store =
+        Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
+    if store.me()?.is_none() {
+        bail!(
+            "the cache {} is empty or unfinished; `accredit demo --reset` makes a fresh demo",
+            path.display()
+        );
+    }
+    Ok(store)
+}
+
+fn open_tui(data_dir: &DataDir, store: Store) -> Result<()> {
+    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir())
+        .wrap_err("the TUI stopped")
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+/// Logs go to a file in the data folder, never to the terminal the TUI owns.
+fn init_logging(data_dir: &DataDir) {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data_dir.log())
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ACCREDIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+}

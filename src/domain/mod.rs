@@ -1,0 +1,11 @@
+//! The accreditation domain: pure types and rules, no I/O.
+
+pub mod framework;
+pub mod judgement;
+pub mod panel;
+pub mod submission;
+
+pub use framework::{Framework, Outcome, Section, Standard};
+pub use judgement::{Gap, Judgement, JudgementState};
+pub use panel::{Member, MemberRole, Panel, Person};
+pub use submission::{DocumentRef, EvidenceRef, FrameworkRef, Mapping, Stage, Submission};

@@ -1,0 +1,119 @@
+//! Submissions: one programme from one provider, with its mapping to the standards.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// Where a submission is in the Centre's process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Submitted,
+    ThresholdReview,
+    /// Returned at threshold review: no standards review is allowed.
+    Returned,
+    StandardsReview,
+    PanelReview,
+    Decided,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Submitted => "submitted",
+            Stage::ThresholdReview => "threshold_review",
+            Stage::Returned => "returned",
+            Stage::StandardsReview => "standards_review",
+            Stage::PanelReview => "panel_review",
+            Stage::Decided => "decided",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Stage> {
+        [
+            Stage::Submitted,
+            Stage::ThresholdReview,
+            Stage::Returned,
+            Stage::StandardsReview,
+            Stage::PanelReview,
+            Stage::Decided,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Submitted => "submitted",
+            Stage::ThresholdReview => "threshold review",
+            Stage::Returned => "returned at threshold",
+            Stage::StandardsReview => "standards review",
+            Stage::PanelReview => "panel review",
+            Stage::Decided => "decided",
+        }
+    }
+
+    /// Whether reviewers may still record judgements.
+    pub fn allows_judging(self) -> bool {
+        matches!(self, Stage::StandardsReview | Stage::PanelReview)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkRef {
+    pub id: String,
+    pub version: String,
+    /// When present, the review covers only these standards (a partial re-review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standards: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentRef {
+    pub id: String,
+    pub title: String,
+    pub media_type: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceRef {
+    pub document: String,
+    #[serde(default)]
+    pub locator: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    pub standard: String,
+    pub narrative: String,
+    #[serde(default)]
+    pub evidence: Vec<EvidenceRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub id: String,
+    pub frameworks: Vec<FrameworkRef>,
+    pub provider: String,
+    pub programme: String,
+    pub award: String,
+    pub programme_code: Option<String>,
+    pub modes: Option<String>,
+    pub version: u32,
+    pub submitted_at: Date,
+    pub stage: Stage,
+    pub stage_note: Option<String>,
+    pub documents: Vec<DocumentRef>,
+    pub mappings: Vec<Mapping>,
+}
+
+impl Submission {
+    /// Whether only some standards of its frameworks are under review.
+    pub fn is_partial(&self) -> bool {
+        self.frameworks.iter().any(|f| f.standards.is_some())
+    }
+}

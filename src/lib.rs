@@ -1,0 +1,12 @@
+//! accredit: a keyboard-first terminal workstation for accreditation panels.
+//!
+//! Dependency direction: `tui` and `cli` use `store`, `format` and `demo`, which use `domain`.
+//! `domain` is pure: no I/O, no terminal, no database.
+
+pub mod demo;
+pub mod domain;
+pub mod format;
+pub mod paths;
+pub mod store;
+pub mod text;
+pub mod tui;

@@ -1,0 +1,211 @@
+//! Recording and submitting my judgements: each write is the row and its outbox op in one
+//! transaction.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Result, Store, StoreError, now_timestamp};
+use crate::domain::{Judgement, JudgementState, MemberRole, Outcome};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitOutcome {
+    /// How many judgements were submitted.
+    pub submitted: usize,
+}
+
+impl Store {
+    /// Records my outcome and rationale for one standard, as a draft.
+    ///
+    /// Saving what is already stored writes nothing, so autosave can call this freely.
+    pub fn save_judgement(
+        &mut self,
+        submission: &str,
+        standard: &str,
+        me: &str,
+        outcome: Option<Outcome>,
+        rationale: &str,
+    ) -> Result<Judgement> {
+        self.check_may_judge(submission, standard, me)?;
+        let tx = self.conn.transaction()?;
+        let existing = current(&tx, submission, standard, me)?;
+        if let Some(j) = &existing {
+            if j.state == JudgementState::Submitted {
+                return Err(StoreError::AlreadySubmitted(submission.to_string()));
+            }
+            if j.outcome == outcome && j.rationale == rationale {
+                return Ok(j.clone());
+            }
+        }
+        let base = existing.as_ref().map_or(0, |j| j.version);
+        let judgement = Judgement {
+            submission: submission.to_string(),
+            standard: standard.to_string(),
+            reviewer: me.to_string(),
+            outcome,
+            rationale: rationale.to_string(),
+            state: JudgementState::Draft,
+            version: base + 1,
+            updated_at: now_timestamp(),
+        };
+        write(&tx, &judgement)?;
+        queue(&tx, &judgement, base)?;
+        tx.commit()?;
+        Ok(judgement)
+    }
+
+    /// Submits all my judgements for `submission`, refusing with every gap listed if any remain.
+    pub fn submit(&mut self, submission: &str, me: &str) -> Result<SubmitOutcome> {
+        let review = self.load_review(submission, me)?;
+        if !review.role.votes() {
+            return Err(StoreError::NotYourStandard {
+                submission: submission.to_string(),
+                standard: "any standard".into(),
+                role: review.role.label().into(),
+            });
+        }
+        if review.submitted {
+            return Err(StoreError::AlreadySubmitted(submission.to_string()));
+        }
+        if !review.submission.stage.allows_judging() {
+            return Err(StoreError::StageClosed {
+                submission: submission.to_string(),
+                stage: review.submission.stage.label().into(),
+            });
+        }
+        let gaps = review.gaps();
+        if !gaps.is_empty() {
+            return Err(StoreError::Gaps {
+                submission: submission.to_string(),
+                gaps,
+            });
+        }
+        let tx = self.conn.transaction()?;
+        let now = now_timestamp();
+        let mut submitted = 0;
+        for standard in review.standards().filter(|s| s.judged_by_me) {
+            let Some(mine) = &standard.mine else { continue };
+            let judgement = Judgement {
+                state: JudgementState::Submitted,
+                version: mine.version + 1,
+                updated_at: now.clone(),
+                ..mine.clone()
+            };
+            write(&tx, &judgement)?;
+            queue(&tx, &judgement, mine.version)?;
+            submitted += 1;
+        }
+        tx.commit()?;
+        Ok(SubmitOutcome { submitted })
+    }
+
+    fn check_may_judge(&self, submission: &str, standard: &str, me: &str) -> Result<()> {
+        let summary = self.submission_summary(submission)?;
+        let panel = self.panel(submission)?;
+        let in_scope: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)",
+            [submission, standard],
+            |r| r.get(0),
+        )?;
+        if !in_scope {
+            return Err(StoreError::UnknownStandard {
+                submission: submission.into(),
+                standard: standard.into(),
+            });
+        }
+        let Some(role) = panel.role_of(me) else {
+            return Err(StoreError::NotAssigned(submission.into()));
+        };
+        let member = panel.member(me);
+        if member.is_some_and(|m| m.recused) {
+            return Err(StoreError::Recused(submission.into()));
+        }
+        if role == MemberRole::Chair || !member.is_some_and(|m| m.judges(standard)) {
+            return Err(StoreError::NotYourStandard {
+                submission: submission.into(),
+                standard: standard.into(),
+                role: role.label().into(),
+            });
+        }
+        if !summary.stage.allows_judging() {
+            return Err(StoreError::StageClosed {
+                submission: submission.into(),
+                stage: summary.stage.label().into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn current(
+    tx: &Transaction<'_>,
+    submission: &str,
+    standard: &str,
+    me: &str,
+) -> Result<Option<Judgement>> {
+    let row = tx
+        .query_row(
+            "SELECT outcome, rationale, state, version, updated_at FROM judgements
+             WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+            [submission, standard, me],
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((outcome, rationale, state, version, updated_at)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Judgement {
+        submission: submission.to_string(),
+        standard: standard.to_string(),
+        reviewer: me.to_string(),
+        outcome: outcome
+            .as_deref()
+            .map(|o| {
+                Outcome::parse(o).ok_or_else(|| StoreError::Corrupt(format!("bad outcome {o:?}")))
+            })
+            .transpose()?,
+        rationale,
+        state: JudgementState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("bad state {state:?}")))?,
+        version,
+        updated_at,
+    }))
+}
+
+fn write(tx: &Transaction<'_>, j: &Judgement) -> Result<()> {
+    tx.execute(
+        "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
+           rationale = excluded.rationale, state = excluded.state, version = excluded.version,
+           updated_at = excluded.updated_at",
+        params![j.submission, j.standard, j.reviewer, j.outcome.map(Outcome::as_str), j.rationale, j.state.as_str(), j.version, j.updated_at],
+    )?;
+    Ok(())
+}
+
+/// Adds the change to the outbox; an unsent op on the same judgement is replaced by this one
+/// (keeping the revision the first unsent edit was based on).
+fn queue(tx: &Transaction<'_>, j: &Judgement, base_rev: i64) -> Result<()> {
+    let payload = serde_json::to_string(j).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let key = format!("{}\u{1f}{}\u{1f}{}", j.submission, j.standard, j.reviewer);
+    tx.execute(
+        "INSERT INTO outbox (op_id, entity, entity_key, base_rev, payload, created_at)
+         VALUES (?1, 'judgement', ?2, ?3, ?4, ?5)
+         ON CONFLICT (entity, entity_key) WHERE sent = 0 DO UPDATE SET payload = excluded.payload",
+        params![
+            uuid::Uuid::now_v7().to_string(),
+            key,
+            base_rev,
+            payload,
+            j.updated_at
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! The cache's schema, as an ordered list of migrations.
+//!
+//! A migration is never edited once released: a change is a new entry at the end. Each runs in
+//! its own transaction with `user_version` bumped in the same transaction, so a crash leaves the
+//! database at one version or the next, never between.
+
+use rusqlite::Connection;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the offline reviewer workstation.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE people (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        title      TEXT NOT NULL DEFAULT '',
+        background TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE frameworks (
+        id                 TEXT NOT NULL,
+        version            TEXT NOT NULL,
+        title              TEXT NOT NULL,
+        official           INTEGER NOT NULL,
+        note               TEXT,
+        rationale_required TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+    );
+    CREATE TABLE sections (
+        framework_id      TEXT NOT NULL,
+        framework_version TEXT NOT NULL,
+        code              TEXT NOT NULL,
+        title             TEXT NOT NULL,
+        ord               INTEGER NOT NULL,
+        PRIMARY KEY (framework_id, framework_version, code),
+        FOREIGN KEY (framework_id, framework_version) REFERENCES frameworks (id, version) ON DELETE CASCADE
+    );
+    CREATE TABLE standards (
+        framework_id      TEXT NOT NULL,
+        framework_version TEXT NOT NULL,
+        code              TEXT NOT NULL,
+        section_code      TEXT NOT NULL,
+        title             TEXT NOT NULL,
+        statement         TEXT NOT NULL,
+        guidance          TEXT NOT NULL,
+        ord               INTEGER NOT NULL,
+        PRIMARY KEY (framework_id, framework_version, code),
+        FOREIGN KEY (framework_id, framework_version, section_code)
+            REFERENCES sections (framework_id, framework_version, code) ON DELETE CASCADE
+    );
+    CREATE TABLE submissions (
+        id             TEXT PRIMARY KEY,
+        provider       TEXT NOT NULL,
+        programme      TEXT NOT NULL,
+        award          TEXT NOT NULL,
+        programme_code TEXT,
+        modes          TEXT,
+        version        INTEGER NOT NULL,
+        submitted_at   TEXT NOT NULL,
+        stage          TEXT NOT NULL,
+        stage_note     TEXT
+    );
+    -- The standards under review in a submission, in display order.
+    CREATE TABLE submission_standards (
+        submission_id     TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+        standard_code     TEXT NOT NULL,
+        framework_id      TEXT NOT NULL,
+        framework_version TEXT NOT NULL,
+        ord               INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, standard_code),
+        FOREIGN KEY (framework_id, framework_version, standard_code)
+            REFERENCES standards (framework_id, framework_version, code)
+    );
+    -- Document contents, stored once by SHA-256 of their bytes.
+    CREATE TABLE blobs (
+        sha256  TEXT PRIMARY KEY,
+        content TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+        id            TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        media_type    TEXT NOT NULL,
+        sha256        TEXT NOT NULL REFERENCES blobs (sha256),
+        ord           INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, id)
+    );
+    CREATE TABLE mappings (
+        submission_id TEXT NOT NULL,
+        standard_code TEXT NOT NULL,
+        narrative     TEXT NOT NULL,
+        evidence      TEXT NOT NULL,
+        PRIMARY KEY (submission_id, standard_code),
+        FOREIGN KEY (submission_id, standard_code)
+            REFERENCES submission_standards (submission_id, standard_code) ON DELETE CASCADE
+    );
+    CREATE TABLE panels (
+        submission_id TEXT PRIMARY KEY REFERENCES submissions (id) ON DELETE CASCADE,
+        chair         TEXT NOT NULL REFERENCES people (id),
+        reviews_due   TEXT NOT NULL,
+        panel_date    TEXT
+    );
+    CREATE TABLE panel_members (
+        submission_id  TEXT NOT NULL REFERENCES panels (submission_id) ON DELETE CASCADE,
+        user_id        TEXT NOT NULL REFERENCES people (id),
+        role           TEXT NOT NULL,
+        standards      TEXT,
+        recused        INTEGER NOT NULL DEFAULT 0,
+        recusal_reason TEXT,
+        PRIMARY KEY (submission_id, user_id)
+    );
+    CREATE INDEX panel_members_by_user ON panel_members (user_id);
+    CREATE TABLE judgements (
+        submission_id TEXT NOT NULL,
+        standard_code TEXT NOT NULL,
+        reviewer_id   TEXT NOT NULL REFERENCES people (id),
+        outcome       TEXT,
+        rationale     TEXT NOT NULL DEFAULT '',
+        state         TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (submission_id, reviewer_id, standard_code),
+        FOREIGN KEY (submission_id, standard_code)
+            REFERENCES submission_standards (submission_id, standard_code) ON DELETE CASCADE
+    );
+    -- Local changes not yet acknowledged by the hub. Unsent ops on one entity coalesce.
+    CREATE TABLE outbox (
+        op_id      TEXT PRIMARY KEY,
+        entity     TEXT NOT NULL,
+        entity_key TEXT NOT NULL,
+        base_rev   INTEGER NOT NULL,
+        payload    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX outbox_unsent_entity ON outbox (entity, entity_key) WHERE sent = 0;
+    "#,
+];
+
+/// The schema version a fully migrated cache has.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Applies every migration newer than the database's `user_version`.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<i64> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_from_every_earlier_version() {
+        for start in 0..=MIGRATIONS.len() {
+            let mut conn = Connection::open_in_memory().unwrap();
+            for (i, sql) in MIGRATIONS.iter().take(start).enumerate() {
+                conn.execute_batch(sql).unwrap();
+                conn.pragma_update(None, "user_version", (i + 1) as i64)
+                    .unwrap();
+            }
+            assert_eq!(migrate(&mut conn).unwrap(), start as i64);
+            let version: i64 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap();
+            assert_eq!(version, latest_version());
+            // Migrating again is a no-op.
+            assert_eq!(migrate(&mut conn).unwrap(), latest_version());
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Making untrusted text safe to show in a terminal.
+
+use std::borrow::Cow;
+
+/// Removes terminal control sequences and control characters from `input`.
+///
+/// Text from files, fixtures and other people reaches the terminal through here: an escape
+/// sequence in a provider's narrative must never clear the screen, retitle the window or hide
+/// text. Line breaks are kept; tabs become spaces; CSI, OSC, DCS and similar sequences are
+/// removed whole, so no `[2J` debris is left behind. Clean text is returned borrowed.
+pub fn sanitize(input: &str) -> Cow<'_, str> {
+    if !input.chars().any(needs_cleaning) {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push_str("    "),
+            '\r' => {
+                // A lone CR would move the cursor to the line start; CRLF is a line break.
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\u{1b}' => skip_escape(&mut chars),
+            '\u{9b}' => skip_until_final(&mut chars),
+            '\u{90}' | '\u{9d}' | '\u{9e}' | '\u{9f}' | '\u{98}' => skip_string(&mut chars),
+            c if is_dangerous(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_cleaning(c: char) -> bool {
+    c == '\t' || c == '\r' || is_dangerous(c)
+}
+
+fn is_dangerous(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        // Bidirectional overrides and isolates can make text display in an order other than
+        // the one it is stored in.
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => skip_until_final(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        // Two-character sequences (ESC c, ESC 7, ...) and intermediate-byte forms (ESC ( B).
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// CSI: parameter and intermediate bytes, then one final byte in `@`..=`~`.
+fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            break;
+        }
+    }
+}
+
+/// OSC, DCS, SOS, PM, APC: up to BEL or ST (`ESC \` or U+009C).
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The display width of `text` in terminal cells.
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_is_borrowed_unchanged() {
+        let text = "Dr Anika Sørensen – “met”\nline two";
+        assert!(matches!(sanitize(text), Cow::Borrowed(t) if t == text));
+    }
+
+    #[test]
+    fn csi_sequences_are_removed_whole() {
+        assert_eq!(sanitize("a\u{1b}[2Jb\u{1b}[31;1mc\u{1b}[0m"), "abc");
+    }
+
+    #[test]
+    fn osc_title_sequences_are_removed_with_either_terminator() {
+        assert_eq!(sanitize("x\u{1b}]0;pwned\u{7}y"), "xy");
+        assert_eq!(
+            sanitize("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"),
+            "xlinky"
+        );
+    }
+
+    #[test]
+    fn c0_and_c1_controls_and_bidi_overrides_are_dropped() {
+        assert_eq!(sanitize("a\u{0}b\u{7}c\u{8}d\u{85}e\u{202e}f"), "abcdef");
+        assert_eq!(sanitize("a\u{9b}31mb"), "ab");
+    }
+
+    #[test]
+    fn tabs_and_carriage_returns_become_spaces_and_line_breaks() {
+        assert_eq!(sanitize("a\tb\r\nc\rd"), "a    b\nc\nd");
+    }
+
+    #[test]
+    fn an_unterminated_sequence_at_the_end_does_not_panic() {
+        assert_eq!(sanitize("abc\u{1b}"), "abc");
+        assert_eq!(sanitize("abc\u{1b}["), "abc");
+        assert_eq!(sanitize("abc\u{1b}]0;never ends"), "abc");
+    }
+}

@@ -1,0 +1,777 @@
+//! The application state and its pure `update`: an action in, effects out, no I/O.
+
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use super::document::DocumentState;
+use super::finder::FinderState;
+use super::keymap::{Command, Context, Key, Keymap};
+use super::review::{Focus, ReviewState, SaveStatus};
+use super::theme::Theme;
+use crate::domain::{Gap, Judgement, Outcome};
+use crate::store::{Assignment, DocumentInfo, FinderEntry, ReviewData};
+
+/// How long typed text may wait before it is written, at most.
+pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
+/// A pause in typing this long saves at once.
+pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(250);
+
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Tick(Instant),
+    QueueLoaded(Vec<Assignment>),
+    ReviewLoaded {
+        data: Box<ReviewData>,
+        select: Option<String>,
+    },
+    DocumentLoaded {
+        submission: String,
+        info: DocumentInfo,
+        text: String,
+        locator: String,
+    },
+    FinderLoaded(Vec<FinderEntry>),
+    Saved(Judgement),
+    SaveFailed {
+        standard: String,
+        rationale: String,
+        message: String,
+    },
+    Submitted {
+        submission: String,
+        count: usize,
+    },
+    ExternalEdited(String),
+    Failed(String),
+}
+
+/// Work `update` asks the runtime to do; its result comes back as an `Action`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadQueue,
+    OpenReview {
+        submission: String,
+        select: Option<String>,
+    },
+    OpenDocument {
+        submission: String,
+        document: String,
+        locator: String,
+    },
+    LoadFinder,
+    Save {
+        submission: String,
+        standard: String,
+        outcome: Option<Outcome>,
+        rationale: String,
+    },
+    Submit {
+        submission: String,
+    },
+    EditExternally {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    Review,
+    Document,
+}
+
+pub enum Overlay {
+    Help,
+    Finder(FinderState),
+    /// Submitting: the gaps that stop it (if any), else the count that will be submitted.
+    ConfirmSubmit {
+        submission: String,
+        gaps: Vec<(String, Gap)>,
+        count: usize,
+        selected: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flash {
+    Info(String),
+    Error(String),
+}
+
+pub struct App {
+    pub me: String,
+    pub me_name: String,
+    pub today: Date,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub screen: Screen,
+    pub queue: Vec<Assignment>,
+    pub queue_selected: usize,
+    pub review: Option<ReviewState>,
+    pub document: Option<DocumentState>,
+    pub overlay: Option<Overlay>,
+    pub finder_entries: Option<Vec<FinderEntry>>,
+    pub flash: Option<Flash>,
+    pub unsynced: usize,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(me: String, me_name: String, today: Date, theme: Theme) -> App {
+        App {
+            me,
+            me_name,
+            today,
+            keymap: Keymap::default(),
+            theme,
+            screen: Screen::Queue,
+            queue: Vec::new(),
+            queue_selected: 0,
+            review: None,
+            document: None,
+            overlay: None,
+            finder_entries: None,
+            flash: None,
+            unsynced: 0,
+            quit: false,
+        }
+    }
+
+    /// The context whose keys apply now.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Finder(_)) => return Context::Finder,
+            Some(Overlay::ConfirmSubmit { .. }) => return Context::Confirm,
+            Some(Overlay::Help) | None => {}
+        }
+        match self.screen {
+            Screen::Queue => Context::Queue,
+            Screen::Review
+                if self
+                    .review
+                    .as_ref()
+                    .is_some_and(|r| r.focus == Focus::Editor) =>
+            {
+                Context::Editor
+            }
+            Screen::Review => Context::Review,
+            Screen::Document => Context::Document,
+        }
+    }
+
+    /// Whether the run loop should tick soon (typed text is waiting to be saved).
+    pub fn wants_tick(&self) -> bool {
+        self.review.as_ref().is_some_and(ReviewState::is_dirty)
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Action::Key(_) => Vec::new(),
+            Action::Paste(text) => self.on_paste(&text),
+            Action::Tick(now) => self.autosave(now).into_iter().collect(),
+            Action::QueueLoaded(queue) => {
+                self.queue = queue;
+                self.queue_selected = self.queue_selected.min(self.queue.len().saturating_sub(1));
+                Vec::new()
+            }
+            Action::ReviewLoaded { data, select } => {
+                let selected = select.or_else(|| {
+                    self.review
+                        .as_ref()
+                        .filter(|r| r.data.submission.id == data.submission.id)
+                        .and_then(|r| r.current().map(|s| s.code.clone()))
+                });
+                self.review = Some(ReviewState::new(*data, selected.as_deref()));
+                self.screen = Screen::Review;
+                Vec::new()
+            }
+            Action::DocumentLoaded {
+                submission,
+                info,
+                text,
+                locator,
+            } => {
+                let doc = DocumentState::new(submission, info, &text, &locator);
+                if !locator.is_empty() && doc.mark.is_none() {
+                    self.flash = Some(Flash::Info(format!(
+                        "\"{locator}\" was not found in {}; showing the start",
+                        doc.info.id
+                    )));
+                }
+                self.document = Some(doc);
+                self.screen = Screen::Document;
+                Vec::new()
+            }
+            Action::FinderLoaded(entries) => {
+                self.overlay = Some(Overlay::Finder(FinderState::new(&entries)));
+                self.finder_entries = Some(entries);
+                Vec::new()
+            }
+            Action::Saved(judgement) => {
+                if let Some(review) = &mut self.review {
+                    if review.data.submission.id == judgement.submission {
+                        review.apply_saved(judgement);
+                    }
+                }
+                Vec::new()
+            }
+            Action::SaveFailed {
+                standard,
+                rationale,
+                message,
+            } => {
+                if let Some(review) = &mut self.review {
+                    review.unsaved.insert(standard.clone(), rationale);
+                    review.save_status = SaveStatus::Failed(message.clone());
+                }
+                self.flash = Some(Flash::Error(format!(
+                    "Could not save {standard}: {message}. Your text is kept; it will be saved when you next edit."
+                )));
+                Vec::new()
+            }
+            Action::Submitted { submission, count } => {
+                self.overlay = None;
+                self.flash = Some(Flash::Info(format!(
+                    "Submitted {count} judgements for {submission}. Other reviewers' submitted judgements are now shown."
+                )));
+                let select = self
+                    .review
+                    .as_ref()
+                    .and_then(|r| r.current().map(|s| s.code.clone()));
+                vec![Effect::OpenReview { submission, select }, Effect::LoadQueue]
+            }
+            Action::ExternalEdited(text) => {
+                let Some(review) = &mut self.review else {
+                    return Vec::new();
+                };
+                review.editor = super::review::new_editor(&text);
+                review.dirty_since = Some(Instant::now());
+                self.save_current().into_iter().collect()
+            }
+            Action::Failed(message) => {
+                self.flash = Some(Flash::Error(message));
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
+        let key = Key::from_event(event);
+        if matches!(self.overlay, Some(Overlay::Help)) {
+            self.overlay = None;
+            return Vec::new();
+        }
+        let context = self.context();
+        let command = self.keymap.lookup(context, key);
+        if command.is_some() || !matches!(context, Context::Editor | Context::Finder) {
+            self.flash = None;
+        }
+        match context {
+            Context::Finder => return self.finder_key(event, command),
+            Context::Confirm => return self.confirm_key(command),
+            Context::Editor => {
+                if command == Some(Command::LeaveEditor) {
+                    let review = self.review.as_mut().expect("editor context has a review");
+                    review.focus = Focus::Standards;
+                    return self.save_current().into_iter().collect();
+                }
+                let review = self.review.as_mut().expect("editor context has a review");
+                if review.editor.input(event) {
+                    let now = Instant::now();
+                    review.dirty_since.get_or_insert(now);
+                    review.last_typed = Some(now);
+                    review.save_status = SaveStatus::Unsaved;
+                }
+                return Vec::new();
+            }
+            Context::Document
+                if self
+                    .document
+                    .as_ref()
+                    .is_some_and(|d| d.search_input.is_some()) =>
+            {
+                self.document_search_key(event);
+                return Vec::new();
+            }
+            _ => {}
+        }
+        let Some(command) = command else {
+            return Vec::new();
+        };
+        match command {
+            Command::Quit => {
+                self.quit = true;
+                self.save_current().into_iter().collect()
+            }
+            Command::Help => {
+                self.overlay = Some(Overlay::Help);
+                Vec::new()
+            }
+            Command::Find => {
+                let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
+                match &self.finder_entries {
+                    Some(entries) => {
+                        self.overlay = Some(Overlay::Finder(FinderState::new(entries)))
+                    }
+                    None => effects.push(Effect::LoadFinder),
+                }
+                effects
+            }
+            _ => match self.screen {
+                Screen::Queue => self.queue_command(command),
+                Screen::Review => self.review_command(command),
+                Screen::Document => self.document_command(command),
+            },
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.context() == Context::Editor {
+            let review = self.review.as_mut().expect("editor context has a review");
+            review.editor.insert_str(text);
+            review.dirty_since.get_or_insert(Instant::now());
+            review.last_typed = Some(Instant::now());
+            review.save_status = SaveStatus::Unsaved;
+        }
+        Vec::new()
+    }
+
+    /// Saves typed text once it has waited long enough or typing has paused.
+    fn autosave(&mut self, now: Instant) -> Option<Effect> {
+        let review = self.review.as_ref()?;
+        let since = review.dirty_since?;
+        let idle = review
+            .last_typed
+            .is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
+        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle {
+            self.save_current()
+        } else {
+            None
+        }
+    }
+
+    /// A save of the selected standard's rationale, if it has unsaved text.
+    fn save_current(&mut self) -> Option<Effect> {
+        self.review.as_mut().and_then(save_if_dirty)
+    }
+
+    fn queue_command(&mut self, command: Command) -> Vec<Effect> {
+        let n = self.queue.len();
+        match command {
+            Command::Down => {
+                self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1))
+            }
+            Command::Up => self.queue_selected = self.queue_selected.saturating_sub(1),
+            Command::PageDown => {
+                self.queue_selected = (self.queue_selected + 10).min(n.saturating_sub(1))
+            }
+            Command::PageUp => self.queue_selected = self.queue_selected.saturating_sub(10),
+            Command::Top => self.queue_selected = 0,
+            Command::Bottom => self.queue_selected = n.saturating_sub(1),
+            Command::Open => {
+                if let Some(a) = self.queue.get(self.queue_selected) {
+                    if a.recused {
+                        self.flash = Some(Flash::Error(format!(
+                            "You are recused from {}: nothing of it is shown.",
+                            a.submission
+                        )));
+                    } else {
+                        return vec![Effect::OpenReview {
+                            submission: a.submission.clone(),
+                            select: None,
+                        }];
+                    }
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn review_command(&mut self, command: Command) -> Vec<Effect> {
+        let Some(review) = self.review.as_mut() else {
+            return Vec::new();
+        };
+        let n = review.order.len();
+        let mut effects: Vec<Effect> = Vec::new();
+        let move_to = |app_review: &mut ReviewState, index: usize, effects: &mut Vec<Effect>| {
+            if index != app_review.selected {
+                effects.extend(save_if_dirty(app_review));
+                app_review.select(index);
+            }
+        };
+        match command {
+            Command::Down if review.focus == Focus::Evidence => {
+                let count = review.current().map_or(0, |s| s.evidence.len());
+                review.evidence_selected =
+                    (review.evidence_selected + 1).min(count.saturating_sub(1));
+            }
+            Command::Up if review.focus == Focus::Evidence => {
+                review.evidence_selected = review.evidence_selected.saturating_sub(1)
+            }
+            Command::Down => move_to(
+                review,
+                (review.selected + 1).min(n.saturating_sub(1)),
+                &mut effects,
+            ),
+            Command::Up => move_to(review, review.selected.saturating_sub(1), &mut effects),
+            Command::PageDown => move_to(
+                review,
+                (review.selected + 10).min(n.saturating_sub(1)),
+                &mut effects,
+            ),
+            Command::PageUp => move_to(review, review.selected.saturating_sub(10), &mut effects),
+            Command::Top => move_to(review, 0, &mut effects),
+            Command::Bottom => move_to(review, n.saturating_sub(1), &mut effects),
+            Command::ScrollDetailDown => {
+                review.detail_scroll = review.detail_scroll.saturating_add(3)
+            }
+            Command::ScrollDetailUp => {
+                review.detail_scroll = review.detail_scroll.saturating_sub(3)
+            }
+            Command::FocusNext => {
+                review.focus = match review.focus {
+                    Focus::Standards
+                        if review.current().is_some_and(|s| !s.evidence.is_empty()) =>
+                    {
+                        Focus::Evidence
+                    }
+                    _ => Focus::Standards,
+                };
+            }
+            Command::Open => {
+                let index = if review.focus == Focus::Evidence {
+                    review.evidence_selected
+                } else {
+                    0
+                };
+                match review
+                    .current()
+                    .and_then(|s| s.evidence.get(index))
+                    .cloned()
+                {
+                    Some(e) => {
+                        effects.extend(save_if_dirty(review));
+                        effects.push(Effect::OpenDocument {
+                            submission: review.data.submission.id.clone(),
+                            document: e.document,
+                            locator: e.locator,
+                        });
+                    }
+                    None => {
+                        self.flash = Some(Flash::Info(
+                            "The provider cites no evidence for this standard.".into(),
+                        ))
+                    }
+                }
+            }
+            Command::NextGap | Command::PreviousGap => {
+                let forward = command == Command::NextGap;
+                let start = if forward {
+                    (review.selected + 1) % n.max(1)
+                } else {
+                    (review.selected + n.max(1) - 1) % n.max(1)
+                };
+                match review.next_gap_from(start, forward) {
+                    Some(i) => move_to(review, i, &mut effects),
+                    None if review.data.editable() => {
+                        self.flash = Some(Flash::Info(
+                            "No gaps left: every standard is judged. Press S to submit.".into(),
+                        ))
+                    }
+                    None => self.flash = Some(Flash::Info("Nothing for you to judge here.".into())),
+                }
+            }
+            Command::SetOutcome(_)
+            | Command::ClearOutcome
+            | Command::EditRationale
+            | Command::EditExternal => {
+                if let Some(reason) = read_only_reason(review) {
+                    self.flash = Some(Flash::Info(reason));
+                    return effects;
+                }
+                let standard = review.current().expect("a judged standard is selected");
+                let submission = review.data.submission.id.clone();
+                let code = standard.code.clone();
+                match command {
+                    Command::SetOutcome(outcome) => effects.push(Effect::Save {
+                        submission,
+                        standard: code,
+                        outcome: Some(outcome),
+                        rationale: review.rationale(),
+                    }),
+                    Command::ClearOutcome => effects.push(Effect::Save {
+                        submission,
+                        standard: code,
+                        outcome: None,
+                        rationale: review.rationale(),
+                    }),
+                    Command::EditRationale => review.focus = Focus::Editor,
+                    _ => effects.push(Effect::EditExternally {
+                        text: review.rationale(),
+                    }),
+                }
+                if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
+                    review.dirty_since = None;
+                }
+            }
+            Command::Submit => {
+                effects.extend(self.start_submit());
+            }
+            Command::Back => {
+                effects.extend(save_if_dirty(review));
+                self.screen = Screen::Queue;
+                effects.push(Effect::LoadQueue);
+            }
+            _ => {}
+        }
+        effects
+    }
+
+    fn start_submit(&mut self) -> Vec<Effect> {
+        let Some(review) = self.review.as_mut() else {
+            return Vec::new();
+        };
+        if review.data.submitted {
+            self.flash = Some(Flash::Info(
+                "Your judgements here are already submitted.".into(),
+            ));
+            return Vec::new();
+        }
+        if let Some(reason) = read_only_reason(review) {
+            self.flash = Some(Flash::Info(reason));
+            return Vec::new();
+        }
+        let effects = save_if_dirty(review).into_iter().collect();
+        let gaps = review.gaps_now();
+        let count = review.data.standards().filter(|s| s.judged_by_me).count();
+        self.overlay = Some(Overlay::ConfirmSubmit {
+            submission: review.data.submission.id.clone(),
+            gaps,
+            count,
+            selected: 0,
+        });
+        effects
+    }
+
+    fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
+        let Some(Overlay::ConfirmSubmit {
+            submission,
+            gaps,
+            selected,
+            ..
+        }) = &mut self.overlay
+        else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::Confirm) if gaps.is_empty() => {
+                let submission = submission.clone();
+                self.overlay = None;
+                vec![Effect::Submit { submission }]
+            }
+            Some(Command::Down) => {
+                *selected = (*selected + 1).min(gaps.len().saturating_sub(1));
+                Vec::new()
+            }
+            Some(Command::Up) => {
+                *selected = selected.saturating_sub(1);
+                Vec::new()
+            }
+            Some(Command::Open) => {
+                let target = gaps.get(*selected).map(|(code, _)| code.clone());
+                self.overlay = None;
+                if let (Some(code), Some(review)) = (target, self.review.as_mut()) {
+                    if let Some(i) = review.position(&code) {
+                        review.select(i);
+                    }
+                }
+                Vec::new()
+            }
+            Some(Command::Cancel) => {
+                self.overlay = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn finder_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+        let entries = self.finder_entries.as_deref().unwrap_or_default();
+        let Some(Overlay::Finder(finder)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::Cancel) => self.overlay = None,
+            Some(Command::Down) => {
+                finder.selected = (finder.selected + 1).min(finder.results.len().saturating_sub(1))
+            }
+            Some(Command::Up) => finder.selected = finder.selected.saturating_sub(1),
+            Some(Command::Open) => {
+                let entry = finder.selected_entry(entries).cloned();
+                self.overlay = None;
+                return match entry {
+                    Some(FinderEntry::Submission { submission, .. }) => vec![Effect::OpenReview {
+                        submission,
+                        select: None,
+                    }],
+                    Some(FinderEntry::Standard {
+                        submission, code, ..
+                    }) => self.go_to_standard(submission, code),
+                    Some(FinderEntry::Evidence {
+                        submission,
+                        document,
+                        ..
+                    }) => vec![Effect::OpenDocument {
+                        submission,
+                        document,
+                        locator: String::new(),
+                    }],
+                    None => Vec::new(),
+                };
+            }
+            _ => match event.code {
+                KeyCode::Backspace => {
+                    finder.query.pop();
+                    finder.refresh(entries);
+                }
+                KeyCode::Char(c)
+                    if !event
+                        .modifiers
+                        .contains(ratatui::crossterm::event::KeyModifiers::CONTROL) =>
+                {
+                    finder.query.push(c);
+                    finder.refresh(entries);
+                }
+                _ => {}
+            },
+        }
+        Vec::new()
+    }
+
+    /// Selects a standard, in the open review when it is the same submission.
+    fn go_to_standard(&mut self, submission: String, code: String) -> Vec<Effect> {
+        if let Some(review) = self
+            .review
+            .as_mut()
+            .filter(|r| r.data.submission.id == submission)
+        {
+            if let Some(i) = review.position(&code) {
+                let effects = save_if_dirty(review).into_iter().collect();
+                review.select(i);
+                self.screen = Screen::Review;
+                return effects;
+            }
+        }
+        let mut effects: Vec<Effect> = self
+            .review
+            .as_mut()
+            .and_then(save_if_dirty)
+            .into_iter()
+            .collect();
+        effects.push(Effect::OpenReview {
+            submission,
+            select: Some(code),
+        });
+        effects
+    }
+
+    fn document_command(&mut self, command: Command) -> Vec<Effect> {
+        let Some(doc) = self.document.as_mut() else {
+            return Vec::new();
+        };
+        match command {
+            Command::Down => doc.scroll_by(1),
+            Command::Up => doc.scroll_by(-1),
+            Command::PageDown => doc.scroll_by(20),
+            Command::PageUp => doc.scroll_by(-20),
+            Command::Top => doc.scroll = 0,
+            Command::Bottom => doc.scroll = doc.lines.len().saturating_sub(1),
+            Command::Search => doc.search_input = Some(String::new()),
+            Command::NextMatch => doc.next_match(true),
+            Command::PreviousMatch => doc.next_match(false),
+            Command::Back => {
+                self.screen = if self.review.is_some() {
+                    Screen::Review
+                } else {
+                    Screen::Queue
+                };
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn document_search_key(&mut self, event: KeyEvent) {
+        let Some(doc) = self.document.as_mut() else {
+            return;
+        };
+        let Some(input) = doc.search_input.as_mut() else {
+            return;
+        };
+        match event.code {
+            KeyCode::Esc => doc.search_input = None,
+            KeyCode::Enter => {
+                let query = doc.search_input.take().unwrap_or_default();
+                doc.search(&query);
+                if doc.matches.is_empty() && !query.is_empty() {
+                    self.flash = Some(Flash::Info(format!("\"{query}\" is not in this document")));
+                }
+            }
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Char(c) => input.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// A save of the rationale being typed, if there is unsaved text. The review is marked clean
+/// at once so the next tick does not queue the same save; a failure comes back as `SaveFailed`
+/// and keeps the text.
+fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
+    review.dirty_since?;
+    let standard = review.current()?;
+    let effect = Effect::Save {
+        submission: review.data.submission.id.clone(),
+        standard: standard.code.clone(),
+        outcome: standard.mine.as_ref().and_then(|j| j.outcome),
+        rationale: review.rationale(),
+    };
+    review.dirty_since = None;
+    Some(effect)
+}
+
+/// Why my judgement of the selected standard cannot be changed, if it cannot.
+fn read_only_reason(review: &ReviewState) -> Option<String> {
+    let data = &review.data;
+    if !data.role.votes() {
+        return Some(format!(
+            "As {} you do not judge standards here.",
+            data.role.label()
+        ));
+    }
+    if data.submitted {
+        return Some(
+            "Your judgements are submitted and read-only (the chair can reopen them).".into(),
+        );
+    }
+    if !data.submission.stage.allows_judging() {
+        return Some(format!(
+            "{} is at the {} stage: no standards review.",
+            data.submission.id,
+            data.submission.stage.label()
+        ));
+    }
+    match review.current() {
+        None => Some("There are no standards here.".into()),
+        Some(s) if !s.judged_by_me => Some(format!("{} is not one of your standards.", s.code)),
+        Some(_) => None,
+    }
+}

@@ -1,0 +1,16 @@
+//! The terminal user interface: `App` (state + `update`) is pure, `view` draws it, and
+//! `Runtime` runs the effects `update` asks for against the store. `terminal` owns the real
+//! terminal; tests drive `Runtime` directly and draw into a `TestBackend`.
+
+pub mod app;
+pub mod document;
+pub mod finder;
+pub mod keymap;
+pub mod review;
+pub mod runtime;
+pub mod terminal;
+pub mod theme;
+pub mod views;
+
+pub use app::{Action, App, Effect, Overlay, Screen};
+pub use runtime::Runtime;

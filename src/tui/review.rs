@@ -1,0 +1,199 @@
+//! The Review screen's state: the standards of one submission and my judgement of each.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use ratatui_textarea::{TextArea, WrapMode};
+
+use crate::domain::{Gap, Judgement, Outcome};
+use crate::store::{ReviewData, StandardView};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Standards,
+    Evidence,
+    Editor,
+}
+
+/// Whether what the screen shows of my judgement is in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveStatus {
+    Saved,
+    /// Typed but not yet written (autosave is due within a second).
+    Unsaved,
+    Failed(String),
+}
+
+pub struct ReviewState {
+    pub data: ReviewData,
+    /// (section, standard) of each standard in display order.
+    pub order: Vec<(usize, usize)>,
+    pub selected: usize,
+    pub focus: Focus,
+    pub evidence_selected: usize,
+    pub editor: TextArea<'static>,
+    /// When the editor first held text not yet saved.
+    pub dirty_since: Option<Instant>,
+    pub last_typed: Option<Instant>,
+    pub detail_scroll: u16,
+    /// Rationales whose save failed, by standard, so moving away never drops them.
+    pub unsaved: HashMap<String, String>,
+    pub save_status: SaveStatus,
+}
+
+impl ReviewState {
+    pub fn new(data: ReviewData, select: Option<&str>) -> ReviewState {
+        let order: Vec<(usize, usize)> = data
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| (0..s.standards.len()).map(move |j| (i, j)))
+            .collect();
+        let mut state = ReviewState {
+            data,
+            order,
+            selected: 0,
+            focus: Focus::Standards,
+            evidence_selected: 0,
+            editor: TextArea::default(),
+            dirty_since: None,
+            last_typed: None,
+            detail_scroll: 0,
+            unsaved: HashMap::new(),
+            save_status: SaveStatus::Saved,
+        };
+        let start = select
+            .and_then(|code| state.position(code))
+            .or_else(|| state.next_gap_from(0, true))
+            .unwrap_or(0);
+        state.select(start);
+        state
+    }
+
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.order
+            .iter()
+            .position(|&(s, j)| self.data.sections[s].standards[j].code == code)
+    }
+
+    pub fn current(&self) -> Option<&StandardView> {
+        self.order
+            .get(self.selected)
+            .map(|&(s, j)| &self.data.sections[s].standards[j])
+    }
+
+    fn standard_mut(&mut self, code: &str) -> Option<&mut StandardView> {
+        self.data
+            .sections
+            .iter_mut()
+            .flat_map(|s| s.standards.iter_mut())
+            .find(|s| s.code == code)
+    }
+
+    /// Selects the standard at `index` and loads its rationale into the editor.
+    pub fn select(&mut self, index: usize) {
+        if self.order.is_empty() {
+            return;
+        }
+        self.selected = index.min(self.order.len() - 1);
+        self.evidence_selected = 0;
+        self.detail_scroll = 0;
+        let (text, dirty) = match self.current() {
+            Some(s) => match self.unsaved.get(&s.code) {
+                Some(text) => (text.clone(), true),
+                None => (
+                    s.mine
+                        .as_ref()
+                        .map(|j| j.rationale.clone())
+                        .unwrap_or_default(),
+                    false,
+                ),
+            },
+            None => (String::new(), false),
+        };
+        self.editor = new_editor(&text);
+        self.dirty_since = dirty.then(Instant::now);
+        self.save_status = if dirty {
+            SaveStatus::Unsaved
+        } else {
+            SaveStatus::Saved
+        };
+        if self.focus == Focus::Editor {
+            self.focus = Focus::Standards;
+        }
+    }
+
+    pub fn rationale(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty_since.is_some()
+    }
+
+    pub fn current_outcome(&self) -> Option<Outcome> {
+        self.current()
+            .and_then(|s| s.mine.as_ref())
+            .and_then(|j| j.outcome)
+    }
+
+    /// Every gap, counting the rationale in the editor for the selected standard.
+    pub fn gaps_now(&self) -> Vec<(String, Gap)> {
+        let selected = self.current().map(|s| s.code.clone());
+        let editor_text = self.rationale();
+        self.data
+            .standards()
+            .filter(|s| s.judged_by_me)
+            .filter_map(|s| {
+                let outcome = s.mine.as_ref().and_then(|j| j.outcome);
+                let rationale = if Some(&s.code) == selected.as_ref() {
+                    editor_text.as_str()
+                } else {
+                    s.mine.as_ref().map_or("", |j| j.rationale.as_str())
+                };
+                Gap::of(outcome, rationale, &s.rationale_required).map(|g| (s.code.clone(), g))
+            })
+            .collect()
+    }
+
+    /// The next (or previous) standard with a gap, starting at `from` (inclusive), wrapping.
+    pub fn next_gap_from(&self, from: usize, forward: bool) -> Option<usize> {
+        let n = self.order.len();
+        let gaps: Vec<String> = self.gaps_now().into_iter().map(|(code, _)| code).collect();
+        (0..n)
+            .map(|k| {
+                if forward {
+                    (from + k) % n
+                } else {
+                    (from + n - k % n) % n
+                }
+            })
+            .find(|&i| {
+                let (s, j) = self.order[i];
+                gaps.contains(&self.data.sections[s].standards[j].code)
+            })
+    }
+
+    /// Takes a saved judgement into the screen's data.
+    pub fn apply_saved(&mut self, judgement: Judgement) {
+        let code = judgement.standard.clone();
+        let text = judgement.rationale.clone();
+        self.unsaved.remove(&code);
+        let selected_code = self.current().map(|s| s.code.clone());
+        if let Some(standard) = self.standard_mut(&code) {
+            standard.mine = Some(judgement);
+        }
+        if selected_code.as_deref() == Some(code.as_str()) && self.rationale() == text {
+            self.dirty_since = None;
+            self.save_status = SaveStatus::Saved;
+        }
+    }
+}
+
+pub fn new_editor(text: &str) -> TextArea<'static> {
+    let mut editor = TextArea::new(text.split('\n').map(str::to_string).collect());
+    editor.set_wrap_mode(WrapMode::WordOrGlyph);
+    editor.set_placeholder_text("No rationale yet: press e to write one");
+    editor.set_cursor_line_style(ratatui::style::Style::new());
+    editor
+}

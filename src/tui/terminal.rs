@@ -1,0 +1,109 @@
+//! The real terminal: set-up, the event loop, `$EDITOR`, and restoring the terminal however
+//! the loop ends (a panic is restored by the hook `ratatui::init` installs).
+
+use std::io;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::{execute, terminal as ct};
+
+use super::app::Action;
+use super::runtime::Runtime;
+use super::theme::Theme;
+use super::views;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("the terminal failed: {0}")]
+    Io(#[from] io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Runs the TUI on `store` until the user quits. `editing_dir` holds rationales being edited
+/// in `$EDITOR`.
+pub fn run(store: Store, today: Date, editing_dir: &Path) -> Result<(), TuiError> {
+    let mut runtime = Runtime::new(store, today, Theme::from_env())?;
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, &mut runtime, editing_dir);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    runtime: &mut Runtime,
+    editing_dir: &Path,
+) -> Result<(), TuiError> {
+    loop {
+        terminal.draw(|frame| views::render(&runtime.app, frame))?;
+        if runtime.app.quit {
+            return Ok(());
+        }
+        if let Some(text) = runtime.external_edit.take() {
+            let action = match edit_externally(terminal, editing_dir, &text) {
+                Ok(edited) => Action::ExternalEdited(edited),
+                Err(e) => Action::Failed(format!(
+                    "The external editor failed: {e}. Your rationale is unchanged."
+                )),
+            };
+            runtime.dispatch(action);
+            continue;
+        }
+        // Tick often while typed text waits to be saved, rarely otherwise.
+        let timeout = if runtime.app.wants_tick() {
+            Duration::from_millis(100)
+        } else {
+            Duration::from_secs(1)
+        };
+        if event::poll(timeout)? {
+            // Drain everything pending, then draw once.
+            loop {
+                match event::read()? {
+                    Event::Key(key) => runtime.dispatch(Action::Key(key)),
+                    Event::Paste(text) => runtime.dispatch(Action::Paste(text)),
+                    _ => {}
+                }
+                if runtime.app.quit
+                    || runtime.external_edit.is_some()
+                    || !event::poll(Duration::ZERO)?
+                {
+                    break;
+                }
+            }
+        }
+        runtime.dispatch(Action::Tick(Instant::now()));
+    }
+}
+
+/// Suspends the TUI, edits `text` in `$VISUAL` / `$EDITOR` (default `vi`), and resumes.
+fn edit_externally(terminal: &mut DefaultTerminal, dir: &Path, text: &str) -> io::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("rationale.txt");
+    std::fs::write(&path, text)?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    ratatui::restore();
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(&path)
+        .status();
+    ct::enable_raw_mode()?;
+    execute!(io::stdout(), ct::EnterAlternateScreen)?;
+    terminal.clear()?;
+    let status =
+        status.map_err(|e| io::Error::new(e.kind(), format!("cannot start {program}: {e}")))?;
+    if !status.success() {
+        return Err(io::Error::other(format!("{program} exited with {status}")));
+    }
+    let edited = std::fs::read_to_string(&path)?;
+    // Editors end the file with a line break the user did not mean as part of the text.
+    Ok(edited.strip_suffix('\n').unwrap_or(&edited).to_string())
+}

@@ -1,0 +1,56 @@
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::text::sanitize;
+use crate::tui::app::App;
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let Some(doc) = &app.document else { return };
+    let theme = &app.theme;
+    let height = area.height.saturating_sub(2) as usize;
+    let gutter = doc.lines.len().to_string().len();
+    let lines: Vec<Line<'_>> = doc
+        .lines
+        .iter()
+        .enumerate()
+        .skip(doc.scroll)
+        .take(height)
+        .map(|(i, text)| {
+            let number = Span::styled(format!("{:>gutter$} ", i + 1), theme.muted);
+            let style = if doc.mark == Some(i) {
+                theme.highlight
+            } else if doc.matches.binary_search(&i).is_ok() {
+                theme.title
+            } else {
+                theme.text
+            };
+            Line::from(vec![number, Span::styled(text.as_str(), style)])
+        })
+        .collect();
+    let position = if doc.lines.is_empty() {
+        "empty".to_string()
+    } else {
+        format!("line {}/{}", doc.scroll + 1, doc.lines.len())
+    };
+    let mut title = format!(
+        " {} · {} · {position} ",
+        sanitize(&doc.info.id),
+        sanitize(&doc.info.title)
+    );
+    if !doc.locator.is_empty() {
+        title.push_str(&format!("· cited at {} ", sanitize(&doc.locator)));
+    }
+    if let Some(query) = &doc.search {
+        title.push_str(&format!(
+            "· \"{}\": {} matches ",
+            sanitize(query),
+            doc.matches.len()
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title).border_style(theme.focus)),
+        area,
+    );
+}

@@ -1,0 +1,137 @@
+//! Drawing: pure functions of `&App` into a frame. Every string from data passes through
+//! `text::sanitize` on its way to the screen.
+
+mod document;
+mod overlays;
+mod queue;
+mod review;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, Flash, Overlay, Screen};
+use crate::text::sanitize;
+
+/// Below this, screens are replaced by a message asking for a larger window.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+pub fn render(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let message = format!(
+            "accredit needs a window of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}. Enlarge it, or press q to quit.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, frame, header);
+    match app.screen {
+        Screen::Queue => queue::render(app, frame, body),
+        Screen::Review => review::render(app, frame, body),
+        Screen::Document => document::render(app, frame, body),
+    }
+    render_footer(app, frame, footer);
+    match &app.overlay {
+        Some(Overlay::Help) => overlays::help(app, frame, body),
+        Some(Overlay::Finder(finder)) => overlays::finder(app, finder, frame, body),
+        Some(Overlay::ConfirmSubmit {
+            submission,
+            gaps,
+            count,
+            selected,
+        }) => overlays::confirm_submit(app, frame, body, submission, gaps, *count, *selected),
+        None => {}
+    }
+}
+
+fn render_header(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let place = match app.screen {
+        Screen::Queue => "Queue".to_string(),
+        Screen::Review => app.review.as_ref().map_or("Review".into(), |r| {
+            format!("Review {}", r.data.submission.id)
+        }),
+        Screen::Document => app.document.as_ref().map_or("Document".into(), |d| {
+            format!("Document {} {}", d.submission, d.info.id)
+        }),
+    };
+    let sync = match app.unsynced {
+        0 => "offline cache · all saved".to_string(),
+        n => format!("offline cache · {n} unsynced"),
+    };
+    let right = format!("{} · {sync} ", sanitize(&app.me_name));
+    let left = format!(" accredit · {place}");
+    let pad = (area.width as usize)
+        .saturating_sub(crate::text::width(&left) + crate::text::width(&right));
+    let line = Line::from(vec![
+        Span::raw(left),
+        Span::raw(" ".repeat(pad)),
+        Span::raw(right),
+    ])
+    .style(theme.bar);
+    frame.render_widget(Paragraph::new(line).style(theme.bar), area);
+}
+
+fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let line = match &app.flash {
+        Some(Flash::Error(text)) => {
+            Line::from(Span::styled(format!(" ✗ {}", sanitize(text)), theme.alert))
+        }
+        Some(Flash::Info(text)) => {
+            Line::from(Span::styled(format!(" {}", sanitize(text)), theme.title))
+        }
+        None => {
+            if let Some(input) = app
+                .document
+                .as_ref()
+                .and_then(|d| d.search_input.as_ref())
+                .filter(|_| app.screen == Screen::Document)
+            {
+                Line::from(vec![
+                    Span::styled(" search: ", theme.title),
+                    Span::raw(sanitize(input).into_owned()),
+                    Span::styled("█", theme.focus),
+                ])
+            } else {
+                let mut spans = vec![Span::raw(" ")];
+                for (key, what) in app.keymap.hints(app.context()) {
+                    spans.push(Span::styled(key, theme.focus));
+                    spans.push(Span::styled(format!(" {what}  "), theme.muted));
+                }
+                Line::from(spans)
+            }
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// The scroll offset that keeps `selected` in a window of `height` rows, roughly centred.
+pub(crate) fn scroll_offset(selected: usize, height: usize, total: usize) -> usize {
+    if total <= height {
+        return 0;
+    }
+    selected.saturating_sub(height / 2).min(total - height)
+}

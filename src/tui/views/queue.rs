@@ -1,0 +1,142 @@
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::domain::{MemberRole, Stage};
+use crate::store::Assignment;
+use crate::text::sanitize;
+use crate::tui::app::App;
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    if app.queue.is_empty() {
+        let text = "Nothing needs you: you are on no panel in this cache.\n\nRun `accredit demo` to try accredit on the built-in demo data.";
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered().title(" What needs me ")),
+            area,
+        );
+        return;
+    }
+    let detail_height = if area.height >= 16 { 7 } else { 0 };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(detail_height)]).areas(area);
+    let wide = area.width >= 120;
+    let mut header = vec!["Submission", "Programme"];
+    if wide {
+        header.extend(["Provider", "Stage"]);
+    }
+    header.extend(["Role", "Due", "Progress"]);
+    let rows = app.queue.iter().map(|a| {
+        let mut cells = vec![
+            Cell::from(sanitize(&a.submission).into_owned()),
+            Cell::from(sanitize(&a.programme).into_owned()),
+        ];
+        if wide {
+            cells.push(Cell::from(sanitize(&a.provider).into_owned()));
+            cells.push(Cell::from(a.stage.label()));
+        }
+        cells.push(Cell::from(if a.recused {
+            "recused"
+        } else {
+            a.role.label()
+        }));
+        let due = if a.overdue(app.today) {
+            Cell::from(Line::from(vec![
+                Span::raw(a.due.to_string()),
+                Span::styled(" ⚠ overdue", theme.alert),
+            ]))
+        } else {
+            Cell::from(a.due.to_string())
+        };
+        cells.push(due);
+        cells.push(Cell::from(progress(a)));
+        Row::new(cells)
+    });
+    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
+    if wide {
+        widths.extend([Constraint::Fill(2), Constraint::Length(22)]);
+    }
+    widths.extend([
+        Constraint::Length(10),
+        Constraint::Length(21),
+        Constraint::Length(16),
+    ]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.title))
+        .row_highlight_style(theme.selected)
+        .block(
+            Block::bordered()
+                .title(" What needs me ")
+                .border_style(theme.focus),
+        );
+    let mut state = TableState::default().with_selected(Some(app.queue_selected));
+    frame.render_stateful_widget(table, list_area, &mut state);
+
+    if detail_height > 0 {
+        if let Some(a) = app.queue.get(app.queue_selected) {
+            frame.render_widget(detail(app, a), detail_area);
+        }
+    }
+}
+
+fn progress(a: &Assignment) -> String {
+    match a.role {
+        _ if a.recused => "—".into(),
+        MemberRole::Chair => format!(
+            "{}/{} reviewers in",
+            a.reviewers_submitted, a.reviewers_total
+        ),
+        MemberRole::Officer => "—".into(),
+        _ if a.stage == Stage::Returned => "no review".into(),
+        _ if a.submitted => "✓ submitted".into(),
+        _ => format!("{}/{} judged", a.done, a.total),
+    }
+}
+
+fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
+    let theme = &app.theme;
+    let what_next = match a.role {
+        _ if a.recused => {
+            "You are recused from this submission: nothing of it is shown to you.".to_string()
+        }
+        _ if a.stage == Stage::Returned => {
+            "Returned at threshold review: there is no standards review to do.".into()
+        }
+        MemberRole::Chair => format!(
+            "You chair this panel. {} of {} voting members have submitted. Enter opens it.",
+            a.reviewers_submitted, a.reviewers_total
+        ),
+        MemberRole::Officer => "You are the panel's officer (non-voting).".into(),
+        _ if a.submitted => {
+            "Your judgements are submitted. Enter shows them beside the other members'.".into()
+        }
+        _ => format!(
+            "{} of {} standards judged. Enter opens the review; ] jumps to the next gap.",
+            a.done, a.total
+        ),
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(sanitize(&a.submission).into_owned(), theme.title),
+            Span::raw("  "),
+            Span::raw(sanitize(&a.programme).into_owned()),
+        ]),
+        Line::from(Span::styled(
+            sanitize(&a.provider).into_owned(),
+            theme.muted,
+        )),
+        Line::from(vec![
+            Span::styled("Stage: ", theme.muted),
+            Span::raw(a.stage.label()),
+            Span::styled("   Due: ", theme.muted),
+            Span::raw(a.due.to_string()),
+        ]),
+        Line::from(what_next),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(Block::new().borders(Borders::TOP).title(" Selected "))
+}
