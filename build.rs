@@ -13,17 +13,8 @@ fn main() {
         "/// Every fixture file: (path relative to fixtures/, contents).\npub static FILES: &[(&str, &str)] = &[\n",
     );
     for file in &files {
-        let relative = file
-            .strip_prefix(&root)
-            .expect("under fixtures")
-            .to_string_lossy()
-            .replace('\\', "/");
-        writeln!(
-            out,
-            "    ({relative:?}, include_str!({:?})),",
-            file.display().to_string()
-        )
-        .unwrap();
+        let relative = file.strip_prefix(&root).expect("under fixtures").to_string_lossy().replace('\\', "/");
+        writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display().to_string()).unwrap();
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("fixtures.rs");

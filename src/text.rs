@@ -108,10 +108,7 @@ mod tests {
     #[test]
     fn osc_title_sequences_are_removed_with_either_terminator() {
         assert_eq!(sanitize("x\u{1b}]0;pwned\u{7}y"), "xy");
-        assert_eq!(
-            sanitize("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"),
-            "xlinky"
-        );
+        assert_eq!(sanitize("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"), "xlinky");
     }
 
     #[test]

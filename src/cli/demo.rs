@@ -8,8 +8,7 @@ use accredit::store::Store;
 pub fn run(data_dir: &DataDir, reset: bool) -> Result<()> {
     let path = data_dir.cache();
     if path.exists() {
-        let store = Store::open(&path)
-            .wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
+        let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
         match store.meta("kind")?.as_deref() {
             Some("demo") if !reset => return super::open_tui(data_dir, store),
             Some("demo") => {}

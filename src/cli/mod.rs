@@ -26,18 +26,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Fill a cache with the built-in demo data (no network) and open the TUI.
-    #[command(
-        after_help = "Examples:\n  accredit demo\n  accredit --data-dir /tmp/demo demo --reset"
-    )]
+    #[command(after_help = "Examples:\n  accredit demo\n  accredit --data-dir /tmp/demo demo --reset")]
     Demo {
         /// Start the demo again from scratch, discarding what was done in it.
         #[arg(long)]
         reset: bool,
     },
     /// Show my assignments, progress and unsynced changes.
-    #[command(
-        after_help = "Examples:\n  accredit status\n  accredit status --json | jq '.assignments[0]'"
-    )]
+    #[command(after_help = "Examples:\n  accredit status\n  accredit status --json | jq '.assignments[0]'")]
     Status {
         /// Print stable, documented JSON (format accredit.status.v1).
         #[arg(long)]
@@ -89,41 +85,23 @@ pub fn run() -> Result<()> {
         None => DataDir::platform_default()
             .ok_or_else(|| eyre!("cannot find a home folder for the cache; pass --data-dir DIR"))?,
     };
-    std::fs::create_dir_all(data_dir.root()).wrap_err_with(|| {
-        format!(
-            "cannot create the data folder {}",
-            data_dir.root().display()
-        )
-    })?;
+    std::fs::create_dir_all(data_dir.root())
+        .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
     init_logging(&data_dir);
     tracing::info!(command = ?cli.command, "start");
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?),
         Some(Command::Demo { reset }) => demo::run(&data_dir, reset),
         Some(Command::Status { json }) => review::status(&open_cache(&data_dir)?, &today(), json),
-        Some(Command::Judge {
-            submission,
-            standard,
-            outcome,
-            rationale,
-            rationale_file,
-        }) => {
+        Some(Command::Judge { submission, standard, outcome, rationale, rationale_file }) => {
             let rationale = match (rationale, rationale_file) {
                 (Some(text), _) => Some(text),
                 (None, Some(file)) => Some(review::read_rationale_file(&file)?),
                 (None, None) => None,
             };
-            review::judge(
-                &mut open_cache(&data_dir)?,
-                &submission,
-                &standard,
-                outcome.into(),
-                rationale,
-            )
+            review::judge(&mut open_cache(&data_dir)?, &submission, &standard, outcome.into(), rationale)
         }
-        Some(Command::Submit { submission }) => {
-            review::submit(&mut open_cache(&data_dir)?, &submission)
-        }
+        Some(Command::Submit { submission }) => review::submit(&mut open_cache(&data_dir)?, &submission),
     }
 }
 
@@ -131,25 +109,17 @@ pub fn run() -> Result<()> {
 fn open_cache(data_dir: &DataDir) -> Result<Store> {
     let path = data_dir.cache();
     if !path.exists() {
-        bail!(
-            "there is no cache in {} yet; try the demo with `accredit demo`",
-            data_dir.root().display()
-        );
+        bail!("there is no cache in {} yet; try the demo with `accredit demo`", data_dir.root().display());
     }
-    let store =
-        Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
+    let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
     if store.me()?.is_none() {
-        bail!(
-            "the cache {} is empty or unfinished; `accredit demo --reset` makes a fresh demo",
-            path.display()
-        );
+        bail!("the cache {} is empty or unfinished; `accredit demo --reset` makes a fresh demo", path.display());
     }
     Ok(store)
 }
 
 fn open_tui(data_dir: &DataDir, store: Store) -> Result<()> {
-    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir())
-        .wrap_err("the TUI stopped")
+    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir()).wrap_err("the TUI stopped")
 }
 
 fn today() -> jiff::civil::Date {
@@ -158,11 +128,7 @@ fn today() -> jiff::civil::Date {
 
 /// Logs go to a file in the data folder, never to the terminal the TUI owns.
 fn init_logging(data_dir: &DataDir) {
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(data_dir.log())
-    else {
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.log()) else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ACCREDIT_LOG")

@@ -55,24 +55,13 @@ pub fn status(store: &Store, today: &Date, as_json: bool) -> Result<()> {
         return Ok(());
     }
     println!();
-    println!(
-        "{:<12} {:<10} {:<20} {:<22} PROGRAMME",
-        "SUBMISSION", "ROLE", "DUE", "PROGRESS"
-    );
+    println!("{:<12} {:<10} {:<20} {:<22} PROGRAMME", "SUBMISSION", "ROLE", "DUE", "PROGRESS");
     for a in &assignments {
-        let due = if a.overdue(*today) {
-            format!("{} overdue", a.due)
-        } else {
-            a.due.to_string()
-        };
+        let due = if a.overdue(*today) { format!("{} overdue", a.due) } else { a.due.to_string() };
         println!(
             "{:<12} {:<10} {:<20} {:<22} {}",
             sanitize(&a.submission),
-            if a.recused {
-                "recused"
-            } else {
-                a.role.as_str()
-            },
+            if a.recused { "recused" } else { a.role.as_str() },
             due,
             progress(a),
             sanitize(&a.programme)
@@ -84,10 +73,7 @@ pub fn status(store: &Store, today: &Date, as_json: bool) -> Result<()> {
 fn progress(a: &Assignment) -> String {
     match a.role {
         _ if a.recused => "-".into(),
-        MemberRole::Chair => format!(
-            "{}/{} reviewers in",
-            a.reviewers_submitted, a.reviewers_total
-        ),
+        MemberRole::Chair => format!("{}/{} reviewers in", a.reviewers_submitted, a.reviewers_total),
         MemberRole::Officer => "-".into(),
         _ if a.stage == Stage::Returned => "returned, no review".into(),
         _ if a.submitted => "submitted".into(),
@@ -98,9 +84,7 @@ fn progress(a: &Assignment) -> String {
 pub fn read_rationale_file(file: &Path) -> Result<String> {
     let mut text = String::new();
     if file == Path::new("-") {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .wrap_err("cannot read the rationale from standard input")?;
+        std::io::stdin().read_to_string(&mut text).wrap_err("cannot read the rationale from standard input")?;
     } else {
         text = std::fs::read_to_string(file)
             .wrap_err_with(|| format!("cannot read the rationale file {}", file.display()))?;
@@ -118,53 +102,27 @@ pub fn judge(
     let me = store.me()?.unwrap_or_default();
     let review = store.load_review(submission, &me)?;
     let codes: Vec<&str> = review.standards().map(|s| s.code.as_str()).collect();
-    let code = resolve_standard(codes.iter().copied(), standard).ok_or_else(|| {
-        StoreError::UnknownStandard {
-            submission: submission.into(),
-            standard: standard.into(),
-        }
-    })?;
-    let current = review
-        .standards()
-        .find(|s| s.code == code)
-        .and_then(|s| s.mine.as_ref())
-        .map(|j| j.rationale.clone());
+    let code = resolve_standard(codes.iter().copied(), standard)
+        .ok_or_else(|| StoreError::UnknownStandard { submission: submission.into(), standard: standard.into() })?;
+    let current =
+        review.standards().find(|s| s.code == code).and_then(|s| s.mine.as_ref()).map(|j| j.rationale.clone());
     let rationale = rationale.or(current).unwrap_or_default();
     let saved = store.save_judgement(submission, &code, &me, Some(outcome), &rationale)?;
-    println!(
-        "{submission} {code}: {} (draft, saved; submit with `accredit submit {submission}`)",
-        outcome.label()
-    );
-    let required = review
-        .standards()
-        .find(|s| s.code == code)
-        .map(|s| s.rationale_required.clone())
-        .unwrap_or_default();
-    if let Some(gap @ Gap::RationaleRequired(_)) =
-        Gap::of(saved.outcome, &saved.rationale, &required)
-    {
-        eprintln!(
-            "note: {}: add one with --rationale before submitting",
-            gap.describe()
-        );
+    println!("{submission} {code}: {} (draft, saved; submit with `accredit submit {submission}`)", outcome.label());
+    let required =
+        review.standards().find(|s| s.code == code).map(|s| s.rationale_required.clone()).unwrap_or_default();
+    if let Some(gap @ Gap::RationaleRequired(_)) = Gap::of(saved.outcome, &saved.rationale, &required) {
+        eprintln!("note: {}: add one with --rationale before submitting", gap.describe());
     }
     Ok(())
 }
 
 /// Finds the standard the user means, forgiving case, spaces and hyphens (`mpf1.6`, `MPF-1.6`).
-fn resolve_standard<'a>(
-    codes: impl Iterator<Item = &'a str> + Clone,
-    wanted: &str,
-) -> Option<String> {
+fn resolve_standard<'a>(codes: impl Iterator<Item = &'a str> + Clone, wanted: &str) -> Option<String> {
     if let Some(exact) = codes.clone().find(|c| *c == wanted) {
         return Some(exact.to_string());
     }
-    let squash = |s: &str| {
-        s.chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect::<String>()
-            .to_lowercase()
-    };
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_lowercase();
     let wanted = squash(wanted);
     let mut matches = codes.filter(|c| squash(c) == wanted);
     match (matches.next(), matches.next()) {
@@ -184,10 +142,7 @@ pub fn submit(store: &mut Store, submission: &str) -> Result<()> {
             Ok(())
         }
         Err(StoreError::Gaps { submission, gaps }) => {
-            let list: Vec<String> = gaps
-                .iter()
-                .map(|(code, gap)| format!("  {code}: {}", gap.describe()))
-                .collect();
+            let list: Vec<String> = gaps.iter().map(|(code, gap)| format!("  {code}: {}", gap.describe())).collect();
             bail!(
                 "{submission} cannot be submitted yet, {} gap{} to close:\n{}",
                 gaps.len(),
@@ -206,18 +161,9 @@ mod tests {
     #[test]
     fn standard_codes_are_forgiving_but_not_ambiguous() {
         let codes = ["MPF 1.6", "MPF 1.1", "SET-DEMO 4.1"];
-        assert_eq!(
-            resolve_standard(codes.iter().copied(), "MPF 1.6").as_deref(),
-            Some("MPF 1.6")
-        );
-        assert_eq!(
-            resolve_standard(codes.iter().copied(), "mpf1.6").as_deref(),
-            Some("MPF 1.6")
-        );
-        assert_eq!(
-            resolve_standard(codes.iter().copied(), "set demo 4.1").as_deref(),
-            Some("SET-DEMO 4.1")
-        );
+        assert_eq!(resolve_standard(codes.iter().copied(), "MPF 1.6").as_deref(), Some("MPF 1.6"));
+        assert_eq!(resolve_standard(codes.iter().copied(), "mpf1.6").as_deref(), Some("MPF 1.6"));
+        assert_eq!(resolve_standard(codes.iter().copied(), "set demo 4.1").as_deref(), Some("SET-DEMO 4.1"));
         assert_eq!(resolve_standard(codes.iter().copied(), "MPF 9.9"), None);
     }
 }

@@ -22,10 +22,7 @@ pub enum DemoError {
 
 /// A fixture file's text, by its path under `fixtures/`.
 pub fn fixture(path: &str) -> Option<&'static str> {
-    embedded::FILES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, text)| *text)
+    embedded::FILES.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)
 }
 
 fn required(path: &str) -> Result<&'static str, DemoError> {
@@ -45,10 +42,7 @@ pub fn frameworks() -> Result<Vec<Framework>, DemoError> {
 pub fn submission_ids() -> Vec<&'static str> {
     embedded::FILES
         .iter()
-        .filter_map(|(p, _)| {
-            p.strip_prefix("submissions/")?
-                .strip_suffix("/submission.json")
-        })
+        .filter_map(|(p, _)| p.strip_prefix("submissions/")?.strip_suffix("/submission.json"))
         .collect()
 }
 
@@ -60,41 +54,26 @@ pub fn install(store: &mut Store) -> Result<(), DemoError> {
     for framework in &frameworks {
         store.import_framework(framework)?;
     }
-    let find = |id: &str, version: &str| {
-        frameworks
-            .iter()
-            .find(|f| f.id == id && f.version == version)
-    };
+    let find = |id: &str, version: &str| frameworks.iter().find(|f| f.id == id && f.version == version);
     for id in submission_ids() {
         let dir = format!("submissions/{id}");
         let file = format!("fixtures/{dir}/submission.json");
-        let submission =
-            format::parse_submission(&file, required(&format!("{dir}/submission.json"))?, find)?;
+        let submission = format::parse_submission(&file, required(&format!("{dir}/submission.json"))?, find)?;
         let package = SubmissionPackage::assemble(&file, submission, |path| {
             fixture(&format!("{dir}/{path}"))
                 .map(|text| text.as_bytes().to_vec())
-                .ok_or_else(|| {
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "not among the fixtures")
-                })
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not among the fixtures"))
         })?;
         store.import_submission(&package)?;
         let in_scope = |code: &str| {
             package.submission.frameworks.iter().any(|fref| {
                 find(&fref.id, &fref.version).is_some_and(|f| f.standard(code).is_some())
-                    && fref
-                        .standards
-                        .as_ref()
-                        .is_none_or(|l| l.iter().any(|c| c == code))
+                    && fref.standards.as_ref().is_none_or(|l| l.iter().any(|c| c == code))
             })
         };
         let known = |user: &str| people.people.iter().any(|p| p.id == user);
         let panel_file = format!("fixtures/{dir}/panel.json");
-        let panel = format::parse_panel(
-            &panel_file,
-            required(&format!("{dir}/panel.json"))?,
-            known,
-            in_scope,
-        )?;
+        let panel = format::parse_panel(&panel_file, required(&format!("{dir}/panel.json"))?, known, in_scope)?;
         store.import_panel(&panel)?;
     }
     store.set_meta("me", &people.me)?;

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use jiff::civil::date;
 
 use crate::domain::{
-    DocumentRef, EvidenceRef, Framework, FrameworkRef, JudgementState, Mapping, Member, MemberRole,
-    Outcome, Panel, Person, Section, Stage, Standard, Submission,
+    DocumentRef, EvidenceRef, Framework, FrameworkRef, JudgementState, Mapping, Member, MemberRole, Outcome, Panel,
+    Person, Section, Stage, Standard, Submission,
 };
 use crate::format::{DemoJudgement, DemoPanel, SubmissionPackage};
 use crate::store::{Store, StoreError};
@@ -27,11 +27,7 @@ pub const ME: &str = "u-bench";
 pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
     let people: Vec<Person> = (0..shape.reviewers.max(1))
         .map(|i| Person {
-            id: if i == 0 {
-                ME.to_string()
-            } else {
-                format!("u-{i}")
-            },
+            id: if i == 0 { ME.to_string() } else { format!("u-{i}") },
             name: format!("Reviewer {i}"),
             title: "Reviewer".into(),
             background: String::new(),
@@ -46,19 +42,21 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
     store.import_people(&people)?;
     let framework = framework(shape.standards);
     store.import_framework(&framework)?;
-    let outcomes = [
-        Outcome::Met,
-        Outcome::Met,
-        Outcome::PartiallyMet,
-        Outcome::NotMet,
-    ];
+    let outcomes = [Outcome::Met, Outcome::Met, Outcome::PartiallyMet, Outcome::NotMet];
     for n in 0..shape.submissions {
         let id = format!("S-BENCH-{n:04}");
         let submission = Submission {
             id: id.clone(),
-            frameworks: vec![FrameworkRef { id: framework.id.clone(), version: framework.version.clone(), standards: None }],
+            frameworks: vec![FrameworkRef {
+                id: framework.id.clone(),
+                version: framework.version.clone(),
+                standards: None,
+            }],
             provider: format!("University {n} of Somewhere"),
-            programme: format!("MSc Advanced Clinical Practice ({})", ["Primary Care", "Acute", "Mental Health", "Critical Care"][n % 4]),
+            programme: format!(
+                "MSc Advanced Clinical Practice ({})",
+                ["Primary Care", "Acute", "Mental Health", "Critical Care"][n % 4]
+            ),
             award: "MSc".into(),
             programme_code: Some(format!("BENCH-{n}")),
             modes: None,
@@ -67,13 +65,21 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
             stage: Stage::StandardsReview,
             stage_note: None,
             documents: (1..=5)
-                .map(|d| DocumentRef { id: format!("E{d:02}"), title: format!("Evidence document {d}"), media_type: "text/plain".into(), path: format!("E{d:02}.txt") })
+                .map(|d| DocumentRef {
+                    id: format!("E{d:02}"),
+                    title: format!("Evidence document {d}"),
+                    media_type: "text/plain".into(),
+                    path: format!("E{d:02}.txt"),
+                })
                 .collect(),
             mappings: framework
                 .standards()
                 .map(|(_, s)| Mapping {
                     standard: s.code.clone(),
-                    narrative: format!("How the programme meets {}: module teaching, workplace assessment and a portfolio.", s.code),
+                    narrative: format!(
+                        "How the programme meets {}: module teaching, workplace assessment and a portfolio.",
+                        s.code
+                    ),
                     evidence: vec![EvidenceRef { document: "E01".into(), locator: "p.2".into() }],
                 })
                 .collect(),
@@ -81,17 +87,9 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
         let documents: HashMap<String, String> = submission
             .documents
             .iter()
-            .map(|d| {
-                (
-                    d.id.clone(),
-                    format!("[page 1]\n{}\n[page 2]\nDetail of the evidence.\n", d.title),
-                )
-            })
+            .map(|d| (d.id.clone(), format!("[page 1]\n{}\n[page 2]\nDetail of the evidence.\n", d.title)))
             .collect();
-        store.import_submission(&SubmissionPackage {
-            submission,
-            documents,
-        })?;
+        store.import_submission(&SubmissionPackage { submission, documents })?;
         let members = people
             .iter()
             .filter(|p| p.id != "u-chair")
@@ -108,16 +106,13 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
             .filter(|p| p.id != "u-chair" && p.id != ME)
             .enumerate()
             .flat_map(|(r, p)| {
-                framework
-                    .standards()
-                    .enumerate()
-                    .map(move |(i, (_, s))| DemoJudgement {
-                        reviewer: p.id.clone(),
-                        standard: s.code.clone(),
-                        outcome: Some(outcomes[(i + r + n) % outcomes.len()]),
-                        rationale: format!("Evidence for {} reviewed in E01 p.2.", s.code),
-                        state: JudgementState::Submitted,
-                    })
+                framework.standards().enumerate().map(move |(i, (_, s))| DemoJudgement {
+                    reviewer: p.id.clone(),
+                    standard: s.code.clone(),
+                    outcome: Some(outcomes[(i + r + n) % outcomes.len()]),
+                    rationale: format!("Evidence for {} reviewed in E01 p.2.", s.code),
+                    state: JudgementState::Submitted,
+                })
             })
             .collect();
         let panel = Panel {
@@ -143,13 +138,8 @@ fn framework(standards: usize) -> Framework {
             standards: (0..per_section.min(standards - s * per_section))
                 .map(|i| Standard {
                     code: format!("BENCH {}.{}", s + 1, i + 1),
-                    title: format!(
-                        "Synthetic standard {}.{} on supervision and assessment",
-                        s + 1,
-                        i + 1
-                    ),
-                    statement: "The programme shows how learners are supported and assessed."
-                        .into(),
+                    title: format!("Synthetic standard {}.{} on supervision and assessment", s + 1, i + 1),
+                    statement: "The programme shows how learners are supported and assessed.".into(),
                     guidance: "Look for evidence in the handbook.".into(),
                 })
                 .collect(),

@@ -85,9 +85,7 @@ pub struct Framework {
 
 impl Framework {
     pub fn standards(&self) -> impl Iterator<Item = (&Section, &Standard)> {
-        self.sections
-            .iter()
-            .flat_map(|section| section.standards.iter().map(move |s| (section, s)))
+        self.sections.iter().flat_map(|section| section.standards.iter().map(move |s| (section, s)))
     }
 
     pub fn standard(&self, code: &str) -> Option<&Standard> {
@@ -103,10 +101,7 @@ mod tests {
     fn outcome_parses_both_spellings_and_round_trips() {
         for outcome in Outcome::ALL {
             assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
-            assert_eq!(
-                Outcome::parse(&outcome.as_str().replace('_', "-")),
-                Some(outcome)
-            );
+            assert_eq!(Outcome::parse(&outcome.as_str().replace('_', "-")), Some(outcome));
         }
         assert_eq!(Outcome::parse(" Not-Met "), Some(Outcome::NotMet));
         assert_eq!(Outcome::parse("meh"), None);

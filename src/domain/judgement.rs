@@ -54,9 +54,7 @@ impl Gap {
     pub fn of(outcome: Option<Outcome>, rationale: &str, required: &[Outcome]) -> Option<Gap> {
         match outcome {
             None => Some(Gap::NoOutcome),
-            Some(o) if required.contains(&o) && rationale.trim().is_empty() => {
-                Some(Gap::RationaleRequired(o))
-            }
+            Some(o) if required.contains(&o) && rationale.trim().is_empty() => Some(Gap::RationaleRequired(o)),
             Some(_) => None,
         }
     }
@@ -82,19 +80,13 @@ mod tests {
 
     #[test]
     fn a_required_rationale_that_is_blank_is_a_gap() {
-        assert_eq!(
-            Gap::of(Some(Outcome::NotMet), " \n\t", &REQUIRED),
-            Some(Gap::RationaleRequired(Outcome::NotMet))
-        );
+        assert_eq!(Gap::of(Some(Outcome::NotMet), " \n\t", &REQUIRED), Some(Gap::RationaleRequired(Outcome::NotMet)));
         assert_eq!(Gap::of(Some(Outcome::NotMet), "why", &REQUIRED), None);
     }
 
     #[test]
     fn met_needs_no_rationale_unless_the_framework_says_so() {
         assert_eq!(Gap::of(Some(Outcome::Met), "", &REQUIRED), None);
-        assert_eq!(
-            Gap::of(Some(Outcome::Met), "", &Outcome::ALL),
-            Some(Gap::RationaleRequired(Outcome::Met))
-        );
+        assert_eq!(Gap::of(Some(Outcome::Met), "", &Outcome::ALL), Some(Gap::RationaleRequired(Outcome::Met)));
     }
 }

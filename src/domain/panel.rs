@@ -74,10 +74,7 @@ impl Member {
     pub fn judges(&self, standard: &str) -> bool {
         !self.recused
             && self.role.votes()
-            && self
-                .standards
-                .as_ref()
-                .is_none_or(|limited| limited.iter().any(|s| s == standard))
+            && self.standards.as_ref().is_none_or(|limited| limited.iter().any(|s| s == standard))
     }
 }
 
@@ -115,17 +112,11 @@ pub enum OthersVisible {
 /// The independence rule: a reviewer sees others' judgements only after submitting all of
 /// their own for that submission; the chair sees every submitted judgement; nobody ever sees
 /// someone else's draft, and a recused member sees nothing.
-pub fn others_visible(
-    role: Option<MemberRole>,
-    recused: bool,
-    viewer_submitted: bool,
-) -> OthersVisible {
+pub fn others_visible(role: Option<MemberRole>, recused: bool, viewer_submitted: bool) -> OthersVisible {
     match role {
         _ if recused => OthersVisible::Nothing,
         Some(MemberRole::Chair) => OthersVisible::Submitted,
-        Some(MemberRole::Reviewer | MemberRole::Lay) if viewer_submitted => {
-            OthersVisible::Submitted
-        }
+        Some(MemberRole::Reviewer | MemberRole::Lay) if viewer_submitted => OthersVisible::Submitted,
         _ => OthersVisible::Nothing,
     }
 }

@@ -10,16 +10,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(
-        location: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
-        Self {
-            location: location.into(),
-            message: message.into(),
-            hint: hint.into(),
-        }
+    pub fn new(location: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self { location: location.into(), message: message.into(), hint: hint.into() }
     }
 }
 
@@ -32,10 +24,7 @@ pub struct FormatError {
 
 impl FormatError {
     pub fn new(file: &str, problems: Vec<Problem>) -> Self {
-        Self {
-            file: file.to_string(),
-            problems,
-        }
+        Self { file: file.to_string(), problems }
     }
 
     pub fn one(file: &str, problem: Problem) -> Self {
@@ -48,36 +37,19 @@ impl FormatError {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
                 "fix the JSON syntax there (a missing comma, quote or bracket?)"
             }
-            serde_json::error::Category::Data => {
-                "see docs/formats.md for the fields and values this file may hold"
-            }
+            serde_json::error::Category::Data => "see docs/formats.md for the fields and values this file may hold",
         };
         // serde_json appends " at line L column C"; the location is reported separately.
         let message = error.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
-        Self::one(
-            file,
-            Problem::new(
-                format!("line {}, column {}", error.line(), error.column()),
-                message,
-                hint,
-            ),
-        )
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        Self::one(file, Problem::new(format!("line {}, column {}", error.line(), error.column()), message, hint))
     }
 }
 
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.problems.as_slice() {
-            [one] => write!(
-                f,
-                "{}: {}: {} ({})",
-                self.file, one.location, one.message, one.hint
-            ),
+            [one] => write!(f, "{}: {}: {} ({})", self.file, one.location, one.message, one.hint),
             many => {
                 write!(f, "{}: {} problems:", self.file, many.len())?;
                 for p in many {

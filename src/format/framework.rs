@@ -39,11 +39,7 @@ pub fn parse_framework(file: &str, text: &str) -> Result<Framework, FormatError>
     check.non_empty(|| "version".into(), &f.version);
     check.non_empty(|| "title".into(), &f.title);
     if f.sections.is_empty() {
-        check.push(
-            "sections",
-            "there are no sections",
-            "a framework needs at least one section of standards",
-        );
+        check.push("sections", "there are no sections", "a framework needs at least one section of standards");
     }
     let mut section_codes = HashSet::new();
     let mut standard_codes = HashSet::new();

@@ -21,11 +21,7 @@ pub const PEOPLE_FORMAT: &str = "accredit.demo-people.v1";
 use serde::de::DeserializeOwned;
 
 /// Parses JSON text into `T` after checking its `format` field.
-fn parse_json<T: DeserializeOwned>(
-    file: &str,
-    text: &str,
-    expected_format: &str,
-) -> Result<T, FormatError> {
+fn parse_json<T: DeserializeOwned>(file: &str, text: &str, expected_format: &str) -> Result<T, FormatError> {
     #[derive(serde::Deserialize)]
     struct Probe {
         format: Option<serde_json::Value>,
@@ -61,11 +57,7 @@ fn parse_json<T: DeserializeOwned>(
 }
 
 fn kind(format: &str) -> &str {
-    format
-        .trim_start_matches("accredit.")
-        .split('.')
-        .next()
-        .unwrap_or(format)
+    format.trim_start_matches("accredit.").split('.').next().unwrap_or(format)
 }
 
 /// Collects problems found while checking a parsed file.
@@ -77,32 +69,19 @@ struct Checker {
 impl Checker {
     fn non_empty(&mut self, path: impl FnOnce() -> String, value: &str) {
         if value.trim().is_empty() {
-            self.problems
-                .push(Problem::new(path(), "is empty", "write a value"));
+            self.problems.push(Problem::new(path(), "is empty", "write a value"));
         }
     }
 
-    fn push(
-        &mut self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
         self.problems.push(Problem::new(path, message, hint));
     }
 
     fn finish<T>(self, file: &str, value: T) -> Result<T, FormatError> {
-        if self.problems.is_empty() {
-            Ok(value)
-        } else {
-            Err(FormatError::new(file, self.problems))
-        }
+        if self.problems.is_empty() { Ok(value) } else { Err(FormatError::new(file, self.problems)) }
     }
 }
 
 fn is_identifier(text: &str, extra: &[char]) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
 }

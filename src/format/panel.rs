@@ -32,27 +32,13 @@ pub fn parse_people(file: &str, text: &str) -> Result<DemoPeople, FormatError> {
         check.non_empty(|| format!("people[{i}].id"), &p.id);
         check.non_empty(|| format!("people[{i}].name"), &p.name);
         if !ids.insert(p.id.as_str()) {
-            check.push(
-                format!("people[{i}].id"),
-                format!("\"{}\" is listed twice", p.id),
-                "list each person once",
-            );
+            check.push(format!("people[{i}].id"), format!("\"{}\" is listed twice", p.id), "list each person once");
         }
     }
     if !ids.contains(f.me.as_str()) {
-        check.push(
-            "me",
-            format!("\"{}\" is not among the people", f.me),
-            "name one of the people",
-        );
+        check.push("me", format!("\"{}\" is not among the people", f.me), "name one of the people");
     }
-    check.finish(
-        file,
-        DemoPeople {
-            me: f.me,
-            people: f.people,
-        },
-    )
+    check.finish(file, DemoPeople { me: f.me, people: f.people })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -110,11 +96,7 @@ pub fn parse_panel(
     let f: PanelFile = parse_json(file, text, PANEL_FORMAT)?;
     let mut check = Checker::default();
     if !known_person(&f.chair) {
-        check.push(
-            "chair",
-            format!("\"{}\" is not a known person", f.chair),
-            "name someone from people.json",
-        );
+        check.push("chair", format!("\"{}\" is not a known person", f.chair), "name someone from people.json");
     }
     let mut seen = HashSet::new();
     for (i, m) in f.members.iter().enumerate() {
@@ -192,11 +174,5 @@ pub fn parse_panel(
         panel_date: f.panel_date,
         members,
     };
-    check.finish(
-        file,
-        DemoPanel {
-            panel,
-            judgements: f.judgements,
-        },
-    )
+    check.finish(file, DemoPanel { panel, judgements: f.judgements })
 }

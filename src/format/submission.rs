@@ -56,14 +56,14 @@ pub fn parse_submission<'f>(
     check.non_empty(|| "programme".into(), &s.programme);
     check.non_empty(|| "award".into(), &s.award);
     if s.version == 0 {
-        check.push(
-            "version",
-            "version 0",
-            "the first submission of a programme is version 1",
-        );
+        check.push("version", "version 0", "the first submission of a programme is version 1");
     }
     if s.frameworks.is_empty() {
-        check.push("frameworks", "no framework named", "name the frameworks the programme is judged against, like {\"id\": \"mpf-2017\", \"version\": \"2017\"}");
+        check.push(
+            "frameworks",
+            "no framework named",
+            "name the frameworks the programme is judged against, like {\"id\": \"mpf-2017\", \"version\": \"2017\"}",
+        );
     }
 
     let mut in_scope: HashSet<&str> = HashSet::new();
@@ -71,10 +71,7 @@ pub fn parse_submission<'f>(
         let Some(framework) = find_framework(&fref.id, &fref.version) else {
             check.push(
                 format!("frameworks[{i}]"),
-                format!(
-                    "framework {} version {} is not known",
-                    fref.id, fref.version
-                ),
+                format!("framework {} version {} is not known", fref.id, fref.version),
                 "import that framework first, or correct the id and version",
             );
             continue;
@@ -111,11 +108,7 @@ pub fn parse_submission<'f>(
         check.non_empty(|| at("id"), &doc.id);
         check.non_empty(|| at("title"), &doc.title);
         if !document_ids.insert(doc.id.as_str()) {
-            check.push(
-                at("id"),
-                format!("document id \"{}\" is used twice", doc.id),
-                "give each document its own id",
-            );
+            check.push(at("id"), format!("document id \"{}\" is used twice", doc.id), "give each document its own id");
         }
         if !MEDIA_TYPES.contains(&doc.media_type.as_str()) {
             check.push(
@@ -138,10 +131,7 @@ pub fn parse_submission<'f>(
         if !in_scope.is_empty() && !in_scope.contains(mapping.standard.as_str()) {
             check.push(
                 format!("mappings[{i}].standard"),
-                format!(
-                    "standard \"{}\" is not under review in this submission",
-                    mapping.standard
-                ),
+                format!("standard \"{}\" is not under review in this submission", mapping.standard),
                 "map only standards of the named frameworks (and of their \"standards\" lists)",
             );
         }
@@ -156,10 +146,7 @@ pub fn parse_submission<'f>(
             if !document_ids.contains(evidence.document.as_str()) {
                 check.push(
                     format!("mappings[{i}].evidence[{j}].document"),
-                    format!(
-                        "document \"{}\" is not in the documents list",
-                        evidence.document
-                    ),
+                    format!("document \"{}\" is not in the documents list", evidence.document),
                     "cite a listed document id, or add the document to \"documents\"",
                 );
             }
@@ -186,10 +173,7 @@ pub fn parse_submission<'f>(
 
 fn is_relative_inside(path: &str) -> bool {
     let path = Path::new(path);
-    !path.as_os_str().is_empty()
-        && path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    !path.as_os_str().is_empty() && path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 /// A submission with the text of its evidence documents.
@@ -228,14 +212,7 @@ impl SubmissionPackage {
                 )),
             }
         }
-        if problems.is_empty() {
-            Ok(Self {
-                submission,
-                documents,
-            })
-        } else {
-            Err(FormatError::new(file, problems))
-        }
+        if problems.is_empty() { Ok(Self { submission, documents }) } else { Err(FormatError::new(file, problems)) }
     }
 }
 

@@ -10,12 +10,8 @@ use crate::format::{DemoPanel, SubmissionPackage};
 impl Store {
     pub fn import_framework(&mut self, framework: &Framework) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "DELETE FROM frameworks WHERE id = ?1 AND version = ?2",
-            (&framework.id, &framework.version),
-        )?;
-        let required =
-            serde_json::to_string(&framework.rationale_required).unwrap_or_else(|_| "[]".into());
+        tx.execute("DELETE FROM frameworks WHERE id = ?1 AND version = ?2", (&framework.id, &framework.version))?;
+        let required = serde_json::to_string(&framework.rationale_required).unwrap_or_else(|_| "[]".into());
         tx.execute(
             "INSERT INTO frameworks (id, version, title, official, note, rationale_required) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![framework.id, framework.version, framework.title, framework.official, framework.note, required],
@@ -57,11 +53,7 @@ impl Store {
         tx.execute("DELETE FROM documents WHERE submission_id = ?1", [&s.id])?;
         insert_scope(&tx, package)?;
         for (ord, doc) in s.documents.iter().enumerate() {
-            let content = package
-                .documents
-                .get(&doc.id)
-                .map(String::as_str)
-                .unwrap_or_default();
+            let content = package.documents.get(&doc.id).map(String::as_str).unwrap_or_default();
             let hash = store_blob(&tx, content)?;
             tx.execute(
                 "INSERT INTO documents (submission_id, id, title, media_type, sha256, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -96,19 +88,18 @@ impl Store {
     pub fn import_panel(&mut self, demo: &DemoPanel) -> Result<()> {
         let panel = &demo.panel;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "DELETE FROM panels WHERE submission_id = ?1",
-            [&panel.submission],
-        )?;
+        tx.execute("DELETE FROM panels WHERE submission_id = ?1", [&panel.submission])?;
         tx.execute(
             "INSERT INTO panels (submission_id, chair, reviews_due, panel_date) VALUES (?1, ?2, ?3, ?4)",
-            params![panel.submission, panel.chair, panel.reviews_due.to_string(), panel.panel_date.map(|d| d.to_string())],
+            params![
+                panel.submission,
+                panel.chair,
+                panel.reviews_due.to_string(),
+                panel.panel_date.map(|d| d.to_string())
+            ],
         )?;
         for m in &panel.members {
-            let standards = m
-                .standards
-                .as_ref()
-                .map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into()));
+            let standards = m.standards.as_ref().map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into()));
             tx.execute(
                 "INSERT INTO panel_members (submission_id, user_id, role, standards, recused, recusal_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![panel.submission, m.user, m.role.as_str(), standards, m.recused, m.recusal_reason],
@@ -135,18 +126,12 @@ fn insert_scope(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()>
     tx.execute("DELETE FROM submission_standards WHERE submission_id = ?1 AND standard_code NOT IN (SELECT standard_code FROM judgements WHERE submission_id = ?1)", [&s.id])?;
     let mut ord = 0i64;
     for fref in &s.frameworks {
-        let mut codes = tx.prepare(
-            "SELECT code FROM standards WHERE framework_id = ?1 AND framework_version = ?2 ORDER BY ord",
-        )?;
-        let all: Vec<String> = codes
-            .query_map((&fref.id, &fref.version), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut codes =
+            tx.prepare("SELECT code FROM standards WHERE framework_id = ?1 AND framework_version = ?2 ORDER BY ord")?;
+        let all: Vec<String> =
+            codes.query_map((&fref.id, &fref.version), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for code in all {
-            if fref
-                .standards
-                .as_ref()
-                .is_some_and(|limited| !limited.contains(&code))
-            {
+            if fref.standards.as_ref().is_some_and(|limited| !limited.contains(&code)) {
                 continue;
             }
             tx.execute(
@@ -163,13 +148,7 @@ fn insert_scope(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()>
 }
 
 fn store_blob(tx: &Transaction<'_>, content: &str) -> Result<String> {
-    let hash = Sha256::digest(content.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
-    tx.execute(
-        "INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)",
-        (&hash, content),
-    )?;
+    let hash = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    tx.execute("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)", (&hash, content))?;
     Ok(hash)
 }

@@ -73,10 +73,7 @@ impl Store {
         }
         let gaps = review.gaps();
         if !gaps.is_empty() {
-            return Err(StoreError::Gaps {
-                submission: submission.to_string(),
-                gaps,
-            });
+            return Err(StoreError::Gaps { submission: submission.to_string(), gaps });
         }
         let tx = self.conn.transaction()?;
         let now = now_timestamp();
@@ -106,10 +103,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if !in_scope {
-            return Err(StoreError::UnknownStandard {
-                submission: submission.into(),
-                standard: standard.into(),
-            });
+            return Err(StoreError::UnknownStandard { submission: submission.into(), standard: standard.into() });
         }
         let Some(role) = panel.role_of(me) else {
             return Err(StoreError::NotAssigned(submission.into()));
@@ -126,21 +120,13 @@ impl Store {
             });
         }
         if !summary.stage.allows_judging() {
-            return Err(StoreError::StageClosed {
-                submission: submission.into(),
-                stage: summary.stage.label().into(),
-            });
+            return Err(StoreError::StageClosed { submission: submission.into(), stage: summary.stage.label().into() });
         }
         Ok(())
     }
 }
 
-fn current(
-    tx: &Transaction<'_>,
-    submission: &str,
-    standard: &str,
-    me: &str,
-) -> Result<Option<Judgement>> {
+fn current(tx: &Transaction<'_>, submission: &str, standard: &str, me: &str) -> Result<Option<Judgement>> {
     let row = tx
         .query_row(
             "SELECT outcome, rationale, state, version, updated_at FROM judgements
@@ -166,13 +152,10 @@ fn current(
         reviewer: me.to_string(),
         outcome: outcome
             .as_deref()
-            .map(|o| {
-                Outcome::parse(o).ok_or_else(|| StoreError::Corrupt(format!("bad outcome {o:?}")))
-            })
+            .map(|o| Outcome::parse(o).ok_or_else(|| StoreError::Corrupt(format!("bad outcome {o:?}"))))
             .transpose()?,
         rationale,
-        state: JudgementState::parse(&state)
-            .ok_or_else(|| StoreError::Corrupt(format!("bad state {state:?}")))?,
+        state: JudgementState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("bad state {state:?}")))?,
         version,
         updated_at,
     }))
@@ -199,13 +182,7 @@ fn queue(tx: &Transaction<'_>, j: &Judgement, base_rev: i64) -> Result<()> {
         "INSERT INTO outbox (op_id, entity, entity_key, base_rev, payload, created_at)
          VALUES (?1, 'judgement', ?2, ?3, ?4, ?5)
          ON CONFLICT (entity, entity_key) WHERE sent = 0 DO UPDATE SET payload = excluded.payload",
-        params![
-            uuid::Uuid::now_v7().to_string(),
-            key,
-            base_rev,
-            payload,
-            j.updated_at
-        ],
+        params![uuid::Uuid::now_v7().to_string(), key, base_rev, payload, j.updated_at],
     )?;
     Ok(())
 }

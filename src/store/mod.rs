@@ -14,8 +14,8 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use judgements::SubmitOutcome;
 pub use read::{
-    Assignment, DocumentInfo, FinderEntry, FrameworkInfo, OthersJudgement, ReviewData, SectionView,
-    StandardView, SubmissionSummary,
+    Assignment, DocumentInfo, FinderEntry, FrameworkInfo, OthersJudgement, ReviewData, SectionView, StandardView,
+    SubmissionSummary,
 };
 
 use crate::domain::Gap;
@@ -25,43 +25,26 @@ pub enum StoreError {
     #[error("the cache database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("the cache at {path} cannot be opened: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
-    #[error(
-        "the cache was written by a newer accredit (schema {found}, this one knows {known}); update accredit"
-    )]
+    Open { path: String, source: rusqlite::Error },
+    #[error("the cache was written by a newer accredit (schema {found}, this one knows {known}); update accredit")]
     TooNew { found: i64, known: i64 },
     #[error("no submission {0} in the cache (see `accredit status` for yours)")]
     UnknownSubmission(String),
     #[error("{standard} is not under review in {submission}")]
-    UnknownStandard {
-        submission: String,
-        standard: String,
-    },
+    UnknownStandard { submission: String, standard: String },
     #[error("you are not on the panel of {0}")]
     NotAssigned(String),
     #[error("you are recused from {0}")]
     Recused(String),
     #[error("you do not judge {standard} in {submission} (your role: {role})")]
-    NotYourStandard {
-        submission: String,
-        standard: String,
-        role: String,
-    },
+    NotYourStandard { submission: String, standard: String, role: String },
     #[error("your judgements for {0} are submitted and read-only")]
     AlreadySubmitted(String),
     #[error("{submission} is at the {stage} stage: judgements cannot be recorded")]
     StageClosed { submission: String, stage: String },
     #[error("{} gap(s) must be closed before {submission} can be submitted", gaps.len())]
-    Gaps {
-        submission: String,
-        gaps: Vec<(String, Gap)>,
-    },
-    #[error(
-        "the cache holds bad data ({0}); run `accredit demo --reset` for the demo, or report a bug"
-    )]
+    Gaps { submission: String, gaps: Vec<(String, Gap)> },
+    #[error("the cache holds bad data ({0}); run `accredit demo --reset` for the demo, or report a bug")]
     Corrupt(String),
 }
 
@@ -74,10 +57,8 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the cache at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let conn =
+            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         Self::setup(conn)
     }
 
@@ -92,20 +73,14 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > schema::latest_version() {
-            return Err(StoreError::TooNew {
-                found,
-                known: schema::latest_version(),
-            });
+            return Err(StoreError::TooNew { found, known: schema::latest_version() });
         }
         schema::migrate(&mut conn)?;
         Ok(Store { conn })
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
@@ -131,17 +106,12 @@ impl Store {
 
     /// Changes made here that the hub has not acknowledged yet.
     pub fn unsynced_count(&self) -> Result<usize> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
-            as usize)
+        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as usize)
     }
 
     /// Runs SQLite's own consistency check.
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     /// The underlying connection, for benchmarks and tests that measure raw SQLite.
@@ -151,8 +121,5 @@ impl Store {
 }
 
 pub(crate) fn now_timestamp() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Millisecond)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
+    jiff::Timestamp::now().round(jiff::Unit::Millisecond).map(|t| t.to_string()).unwrap_or_default()
 }

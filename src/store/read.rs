@@ -7,9 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError};
 use crate::domain::panel::{OthersVisible, others_visible};
-use crate::domain::{
-    EvidenceRef, Gap, Judgement, JudgementState, Member, MemberRole, Outcome, Panel, Stage,
-};
+use crate::domain::{EvidenceRef, Gap, Judgement, JudgementState, Member, MemberRole, Outcome, Panel, Stage};
 
 /// One submission the user is on the panel of, with their progress.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -98,10 +96,7 @@ impl StandardView {
         if !self.judged_by_me {
             return None;
         }
-        let (outcome, rationale) = self
-            .mine
-            .as_ref()
-            .map_or((None, ""), |j| (j.outcome, j.rationale.as_str()));
+        let (outcome, rationale) = self.mine.as_ref().map_or((None, ""), |j| (j.outcome, j.rationale.as_str()));
         Gap::of(outcome, rationale, &self.rationale_required)
     }
 }
@@ -143,9 +138,7 @@ impl ReviewData {
     }
 
     pub fn gaps(&self) -> Vec<(String, Gap)> {
-        self.standards()
-            .filter_map(|s| s.gap().map(|g| (s.code.clone(), g)))
-            .collect()
+        self.standards().filter_map(|s| s.gap().map(|g| (s.code.clone(), g))).collect()
     }
 
     /// Whether I may still change my judgements.
@@ -157,20 +150,9 @@ impl ReviewData {
 /// One thing the `/` finder can jump to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FinderEntry {
-    Submission {
-        submission: String,
-        label: String,
-    },
-    Standard {
-        submission: String,
-        code: String,
-        label: String,
-    },
-    Evidence {
-        submission: String,
-        document: String,
-        label: String,
-    },
+    Submission { submission: String, label: String },
+    Standard { submission: String, code: String, label: String },
+    Evidence { submission: String, document: String, label: String },
 }
 
 impl FinderEntry {
@@ -184,8 +166,7 @@ impl FinderEntry {
 }
 
 fn parse_date(text: &str) -> Result<Date> {
-    text.parse()
-        .map_err(|_| StoreError::Corrupt(format!("bad date {text:?}")))
+    text.parse().map_err(|_| StoreError::Corrupt(format!("bad date {text:?}")))
 }
 
 fn parse_stage(text: &str) -> Result<Stage> {
@@ -193,10 +174,7 @@ fn parse_stage(text: &str) -> Result<Stage> {
 }
 
 fn parse_outcome(text: Option<String>) -> Result<Option<Outcome>> {
-    text.map(|t| {
-        Outcome::parse(&t).ok_or_else(|| StoreError::Corrupt(format!("bad outcome {t:?}")))
-    })
-    .transpose()
+    text.map(|t| Outcome::parse(&t).ok_or_else(|| StoreError::Corrupt(format!("bad outcome {t:?}")))).transpose()
 }
 
 fn parse_json_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
@@ -231,8 +209,7 @@ impl Store {
             let (user, role, standards, recused, recusal_reason) = row?;
             members.push(Member {
                 user,
-                role: MemberRole::parse(&role)
-                    .ok_or_else(|| StoreError::Corrupt(format!("bad role {role:?}")))?,
+                role: MemberRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("bad role {role:?}")))?,
                 standards: standards.as_deref().map(parse_json_list).transpose()?,
                 recused,
                 recusal_reason,
@@ -275,26 +252,17 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, provider, programme, stage, chair, due, panel_date, role, standards, recused) in
-            rows
-        {
+        for (id, provider, programme, stage, chair, due, panel_date, role, standards, recused) in rows {
             let role = if chair == me {
                 MemberRole::Chair
             } else {
                 let role = role.unwrap_or_default();
-                MemberRole::parse(&role)
-                    .ok_or_else(|| StoreError::Corrupt(format!("bad role {role:?}")))?
+                MemberRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("bad role {role:?}")))?
             };
-            let (total, done, submitted) = if role.votes() {
-                self.my_progress(&id, me, standards.as_deref())?
-            } else {
-                (0, 0, 0)
-            };
-            let (reviewers_submitted, reviewers_total) = if role == MemberRole::Chair {
-                self.reviewers_submitted(&id)?
-            } else {
-                (0, 0)
-            };
+            let (total, done, submitted) =
+                if role.votes() { self.my_progress(&id, me, standards.as_deref())? } else { (0, 0, 0) };
+            let (reviewers_submitted, reviewers_total) =
+                if role == MemberRole::Chair { self.reviewers_submitted(&id)? } else { (0, 0) };
             let due = match (role, panel_date) {
                 (MemberRole::Chair, Some(panel_date)) => panel_date,
                 _ => due,
@@ -314,16 +282,12 @@ impl Store {
                 reviewers_total,
             });
         }
+        out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.submission.cmp(&b.submission)));
         Ok(out)
     }
 
     /// (standards I judge, of those judged with no gap, of those submitted).
-    fn my_progress(
-        &self,
-        submission: &str,
-        me: &str,
-        limited_to: Option<&str>,
-    ) -> Result<(usize, usize, usize)> {
+    fn my_progress(&self, submission: &str, me: &str, limited_to: Option<&str>) -> Result<(usize, usize, usize)> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT count(*),
                     coalesce(sum(j.outcome IS NOT NULL AND NOT (trim(j.rationale) = ''
@@ -336,10 +300,8 @@ impl Store {
              WHERE ss.submission_id = ?1
                AND (?3 IS NULL OR ss.standard_code IN (SELECT value FROM json_each(?3)))",
         )?;
-        let (total, done, submitted): (i64, i64, i64) = stmt
-            .query_row(params![submission, me, limited_to], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+        let (total, done, submitted): (i64, i64, i64) =
+            stmt.query_row(params![submission, me, limited_to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok((total as usize, done as usize, submitted as usize))
     }
 
@@ -352,8 +314,7 @@ impl Store {
              FROM panel_members pm
              WHERE pm.submission_id = ?1 AND pm.role IN ('reviewer', 'lay') AND pm.recused = 0",
         )?;
-        let (total, submitted): (i64, i64) =
-            stmt.query_row([submission], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (total, submitted): (i64, i64) = stmt.query_row([submission], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok((submitted as usize, total as usize))
     }
 
@@ -381,18 +342,7 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::UnknownSubmission(submission.to_string()))?;
-        let (
-            id,
-            provider,
-            programme,
-            award,
-            programme_code,
-            modes,
-            version,
-            submitted_at,
-            stage,
-            stage_note,
-        ) = row;
+        let (id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note) = row;
         Ok(SubmissionSummary {
             id,
             provider,
@@ -411,23 +361,14 @@ impl Store {
     pub fn load_review(&self, submission: &str, me: &str) -> Result<ReviewData> {
         let summary = self.submission_summary(submission)?;
         let panel = self.panel(submission)?;
-        let role = panel
-            .role_of(me)
-            .ok_or_else(|| StoreError::NotAssigned(submission.to_string()))?;
+        let role = panel.role_of(me).ok_or_else(|| StoreError::NotAssigned(submission.to_string()))?;
         let member = panel.member(me).cloned();
         if member.as_ref().is_some_and(|m| m.recused) {
             return Err(StoreError::Recused(submission.to_string()));
         }
         let frameworks = self.submission_frameworks(submission)?;
-        let required: HashMap<(String, String), Vec<Outcome>> = frameworks
-            .iter()
-            .map(|f| {
-                (
-                    (f.id.clone(), f.version.clone()),
-                    f.rationale_required.clone(),
-                )
-            })
-            .collect();
+        let required: HashMap<(String, String), Vec<Outcome>> =
+            frameworks.iter().map(|f| ((f.id.clone(), f.version.clone()), f.rationale_required.clone())).collect();
 
         let mut stmt = self.conn.prepare_cached(
             "SELECT ss.standard_code, ss.framework_id, ss.framework_version, st.section_code, sec.title,
@@ -452,20 +393,14 @@ impl Store {
             let standard = self.standard_from_row(r, submission, me, &member, role, &required)?;
             if standard.judged_by_me {
                 mine_count += 1;
-                if standard
-                    .mine
-                    .as_ref()
-                    .is_some_and(|j| j.state == JudgementState::Submitted)
-                {
+                if standard.mine.as_ref().is_some_and(|j| j.state == JudgementState::Submitted) {
                     submitted_count += 1;
                 }
             }
             let framework: String = r.get(1)?;
             let section_code: String = r.get(3)?;
             match sections.last_mut() {
-                Some(last) if last.framework == framework && last.code == section_code => {
-                    last.standards.push(standard)
-                }
+                Some(last) if last.framework == framework && last.code == section_code => last.standards.push(standard),
                 _ => sections.push(SectionView {
                     framework,
                     code: section_code,
@@ -530,23 +465,15 @@ impl Store {
                 updated_at: r.get(14)?,
             }),
         };
-        let judged_by_me =
-            role != MemberRole::Chair && member.as_ref().is_some_and(|m| m.judges(&code));
+        let judged_by_me = role != MemberRole::Chair && member.as_ref().is_some_and(|m| m.judges(&code));
         Ok(StandardView {
-            rationale_required: required
-                .get(&(framework.clone(), framework_version))
-                .cloned()
-                .unwrap_or_default(),
+            rationale_required: required.get(&(framework.clone(), framework_version)).cloned().unwrap_or_default(),
             framework,
             title: r.get(5)?,
             statement: r.get(6)?,
             guidance: r.get(7)?,
             narrative: r.get(8)?,
-            evidence: evidence
-                .as_deref()
-                .map(parse_json_list)
-                .transpose()?
-                .unwrap_or_default(),
+            evidence: evidence.as_deref().map(parse_json_list).transpose()?.unwrap_or_default(),
             judged_by_me,
             mine,
             others: Vec::new(),
@@ -554,11 +481,7 @@ impl Store {
         })
     }
 
-    fn others_submitted(
-        &self,
-        submission: &str,
-        me: &str,
-    ) -> Result<HashMap<String, Vec<OthersJudgement>>> {
+    fn others_submitted(&self, submission: &str, me: &str) -> Result<HashMap<String, Vec<OthersJudgement>>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT j.standard_code, j.reviewer_id, coalesce(p.name, j.reviewer_id), j.outcome, j.rationale
              FROM judgements j LEFT JOIN people p ON p.id = j.reviewer_id
@@ -589,14 +512,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map([submission], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get::<_, String>(5)?,
-                ))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
@@ -619,24 +535,14 @@ impl Store {
         )?;
         let docs = stmt
             .query_map([submission], |r| {
-                Ok(DocumentInfo {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    media_type: r.get(2)?,
-                    sha256: r.get(3)?,
-                })
+                Ok(DocumentInfo { id: r.get(0)?, title: r.get(1)?, media_type: r.get(2)?, sha256: r.get(3)? })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(docs)
     }
 
     /// A document's text, if `me` may see the submission.
-    pub fn document_text(
-        &self,
-        submission: &str,
-        document: &str,
-        me: &str,
-    ) -> Result<(DocumentInfo, String)> {
+    pub fn document_text(&self, submission: &str, document: &str, me: &str) -> Result<(DocumentInfo, String)> {
         let panel = self.panel(submission)?;
         match panel.role_of(me) {
             None => return Err(StoreError::NotAssigned(submission.to_string())),
@@ -654,9 +560,7 @@ impl Store {
                 |r| Ok((DocumentInfo { id: r.get(0)?, title: r.get(1)?, media_type: r.get(2)?, sha256: r.get(3)? }, r.get(4)?)),
             )
             .optional()?;
-        found.ok_or_else(|| {
-            StoreError::Corrupt(format!("document {document} of {submission} is missing"))
-        })
+        found.ok_or_else(|| StoreError::Corrupt(format!("document {document} of {submission} is missing")))
     }
 
     /// Everything the `/` finder searches: my submissions, their standards and evidence.
@@ -667,19 +571,11 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, programme, provider FROM submissions WHERE id IN {visible} ORDER BY id"
         ))?;
-        let rows = stmt.query_map([me], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
+        let rows =
+            stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (id, programme, provider) = row?;
-            out.push(FinderEntry::Submission {
-                label: format!("{id}  {programme} · {provider}"),
-                submission: id,
-            });
+            out.push(FinderEntry::Submission { label: format!("{id}  {programme} · {provider}"), submission: id });
         }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT ss.submission_id, ss.standard_code, st.title
@@ -689,31 +585,17 @@ impl Store {
              WHERE ss.submission_id IN {visible}
              ORDER BY ss.submission_id, ss.ord"
         ))?;
-        let rows = stmt.query_map([me], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
+        let rows =
+            stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (submission, code, title) = row?;
-            out.push(FinderEntry::Standard {
-                label: format!("{code}  {title}  ({submission})"),
-                submission,
-                code,
-            });
+            out.push(FinderEntry::Standard { label: format!("{code}  {title}  ({submission})"), submission, code });
         }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT submission_id, id, title FROM documents WHERE submission_id IN {visible} ORDER BY submission_id, ord"
         ))?;
-        let rows = stmt.query_map([me], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
+        let rows =
+            stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (submission, document, title) = row?;
             out.push(FinderEntry::Evidence {

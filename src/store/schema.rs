@@ -166,13 +166,10 @@ mod tests {
             let mut conn = Connection::open_in_memory().unwrap();
             for (i, sql) in MIGRATIONS.iter().take(start).enumerate() {
                 conn.execute_batch(sql).unwrap();
-                conn.pragma_update(None, "user_version", (i + 1) as i64)
-                    .unwrap();
+                conn.pragma_update(None, "user_version", (i + 1) as i64).unwrap();
             }
             assert_eq!(migrate(&mut conn).unwrap(), start as i64);
-            let version: i64 = conn
-                .pragma_query_value(None, "user_version", |r| r.get(0))
-                .unwrap();
+            let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
             assert_eq!(version, latest_version());
             // Migrating again is a no-op.
             assert_eq!(migrate(&mut conn).unwrap(), latest_version());

@@ -24,27 +24,12 @@ pub enum Action {
     Paste(String),
     Tick(Instant),
     QueueLoaded(Vec<Assignment>),
-    ReviewLoaded {
-        data: Box<ReviewData>,
-        select: Option<String>,
-    },
-    DocumentLoaded {
-        submission: String,
-        info: DocumentInfo,
-        text: String,
-        locator: String,
-    },
+    ReviewLoaded { data: Box<ReviewData>, select: Option<String> },
+    DocumentLoaded { submission: String, info: DocumentInfo, text: String, locator: String },
     FinderLoaded(Vec<FinderEntry>),
     Saved(Judgement),
-    SaveFailed {
-        standard: String,
-        rationale: String,
-        message: String,
-    },
-    Submitted {
-        submission: String,
-        count: usize,
-    },
+    SaveFailed { standard: String, rationale: String, message: String },
+    Submitted { submission: String, count: usize },
     ExternalEdited(String),
     Failed(String),
 }
@@ -53,28 +38,12 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadQueue,
-    OpenReview {
-        submission: String,
-        select: Option<String>,
-    },
-    OpenDocument {
-        submission: String,
-        document: String,
-        locator: String,
-    },
+    OpenReview { submission: String, select: Option<String> },
+    OpenDocument { submission: String, document: String, locator: String },
     LoadFinder,
-    Save {
-        submission: String,
-        standard: String,
-        outcome: Option<Outcome>,
-        rationale: String,
-    },
-    Submit {
-        submission: String,
-    },
-    EditExternally {
-        text: String,
-    },
+    Save { submission: String, standard: String, outcome: Option<Outcome>, rationale: String },
+    Submit { submission: String },
+    EditExternally { text: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,14 +119,7 @@ impl App {
         }
         match self.screen {
             Screen::Queue => Context::Queue,
-            Screen::Review
-                if self
-                    .review
-                    .as_ref()
-                    .is_some_and(|r| r.focus == Focus::Editor) =>
-            {
-                Context::Editor
-            }
+            Screen::Review if self.review.as_ref().is_some_and(|r| r.focus == Focus::Editor) => Context::Editor,
             Screen::Review => Context::Review,
             Screen::Document => Context::Document,
         }
@@ -190,18 +152,11 @@ impl App {
                 self.screen = Screen::Review;
                 Vec::new()
             }
-            Action::DocumentLoaded {
-                submission,
-                info,
-                text,
-                locator,
-            } => {
+            Action::DocumentLoaded { submission, info, text, locator } => {
                 let doc = DocumentState::new(submission, info, &text, &locator);
                 if !locator.is_empty() && doc.mark.is_none() {
-                    self.flash = Some(Flash::Info(format!(
-                        "\"{locator}\" was not found in {}; showing the start",
-                        doc.info.id
-                    )));
+                    self.flash =
+                        Some(Flash::Info(format!("\"{locator}\" was not found in {}; showing the start", doc.info.id)));
                 }
                 self.document = Some(doc);
                 self.screen = Screen::Document;
@@ -220,11 +175,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::SaveFailed {
-                standard,
-                rationale,
-                message,
-            } => {
+            Action::SaveFailed { standard, rationale, message } => {
                 if let Some(review) = &mut self.review {
                     review.unsaved.insert(standard.clone(), rationale);
                     review.save_status = SaveStatus::Failed(message.clone());
@@ -239,10 +190,7 @@ impl App {
                 self.flash = Some(Flash::Info(format!(
                     "Submitted {count} judgements for {submission}. Other reviewers' submitted judgements are now shown."
                 )));
-                let select = self
-                    .review
-                    .as_ref()
-                    .and_then(|r| r.current().map(|s| s.code.clone()));
+                let select = self.review.as_ref().and_then(|r| r.current().map(|s| s.code.clone()));
                 vec![Effect::OpenReview { submission, select }, Effect::LoadQueue]
             }
             Action::ExternalEdited(text) => {
@@ -289,12 +237,7 @@ impl App {
                 }
                 return Vec::new();
             }
-            Context::Document
-                if self
-                    .document
-                    .as_ref()
-                    .is_some_and(|d| d.search_input.is_some()) =>
-            {
+            Context::Document if self.document.as_ref().is_some_and(|d| d.search_input.is_some()) => {
                 self.document_search_key(event);
                 return Vec::new();
             }
@@ -315,9 +258,7 @@ impl App {
             Command::Find => {
                 let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
                 match &self.finder_entries {
-                    Some(entries) => {
-                        self.overlay = Some(Overlay::Finder(FinderState::new(entries)))
-                    }
+                    Some(entries) => self.overlay = Some(Overlay::Finder(FinderState::new(entries))),
                     None => effects.push(Effect::LoadFinder),
                 }
                 effects
@@ -345,14 +286,8 @@ impl App {
     fn autosave(&mut self, now: Instant) -> Option<Effect> {
         let review = self.review.as_ref()?;
         let since = review.dirty_since?;
-        let idle = review
-            .last_typed
-            .is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
-        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle {
-            self.save_current()
-        } else {
-            None
-        }
+        let idle = review.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
+        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.save_current() } else { None }
     }
 
     /// A save of the selected standard's rationale, if it has unsaved text.
@@ -363,13 +298,9 @@ impl App {
     fn queue_command(&mut self, command: Command) -> Vec<Effect> {
         let n = self.queue.len();
         match command {
-            Command::Down => {
-                self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1))
-            }
+            Command::Down => self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1)),
             Command::Up => self.queue_selected = self.queue_selected.saturating_sub(1),
-            Command::PageDown => {
-                self.queue_selected = (self.queue_selected + 10).min(n.saturating_sub(1))
-            }
+            Command::PageDown => self.queue_selected = (self.queue_selected + 10).min(n.saturating_sub(1)),
             Command::PageUp => self.queue_selected = self.queue_selected.saturating_sub(10),
             Command::Top => self.queue_selected = 0,
             Command::Bottom => self.queue_selected = n.saturating_sub(1),
@@ -381,10 +312,7 @@ impl App {
                             a.submission
                         )));
                     } else {
-                        return vec![Effect::OpenReview {
-                            submission: a.submission.clone(),
-                            select: None,
-                        }];
+                        return vec![Effect::OpenReview { submission: a.submission.clone(), select: None }];
                     }
                 }
             }
@@ -408,53 +336,28 @@ impl App {
         match command {
             Command::Down if review.focus == Focus::Evidence => {
                 let count = review.current().map_or(0, |s| s.evidence.len());
-                review.evidence_selected =
-                    (review.evidence_selected + 1).min(count.saturating_sub(1));
+                review.evidence_selected = (review.evidence_selected + 1).min(count.saturating_sub(1));
             }
             Command::Up if review.focus == Focus::Evidence => {
                 review.evidence_selected = review.evidence_selected.saturating_sub(1)
             }
-            Command::Down => move_to(
-                review,
-                (review.selected + 1).min(n.saturating_sub(1)),
-                &mut effects,
-            ),
+            Command::Down => move_to(review, (review.selected + 1).min(n.saturating_sub(1)), &mut effects),
             Command::Up => move_to(review, review.selected.saturating_sub(1), &mut effects),
-            Command::PageDown => move_to(
-                review,
-                (review.selected + 10).min(n.saturating_sub(1)),
-                &mut effects,
-            ),
+            Command::PageDown => move_to(review, (review.selected + 10).min(n.saturating_sub(1)), &mut effects),
             Command::PageUp => move_to(review, review.selected.saturating_sub(10), &mut effects),
             Command::Top => move_to(review, 0, &mut effects),
             Command::Bottom => move_to(review, n.saturating_sub(1), &mut effects),
-            Command::ScrollDetailDown => {
-                review.detail_scroll = review.detail_scroll.saturating_add(3)
-            }
-            Command::ScrollDetailUp => {
-                review.detail_scroll = review.detail_scroll.saturating_sub(3)
-            }
+            Command::ScrollDetailDown => review.detail_scroll = review.detail_scroll.saturating_add(3),
+            Command::ScrollDetailUp => review.detail_scroll = review.detail_scroll.saturating_sub(3),
             Command::FocusNext => {
                 review.focus = match review.focus {
-                    Focus::Standards
-                        if review.current().is_some_and(|s| !s.evidence.is_empty()) =>
-                    {
-                        Focus::Evidence
-                    }
+                    Focus::Standards if review.current().is_some_and(|s| !s.evidence.is_empty()) => Focus::Evidence,
                     _ => Focus::Standards,
                 };
             }
             Command::Open => {
-                let index = if review.focus == Focus::Evidence {
-                    review.evidence_selected
-                } else {
-                    0
-                };
-                match review
-                    .current()
-                    .and_then(|s| s.evidence.get(index))
-                    .cloned()
-                {
+                let index = if review.focus == Focus::Evidence { review.evidence_selected } else { 0 };
+                match review.current().and_then(|s| s.evidence.get(index)).cloned() {
                     Some(e) => {
                         effects.extend(save_if_dirty(review));
                         effects.push(Effect::OpenDocument {
@@ -463,11 +366,7 @@ impl App {
                             locator: e.locator,
                         });
                     }
-                    None => {
-                        self.flash = Some(Flash::Info(
-                            "The provider cites no evidence for this standard.".into(),
-                        ))
-                    }
+                    None => self.flash = Some(Flash::Info("The provider cites no evidence for this standard.".into())),
                 }
             }
             Command::NextGap | Command::PreviousGap => {
@@ -480,17 +379,13 @@ impl App {
                 match review.next_gap_from(start, forward) {
                     Some(i) => move_to(review, i, &mut effects),
                     None if review.data.editable() => {
-                        self.flash = Some(Flash::Info(
-                            "No gaps left: every standard is judged. Press S to submit.".into(),
-                        ))
+                        self.flash =
+                            Some(Flash::Info("No gaps left: every standard is judged. Press S to submit.".into()))
                     }
                     None => self.flash = Some(Flash::Info("Nothing for you to judge here.".into())),
                 }
             }
-            Command::SetOutcome(_)
-            | Command::ClearOutcome
-            | Command::EditRationale
-            | Command::EditExternal => {
+            Command::SetOutcome(_) | Command::ClearOutcome | Command::EditRationale | Command::EditExternal => {
                 if let Some(reason) = read_only_reason(review) {
                     self.flash = Some(Flash::Info(reason));
                     return effects;
@@ -512,9 +407,7 @@ impl App {
                         rationale: review.rationale(),
                     }),
                     Command::EditRationale => review.focus = Focus::Editor,
-                    _ => effects.push(Effect::EditExternally {
-                        text: review.rationale(),
-                    }),
+                    _ => effects.push(Effect::EditExternally { text: review.rationale() }),
                 }
                 if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
                     review.dirty_since = None;
@@ -538,9 +431,7 @@ impl App {
             return Vec::new();
         };
         if review.data.submitted {
-            self.flash = Some(Flash::Info(
-                "Your judgements here are already submitted.".into(),
-            ));
+            self.flash = Some(Flash::Info("Your judgements here are already submitted.".into()));
             return Vec::new();
         }
         if let Some(reason) = read_only_reason(review) {
@@ -550,23 +441,13 @@ impl App {
         let effects = save_if_dirty(review).into_iter().collect();
         let gaps = review.gaps_now();
         let count = review.data.standards().filter(|s| s.judged_by_me).count();
-        self.overlay = Some(Overlay::ConfirmSubmit {
-            submission: review.data.submission.id.clone(),
-            gaps,
-            count,
-            selected: 0,
-        });
+        self.overlay =
+            Some(Overlay::ConfirmSubmit { submission: review.data.submission.id.clone(), gaps, count, selected: 0 });
         effects
     }
 
     fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
-        let Some(Overlay::ConfirmSubmit {
-            submission,
-            gaps,
-            selected,
-            ..
-        }) = &mut self.overlay
-        else {
+        let Some(Overlay::ConfirmSubmit { submission, gaps, selected, .. }) = &mut self.overlay else {
             return Vec::new();
         };
         match command {
@@ -608,30 +489,19 @@ impl App {
         };
         match command {
             Some(Command::Cancel) => self.overlay = None,
-            Some(Command::Down) => {
-                finder.selected = (finder.selected + 1).min(finder.results.len().saturating_sub(1))
-            }
+            Some(Command::Down) => finder.selected = (finder.selected + 1).min(finder.results.len().saturating_sub(1)),
             Some(Command::Up) => finder.selected = finder.selected.saturating_sub(1),
             Some(Command::Open) => {
                 let entry = finder.selected_entry(entries).cloned();
                 self.overlay = None;
                 return match entry {
-                    Some(FinderEntry::Submission { submission, .. }) => vec![Effect::OpenReview {
-                        submission,
-                        select: None,
-                    }],
-                    Some(FinderEntry::Standard {
-                        submission, code, ..
-                    }) => self.go_to_standard(submission, code),
-                    Some(FinderEntry::Evidence {
-                        submission,
-                        document,
-                        ..
-                    }) => vec![Effect::OpenDocument {
-                        submission,
-                        document,
-                        locator: String::new(),
-                    }],
+                    Some(FinderEntry::Submission { submission, .. }) => {
+                        vec![Effect::OpenReview { submission, select: None }]
+                    }
+                    Some(FinderEntry::Standard { submission, code, .. }) => self.go_to_standard(submission, code),
+                    Some(FinderEntry::Evidence { submission, document, .. }) => {
+                        vec![Effect::OpenDocument { submission, document, locator: String::new() }]
+                    }
                     None => Vec::new(),
                 };
             }
@@ -640,11 +510,7 @@ impl App {
                     finder.query.pop();
                     finder.refresh(entries);
                 }
-                KeyCode::Char(c)
-                    if !event
-                        .modifiers
-                        .contains(ratatui::crossterm::event::KeyModifiers::CONTROL) =>
-                {
+                KeyCode::Char(c) if !event.modifiers.contains(ratatui::crossterm::event::KeyModifiers::CONTROL) => {
                     finder.query.push(c);
                     finder.refresh(entries);
                 }
@@ -656,11 +522,7 @@ impl App {
 
     /// Selects a standard, in the open review when it is the same submission.
     fn go_to_standard(&mut self, submission: String, code: String) -> Vec<Effect> {
-        if let Some(review) = self
-            .review
-            .as_mut()
-            .filter(|r| r.data.submission.id == submission)
-        {
+        if let Some(review) = self.review.as_mut().filter(|r| r.data.submission.id == submission) {
             if let Some(i) = review.position(&code) {
                 let effects = save_if_dirty(review).into_iter().collect();
                 review.select(i);
@@ -668,16 +530,8 @@ impl App {
                 return effects;
             }
         }
-        let mut effects: Vec<Effect> = self
-            .review
-            .as_mut()
-            .and_then(save_if_dirty)
-            .into_iter()
-            .collect();
-        effects.push(Effect::OpenReview {
-            submission,
-            select: Some(code),
-        });
+        let mut effects: Vec<Effect> = self.review.as_mut().and_then(save_if_dirty).into_iter().collect();
+        effects.push(Effect::OpenReview { submission, select: Some(code) });
         effects
     }
 
@@ -696,11 +550,7 @@ impl App {
             Command::NextMatch => doc.next_match(true),
             Command::PreviousMatch => doc.next_match(false),
             Command::Back => {
-                self.screen = if self.review.is_some() {
-                    Screen::Review
-                } else {
-                    Screen::Queue
-                };
+                self.screen = if self.review.is_some() { Screen::Review } else { Screen::Queue };
             }
             _ => {}
         }
@@ -752,15 +602,10 @@ fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
 fn read_only_reason(review: &ReviewState) -> Option<String> {
     let data = &review.data;
     if !data.role.votes() {
-        return Some(format!(
-            "As {} you do not judge standards here.",
-            data.role.label()
-        ));
+        return Some(format!("As {} you do not judge standards here.", data.role.label()));
     }
     if data.submitted {
-        return Some(
-            "Your judgements are submitted and read-only (the chair can reopen them).".into(),
-        );
+        return Some("Your judgements are submitted and read-only (the chair can reopen them).".into());
     }
     if !data.submission.stage.allows_judging() {
         return Some(format!(

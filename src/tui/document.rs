@@ -53,19 +53,10 @@ impl DocumentState {
         self.matches = if needle.is_empty() {
             Vec::new()
         } else {
-            self.lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.to_lowercase().contains(&needle))
-                .map(|(i, _)| i)
-                .collect()
+            self.lines.iter().enumerate().filter(|(_, l)| l.to_lowercase().contains(&needle)).map(|(i, _)| i).collect()
         };
         self.search = Some(query.to_string()).filter(|q| !q.is_empty());
-        self.current_match = self
-            .matches
-            .iter()
-            .position(|&l| l >= self.scroll)
-            .unwrap_or(0);
+        self.current_match = self.matches.iter().position(|&l| l >= self.scroll).unwrap_or(0);
         self.go_to_match();
     }
 
@@ -74,11 +65,7 @@ impl DocumentState {
             return;
         }
         let n = self.matches.len();
-        self.current_match = if forward {
-            (self.current_match + 1) % n
-        } else {
-            (self.current_match + n - 1) % n
-        };
+        self.current_match = if forward { (self.current_match + 1) % n } else { (self.current_match + n - 1) % n };
         self.go_to_match();
     }
 
@@ -97,15 +84,8 @@ pub fn locate(lines: &[String], locator: &str) -> Option<usize> {
     if locator.is_empty() {
         return None;
     }
-    if let Some(pages) = locator
-        .strip_prefix("p.")
-        .or_else(|| locator.strip_prefix("pp."))
-    {
-        let first: String = pages
-            .trim()
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
+    if let Some(pages) = locator.strip_prefix("p.").or_else(|| locator.strip_prefix("pp.")) {
+        let first: String = pages.trim().chars().take_while(char::is_ascii_digit).collect();
         if !first.is_empty() {
             let marker = format!("[page {first}]");
             if let Some(i) = lines.iter().position(|l| l.trim() == marker) {
@@ -114,17 +94,12 @@ pub fn locate(lines: &[String], locator: &str) -> Option<usize> {
         }
     }
     if locator.starts_with('§') {
-        if let Some(i) = lines
-            .iter()
-            .position(|l| l.trim_start().starts_with(locator))
-        {
+        if let Some(i) = lines.iter().position(|l| l.trim_start().starts_with(locator)) {
             return Some(i);
         }
     }
     let needle = locator.to_lowercase();
-    lines
-        .iter()
-        .position(|l| l.to_lowercase().contains(&needle))
+    lines.iter().position(|l| l.to_lowercase().contains(&needle))
 }
 
 #[cfg(test)]
@@ -154,12 +129,8 @@ mod tests {
 
     #[test]
     fn search_wraps_around_matches() {
-        let info = DocumentInfo {
-            id: "E1".into(),
-            title: "t".into(),
-            media_type: "text/plain".into(),
-            sha256: String::new(),
-        };
+        let info =
+            DocumentInfo { id: "E1".into(), title: "t".into(), media_type: "text/plain".into(), sha256: String::new() };
         let mut doc = DocumentState::new("S".into(), info, "alpha\nbeta\nalpha two\ngamma", "");
         doc.search("ALPHA");
         assert_eq!(doc.matches, vec![0, 2]);
@@ -174,12 +145,8 @@ mod tests {
 
     #[test]
     fn escape_sequences_in_documents_are_removed() {
-        let info = DocumentInfo {
-            id: "E1".into(),
-            title: "t".into(),
-            media_type: "text/plain".into(),
-            sha256: String::new(),
-        };
+        let info =
+            DocumentInfo { id: "E1".into(), title: "t".into(), media_type: "text/plain".into(), sha256: String::new() };
         let doc = DocumentState::new("S".into(), info, "a\u{1b}[2Jb", "");
         assert_eq!(doc.lines, vec!["ab".to_string()]);
     }

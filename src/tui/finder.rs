@@ -18,10 +18,7 @@ pub struct FinderState {
 
 impl std::fmt::Debug for FinderState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FinderState")
-            .field("query", &self.query)
-            .field("results", &self.results.len())
-            .finish()
+        f.debug_struct("FinderState").field("query", &self.query).field("results", &self.results.len()).finish()
     }
 }
 
@@ -47,11 +44,7 @@ impl FinderState {
         let mut scored: Vec<(i64, usize)> = entries
             .iter()
             .enumerate()
-            .filter_map(|(i, e)| {
-                self.matcher
-                    .fuzzy_match(e.label(), &self.query)
-                    .map(|score| (score, i))
-            })
+            .filter_map(|(i, e)| self.matcher.fuzzy_match(e.label(), &self.query).map(|score| (score, i)))
             .collect();
         let keep = scored.len().min(MAX_RESULTS);
         if keep > 0 && scored.len() > keep {
@@ -63,9 +56,7 @@ impl FinderState {
     }
 
     pub fn selected_entry<'e>(&self, entries: &'e [FinderEntry]) -> Option<&'e FinderEntry> {
-        self.results
-            .get(self.selected)
-            .and_then(|&i| entries.get(i))
+        self.results.get(self.selected).and_then(|&i| entries.get(i))
     }
 }
 
@@ -74,11 +65,7 @@ mod tests {
     use super::*;
 
     fn standard(code: &str, title: &str) -> FinderEntry {
-        FinderEntry::Standard {
-            submission: "S-1".into(),
-            code: code.into(),
-            label: format!("{code}  {title}"),
-        }
+        FinderEntry::Standard { submission: "S-1".into(), code: code.into(), label: format!("{code}  {title}") }
     }
 
     #[test]

@@ -73,10 +73,7 @@ pub struct Key {
 
 impl Key {
     pub const fn plain(code: KeyCode) -> Key {
-        Key {
-            code,
-            modifiers: KeyModifiers::NONE,
-        }
+        Key { code, modifiers: KeyModifiers::NONE }
     }
 
     pub const fn char(c: char) -> Key {
@@ -84,24 +81,16 @@ impl Key {
     }
 
     pub const fn ctrl(c: char) -> Key {
-        Key {
-            code: KeyCode::Char(c),
-            modifiers: KeyModifiers::CONTROL,
-        }
+        Key { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
     }
 
     pub fn from_event(event: KeyEvent) -> Key {
-        let mut modifiers =
-            event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut modifiers = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match event.code {
             // The character already carries the shift.
             KeyCode::Char(c) => {
                 modifiers.remove(KeyModifiers::SHIFT);
-                KeyCode::Char(if modifiers.contains(KeyModifiers::CONTROL) {
-                    c.to_ascii_lowercase()
-                } else {
-                    c
-                })
+                KeyCode::Char(if modifiers.contains(KeyModifiers::CONTROL) { c.to_ascii_lowercase() } else { c })
             }
             KeyCode::BackTab => {
                 modifiers.remove(KeyModifiers::SHIFT);
@@ -175,210 +164,42 @@ impl Default for Keymap {
             bindings: vec![
                 b(Global, &[c('j'), p(K::Down)], Down, "move down", false),
                 b(Global, &[c('k'), p(K::Up)], Up, "move up", false),
-                b(
-                    Global,
-                    &[p(K::PageDown), Key::ctrl('d')],
-                    PageDown,
-                    "page down",
-                    false,
-                ),
-                b(
-                    Global,
-                    &[p(K::PageUp), Key::ctrl('u')],
-                    PageUp,
-                    "page up",
-                    false,
-                ),
+                b(Global, &[p(K::PageDown), Key::ctrl('d')], PageDown, "page down", false),
+                b(Global, &[p(K::PageUp), Key::ctrl('u')], PageUp, "page up", false),
                 b(Global, &[c('g'), p(K::Home)], Top, "go to the top", false),
-                b(
-                    Global,
-                    &[c('G'), p(K::End)],
-                    Bottom,
-                    "go to the bottom",
-                    false,
-                ),
-                b(
-                    Global,
-                    &[c('/')],
-                    Find,
-                    "find standards, submissions and evidence",
-                    true,
-                ),
+                b(Global, &[c('G'), p(K::End)], Bottom, "go to the bottom", false),
+                b(Global, &[c('/')], Find, "find standards, submissions and evidence", true),
                 b(Global, &[c('?')], Help, "show every key", true),
-                b(
-                    Global,
-                    &[c('q'), Key::ctrl('c')],
-                    Quit,
-                    "quit (everything is already saved)",
-                    true,
-                ),
-                b(
-                    Queue,
-                    &[p(K::Enter), c('l')],
-                    Open,
-                    "open the submission",
-                    true,
-                ),
-                b(
-                    Review,
-                    &[c('1')],
-                    SetOutcome(Outcome::Met),
-                    "judge: met",
-                    true,
-                ),
-                b(
-                    Review,
-                    &[c('2')],
-                    SetOutcome(Outcome::PartiallyMet),
-                    "judge: partially met",
-                    true,
-                ),
-                b(
-                    Review,
-                    &[c('3')],
-                    SetOutcome(Outcome::NotMet),
-                    "judge: not met",
-                    true,
-                ),
+                b(Global, &[c('q'), Key::ctrl('c')], Quit, "quit (everything is already saved)", true),
+                b(Queue, &[p(K::Enter), c('l')], Open, "open the submission", true),
+                b(Review, &[c('1')], SetOutcome(Outcome::Met), "judge: met", true),
+                b(Review, &[c('2')], SetOutcome(Outcome::PartiallyMet), "judge: partially met", true),
+                b(Review, &[c('3')], SetOutcome(Outcome::NotMet), "judge: not met", true),
                 b(Review, &[c('0')], ClearOutcome, "clear the outcome", false),
-                b(
-                    Review,
-                    &[c('e')],
-                    EditRationale,
-                    "write the rationale here",
-                    true,
-                ),
-                b(
-                    Review,
-                    &[c('E')],
-                    EditExternal,
-                    "write the rationale in $EDITOR",
-                    false,
-                ),
-                b(
-                    Review,
-                    &[c(']')],
-                    NextGap,
-                    "next gap (no outcome, or rationale missing)",
-                    true,
-                ),
+                b(Review, &[c('e')], EditRationale, "write the rationale here", true),
+                b(Review, &[c('E')], EditExternal, "write the rationale in $EDITOR", false),
+                b(Review, &[c(']')], NextGap, "next gap (no outcome, or rationale missing)", true),
                 b(Review, &[c('[')], PreviousGap, "previous gap", false),
-                b(
-                    Review,
-                    &[p(K::Tab)],
-                    FocusNext,
-                    "switch between standards and evidence",
-                    false,
-                ),
-                b(
-                    Review,
-                    &[p(K::Enter)],
-                    Open,
-                    "open the selected evidence",
-                    false,
-                ),
-                b(
-                    Review,
-                    &[Key::ctrl('n'), c('J')],
-                    ScrollDetailDown,
-                    "scroll the detail down",
-                    false,
-                ),
-                b(
-                    Review,
-                    &[Key::ctrl('p'), c('K')],
-                    ScrollDetailUp,
-                    "scroll the detail up",
-                    false,
-                ),
-                b(
-                    Review,
-                    &[c('S')],
-                    Submit,
-                    "submit my judgements (asks first)",
-                    true,
-                ),
-                b(
-                    Review,
-                    &[p(K::Esc), c('h')],
-                    Back,
-                    "back to the queue",
-                    true,
-                ),
-                b(
-                    Editor,
-                    &[p(K::Esc)],
-                    LeaveEditor,
-                    "stop editing (saved as you type)",
-                    true,
-                ),
+                b(Review, &[p(K::Tab)], FocusNext, "switch between standards and evidence", false),
+                b(Review, &[p(K::Enter)], Open, "open the selected evidence", false),
+                b(Review, &[Key::ctrl('n'), c('J')], ScrollDetailDown, "scroll the detail down", false),
+                b(Review, &[Key::ctrl('p'), c('K')], ScrollDetailUp, "scroll the detail up", false),
+                b(Review, &[c('S')], Submit, "submit my judgements (asks first)", true),
+                b(Review, &[p(K::Esc), c('h')], Back, "back to the queue", true),
+                b(Editor, &[p(K::Esc)], LeaveEditor, "stop editing (saved as you type)", true),
                 b(Document, &[c('/')], Search, "search in the document", true),
                 b(Document, &[c('n')], NextMatch, "next match", true),
                 b(Document, &[c('N')], PreviousMatch, "previous match", false),
-                b(
-                    Document,
-                    &[p(K::Esc), c('h'), c('q')],
-                    Back,
-                    "back to the review",
-                    true,
-                ),
-                b(
-                    Finder,
-                    &[p(K::Enter)],
-                    Open,
-                    "go to the selected item",
-                    true,
-                ),
-                b(
-                    Finder,
-                    &[p(K::Down), Key::ctrl('n')],
-                    Down,
-                    "next result",
-                    false,
-                ),
-                b(
-                    Finder,
-                    &[p(K::Up), Key::ctrl('p')],
-                    Up,
-                    "previous result",
-                    false,
-                ),
+                b(Document, &[p(K::Esc), c('h'), c('q')], Back, "back to the review", true),
+                b(Finder, &[p(K::Enter)], Open, "go to the selected item", true),
+                b(Finder, &[p(K::Down), Key::ctrl('n')], Down, "next result", false),
+                b(Finder, &[p(K::Up), Key::ctrl('p')], Up, "previous result", false),
                 b(Finder, &[p(K::Esc)], Cancel, "close", true),
-                b(
-                    Context::Confirm,
-                    &[c('y')],
-                    Command::Confirm,
-                    "yes, go ahead",
-                    true,
-                ),
-                b(
-                    Context::Confirm,
-                    &[p(K::Enter)],
-                    Open,
-                    "go to the selected gap",
-                    false,
-                ),
-                b(
-                    Context::Confirm,
-                    &[c('n'), p(K::Esc)],
-                    Cancel,
-                    "cancel",
-                    true,
-                ),
-                b(
-                    Context::Confirm,
-                    &[c('j'), p(K::Down)],
-                    Down,
-                    "next gap",
-                    false,
-                ),
-                b(
-                    Context::Confirm,
-                    &[c('k'), p(K::Up)],
-                    Up,
-                    "previous gap",
-                    false,
-                ),
+                b(Context::Confirm, &[c('y')], Command::Confirm, "yes, go ahead", true),
+                b(Context::Confirm, &[p(K::Enter)], Open, "go to the selected gap", false),
+                b(Context::Confirm, &[c('n'), p(K::Esc)], Cancel, "cancel", true),
+                b(Context::Confirm, &[c('j'), p(K::Down)], Down, "next gap", false),
+                b(Context::Confirm, &[c('k'), p(K::Up)], Up, "previous gap", false),
             ],
         }
     }
@@ -388,12 +209,8 @@ impl Keymap {
     /// The command `key` runs in `context`, falling back to the global bindings (except in
     /// contexts that take text, where unbound keys are typed).
     pub fn lookup(&self, context: Context, key: Key) -> Option<Command> {
-        let find = |ctx: Context| {
-            self.bindings
-                .iter()
-                .find(|b| b.context == ctx && b.keys.contains(&key))
-                .map(|b| b.command)
-        };
+        let find =
+            |ctx: Context| self.bindings.iter().find(|b| b.context == ctx && b.keys.contains(&key)).map(|b| b.command);
         find(context).or_else(|| match context {
             Context::Editor | Context::Finder | Context::Confirm => None,
             _ => find(Context::Global),
@@ -403,10 +220,7 @@ impl Keymap {
     /// The bindings shown for `context`, its own first.
     pub fn help(&self, context: Context) -> Vec<&Binding> {
         let own = self.bindings.iter().filter(|b| b.context == context);
-        let global = self
-            .bindings
-            .iter()
-            .filter(|b| b.context == Context::Global);
+        let global = self.bindings.iter().filter(|b| b.context == Context::Global);
         match context {
             Context::Editor | Context::Finder | Context::Confirm => own.collect(),
             _ => own.chain(global).collect(),
@@ -417,12 +231,7 @@ impl Keymap {
         self.help(context)
             .into_iter()
             .filter(|b| b.hint)
-            .map(|b| {
-                (
-                    b.keys.first().map(|k| k.to_string()).unwrap_or_default(),
-                    short(b.description),
-                )
-            })
+            .map(|b| (b.keys.first().map(|k| k.to_string()).unwrap_or_default(), short(b.description)))
             .collect()
     }
 
@@ -447,18 +256,14 @@ impl Keymap {
 
 /// The first words of a description, for the hint bar.
 fn short(description: &'static str) -> &'static str {
-    description
-        .split([' ', '(', ','])
-        .next()
-        .filter(|w| !w.is_empty())
-        .map_or(description, |first| match first {
-            "judge:" => description.trim_start_matches("judge: "),
-            "write" => "rationale",
-            "show" => "help",
-            "back" => "back",
-            "stop" => "done",
-            _ => first,
-        })
+    description.split([' ', '(', ',']).next().filter(|w| !w.is_empty()).map_or(description, |first| match first {
+        "judge:" => description.trim_start_matches("judge: "),
+        "write" => "rationale",
+        "show" => "help",
+        "back" => "back",
+        "stop" => "done",
+        _ => first,
+    })
 }
 
 #[cfg(test)]
@@ -473,18 +278,9 @@ mod tests {
     #[test]
     fn context_bindings_win_over_global_ones() {
         let keymap = Keymap::default();
-        assert_eq!(
-            keymap.lookup(Context::Document, Key::char('/')),
-            Some(Command::Search)
-        );
-        assert_eq!(
-            keymap.lookup(Context::Review, Key::char('/')),
-            Some(Command::Find)
-        );
-        assert_eq!(
-            keymap.lookup(Context::Review, Key::char('2')),
-            Some(Command::SetOutcome(Outcome::PartiallyMet))
-        );
+        assert_eq!(keymap.lookup(Context::Document, Key::char('/')), Some(Command::Search));
+        assert_eq!(keymap.lookup(Context::Review, Key::char('/')), Some(Command::Find));
+        assert_eq!(keymap.lookup(Context::Review, Key::char('2')), Some(Command::SetOutcome(Outcome::PartiallyMet)));
     }
 
     #[test]
@@ -497,14 +293,10 @@ mod tests {
     #[test]
     fn irreversible_actions_are_never_one_unmodified_lower_case_key() {
         let keymap = Keymap::default();
-        for b in keymap
-            .bindings()
-            .iter()
-            .filter(|b| b.command == Command::Submit)
-        {
+        for b in keymap.bindings().iter().filter(|b| b.command == Command::Submit) {
             for key in &b.keys {
-                let unmodified_lower = key.modifiers.is_empty()
-                    && matches!(key.code, KeyCode::Char(c) if !c.is_uppercase());
+                let unmodified_lower =
+                    key.modifiers.is_empty() && matches!(key.code, KeyCode::Char(c) if !c.is_uppercase());
                 assert!(!unmodified_lower, "{key} submits with one key");
             }
         }
@@ -514,10 +306,7 @@ mod tests {
     fn shifted_letters_and_upper_case_letters_are_the_same_key() {
         let shifted = KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT);
         assert_eq!(Key::from_event(shifted), Key::char('S'));
-        let ctrl = KeyEvent::new(
-            KeyCode::Char('C'),
-            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
-        );
+        let ctrl = KeyEvent::new(KeyCode::Char('C'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
         assert_eq!(Key::from_event(ctrl), Key::ctrl('c'));
     }
 }

@@ -43,12 +43,8 @@ pub struct ReviewState {
 
 impl ReviewState {
     pub fn new(data: ReviewData, select: Option<&str>) -> ReviewState {
-        let order: Vec<(usize, usize)> = data
-            .sections
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| (0..s.standards.len()).map(move |j| (i, j)))
-            .collect();
+        let order: Vec<(usize, usize)> =
+            data.sections.iter().enumerate().flat_map(|(i, s)| (0..s.standards.len()).map(move |j| (i, j))).collect();
         let mut state = ReviewState {
             data,
             order,
@@ -62,32 +58,21 @@ impl ReviewState {
             unsaved: HashMap::new(),
             save_status: SaveStatus::Saved,
         };
-        let start = select
-            .and_then(|code| state.position(code))
-            .or_else(|| state.next_gap_from(0, true))
-            .unwrap_or(0);
+        let start = select.and_then(|code| state.position(code)).or_else(|| state.next_gap_from(0, true)).unwrap_or(0);
         state.select(start);
         state
     }
 
     pub fn position(&self, code: &str) -> Option<usize> {
-        self.order
-            .iter()
-            .position(|&(s, j)| self.data.sections[s].standards[j].code == code)
+        self.order.iter().position(|&(s, j)| self.data.sections[s].standards[j].code == code)
     }
 
     pub fn current(&self) -> Option<&StandardView> {
-        self.order
-            .get(self.selected)
-            .map(|&(s, j)| &self.data.sections[s].standards[j])
+        self.order.get(self.selected).map(|&(s, j)| &self.data.sections[s].standards[j])
     }
 
     fn standard_mut(&mut self, code: &str) -> Option<&mut StandardView> {
-        self.data
-            .sections
-            .iter_mut()
-            .flat_map(|s| s.standards.iter_mut())
-            .find(|s| s.code == code)
+        self.data.sections.iter_mut().flat_map(|s| s.standards.iter_mut()).find(|s| s.code == code)
     }
 
     /// Selects the standard at `index` and loads its rationale into the editor.
@@ -101,23 +86,13 @@ impl ReviewState {
         let (text, dirty) = match self.current() {
             Some(s) => match self.unsaved.get(&s.code) {
                 Some(text) => (text.clone(), true),
-                None => (
-                    s.mine
-                        .as_ref()
-                        .map(|j| j.rationale.clone())
-                        .unwrap_or_default(),
-                    false,
-                ),
+                None => (s.mine.as_ref().map(|j| j.rationale.clone()).unwrap_or_default(), false),
             },
             None => (String::new(), false),
         };
         self.editor = new_editor(&text);
         self.dirty_since = dirty.then(Instant::now);
-        self.save_status = if dirty {
-            SaveStatus::Unsaved
-        } else {
-            SaveStatus::Saved
-        };
+        self.save_status = if dirty { SaveStatus::Unsaved } else { SaveStatus::Saved };
         if self.focus == Focus::Editor {
             self.focus = Focus::Standards;
         }
@@ -132,9 +107,7 @@ impl ReviewState {
     }
 
     pub fn current_outcome(&self) -> Option<Outcome> {
-        self.current()
-            .and_then(|s| s.mine.as_ref())
-            .and_then(|j| j.outcome)
+        self.current().and_then(|s| s.mine.as_ref()).and_then(|j| j.outcome)
     }
 
     /// Every gap, counting the rationale in the editor for the selected standard.
@@ -160,18 +133,10 @@ impl ReviewState {
     pub fn next_gap_from(&self, from: usize, forward: bool) -> Option<usize> {
         let n = self.order.len();
         let gaps: Vec<String> = self.gaps_now().into_iter().map(|(code, _)| code).collect();
-        (0..n)
-            .map(|k| {
-                if forward {
-                    (from + k) % n
-                } else {
-                    (from + n - k % n) % n
-                }
-            })
-            .find(|&i| {
-                let (s, j) = self.order[i];
-                gaps.contains(&self.data.sections[s].standards[j].code)
-            })
+        (0..n).map(|k| if forward { (from + k) % n } else { (from + n - k % n) % n }).find(|&i| {
+            let (s, j) = self.order[i];
+            gaps.contains(&self.data.sections[s].standards[j].code)
+        })
     }
 
     /// Takes a saved judgement into the screen's data.

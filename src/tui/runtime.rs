@@ -19,16 +19,12 @@ pub struct Runtime {
 impl Runtime {
     /// Starts on the queue of the cache's owner.
     pub fn new(store: Store, today: Date, theme: Theme) -> Result<Runtime, StoreError> {
-        let me = store
-            .me()?
-            .ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
+        let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
-        let mut runtime = Runtime {
-            app: App::new(me, name, today, theme),
-            store,
-            external_edit: None,
-        };
-        runtime.run(Effect::LoadQueue);
+        let mut runtime = Runtime { app: App::new(me, name, today, theme), store, external_edit: None };
+        if let Some(loaded) = runtime.run(Effect::LoadQueue) {
+            runtime.dispatch(loaded);
+        }
         Ok(runtime)
     }
 
@@ -51,51 +47,25 @@ impl Runtime {
             Effect::OpenReview { submission, select } => self
                 .store
                 .load_review(&submission, &me)
-                .map(|data| Action::ReviewLoaded {
-                    data: Box::new(data),
-                    select,
-                }),
-            Effect::OpenDocument {
-                submission,
-                document,
-                locator,
-            } => self
+                .map(|data| Action::ReviewLoaded { data: Box::new(data), select }),
+            Effect::OpenDocument { submission, document, locator } => self
                 .store
                 .document_text(&submission, &document, &me)
-                .map(|(info, text)| Action::DocumentLoaded {
-                    submission,
-                    info,
-                    text,
-                    locator,
-                }),
+                .map(|(info, text)| Action::DocumentLoaded { submission, info, text, locator }),
             Effect::LoadFinder => self.store.finder_entries(&me).map(Action::FinderLoaded),
-            Effect::Save {
-                submission,
-                standard,
-                outcome,
-                rationale,
-            } => {
-                let saved =
-                    self.store
-                        .save_judgement(&submission, &standard, &me, outcome, &rationale);
+            Effect::Save { submission, standard, outcome, rationale } => {
+                let saved = self.store.save_judgement(&submission, &standard, &me, outcome, &rationale);
                 self.refresh_unsynced();
                 return Some(match saved {
                     Ok(judgement) => Action::Saved(judgement),
-                    Err(e) => Action::SaveFailed {
-                        standard,
-                        rationale,
-                        message: e.to_string(),
-                    },
+                    Err(e) => Action::SaveFailed { standard, rationale, message: e.to_string() },
                 });
             }
             Effect::Submit { submission } => {
                 let result = self
                     .store
                     .submit(&submission, &me)
-                    .map(|outcome| Action::Submitted {
-                        submission,
-                        count: outcome.submitted,
-                    });
+                    .map(|outcome| Action::Submitted { submission, count: outcome.submitted });
                 self.refresh_unsynced();
                 result
             }

@@ -34,11 +34,7 @@ pub fn run(store: Store, today: Date, editing_dir: &Path) -> Result<(), TuiError
     result
 }
 
-fn event_loop(
-    terminal: &mut DefaultTerminal,
-    runtime: &mut Runtime,
-    editing_dir: &Path,
-) -> Result<(), TuiError> {
+fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir: &Path) -> Result<(), TuiError> {
     loop {
         terminal.draw(|frame| views::render(&runtime.app, frame))?;
         if runtime.app.quit {
@@ -47,19 +43,13 @@ fn event_loop(
         if let Some(text) = runtime.external_edit.take() {
             let action = match edit_externally(terminal, editing_dir, &text) {
                 Ok(edited) => Action::ExternalEdited(edited),
-                Err(e) => Action::Failed(format!(
-                    "The external editor failed: {e}. Your rationale is unchanged."
-                )),
+                Err(e) => Action::Failed(format!("The external editor failed: {e}. Your rationale is unchanged.")),
             };
             runtime.dispatch(action);
             continue;
         }
         // Tick often while typed text waits to be saved, rarely otherwise.
-        let timeout = if runtime.app.wants_tick() {
-            Duration::from_millis(100)
-        } else {
-            Duration::from_secs(1)
-        };
+        let timeout = if runtime.app.wants_tick() { Duration::from_millis(100) } else { Duration::from_secs(1) };
         if event::poll(timeout)? {
             // Drain everything pending, then draw once.
             loop {
@@ -68,10 +58,7 @@ fn event_loop(
                     Event::Paste(text) => runtime.dispatch(Action::Paste(text)),
                     _ => {}
                 }
-                if runtime.app.quit
-                    || runtime.external_edit.is_some()
-                    || !event::poll(Duration::ZERO)?
-                {
+                if runtime.app.quit || runtime.external_edit.is_some() || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
@@ -85,21 +72,15 @@ fn edit_externally(terminal: &mut DefaultTerminal, dir: &Path, text: &str) -> io
     std::fs::create_dir_all(dir)?;
     let path = dir.join("rationale.txt");
     std::fs::write(&path, text)?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".into());
+    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
     let mut words = editor.split_whitespace();
     let program = words.next().unwrap_or("vi");
     ratatui::restore();
-    let status = std::process::Command::new(program)
-        .args(words)
-        .arg(&path)
-        .status();
+    let status = std::process::Command::new(program).args(words).arg(&path).status();
     ct::enable_raw_mode()?;
     execute!(io::stdout(), ct::EnterAlternateScreen)?;
     terminal.clear()?;
-    let status =
-        status.map_err(|e| io::Error::new(e.kind(), format!("cannot start {program}: {e}")))?;
+    let status = status.map_err(|e| io::Error::new(e.kind(), format!("cannot start {program}: {e}")))?;
     if !status.success() {
         return Err(io::Error::other(format!("{program} exited with {status}")));
     }

@@ -29,28 +29,14 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             Line::from(vec![number, Span::styled(text.as_str(), style)])
         })
         .collect();
-    let position = if doc.lines.is_empty() {
-        "empty".to_string()
-    } else {
-        format!("line {}/{}", doc.scroll + 1, doc.lines.len())
-    };
-    let mut title = format!(
-        " {} · {} · {position} ",
-        sanitize(&doc.info.id),
-        sanitize(&doc.info.title)
-    );
+    let position =
+        if doc.lines.is_empty() { "empty".to_string() } else { format!("line {}/{}", doc.scroll + 1, doc.lines.len()) };
+    let mut title = format!(" {} · {} · {position} ", sanitize(&doc.info.id), sanitize(&doc.info.title));
     if !doc.locator.is_empty() {
         title.push_str(&format!("· cited at {} ", sanitize(&doc.locator)));
     }
     if let Some(query) = &doc.search {
-        title.push_str(&format!(
-            "· \"{}\": {} matches ",
-            sanitize(query),
-            doc.matches.len()
-        ));
+        title.push_str(&format!("· \"{}\": {} matches ", sanitize(query), doc.matches.len()));
     }
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(title).border_style(theme.focus)),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(title).border_style(theme.focus)), area);
 }

@@ -28,12 +28,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     render_header(app, frame, header);
     match app.screen {
         Screen::Queue => queue::render(app, frame, body),
@@ -44,12 +40,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     match &app.overlay {
         Some(Overlay::Help) => overlays::help(app, frame, body),
         Some(Overlay::Finder(finder)) => overlays::finder(app, finder, frame, body),
-        Some(Overlay::ConfirmSubmit {
-            submission,
-            gaps,
-            count,
-            selected,
-        }) => overlays::confirm_submit(app, frame, body, submission, gaps, *count, *selected),
+        Some(Overlay::ConfirmSubmit { submission, gaps, count, selected }) => {
+            overlays::confirm_submit(app, frame, body, submission, gaps, *count, *selected)
+        }
         None => {}
     }
 }
@@ -58,12 +51,10 @@ fn render_header(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let place = match app.screen {
         Screen::Queue => "Queue".to_string(),
-        Screen::Review => app.review.as_ref().map_or("Review".into(), |r| {
-            format!("Review {}", r.data.submission.id)
-        }),
-        Screen::Document => app.document.as_ref().map_or("Document".into(), |d| {
-            format!("Document {} {}", d.submission, d.info.id)
-        }),
+        Screen::Review => app.review.as_ref().map_or("Review".into(), |r| format!("Review {}", r.data.submission.id)),
+        Screen::Document => {
+            app.document.as_ref().map_or("Document".into(), |d| format!("Document {} {}", d.submission, d.info.id))
+        }
     };
     let sync = match app.unsynced {
         0 => "offline cache · all saved".to_string(),
@@ -71,32 +62,19 @@ fn render_header(app: &App, frame: &mut Frame<'_>, area: Rect) {
     };
     let right = format!("{} · {sync} ", sanitize(&app.me_name));
     let left = format!(" accredit · {place}");
-    let pad = (area.width as usize)
-        .saturating_sub(crate::text::width(&left) + crate::text::width(&right));
-    let line = Line::from(vec![
-        Span::raw(left),
-        Span::raw(" ".repeat(pad)),
-        Span::raw(right),
-    ])
-    .style(theme.bar);
+    let pad = (area.width as usize).saturating_sub(crate::text::width(&left) + crate::text::width(&right));
+    let line = Line::from(vec![Span::raw(left), Span::raw(" ".repeat(pad)), Span::raw(right)]).style(theme.bar);
     frame.render_widget(Paragraph::new(line).style(theme.bar), area);
 }
 
 fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let line = match &app.flash {
-        Some(Flash::Error(text)) => {
-            Line::from(Span::styled(format!(" ✗ {}", sanitize(text)), theme.alert))
-        }
-        Some(Flash::Info(text)) => {
-            Line::from(Span::styled(format!(" {}", sanitize(text)), theme.title))
-        }
+        Some(Flash::Error(text)) => Line::from(Span::styled(format!(" ✗ {}", sanitize(text)), theme.alert)),
+        Some(Flash::Info(text)) => Line::from(Span::styled(format!(" {}", sanitize(text)), theme.title)),
         None => {
-            if let Some(input) = app
-                .document
-                .as_ref()
-                .and_then(|d| d.search_input.as_ref())
-                .filter(|_| app.screen == Screen::Document)
+            if let Some(input) =
+                app.document.as_ref().and_then(|d| d.search_input.as_ref()).filter(|_| app.screen == Screen::Document)
             {
                 Line::from(vec![
                     Span::styled(" search: ", theme.title),
@@ -120,12 +98,7 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
 pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
 }
 
 /// The scroll offset that keeps `selected` in a window of `height` rows, roughly centred.

@@ -21,31 +21,17 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
             if last.is_some() {
                 lines.push(Line::default());
             }
-            lines.push(Line::from(Span::styled(
-                binding.context.title(),
-                theme.heading,
-            )));
+            lines.push(Line::from(Span::styled(binding.context.title(), theme.heading)));
             last = Some(binding.context);
         }
-        let keys = binding
-            .keys
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" ");
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<14}"), theme.focus),
-            Span::raw(binding.description),
-        ]));
+        let keys = binding.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+        lines
+            .push(Line::from(vec![Span::styled(format!("  {keys:<14}"), theme.focus), Span::raw(binding.description)]));
     }
     let popup = centered(area, 64, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(" Keys · any key closes ")
-                .border_style(theme.focus),
-        ),
+        Paragraph::new(lines).block(Block::bordered().title(" Keys · any key closes ").border_style(theme.focus)),
         popup,
     );
 }
@@ -53,23 +39,14 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
 pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let entries = app.finder_entries.as_deref().unwrap_or_default();
-    let popup = centered(
-        area,
-        area.width.saturating_sub(8).max(30),
-        area.height.saturating_sub(4).max(6),
-    );
+    let popup = centered(area, area.width.saturating_sub(8).max(30), area.height.saturating_sub(4).max(6));
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
-        .title(format!(
-            " Find · {} of {} ",
-            finder.results.len(),
-            entries.len()
-        ))
+        .title(format!(" Find · {} of {} ", finder.results.len(), entries.len()))
         .border_style(theme.focus);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [input, results] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let [input, results] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("> ", theme.focus),
@@ -102,11 +79,7 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
     let mut state = ListState::default()
         .with_offset(scroll_offset(finder.selected, height, items.len()))
         .with_selected(Some(finder.selected));
-    frame.render_stateful_widget(
-        List::new(items).highlight_style(theme.selected),
-        results,
-        &mut state,
-    );
+    frame.render_stateful_widget(List::new(items).highlight_style(theme.selected), results, &mut state);
 }
 
 pub fn confirm_submit(
@@ -123,17 +96,10 @@ pub fn confirm_submit(
     let title;
     if gaps.is_empty() {
         title = " Submit? ".to_string();
-        lines.push(Line::from(format!(
-            "Submit your {count} judgements for {}?",
-            sanitize(submission)
-        )));
+        lines.push(Line::from(format!("Submit your {count} judgements for {}?", sanitize(submission))));
         lines.push(Line::default());
-        lines.push(Line::from(
-            "Submitted judgements become read-only; the chair can reopen them.",
-        ));
-        lines.push(Line::from(
-            "You will then see the other members' submitted judgements.",
-        ));
+        lines.push(Line::from("Submitted judgements become read-only; the chair can reopen them."));
+        lines.push(Line::from("You will then see the other members' submitted judgements."));
         lines.push(Line::default());
         lines.push(Line::from(vec![
             Span::styled("y", theme.focus),
@@ -142,26 +108,12 @@ pub fn confirm_submit(
             Span::raw(" not now"),
         ]));
     } else {
-        title = format!(
-            " Not ready: {} gap{} ",
-            gaps.len(),
-            if gaps.len() == 1 { "" } else { "s" }
-        );
-        lines.push(Line::from(format!(
-            "Close every gap before submitting {}:",
-            sanitize(submission)
-        )));
+        title = format!(" Not ready: {} gap{} ", gaps.len(), if gaps.len() == 1 { "" } else { "s" });
+        lines.push(Line::from(format!("Close every gap before submitting {}:", sanitize(submission))));
         lines.push(Line::default());
         for (i, (code, gap)) in gaps.iter().enumerate() {
-            let style = if i == selected {
-                theme.selected
-            } else {
-                theme.text
-            };
-            lines.push(Line::from(Span::styled(
-                format!("  {}  {}", sanitize(code), gap.describe()),
-                style,
-            )));
+            let style = if i == selected { theme.selected } else { theme.text };
+            lines.push(Line::from(Span::styled(format!("  {}  {}", sanitize(code), gap.describe()), style)));
         }
         lines.push(Line::default());
         lines.push(Line::from(vec![
@@ -176,16 +128,8 @@ pub fn confirm_submit(
     frame.render_widget(Clear, popup);
     // Keep the selected gap visible when the list is longer than the popup.
     let visible = popup.height.saturating_sub(2) as usize;
-    let scroll = if gaps.is_empty() {
-        0
-    } else {
-        scroll_offset(selected + 2, visible, lines.len()) as u16
-    };
-    let border = if gaps.is_empty() {
-        theme.focus
-    } else {
-        theme.alert
-    };
+    let scroll = if gaps.is_empty() { 0 } else { scroll_offset(selected + 2, visible, lines.len()) as u16 };
+    let border = if gaps.is_empty() { theme.focus } else { theme.alert };
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -13,16 +13,16 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if app.queue.is_empty() {
         let text = "Nothing needs you: you are on no panel in this cache.\n\nRun `accredit demo` to try accredit on the built-in demo data.";
         frame.render_widget(
-            Paragraph::new(text)
-                .wrap(Wrap { trim: true })
-                .block(Block::bordered().title(" What needs me ")),
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(Block::bordered().title(" What needs me ")),
             area,
         );
         return;
     }
-    let detail_height = if area.height >= 16 { 7 } else { 0 };
-    let [list_area, detail_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(detail_height)]).areas(area);
+    let detail_height = if area.height >= 16 { 6 } else { 0 };
+    let table_height = (app.queue.len() as u16 + 3).min(area.height.saturating_sub(detail_height));
+    let [list_area, detail_area, _] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Length(detail_height), Constraint::Min(0)])
+            .areas(area);
     let wide = area.width >= 120;
     let mut header = vec!["Submission", "Programme"];
     if wide {
@@ -30,24 +30,15 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
     header.extend(["Role", "Due", "Progress"]);
     let rows = app.queue.iter().map(|a| {
-        let mut cells = vec![
-            Cell::from(sanitize(&a.submission).into_owned()),
-            Cell::from(sanitize(&a.programme).into_owned()),
-        ];
+        let mut cells =
+            vec![Cell::from(sanitize(&a.submission).into_owned()), Cell::from(sanitize(&a.programme).into_owned())];
         if wide {
             cells.push(Cell::from(sanitize(&a.provider).into_owned()));
             cells.push(Cell::from(a.stage.label()));
         }
-        cells.push(Cell::from(if a.recused {
-            "recused"
-        } else {
-            a.role.label()
-        }));
+        cells.push(Cell::from(if a.recused { "recused" } else { a.role.label() }));
         let due = if a.overdue(app.today) {
-            Cell::from(Line::from(vec![
-                Span::raw(a.due.to_string()),
-                Span::styled(" ⚠ overdue", theme.alert),
-            ]))
+            Cell::from(Line::from(vec![Span::raw(a.due.to_string()), Span::styled(" ⚠ overdue", theme.alert)]))
         } else {
             Cell::from(a.due.to_string())
         };
@@ -59,19 +50,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if wide {
         widths.extend([Constraint::Fill(2), Constraint::Length(22)]);
     }
-    widths.extend([
-        Constraint::Length(10),
-        Constraint::Length(21),
-        Constraint::Length(16),
-    ]);
+    widths.extend([Constraint::Length(10), Constraint::Length(21), Constraint::Length(16)]);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.title))
         .row_highlight_style(theme.selected)
-        .block(
-            Block::bordered()
-                .title(" What needs me ")
-                .border_style(theme.focus),
-        );
+        .highlight_symbol("▸ ")
+        .block(Block::bordered().title(" What needs me ").border_style(theme.focus));
     let mut state = TableState::default().with_selected(Some(app.queue_selected));
     frame.render_stateful_widget(table, list_area, &mut state);
 
@@ -85,10 +69,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
 fn progress(a: &Assignment) -> String {
     match a.role {
         _ if a.recused => "—".into(),
-        MemberRole::Chair => format!(
-            "{}/{} reviewers in",
-            a.reviewers_submitted, a.reviewers_total
-        ),
+        MemberRole::Chair => format!("{}/{} reviewers in", a.reviewers_submitted, a.reviewers_total),
         MemberRole::Officer => "—".into(),
         _ if a.stage == Stage::Returned => "no review".into(),
         _ if a.submitted => "✓ submitted".into(),
@@ -99,24 +80,15 @@ fn progress(a: &Assignment) -> String {
 fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
     let theme = &app.theme;
     let what_next = match a.role {
-        _ if a.recused => {
-            "You are recused from this submission: nothing of it is shown to you.".to_string()
-        }
-        _ if a.stage == Stage::Returned => {
-            "Returned at threshold review: there is no standards review to do.".into()
-        }
+        _ if a.recused => "You are recused from this submission: nothing of it is shown to you.".to_string(),
+        _ if a.stage == Stage::Returned => "Returned at threshold review: there is no standards review to do.".into(),
         MemberRole::Chair => format!(
             "You chair this panel. {} of {} voting members have submitted. Enter opens it.",
             a.reviewers_submitted, a.reviewers_total
         ),
         MemberRole::Officer => "You are the panel's officer (non-voting).".into(),
-        _ if a.submitted => {
-            "Your judgements are submitted. Enter shows them beside the other members'.".into()
-        }
-        _ => format!(
-            "{} of {} standards judged. Enter opens the review; ] jumps to the next gap.",
-            a.done, a.total
-        ),
+        _ if a.submitted => "Your judgements are submitted. Enter shows them beside the other members'.".into(),
+        _ => format!("{} of {} standards judged. Enter opens the review; ] jumps to the next gap.", a.done, a.total),
     };
     let lines = vec![
         Line::from(vec![
@@ -124,10 +96,7 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
             Span::raw("  "),
             Span::raw(sanitize(&a.programme).into_owned()),
         ]),
-        Line::from(Span::styled(
-            sanitize(&a.provider).into_owned(),
-            theme.muted,
-        )),
+        Line::from(Span::styled(sanitize(&a.provider).into_owned(), theme.muted)),
         Line::from(vec![
             Span::styled("Stage: ", theme.muted),
             Span::raw(a.stage.label()),
@@ -136,7 +105,6 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
         ]),
         Line::from(what_next),
     ];
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
-        .block(Block::new().borders(Borders::TOP).title(" Selected "))
+    Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::new().borders(Borders::LEFT).border_style(theme.muted))
+
 }

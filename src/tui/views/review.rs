@@ -15,22 +15,16 @@ use crate::tui::theme::{Theme, outcome_mark, outcome_word};
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let Some(review) = &app.review else { return };
     let list_width = (area.width * 38 / 100).clamp(24, 46);
-    let [list_area, right] =
-        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(area);
+    let [list_area, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(area);
     render_list(&app.theme, review, frame, list_area);
     let Some(standard) = review.current() else {
         frame.render_widget(
-            Paragraph::new("This submission has no standards under review.")
-                .block(Block::bordered()),
+            Paragraph::new("This submission has no standards under review.").block(Block::bordered()),
             right,
         );
         return;
     };
-    let judgement_height = if right.height >= 20 {
-        10
-    } else {
-        (right.height / 2).max(4)
-    };
+    let judgement_height = if right.height >= 20 { 10 } else { (right.height / 2).max(4) };
     let [detail_area, judgement_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(judgement_height)]).areas(right);
     render_detail(app, review, standard, frame, detail_area);
@@ -41,10 +35,7 @@ fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area:
     let mut items = Vec::with_capacity(review.order.len() + review.data.sections.len());
     let mut selected_row = 0;
     for section in &review.data.sections {
-        items.push(ListItem::new(Line::from(Span::styled(
-            sanitize(&section.title).into_owned(),
-            theme.heading,
-        ))));
+        items.push(ListItem::new(Line::from(Span::styled(sanitize(&section.title).into_owned(), theme.heading))));
         for standard in &section.standards {
             if review.current().is_some_and(|c| c.code == standard.code) {
                 selected_row = items.len();
@@ -52,39 +43,24 @@ fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area:
             items.push(ListItem::new(standard_line(theme, standard)));
         }
     }
-    let judged = review
-        .data
-        .standards()
-        .filter(|s| s.judged_by_me && s.gap().is_none())
-        .count();
+    let judged = review.data.standards().filter(|s| s.judged_by_me && s.gap().is_none()).count();
     let mine = review.data.standards().filter(|s| s.judged_by_me).count();
-    let title = if mine > 0 {
-        format!(" Standards {judged}/{mine} ")
-    } else {
-        " Standards ".to_string()
-    };
-    let border = if review.focus == Focus::Standards {
-        theme.focus
-    } else {
-        theme.muted
-    };
+    let title = if mine > 0 { format!(" Standards {judged}/{mine} ") } else { " Standards ".to_string() };
+    let border = if review.focus == Focus::Standards { theme.focus } else { theme.muted };
     let height = area.height.saturating_sub(2) as usize;
     let mut state = ListState::default()
         .with_offset(scroll_offset(selected_row, height, items.len()))
         .with_selected(Some(selected_row));
-    let list = List::new(items)
-        .highlight_style(theme.selected)
-        .block(Block::bordered().title(title).border_style(border));
+    let list =
+        List::new(items).highlight_style(theme.selected).highlight_symbol("▸").block(
+Block::bordered().title(title).border_style(border));
     frame.render_stateful_widget(list, area, &mut state);
 }
 
 fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
     let outcome = standard.mine.as_ref().and_then(|j| j.outcome);
-    let (mark, style) = if !standard.judged_by_me {
-        ("–", theme.muted)
-    } else {
-        (outcome_mark(outcome), theme.outcome(outcome))
-    };
+    let (mark, style) =
+        if !standard.judged_by_me { ("–", theme.muted) } else { (outcome_mark(outcome), theme.outcome(outcome)) };
     let flag = match standard.gap() {
         Some(Gap::RationaleRequired(_)) => Span::styled("!", theme.alert),
         _ => Span::raw(" "),
@@ -94,31 +70,17 @@ fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
         flag,
         Span::styled(
             sanitize(&standard.code).into_owned(),
-            if standard.judged_by_me {
-                theme.title
-            } else {
-                theme.muted
-            },
+            if standard.judged_by_me { theme.title } else { theme.muted },
         ),
         Span::raw(" "),
         Span::styled(
             sanitize(&standard.title).into_owned(),
-            if standard.judged_by_me {
-                theme.text
-            } else {
-                theme.muted
-            },
+            if standard.judged_by_me { theme.text } else { theme.muted },
         ),
     ])
 }
 
-fn render_detail(
-    app: &App,
-    review: &ReviewState,
-    standard: &StandardView,
-    frame: &mut Frame<'_>,
-    area: Rect,
-) {
+fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let data = &review.data;
     let section = &data.sections[review.order[review.selected].0];
@@ -132,56 +94,22 @@ fn render_detail(
         head.push(Span::styled(" · illustrative, not official", theme.muted));
     }
     lines.push(Line::from(head));
-    lines.push(Line::from(Span::styled(
-        sanitize(&standard.title).into_owned(),
-        theme.title,
-    )));
-    push_block(
-        &mut lines,
-        theme,
-        "Statement",
-        &standard.statement,
-        theme.text,
-    );
+    lines.push(Line::from(Span::styled(sanitize(&standard.title).into_owned(), theme.title)));
+    push_block(&mut lines, theme, "Statement", &standard.statement, theme.text);
     if !standard.guidance.trim().is_empty() {
-        push_block(
-            &mut lines,
-            theme,
-            "Guidance for reviewers",
-            &standard.guidance,
-            theme.muted,
-        );
+        push_block(&mut lines, theme, "Guidance for reviewers", &standard.guidance, theme.muted);
     }
     match &standard.narrative {
-        Some(narrative) => push_block(
-            &mut lines,
-            theme,
-            "Provider's narrative",
-            narrative,
-            theme.text,
-        ),
+        Some(narrative) => push_block(&mut lines, theme, "Provider's narrative", narrative, theme.text),
         None => {
             lines.push(Line::default());
-            lines.push(Line::from(Span::styled(
-                "Provider's narrative",
-                theme.heading,
-            )));
-            lines.push(Line::from(Span::styled(
-                "No mapping provided for this standard.",
-                theme.alert,
-            )));
+            lines.push(Line::from(Span::styled("Provider's narrative", theme.heading)));
+            lines.push(Line::from(Span::styled("No mapping provided for this standard.", theme.alert)));
         }
     }
     lines.push(Line::default());
-    let evidence_hint = if standard.evidence.is_empty() {
-        ""
-    } else {
-        "  (Enter opens; Tab selects)"
-    };
-    lines.push(Line::from(vec![
-        Span::styled("Evidence", theme.heading),
-        Span::styled(evidence_hint, theme.muted),
-    ]));
+    let evidence_hint = if standard.evidence.is_empty() { "" } else { "  (Enter opens; Tab selects)" };
+    lines.push(Line::from(vec![Span::styled("Evidence", theme.heading), Span::styled(evidence_hint, theme.muted)]));
     if standard.evidence.is_empty() {
         lines.push(Line::from(Span::styled("None cited.", theme.muted)));
     }
@@ -193,44 +121,27 @@ fn render_detail(
             .map_or("(not in the documents list)", |d| d.title.as_str());
         let chosen = review.focus == Focus::Evidence && i == review.evidence_selected;
         let style = if chosen { theme.selected } else { theme.text };
-        let locator = if e.locator.is_empty() {
-            String::new()
-        } else {
-            format!(" — {}", sanitize(&e.locator))
-        };
+        let locator = if e.locator.is_empty() { String::new() } else { format!(" — {}", sanitize(&e.locator)) };
         lines.push(Line::from(vec![
             Span::styled(if chosen { "▸ " } else { "  " }, theme.focus),
-            Span::styled(
-                format!("{} {}{}", sanitize(&e.document), sanitize(title), locator),
-                style,
-            ),
+            Span::styled(format!("{} {}{}", sanitize(&e.document), sanitize(title), locator), style),
         ]));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        "Other members' judgements",
-        theme.heading,
-    )));
+    lines.push(Line::from(Span::styled("Other members' judgements", theme.heading)));
     if !data.others_visible {
         lines.push(Line::from(Span::styled(
             "Hidden until you submit yours: each member judges independently.",
             theme.muted,
         )));
     } else if standard.others.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "None submitted for this standard.",
-            theme.muted,
-        )));
+        lines.push(Line::from(Span::styled("None submitted for this standard.", theme.muted)));
     }
     if data.others_visible {
         for other in &standard.others {
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!(
-                        "{} {}",
-                        outcome_mark(other.outcome),
-                        outcome_word(other.outcome)
-                    ),
+                    format!("{} {}", outcome_mark(other.outcome), outcome_word(other.outcome)),
                     theme.outcome(other.outcome),
                 ),
                 Span::raw("  "),
@@ -241,11 +152,7 @@ fn render_detail(
             }
         }
     }
-    let border = if review.focus == Focus::Evidence {
-        theme.focus
-    } else {
-        theme.muted
-    };
+    let border = if review.focus == Focus::Evidence { theme.focus } else { theme.muted };
     let paragraph = Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .scroll((review.detail_scroll, 0))
@@ -253,13 +160,7 @@ fn render_detail(
     frame.render_widget(paragraph, area);
 }
 
-fn push_block<'a>(
-    lines: &mut Vec<Line<'a>>,
-    theme: &Theme,
-    heading: &'a str,
-    body: &str,
-    style: Style,
-) {
+fn push_block<'a>(lines: &mut Vec<Line<'a>>, theme: &Theme, heading: &'a str, body: &str, style: Style) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(heading, theme.heading)));
     for text_line in sanitize(body).lines() {
@@ -267,13 +168,7 @@ fn push_block<'a>(
     }
 }
 
-fn render_judgement(
-    app: &App,
-    review: &ReviewState,
-    standard: &StandardView,
-    frame: &mut Frame<'_>,
-    area: Rect,
-) {
+fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let data = &review.data;
     let editing = review.focus == Focus::Editor;
@@ -283,6 +178,8 @@ fn render_judgement(
         format!(" You are the {} here ", data.role.label())
     } else if !standard.judged_by_me {
         " Not one of your standards ".to_string()
+    } else if !data.submission.stage.allows_judging() && !data.submitted {
+        format!(" Review closed: {} ", data.submission.stage.label())
     } else if data.submitted {
         " My judgement · submitted, read-only ".to_string()
     } else {
@@ -303,20 +200,19 @@ fn render_judgement(
         } else {
             "You do not vote on this panel."
         };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.muted), inner);
+        return;
+    }
+    if !standard.judged_by_me {
         frame.render_widget(
-            Paragraph::new(text)
+            Paragraph::new("Another member judges this standard; you are limited to some standards on this panel.")
                 .wrap(Wrap { trim: true })
                 .style(theme.muted),
             inner,
         );
         return;
     }
-    if !standard.judged_by_me {
-        frame.render_widget(Paragraph::new("Another member judges this standard; you are limited to some standards on this panel.").wrap(Wrap { trim: true }).style(theme.muted), inner);
-        return;
-    }
-    let [outcome_area, rationale_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let [outcome_area, rationale_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     let mut outcome_line = vec![
         Span::styled("Outcome: ", theme.muted),
         Span::styled(
@@ -325,10 +221,7 @@ fn render_judgement(
         ),
     ];
     if data.editable() {
-        outcome_line.push(Span::styled(
-            "   1 met · 2 partially met · 3 not met",
-            theme.muted,
-        ));
+        outcome_line.push(Span::styled("   1 met · 2 partially met · 3 not met", theme.muted));
     }
     if let Some(Gap::RationaleRequired(_)) = standard.gap() {
         outcome_line.push(Span::styled("   ! rationale required", theme.alert));

@@ -1,0 +1,8 @@
+//! Integration tests, in one binary so they share one build and one link.
+
+mod cli;
+mod e2e;
+mod formats;
+mod review_flow;
+mod screens;
+mod support;
