@@ -589,7 +589,7 @@ impl Store {
             stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (submission, code, title) = row?;
-            out.push(FinderEntry::Standard { label: format!("{code}  {title}  ({submission})"), submission, code });
+            out.push(FinderEntry::Standard { label: format!("{submission}  {code}  {title}"), submission, code });
         }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT submission_id, id, title FROM documents WHERE submission_id IN {visible} ORDER BY submission_id, ord"
@@ -599,7 +599,7 @@ impl Store {
         for row in rows {
             let (submission, document, title) = row?;
             out.push(FinderEntry::Evidence {
-                label: format!("{document}  {title}  ({submission})"),
+                label: format!("{submission}  {document}  {title}"),
                 submission,
                 document,
             });
