@@ -55,7 +55,7 @@ pub enum Screen {
 
 pub enum Overlay {
     Help,
-    Finder(FinderState),
+    Finder(Box<FinderState>),
     /// Submitting: the gaps that stop it (if any), else the count that will be submitted.
     ConfirmSubmit {
         submission: String,
@@ -163,15 +163,15 @@ impl App {
                 Vec::new()
             }
             Action::FinderLoaded(entries) => {
-                self.overlay = Some(Overlay::Finder(FinderState::new(&entries)));
+                self.overlay = Some(Overlay::Finder(Box::new(FinderState::new(&entries))));
                 self.finder_entries = Some(entries);
                 Vec::new()
             }
             Action::Saved(judgement) => {
-                if let Some(review) = &mut self.review {
-                    if review.data.submission.id == judgement.submission {
-                        review.apply_saved(judgement);
-                    }
+                if let Some(review) = &mut self.review
+                    && review.data.submission.id == judgement.submission
+                {
+                    review.apply_saved(judgement);
                 }
                 Vec::new()
             }
@@ -258,7 +258,7 @@ impl App {
             Command::Find => {
                 let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
                 match &self.finder_entries {
-                    Some(entries) => self.overlay = Some(Overlay::Finder(FinderState::new(entries))),
+                    Some(entries) => self.overlay = Some(Overlay::Finder(Box::new(FinderState::new(entries)))),
                     None => effects.push(Effect::LoadFinder),
                 }
                 effects
@@ -467,10 +467,10 @@ impl App {
             Some(Command::Open) => {
                 let target = gaps.get(*selected).map(|(code, _)| code.clone());
                 self.overlay = None;
-                if let (Some(code), Some(review)) = (target, self.review.as_mut()) {
-                    if let Some(i) = review.position(&code) {
-                        review.select(i);
-                    }
+                if let (Some(code), Some(review)) = (target, self.review.as_mut())
+                    && let Some(i) = review.position(&code)
+                {
+                    review.select(i);
                 }
                 Vec::new()
             }
@@ -522,13 +522,13 @@ impl App {
 
     /// Selects a standard, in the open review when it is the same submission.
     fn go_to_standard(&mut self, submission: String, code: String) -> Vec<Effect> {
-        if let Some(review) = self.review.as_mut().filter(|r| r.data.submission.id == submission) {
-            if let Some(i) = review.position(&code) {
-                let effects = save_if_dirty(review).into_iter().collect();
-                review.select(i);
-                self.screen = Screen::Review;
-                return effects;
-            }
+        if let Some(review) = self.review.as_mut().filter(|r| r.data.submission.id == submission)
+            && let Some(i) = review.position(&code)
+        {
+            let effects = save_if_dirty(review).into_iter().collect();
+            review.select(i);
+            self.screen = Screen::Review;
+            return effects;
         }
         let mut effects: Vec<Effect> = self.review.as_mut().and_then(save_if_dirty).into_iter().collect();
         effects.push(Effect::OpenReview { submission, select: Some(code) });

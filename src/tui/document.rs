@@ -93,10 +93,10 @@ pub fn locate(lines: &[String], locator: &str) -> Option<usize> {
             }
         }
     }
-    if locator.starts_with('§') {
-        if let Some(i) = lines.iter().position(|l| l.trim_start().starts_with(locator)) {
-            return Some(i);
-        }
+    if locator.starts_with('§')
+        && let Some(i) = lines.iter().position(|l| l.trim_start().starts_with(locator))
+    {
+        return Some(i);
     }
     let needle = locator.to_lowercase();
     lines.iter().position(|l| l.to_lowercase().contains(&needle))

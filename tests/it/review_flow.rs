@@ -1,0 +1,207 @@
+//! A whole review driven through `update` with key actions, checked in the store.
+
+use std::time::{Duration, Instant};
+
+use accredit::domain::{JudgementState, Outcome};
+use accredit::tui::app::Flash;
+use accredit::tui::theme::Theme;
+use accredit::tui::{Action, Overlay, Runtime, Screen};
+use jiff::civil::date;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::support::demo_store;
+
+const ME: &str = "u-demo";
+const SUBMISSION: &str = "S-2026-014";
+
+fn runtime() -> Runtime {
+    Runtime::new(demo_store(), date(2026, 3, 1), Theme::dark()).expect("runtime")
+}
+
+fn press(rt: &mut Runtime, code: KeyCode) {
+    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn keys(rt: &mut Runtime, text: &str) {
+    for c in text.chars() {
+        press(rt, KeyCode::Char(c));
+    }
+}
+
+fn open_first_submission(rt: &mut Runtime) {
+    assert_eq!(rt.app.queue[0].submission, SUBMISSION, "the soonest due comes first");
+    press(rt, KeyCode::Enter);
+    assert_eq!(rt.app.screen, Screen::Review);
+}
+
+fn selected_code(rt: &Runtime) -> String {
+    rt.app.review.as_ref().unwrap().current().unwrap().code.clone()
+}
+
+#[test]
+fn a_whole_review_from_queue_to_submission() {
+    let mut rt = runtime();
+    open_first_submission(&mut rt);
+    assert_eq!(selected_code(&rt), "MPF 1.1", "the review opens on the first gap");
+
+    // Independence: nothing of the other members' judgements is loaded before submitting.
+    let review = rt.app.review.as_ref().unwrap();
+    assert!(!review.data.others_visible);
+    assert!(review.data.standards().all(|s| s.others.is_empty()));
+
+    // A partially met judgement with a rationale typed inline, then every other standard met,
+    // walking from gap to gap.
+    keys(&mut rt, "2e");
+    keys(&mut rt, "Scope teaching is clear; assessment of it is thin.");
+    press(&mut rt, KeyCode::Esc);
+    keys(&mut rt, "]");
+    for _ in 0..60 {
+        if rt.app.review.as_ref().unwrap().gaps_now().is_empty() {
+            break;
+        }
+        keys(&mut rt, "1]");
+    }
+    let review = rt.app.review.as_ref().unwrap();
+    assert!(review.gaps_now().is_empty());
+    assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("No gaps left")));
+
+    // Submitting asks first, then makes everything read-only and reveals the others.
+    keys(&mut rt, "S");
+    assert!(matches!(&rt.app.overlay, Some(Overlay::ConfirmSubmit { gaps, count: 51, .. }) if gaps.is_empty()));
+    keys(&mut rt, "y");
+    assert!(rt.app.overlay.is_none());
+    let review = rt.app.review.as_ref().unwrap();
+    assert!(review.data.submitted);
+    assert!(review.data.others_visible);
+    let mpf_2_11 = review.data.standards().find(|s| s.code == "MPF 2.11").unwrap();
+    assert!(
+        mpf_2_11.others.iter().any(|o| o.outcome == Some(Outcome::PartiallyMet)),
+        "F.5: a reviewer split on MPF 2.11"
+    );
+
+    // In the store: 51 submitted judgements, the typed rationale word for word.
+    let stored = rt.store.load_review(SUBMISSION, ME).unwrap();
+    let mine: Vec<_> = stored.standards().filter_map(|s| s.mine.clone()).collect();
+    assert_eq!(mine.len(), 51);
+    assert!(mine.iter().all(|j| j.state == JudgementState::Submitted));
+    let first = &mine[0];
+    assert_eq!((first.standard.as_str(), first.outcome), ("MPF 1.1", Some(Outcome::PartiallyMet)));
+    assert_eq!(first.rationale, "Scope teaching is clear; assessment of it is thin.");
+    assert_eq!(rt.store.unsynced_count().unwrap(), 51, "one coalesced outbox op per judgement");
+
+    // Read-only now: a key that would change a judgement changes nothing.
+    keys(&mut rt, "3");
+    assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("read-only")));
+    let again = rt.store.load_review(SUBMISSION, ME).unwrap();
+    assert_eq!(
+        again.standards().filter_map(|s| s.mine.as_ref()).filter(|j| j.outcome == Some(Outcome::NotMet)).count(),
+        0
+    );
+    assert_eq!(rt.app.queue.iter().find(|a| a.submission == SUBMISSION).map(|a| a.submitted), Some(true));
+}
+
+#[test]
+fn submitting_with_gaps_lists_every_gap_and_jumps_to_one() {
+    let mut rt = runtime();
+    open_first_submission(&mut rt);
+    keys(&mut rt, "1j3"); // MPF 1.1 met; MPF 1.2 not met with no rationale
+    keys(&mut rt, "S");
+    let Some(Overlay::ConfirmSubmit { gaps, .. }) = &rt.app.overlay else { panic!("no confirmation shown") };
+    assert_eq!(gaps.len(), 50, "49 without an outcome and one missing its required rationale");
+    assert_eq!(gaps[0].0, "MPF 1.2");
+    keys(&mut rt, "y");
+    assert!(rt.app.overlay.is_some(), "y cannot submit while gaps remain");
+    press(&mut rt, KeyCode::Down);
+    press(&mut rt, KeyCode::Enter);
+    assert!(rt.app.overlay.is_none());
+    assert_eq!(selected_code(&rt), "MPF 1.3");
+    let stored = rt.store.load_review(SUBMISSION, ME).unwrap();
+    assert!(!stored.submitted);
+}
+
+#[test]
+fn typed_text_is_saved_within_a_second_and_on_leaving() {
+    let mut rt = runtime();
+    open_first_submission(&mut rt);
+    keys(&mut rt, "e");
+    keys(&mut rt, "First thoughts");
+    let rationale = |rt: &Runtime| {
+        rt.store
+            .load_review(SUBMISSION, ME)
+            .unwrap()
+            .standards()
+            .next()
+            .and_then(|s| s.mine.clone())
+            .map(|j| j.rationale)
+    };
+    assert_eq!(rationale(&rt), None, "not yet written: typing is still going on");
+    rt.dispatch(Action::Tick(Instant::now() + Duration::from_secs(1)));
+    assert_eq!(rationale(&rt).as_deref(), Some("First thoughts"));
+
+    keys(&mut rt, " and more");
+    press(&mut rt, KeyCode::Esc);
+    assert_eq!(rationale(&rt).as_deref(), Some("First thoughts and more"), "leaving the editor saves");
+    let review = rt.app.review.as_ref().unwrap();
+    assert!(!review.is_dirty());
+}
+
+#[test]
+fn the_finder_jumps_to_a_standard_of_another_submission() {
+    let mut rt = runtime();
+    keys(&mut rt, "/");
+    keys(&mut rt, "S-2026-021 SET-DEMO 5.2");
+    press(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.screen, Screen::Review);
+    assert_eq!(rt.app.review.as_ref().unwrap().data.submission.id, "S-2026-021");
+    assert_eq!(selected_code(&rt), "SET-DEMO 5.2");
+}
+
+#[test]
+fn evidence_opens_at_its_cited_page() {
+    let mut rt = runtime();
+    open_first_submission(&mut rt);
+    keys(&mut rt, "/");
+    keys(&mut rt, "S-2026-014 MPF 1.6");
+    press(&mut rt, KeyCode::Enter);
+    assert_eq!(selected_code(&rt), "MPF 1.6");
+    press(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.screen, Screen::Document);
+    let doc = rt.app.document.as_ref().unwrap();
+    assert_eq!(doc.info.id, "E02");
+    let marked = doc.mark.expect("the cited page is found");
+    assert_eq!(doc.lines[marked].trim(), "[page 4]");
+    press(&mut rt, KeyCode::Esc);
+    assert_eq!(rt.app.screen, Screen::Review);
+}
+
+#[test]
+fn a_returned_submission_cannot_be_judged() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Down);
+    assert_eq!(rt.app.queue[rt.app.queue_selected].submission, "S-2026-015");
+    press(&mut rt, KeyCode::Enter);
+    keys(&mut rt, "1");
+    assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("returned at threshold")));
+    let stored = rt.store.load_review("S-2026-015", ME).unwrap();
+    assert!(stored.standards().all(|s| s.mine.is_none()));
+}
+
+#[test]
+fn the_chair_sees_every_submitted_judgement_and_judges_nothing() {
+    let mut rt = runtime();
+    let chair_row = rt.app.queue.iter().position(|a| a.submission == "S-2026-009").unwrap();
+    for _ in 0..chair_row {
+        press(&mut rt, KeyCode::Down);
+    }
+    press(&mut rt, KeyCode::Enter);
+    let review = rt.app.review.as_ref().unwrap();
+    assert!(review.data.others_visible);
+    assert!(review.data.standards().all(|s| !s.judged_by_me));
+    assert!(review.data.standards().any(|s| s.others.len() == 3), "the lay member's standards have three votes");
+    assert!(
+        review.data.standards().flat_map(|s| &s.others).all(|o| o.reviewer != "u-rev1"),
+        "the recused member has no judgements"
+    );
+    keys(&mut rt, "1");
+    assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("do not judge")));
+}

@@ -1,0 +1,163 @@
+//! Snapshots of every screen at 80×24 and 160×48, drawn by the real view code into a
+//! `TestBackend` from states reached with real keys.
+
+use accredit::tui::theme::Theme;
+use accredit::tui::{Action, Runtime, views};
+use jiff::civil::date;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+
+use crate::support::demo_store;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn runtime() -> Runtime {
+    Runtime::new(demo_store(), date(2026, 3, 1), Theme::dark()).expect("runtime")
+}
+
+fn press(rt: &mut Runtime, code: KeyCode) {
+    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn keys(rt: &mut Runtime, text: &str) {
+    for c in text.chars() {
+        press(rt, KeyCode::Char(c));
+    }
+}
+
+fn draw(rt: &Runtime, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|frame| views::render(&rt.app, frame)).expect("draw");
+    terminal
+}
+
+/// Snapshots the screen at both sizes.
+fn snapshot(name: &str, rt: &Runtime) {
+    for (width, height) in SIZES {
+        let terminal = draw(rt, width, height);
+        insta::assert_snapshot!(format!("{name}_{width}x{height}"), terminal.backend());
+    }
+}
+
+fn find(rt: &mut Runtime, query: &str) {
+    keys(rt, "/");
+    keys(rt, query);
+    press(rt, KeyCode::Enter);
+}
+
+#[test]
+fn queue() {
+    snapshot("queue", &runtime());
+}
+
+#[test]
+fn review_of_a_fresh_submission() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    snapshot("review_fresh", &rt);
+}
+
+#[test]
+fn review_while_writing_a_rationale() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    find(&mut rt, "S-2026-014 SET-DEMO 4.1");
+    keys(&mut rt, "2e");
+    keys(&mut rt, "Protected time is promised but not yet confirmed by every trust (E05).");
+    snapshot("review_editing", &rt);
+}
+
+#[test]
+fn review_after_submitting_shows_the_other_members() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    for _ in 0..51 {
+        keys(&mut rt, "1]");
+    }
+    keys(&mut rt, "Sy");
+    find(&mut rt, "S-2026-014 MPF 2.11");
+    snapshot("review_submitted", &rt);
+}
+
+#[test]
+fn submit_confirmation_listing_gaps() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    keys(&mut rt, "1j3S");
+    snapshot("confirm_gaps", &rt);
+}
+
+#[test]
+fn document_viewer_at_the_cited_page() {
+    let mut rt = runtime();
+    find(&mut rt, "S-2026-014 MPF 1.6");
+    press(&mut rt, KeyCode::Enter);
+    snapshot("document", &rt);
+}
+
+#[test]
+fn finder_overlay() {
+    let mut rt = runtime();
+    keys(&mut rt, "/supervis");
+    snapshot("finder", &rt);
+}
+
+#[test]
+fn help_overlay_in_review() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    keys(&mut rt, "?");
+    snapshot("help_review", &rt);
+}
+
+#[test]
+fn chair_view_of_a_panel() {
+    let mut rt = runtime();
+    find(&mut rt, "S-2026-009 SET-DEMO 5.3");
+    snapshot("chair_review", &rt);
+}
+
+#[test]
+fn a_narrative_with_escape_sequences_is_shown_clean() {
+    let mut rt = runtime();
+    find(&mut rt, "S-2026-014 MPF 3.4");
+    let terminal = draw(&rt, 160, 48);
+    let screen = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect::<String>();
+    assert!(!screen.contains('\u{1b}'));
+    assert!(!screen.contains("[2J"));
+    assert!(!screen.contains("pwned"));
+    snapshot("review_escape_sequences", &rt);
+}
+
+#[test]
+fn tiny_terminals_get_a_message_not_a_panic() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    for (width, height) in [(0, 0), (1, 1), (20, 5), (39, 30), (60, 9)] {
+        let terminal = draw(&rt, width, height);
+        if width >= 10 && height >= 3 {
+            let text = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect::<String>();
+            assert!(text.contains("accredit needs"), "{width}x{height}: {text}");
+        }
+    }
+    // Just above the minimum every screen still draws.
+    for screen_keys in ["", "/", "?", "S"] {
+        keys(&mut rt, screen_keys);
+        draw(&rt, 40, 10);
+        press(&mut rt, KeyCode::Esc);
+    }
+    insta::assert_snapshot!("too_small", draw(&rt, 30, 8).backend());
+}
+
+#[test]
+fn no_color_uses_no_colours_at_all() {
+    let mut rt = Runtime::new(demo_store(), date(2026, 3, 1), Theme::monochrome()).unwrap();
+    press(&mut rt, KeyCode::Enter);
+    keys(&mut rt, "1j2j3");
+    let terminal = draw(&rt, 120, 40);
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "cell {:?} is coloured", cell.symbol());
+    }
+}

@@ -11,29 +11,46 @@ use crate::tui::app::App;
 use crate::tui::finder::FinderState;
 
 /// Every binding of the current context and the global ones, from the live keymap.
+/// Every binding of the current context and the global ones, from the live keymap; in two
+/// columns (this screen's keys | everywhere) when one column would not fit.
 pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let context = app.context();
-    let mut lines = Vec::new();
+    let mut groups: Vec<Vec<Line<'_>>> = Vec::new();
     let mut last = None;
     for binding in app.keymap.help(context) {
         if last != Some(binding.context) {
-            if last.is_some() {
-                lines.push(Line::default());
-            }
-            lines.push(Line::from(Span::styled(binding.context.title(), theme.heading)));
+            groups.push(vec![Line::from(Span::styled(binding.context.title(), theme.heading))]);
             last = Some(binding.context);
         }
         let keys = binding.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
-        lines
-            .push(Line::from(vec![Span::styled(format!("  {keys:<14}"), theme.focus), Span::raw(binding.description)]));
+        let line = Line::from(vec![Span::styled(format!(" {keys:<11} "), theme.focus), Span::raw(binding.description)]);
+        groups.last_mut().expect("a group was started").push(line);
     }
-    let popup = centered(area, 64, lines.len() as u16 + 2);
+    let one_column: usize = groups.iter().map(Vec::len).sum::<usize>() + groups.len().saturating_sub(1);
+    let block = Block::bordered().title(" Keys · any key closes ").border_style(theme.focus);
+    if one_column as u16 + 2 <= area.height || groups.len() < 2 {
+        let lines: Vec<Line<'_>> = groups
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, g)| (i > 0).then(Line::default).into_iter().chain(g))
+            .collect();
+        let popup = centered(area, 66, lines.len() as u16 + 2);
+        frame.render_widget(Clear, popup);
+        frame.render_widget(Paragraph::new(lines).block(block), popup);
+        return;
+    }
+    let rest: Vec<Line<'_>> = groups.split_off(1).into_iter().flatten().collect();
+    let first = groups.pop().unwrap_or_default();
+    // Descriptions wrap in the narrower columns, so take the whole height.
+    let popup = area;
+
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys · any key closes ").border_style(theme.focus)),
-        popup,
-    );
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(1).areas(inner);
+    frame.render_widget(Paragraph::new(first).wrap(Wrap { trim: false }), left);
+    frame.render_widget(Paragraph::new(rest).wrap(Wrap { trim: false }), right);
 }
 
 pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect) {

@@ -59,10 +59,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let mut state = TableState::default().with_selected(Some(app.queue_selected));
     frame.render_stateful_widget(table, list_area, &mut state);
 
-    if detail_height > 0 {
-        if let Some(a) = app.queue.get(app.queue_selected) {
-            frame.render_widget(detail(app, a), detail_area);
-        }
+    if detail_height > 0
+        && let Some(a) = app.queue.get(app.queue_selected)
+    {
+        frame.render_widget(detail(app, a), detail_area);
     }
 }
 
@@ -106,5 +106,4 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
         Line::from(what_next),
     ];
     Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::new().borders(Borders::LEFT).border_style(theme.muted))
-
 }

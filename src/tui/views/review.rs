@@ -51,9 +51,10 @@ fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area:
     let mut state = ListState::default()
         .with_offset(scroll_offset(selected_row, height, items.len()))
         .with_selected(Some(selected_row));
-    let list =
-        List::new(items).highlight_style(theme.selected).highlight_symbol("▸").block(
-Block::bordered().title(title).border_style(border));
+    let list = List::new(items)
+        .highlight_style(theme.selected)
+        .highlight_symbol("▸")
+        .block(Block::bordered().title(title).border_style(border));
     frame.render_stateful_widget(list, area, &mut state);
 }
 
