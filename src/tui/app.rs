@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::document::DocumentState;
 use super::finder::FinderState;
@@ -215,6 +215,17 @@ impl App {
             return Vec::new();
         }
         let context = self.context();
+        // Terminals send Esc then a key typed quickly after it as one Alt-key: in the editor,
+        // where Alt-keys mean nothing, take it as the Esc and the key the user pressed.
+        if context == Context::Editor
+            && event.modifiers == KeyModifiers::ALT
+            && let KeyCode::Char(c) = event.code
+        {
+            let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            effects.extend(self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+            return effects;
+        }
+
         let command = self.keymap.lookup(context, key);
         if command.is_some() || !matches!(context, Context::Editor | Context::Finder) {
             self.flash = None;
@@ -510,7 +521,7 @@ impl App {
                     finder.query.pop();
                     finder.refresh(entries);
                 }
-                KeyCode::Char(c) if !event.modifiers.contains(ratatui::crossterm::event::KeyModifiers::CONTROL) => {
+                KeyCode::Char(c) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
                     finder.query.push(c);
                     finder.refresh(entries);
                 }

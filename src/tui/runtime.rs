@@ -25,6 +25,8 @@ impl Runtime {
         if let Some(loaded) = runtime.run(Effect::LoadQueue) {
             runtime.dispatch(loaded);
         }
+        runtime.refresh_unsynced();
+
         Ok(runtime)
     }
 

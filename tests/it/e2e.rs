@@ -1,0 +1,428 @@
+//! End to end: the real binary in a real terminal. Each test runs `accredit` as the command of
+//! a tmux pane (no shell in between) on its own tmux server, types keys into it, and reads the
+//! screen back with `capture-pane`. Waits poll the screen until the expected text appears.
+//!
+//! tmux must be installed (CI installs it); without it these tests fail saying so.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use accredit::domain::{Judgement, Outcome};
+use accredit::store::Store;
+
+use crate::support::{accredit, binary, demo_data_dir, stderr};
+
+const SUB: &str = "S-2026-014";
+const ME: &str = "u-demo";
+const SESSION: &str = "accredit";
+const WIDTH: &str = "100";
+const HEIGHT: &str = "30";
+/// How long any one expected screen may take to appear (CI machines are slow and busy).
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A private tmux server, killed when the test ends, however it ends.
+struct Tmux {
+    socket: String,
+    /// The server's socket file, removed at the end (tmux leaves it behind).
+    socket_path: std::cell::RefCell<Option<std::path::PathBuf>>,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        match Command::new("tmux").arg("-V").output() {
+            Ok(output) if output.status.success() => {}
+            Ok(output) => panic!("`tmux -V` failed ({}); the e2e tests need a working tmux", output.status),
+            Err(e) => panic!(
+                "the e2e tests need tmux, which cannot be run ({e}): install it (`apt-get install tmux`, `brew install tmux`)"
+            ),
+        }
+        Tmux { socket: format!("accredit-e2e-{name}-{}", std::process::id()), socket_path: Default::default() }
+    }
+
+    fn command(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-u")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("-f")
+            .arg("/dev/null")
+            .args(args)
+            .env_remove("TMUX")
+            .env_remove("ACCREDIT_DATA_DIR")
+            .env("TERM", "xterm-256color")
+            .output()
+            .expect("run tmux")
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = self.command(args);
+        assert!(output.status.success(), "tmux {args:?} failed: {}", stderr(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Starts `accredit --data-dir DIR ARGS...` directly as the pane's command.
+    fn start(&self, data_dir: &Path, args: &[&str]) {
+        let binary = binary();
+        let mut command = vec![
+            "new-session",
+            "-d",
+            "-s",
+            SESSION,
+            "-x",
+            WIDTH,
+            "-y",
+            HEIGHT,
+            "--",
+            binary.to_str().expect("a UTF-8 binary path"),
+            "--data-dir",
+            data_dir.to_str().expect("a UTF-8 data path"),
+        ];
+        command.extend_from_slice(args);
+        self.run(&command);
+        let path = self.command(&["display-message", "-p", "#{socket_path}"]);
+        if path.status.success() {
+            self.socket_path.replace(Some(String::from_utf8_lossy(&path.stdout).trim().into()));
+        }
+    }
+
+    /// Sends keys by their tmux names (`Enter`, `Escape`, `j`, ...).
+    fn keys(&self, keys: &[&str]) {
+        let mut command = vec!["send-keys", "-t", SESSION];
+        command.extend_from_slice(keys);
+        self.run(&command);
+    }
+
+    /// Types `text` literally.
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", SESSION, "-l", text]);
+    }
+
+    /// The screen now, or `None` once the pane is gone.
+    fn screen(&self) -> Option<String> {
+        let output = self.command(&["capture-pane", "-p", "-t", SESSION]);
+        output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// Polls the screen until `ready` holds; fails with the last screen after the deadline.
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut last = None;
+        while start.elapsed() < DEADLINE {
+            match self.screen() {
+                Some(screen) if ready(&screen) => return screen,
+                Some(screen) => last = Some(screen),
+                None => panic!("the accredit pane ended while waiting for {what}; last screen:\n{}", show(&last)),
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("timed out after {DEADLINE:?} waiting for {what}; last screen:\n{}", show(&last))
+    }
+
+    /// Polls until the screen contains every one of `texts`.
+    fn wait_text(&self, texts: &[&str]) -> String {
+        self.wait_for(&format!("{texts:?}"), |screen| texts.iter().all(|t| screen.contains(t)))
+    }
+
+    /// Waits for the accredit process (and so its session) to end.
+    fn wait_gone(&self) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if !self.command(&["has-session", "-t", SESSION]).status.success() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("accredit did not end within {DEADLINE:?}; screen:\n{}", show(&self.screen()));
+    }
+
+    /// The pid of the pane's process, which is accredit itself (no shell in between).
+    fn pane_pid(&self) -> u32 {
+        let pid = self.run(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"]);
+        let pid: u32 = pid.trim().parse().unwrap_or_else(|e| panic!("bad pane pid {pid:?}: {e}"));
+        if let Ok(comm) = std::fs::read_to_string(format!("/proc/{pid}/comm")) {
+            assert_eq!(comm.trim(), "accredit", "the pane runs accredit directly");
+        }
+        pid
+    }
+
+    fn pane_title(&self) -> String {
+        self.run(&["display-message", "-p", "-t", SESSION, "#{pane_title}"])
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.command(&["kill-server"]);
+        if let Some(path) = self.socket_path.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn show(screen: &Option<String>) -> &str {
+    screen.as_deref().unwrap_or("(none captured)")
+}
+
+/// Whether the standards list shows `code` marked `mark` (✓ ◐ ✗ ·; a gap adds a `!`).
+fn marked(screen: &str, mark: &str, code: &str) -> bool {
+    [format!("{mark} {code} "), format!("{mark}!{code} ")].iter().any(|row| screen.contains(row.as_str()))
+}
+
+/// Whether `code` is the selected row of the standards list, marked `mark`.
+fn selected(screen: &str, mark: &str, code: &str) -> bool {
+    marked(screen, &format!("▸{mark}"), code)
+}
+
+/// Waits for `code` to be the selected row, marked `mark`, with every one of `texts` shown.
+fn wait_selected(tmux: &Tmux, mark: &str, code: &str, texts: &[&str]) -> String {
+    tmux.wait_for(&format!("{code} selected and marked {mark}, with {texts:?}"), |s| {
+        selected(s, mark, code) && texts.iter().all(|t| s.contains(t))
+    })
+}
+
+/// The bottom line: the hint bar (or a message).
+fn footer(screen: &str) -> &str {
+    screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default()
+}
+
+fn in_editor(screen: &str) -> bool {
+    footer(screen).contains("Esc done")
+}
+
+fn in_review(screen: &str) -> bool {
+    footer(screen).contains("e rationale")
+}
+
+/// The text of the right-hand panes (detail and judgement), line breaks and padding folded to
+/// single spaces, so wrapped sentences can be searched whole.
+fn right_pane_text(screen: &str) -> String {
+    let mut text = String::new();
+    for line in screen.lines() {
+        let Some(inner) = line.trim_end().strip_suffix('│') else { continue };
+        if let Some(start) = inner.rfind('│') {
+            text.push(' ');
+            text.push_str(&inner[start + '│'.len_utf8()..]);
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn open_store(dir: &Path) -> Store {
+    Store::open(&dir.join("cache.sqlite")).expect("open the cache")
+}
+
+/// My judgement of `code` in S-2026-014, as the cache holds it.
+fn stored(dir: &Path, code: &str) -> Option<Judgement> {
+    let review = open_store(dir).load_review(SUB, ME).expect("load the review");
+    review.standards().find(|s| s.code == code).unwrap_or_else(|| panic!("{code} is in the review")).mine.clone()
+}
+
+/// Opens the demo, waits for the queue, opens S-2026-014 and waits for the review.
+fn open_review(tmux: &Tmux, dir: &Path) -> String {
+    tmux.start(dir, &["demo"]);
+    let queue = tmux.wait_text(&["accredit · Queue", SUB]);
+    assert!(queue.contains(&format!("▸ {SUB}")), "S-2026-014 is first in the queue:\n{queue}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the review of S-2026-014", |s| s.contains("accredit · Review S-2026-014") && in_review(s))
+}
+
+/// On the selected standard: sets the outcome with `key`, writes `rationale` in the inline
+/// editor and leaves it.
+fn judge(tmux: &Tmux, code: &str, key: &str, mark: &str, rationale: &str) {
+    tmux.keys(&[key]);
+    wait_selected(tmux, mark, code, &[]);
+    tmux.keys(&["e"]);
+    tmux.wait_for("the rationale editor", in_editor);
+    tmux.type_text(rationale);
+    tmux.wait_text(&[rationale]);
+    // Esc alone: an Esc followed at once by another key reads as Alt-key.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the review keys after leaving the editor", |s| {
+        in_review(s) && s.contains("My judgement · draft · saved") && s.contains(rationale)
+    });
+}
+
+#[test]
+fn judgements_typed_in_the_tui_survive_quitting_and_reopening() {
+    let tmux = Tmux::new("reopen");
+    // An empty folder: `demo` fills it, then opens the TUI.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let screen = open_review(&tmux, dir.path());
+    assert!(selected(&screen, "·", "MPF 1.1"), "a fresh review starts at MPF 1.1:\n{screen}");
+
+    let rationales = [
+        ("MPF 1.1", "1", "✓", Outcome::Met, "Alpha: ACP7401 teaches and assesses scope."),
+        ("MPF 1.2", "2", "◐", Outcome::PartiallyMet, "Bravo: autonomy is taught, not assessed."),
+        ("MPF 1.3", "3", "✗", Outcome::NotMet, "Charlie: no reflective assessment found."),
+    ];
+    for (i, (code, key, mark, _, rationale)) in rationales.iter().enumerate() {
+        if i > 0 {
+            tmux.keys(&["j"]);
+            wait_selected(&tmux, "·", code, &[]);
+        }
+        judge(&tmux, code, key, mark, rationale);
+    }
+    let screen = tmux.wait_text(&["Standards 3/51", "3 unsynced"]);
+    for (code, _, mark, _, _) in &rationales {
+        assert!(marked(&screen, mark, code), "{code} is marked {mark}:\n{screen}");
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+
+    // `demo` again, without --reset, reopens the same cache.
+    tmux.start(dir.path(), &["demo"]);
+    let queue = tmux.wait_text(&["accredit · Queue", "3/51 judged"]);
+    assert!(queue.contains(SUB), "{queue}");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the reopened review", |s| s.contains("Standards 3/51") && in_review(s));
+    for (code, _, mark, _, _) in &rationales {
+        assert!(marked(&screen, mark, code), "{code} is still marked {mark}:\n{screen}");
+    }
+    assert!(selected(&screen, "·", "MPF 1.4"), "the review reopens at the first gap:\n{screen}");
+    tmux.keys(&["g"]);
+    for (i, (code, _, mark, _, rationale)) in rationales.iter().enumerate() {
+        if i > 0 {
+            tmux.keys(&["j"]);
+        }
+        wait_selected(&tmux, mark, code, &[rationale, "My judgement · draft · saved"]);
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+
+    for (code, _, _, outcome, rationale) in &rationales {
+        let mine = stored(dir.path(), code).unwrap_or_else(|| panic!("{code} is stored"));
+        assert_eq!(mine.outcome, Some(*outcome), "{code}");
+        assert_eq!(mine.rationale, *rationale, "{code}");
+    }
+    let review = open_store(dir.path()).load_review(SUB, ME).expect("load the review");
+    assert_eq!(review.standards().filter(|s| s.mine.is_some()).count(), 3, "nothing else was judged");
+}
+
+#[test]
+fn kill_9_while_typing_loses_at_most_the_unsaved_tail() {
+    let tmux = Tmux::new("kill9");
+    let dir = demo_data_dir();
+    open_review(&tmux, dir.path());
+
+    tmux.keys(&["1"]);
+    wait_selected(&tmux, "✓", "MPF 1.1", &["My judgement · draft · saved"]);
+    tmux.keys(&["j"]);
+    wait_selected(&tmux, "·", "MPF 1.2", &[]);
+    tmux.keys(&["3"]);
+    wait_selected(&tmux, "✗", "MPF 1.2", &["My judgement · draft · saved"]);
+    tmux.keys(&["e"]);
+    tmux.wait_for("the rationale editor", in_editor);
+
+    let first = "The first chunk is autosaved";
+    let second = " and the second chunk may be lost";
+    tmux.type_text(first);
+    // Typing marks the text unsaved; it shows as saved again only once the autosave ran.
+    let typed = Instant::now();
+    let screen = tmux.wait_for("the autosave of the first chunk", |s| {
+        s.contains(first) && s.contains("My judgement · draft · saved") && in_editor(s)
+    });
+    assert!(
+        typed.elapsed() < Duration::from_secs(10),
+        "the autosave took {:?} (it should take about a second):\n{screen}",
+        typed.elapsed()
+    );
+    let pid = tmux.pane_pid();
+    tmux.type_text(second);
+    let killed = Command::new("sh").arg("-c").arg(format!("kill -9 {pid}")).status().expect("run kill");
+    assert!(killed.success(), "kill -9 {pid} failed");
+    tmux.wait_gone();
+
+    let store = open_store(dir.path());
+    assert_eq!(store.integrity_check().expect("check the cache"), "ok");
+    drop(store);
+    let met = stored(dir.path(), "MPF 1.1").expect("MPF 1.1 is stored");
+    assert_eq!(met.outcome, Some(Outcome::Met), "a recorded outcome is never lost");
+    let mine = stored(dir.path(), "MPF 1.2").expect("MPF 1.2 is stored");
+    assert_eq!(mine.outcome, Some(Outcome::NotMet), "a recorded outcome is never lost");
+    let full = format!("{first}{second}");
+    assert!(
+        mine.rationale.starts_with(first) && full.starts_with(&mine.rationale),
+        "the autosaved first chunk survives (and at most part of the second): {:?}",
+        mine.rationale
+    );
+
+    // The reopened TUI shows it too.
+    open_review(&tmux, dir.path());
+    tmux.keys(&["g"]);
+    wait_selected(&tmux, "✓", "MPF 1.1", &[]);
+    tmux.keys(&["j"]);
+    wait_selected(&tmux, "✗", "MPF 1.2", &[first]);
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+}
+
+#[test]
+fn escape_sequences_in_a_narrative_do_not_reach_the_terminal() {
+    let tmux = Tmux::new("escapes");
+    let dir = demo_data_dir();
+    tmux.start(dir.path(), &["demo"]);
+    tmux.wait_text(&["accredit · Queue", SUB]);
+    let title_before = tmux.pane_title();
+    assert!(!title_before.contains("pwned"), "{title_before}");
+
+    tmux.keys(&["/"]);
+    tmux.wait_text(&["Find"]);
+    tmux.type_text("S-2026-014 MPF 3.4");
+    tmux.wait_text(&["Organisational learning culture"]);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("MPF 3.4 in the review", |s| {
+        selected(s, "·", "MPF 3.4") && s.contains("Provider's narrative") && in_review(s)
+    });
+
+    let title = tmux.pane_title();
+    assert!(!title.contains("pwned"), "the narrative retitled the window: {title:?}");
+    for debris in ["pwned", "[2J", "]0;", "\u{1b}"] {
+        assert!(!screen.contains(debris), "{debris:?} reached the screen:\n{screen}");
+    }
+    // Not cleared: what was drawn before the narrative is still there.
+    let first_line = screen.lines().next().unwrap_or_default();
+    assert!(first_line.contains("accredit · Review S-2026-014"), "the header is intact:\n{screen}");
+    assert!(screen.contains("Standards 0/51"), "the standards list is intact:\n{screen}");
+    assert!(screen.contains("MPF 3.4 · Pillar 3: Education"), "{screen}");
+    // The narrative reads on around where the sequences were.
+    let text = right_pane_text(&screen);
+    for phrase in [
+        "learner plans, delivers and evaluates a teaching session for",
+        "multidisciplinary team and collects colleague",
+    ] {
+        assert!(text.contains(phrase), "the narrative shows {phrase:?}; the detail reads:\n{text}\n{screen}");
+    }
+
+    // Moving away and back redraws the narrative; still nothing leaks.
+    tmux.keys(&["j"]);
+    wait_selected(&tmux, "·", "MPF 3.5", &[]);
+    tmux.keys(&["k"]);
+    let screen = wait_selected(&tmux, "·", "MPF 3.4", &["Provider's narrative"]);
+    assert!(!screen.contains("[2J") && !screen.contains("pwned"), "{screen}");
+    assert!(screen.lines().next().unwrap_or_default().contains("accredit · Review S-2026-014"), "{screen}");
+    assert!(!tmux.pane_title().contains("pwned"));
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+}
+
+#[test]
+fn the_header_counts_unsynced_changes_made_before_the_tui_opened() {
+    let tmux = Tmux::new("unsynced");
+    let dir = demo_data_dir();
+    for code in ["MPF 1.1", "MPF 1.2"] {
+        let output = accredit(dir.path(), &["judge", SUB, code, "--outcome", "met"]);
+        assert!(output.status.success(), "judge {code}: {}", stderr(&output));
+    }
+    assert_eq!(open_store(dir.path()).unsynced_count().expect("count the outbox"), 2);
+
+    tmux.start(dir.path(), &["demo"]);
+    let screen = tmux.wait_text(&["accredit · Queue", "2/51 judged"]);
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("2 unsynced") && !header.contains("all saved"),
+        "two changes wait to be synced, so the header must not say all is saved:\n{screen}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+}

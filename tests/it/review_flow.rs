@@ -205,3 +205,16 @@ fn the_chair_sees_every_submitted_judgement_and_judges_nothing() {
     keys(&mut rt, "1");
     assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("do not judge")));
 }
+
+#[test]
+fn esc_and_a_key_arriving_together_leave_the_editor_and_run_the_key() {
+    let mut rt = runtime();
+    open_first_submission(&mut rt);
+    keys(&mut rt, "e");
+    keys(&mut rt, "Fine");
+    // What a terminal sends for Esc followed at once by `2`.
+    rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT)));
+    let review = rt.app.review.as_ref().unwrap();
+    assert_eq!(review.rationale(), "Fine", "the 2 was not typed into the rationale");
+    assert_eq!(review.current_outcome(), Some(Outcome::PartiallyMet));
+}
