@@ -147,21 +147,35 @@ impl ReviewData {
     }
 }
 
-/// One thing the `/` finder can jump to.
+/// One thing the `/` finder can jump to: found by its submission id (`scope`) and its `text`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FinderEntry {
-    Submission { submission: String, label: String },
-    Standard { submission: String, code: String, label: String },
-    Evidence { submission: String, document: String, label: String },
+    Submission { submission: String, text: String },
+    Standard { submission: String, code: String, text: String },
+    Evidence { submission: String, document: String, text: String },
 }
 
 impl FinderEntry {
-    pub fn label(&self) -> &str {
+    /// The submission the entry belongs to (or is).
+    pub fn scope(&self) -> &str {
         match self {
-            FinderEntry::Submission { label, .. }
-            | FinderEntry::Standard { label, .. }
-            | FinderEntry::Evidence { label, .. } => label,
+            FinderEntry::Submission { submission, .. }
+            | FinderEntry::Standard { submission, .. }
+            | FinderEntry::Evidence { submission, .. } => submission,
         }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            FinderEntry::Submission { text, .. }
+            | FinderEntry::Standard { text, .. }
+            | FinderEntry::Evidence { text, .. } => text,
+        }
+    }
+
+    /// The whole line as shown.
+    pub fn label(&self) -> String {
+        format!("{}  {}", self.scope(), self.text())
     }
 }
 
@@ -575,7 +589,7 @@ impl Store {
             stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (id, programme, provider) = row?;
-            out.push(FinderEntry::Submission { label: format!("{id}  {programme} · {provider}"), submission: id });
+            out.push(FinderEntry::Submission { text: format!("{programme} · {provider}"), submission: id });
         }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT ss.submission_id, ss.standard_code, st.title
@@ -589,7 +603,7 @@ impl Store {
             stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (submission, code, title) = row?;
-            out.push(FinderEntry::Standard { label: format!("{submission}  {code}  {title}"), submission, code });
+            out.push(FinderEntry::Standard { text: format!("{code}  {title}"), submission, code });
         }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT submission_id, id, title FROM documents WHERE submission_id IN {visible} ORDER BY submission_id, ord"
@@ -598,11 +612,7 @@ impl Store {
             stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         for row in rows {
             let (submission, document, title) = row?;
-            out.push(FinderEntry::Evidence {
-                label: format!("{submission}  {document}  {title}"),
-                submission,
-                document,
-            });
+            out.push(FinderEntry::Evidence { text: format!("{document}  {title}"), submission, document });
         }
         Ok(out)
     }

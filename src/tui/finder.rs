@@ -1,4 +1,11 @@
 //! The `/` finder: fuzzy matching over standards, submissions and evidence.
+//!
+//! Like fzf, the query is split into words that may match in any order, each either the entry's
+//! submission id or its text. Every standard appears once per submission, so the entries share
+//! few distinct strings: each word is scored once per distinct string, not once per entry, which
+//! keeps a keystroke well under a frame even over every standard of 200 submissions.
+
+use std::collections::HashMap;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -14,6 +21,34 @@ pub struct FinderState {
     pub results: Vec<usize>,
     pub selected: usize,
     matcher: SkimMatcherV2,
+    index: Index,
+}
+
+/// The entries' distinct scopes and texts, and which pair each entry is.
+struct Index {
+    scopes: Vec<String>,
+    texts: Vec<String>,
+    pairs: Vec<(usize, usize)>,
+}
+
+impl Index {
+    fn build(entries: &[FinderEntry]) -> Index {
+        fn intern(table: &mut HashMap<String, usize>, list: &mut Vec<String>, value: &str) -> usize {
+            if let Some(&i) = table.get(value) {
+                return i;
+            }
+            list.push(value.to_string());
+            table.insert(value.to_string(), list.len() - 1);
+            list.len() - 1
+        }
+        let (mut scopes, mut texts) = (Vec::new(), Vec::new());
+        let (mut scope_ids, mut text_ids) = (HashMap::new(), HashMap::new());
+        let pairs = entries
+            .iter()
+            .map(|e| (intern(&mut scope_ids, &mut scopes, e.scope()), intern(&mut text_ids, &mut texts, e.text())))
+            .collect();
+        Index { scopes, texts, pairs }
+    }
 }
 
 impl std::fmt::Debug for FinderState {
@@ -29,6 +64,7 @@ impl FinderState {
             results: Vec::new(),
             selected: 0,
             matcher: SkimMatcherV2::default().smart_case(),
+            index: Index::build(entries),
         };
         state.refresh(entries);
         state
@@ -37,21 +73,31 @@ impl FinderState {
     /// Re-ranks every entry against the query.
     pub fn refresh(&mut self, entries: &[FinderEntry]) {
         self.selected = 0;
-        if self.query.is_empty() {
+        let words: Vec<&str> = self.query.split_whitespace().collect();
+        if words.is_empty() || entries.len() != self.index.pairs.len() {
             self.results = (0..entries.len().min(MAX_RESULTS)).collect();
             return;
         }
-        let mut scored: Vec<(i64, usize)> = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| self.matcher.fuzzy_match(e.label(), &self.query).map(|score| (score, i)))
-            .collect();
-        let keep = scored.len().min(MAX_RESULTS);
-        if keep > 0 && scored.len() > keep {
-            scored.select_nth_unstable_by(keep - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored.truncate(keep);
+        // Total score per entry; `None` once a word matches neither its scope nor its text.
+        let mut totals: Vec<Option<i64>> = vec![Some(0); entries.len()];
+        for word in words {
+            let score = |list: &[String]| list.iter().map(|s| self.matcher.fuzzy_match(s, word)).collect::<Vec<_>>();
+            let (scope_scores, text_scores) = (score(&self.index.scopes), score(&self.index.texts));
+            for (total, &(scope, text)) in totals.iter_mut().zip(&self.index.pairs) {
+                *total = match (*total, scope_scores[scope].max(text_scores[text])) {
+                    (Some(sum), Some(word_score)) => Some(sum + word_score),
+                    _ => None,
+                };
+            }
         }
-        scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut scored: Vec<(i64, usize)> =
+            totals.into_iter().enumerate().filter_map(|(i, total)| total.map(|score| (score, i))).collect();
+        let by_rank = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if scored.len() > MAX_RESULTS {
+            scored.select_nth_unstable_by(MAX_RESULTS - 1, by_rank);
+            scored.truncate(MAX_RESULTS);
+        }
+        scored.sort_unstable_by(by_rank);
         self.results = scored.into_iter().map(|(_, i)| i).collect();
     }
 
@@ -64,16 +110,20 @@ impl FinderState {
 mod tests {
     use super::*;
 
-    fn standard(code: &str, title: &str) -> FinderEntry {
-        FinderEntry::Standard { submission: "S-1".into(), code: code.into(), label: format!("{code}  {title}") }
+    fn standard(submission: &str, code: &str, title: &str) -> FinderEntry {
+        FinderEntry::Standard { submission: submission.into(), code: code.into(), text: format!("{code}  {title}") }
+    }
+
+    fn found(finder: &FinderState, entries: &[FinderEntry]) -> Vec<String> {
+        finder.results.iter().map(|&i| entries[i].label()).collect()
     }
 
     #[test]
     fn the_best_match_comes_first() {
         let entries = vec![
-            standard("MPF 1.1", "Scope of practice"),
-            standard("MPF 2.11", "Negotiating scope of practice"),
-            standard("MPF 4.1", "Research"),
+            standard("S-1", "MPF 1.1", "Scope of practice"),
+            standard("S-1", "MPF 2.11", "Negotiating scope of practice"),
+            standard("S-1", "MPF 4.1", "Research"),
         ];
         let mut finder = FinderState::new(&entries);
         assert_eq!(finder.results.len(), 3);
@@ -83,5 +133,24 @@ mod tests {
         finder.query = "zzz".into();
         finder.refresh(&entries);
         assert!(finder.results.is_empty());
+    }
+
+    #[test]
+    fn words_match_in_any_order_across_submission_and_text() {
+        let entries = vec![
+            standard("S-2026-014", "SET-DEMO 4.1", "Workplace supervisors prepared"),
+            standard("S-2026-009", "SET-DEMO 4.1", "Workplace supervisors prepared"),
+            standard("S-2026-014", "MPF 4.1", "Engage critically in research"),
+        ];
+        let mut finder = FinderState::new(&entries);
+        finder.query = "supervision 4.1".into();
+        finder.refresh(&entries);
+        assert_eq!(finder.results.len(), 0, "\"supervision\" is not in \"supervisors\"");
+        finder.query = "supervisors 4.1 009".into();
+        finder.refresh(&entries);
+        assert_eq!(found(&finder, &entries), vec!["S-2026-009  SET-DEMO 4.1  Workplace supervisors prepared"]);
+        finder.query = "4.1 S-2026-014".into();
+        finder.refresh(&entries);
+        assert_eq!(finder.results.len(), 2);
     }
 }

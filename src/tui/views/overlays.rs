@@ -84,7 +84,7 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
             };
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{kind} "), theme.muted),
-                Span::raw(sanitize(entry.label()).into_owned()),
+                Span::raw(sanitize(&entry.label()).into_owned()),
             ]))
         })
         .collect();
