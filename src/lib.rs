@@ -6,7 +6,12 @@
 pub mod demo;
 pub mod domain;
 pub mod format;
+pub mod hub;
+
 pub mod paths;
 pub mod store;
+pub mod sync;
+
 pub mod text;
 pub mod tui;
+pub mod wire;

@@ -27,6 +27,16 @@ impl DataDir {
         self.root.join("cache.sqlite")
     }
 
+    /// The hub's address and this user's token (mode 0600).
+    pub fn credentials(&self) -> PathBuf {
+        self.root.join("credentials.json")
+    }
+
+    /// The hub's database, when this folder also hosts a hub (`accredit serve`, the demo).
+    pub fn hub_db(&self) -> PathBuf {
+        self.root.join("hub.sqlite")
+    }
+
     pub fn log(&self) -> PathBuf {
         self.root.join("accredit.log")
     }

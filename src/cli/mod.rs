@@ -1,7 +1,9 @@
 //! The command line (design §3): parsing, and one module per group of verbs.
 
 mod demo;
+mod hub;
 mod review;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -59,6 +61,35 @@ enum Command {
     /// Submit all my judgements for a submission (every gap is listed if any remain).
     #[command(after_help = "Example:\n  accredit submit S-2026-014")]
     Submit { submission: String },
+    /// Check a token against the hub and keep it (mode 0600) for `accredit sync`.
+    #[command(after_help = "Example:\n  accredit login --server https://hub.example.org --token 6f1c…")]
+    Login {
+        #[arg(long)]
+        server: String,
+        #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+    /// Push my unsynced changes, then pull what is new; one line says what happened.
+    #[command(after_help = "Example:\n  accredit sync")]
+    Sync,
+    /// Run the hub.
+    #[command(after_help = "Example:\n  accredit serve --listen 0.0.0.0:8080 --db /srv/accredit/hub.sqlite")]
+    Serve {
+        /// The address to listen on (port 0 picks a free port, printed on start).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// The hub's database (default: hub.sqlite in the data folder).
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+    /// Administer the hub's database: users, imports, panels.
+    Hub {
+        /// The hub's database (default: hub.sqlite in the data folder).
+        #[arg(long, global = true)]
+        db: Option<PathBuf>,
+        #[command(subcommand)]
+        command: hub::HubCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -87,7 +118,7 @@ pub fn run() -> Result<()> {
     };
     std::fs::create_dir_all(data_dir.root())
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
-    init_logging(&data_dir);
+    init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
     tracing::info!(command = ?cli.command, "start");
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?),
@@ -102,6 +133,10 @@ pub fn run() -> Result<()> {
             review::judge(&mut open_cache(&data_dir)?, &submission, &standard, outcome.into(), rationale)
         }
         Some(Command::Submit { submission }) => review::submit(&mut open_cache(&data_dir)?, &submission),
+        Some(Command::Login { server, token }) => sync::login(&data_dir, &server, &token),
+        Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
+        Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),
+        Some(Command::Hub { db, command }) => hub::run(&db.unwrap_or_else(|| data_dir.hub_db()), command),
     }
 }
 
@@ -126,13 +161,16 @@ fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
 
-/// Logs go to a file in the data folder, never to the terminal the TUI owns.
-fn init_logging(data_dir: &DataDir) {
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.log()) else {
-        return;
-    };
+/// Logs go to a file in the data folder, never to the terminal the TUI owns; the hub, which
+/// owns no terminal, logs to stderr as services do.
+fn init_logging(data_dir: &DataDir, to_stderr: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ACCREDIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if to_stderr {
+        let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).try_init();
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.log()) else { return };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)

@@ -8,29 +8,11 @@ use crate::domain::{Framework, Person};
 use crate::format::{DemoPanel, SubmissionPackage};
 
 impl Store {
+    /// Imports a framework version; a version already in the cache is kept as it is, since a
+    /// framework version never changes (a change is a new version).
     pub fn import_framework(&mut self, framework: &Framework) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM frameworks WHERE id = ?1 AND version = ?2", (&framework.id, &framework.version))?;
-        let required = serde_json::to_string(&framework.rationale_required).unwrap_or_else(|_| "[]".into());
-        tx.execute(
-            "INSERT INTO frameworks (id, version, title, official, note, rationale_required) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![framework.id, framework.version, framework.title, framework.official, framework.note, required],
-        )?;
-        let mut ord = 0;
-        for (i, section) in framework.sections.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO sections (framework_id, framework_version, code, title, ord) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![framework.id, framework.version, section.code, section.title, i as i64],
-            )?;
-            for standard in &section.standards {
-                tx.execute(
-                    "INSERT INTO standards (framework_id, framework_version, code, section_code, title, statement, guidance, ord)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![framework.id, framework.version, standard.code, section.code, standard.title, standard.statement, standard.guidance, ord],
-                )?;
-                ord += 1;
-            }
-        }
+        import_framework(&tx, framework)?;
         tx.commit()?;
         Ok(())
     }
@@ -38,9 +20,63 @@ impl Store {
     /// Imports (or replaces) a submission with its documents; judgements already made on
     /// standards still under review are kept.
     pub fn import_submission(&mut self, package: &SubmissionPackage) -> Result<()> {
-        let s = &package.submission;
         let tx = self.conn.transaction()?;
+        import_submission(&tx, package)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn import_people(&mut self, people: &[Person]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        import_people(&tx, people)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Imports a panel and the judgements its members have already made.
+    pub fn import_panel(&mut self, demo: &DemoPanel) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        import_panel(&tx, demo)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+pub(crate) fn import_framework(tx: &Transaction<'_>, framework: &Framework) -> Result<()> {
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM frameworks WHERE id = ?1 AND version = ?2)",
+        (&framework.id, &framework.version),
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Ok(());
+    }
+    let required = serde_json::to_string(&framework.rationale_required).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+            "INSERT INTO frameworks (id, version, title, official, note, rationale_required) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![framework.id, framework.version, framework.title, framework.official, framework.note, required],
+        )?;
+    let mut ord = 0;
+    for (i, section) in framework.sections.iter().enumerate() {
         tx.execute(
+            "INSERT INTO sections (framework_id, framework_version, code, title, ord) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![framework.id, framework.version, section.code, section.title, i as i64],
+        )?;
+        for standard in &section.standards {
+            tx.execute(
+                    "INSERT INTO standards (framework_id, framework_version, code, section_code, title, statement, guidance, ord)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![framework.id, framework.version, standard.code, section.code, standard.title, standard.statement, standard.guidance, ord],
+                )?;
+            ord += 1;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()> {
+    let s = &package.submission;
+    tx.execute(
             "INSERT INTO submissions (id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, programme = excluded.programme,
@@ -49,75 +85,63 @@ impl Store {
                stage_note = excluded.stage_note",
             params![s.id, s.provider, s.programme, s.award, s.programme_code, s.modes, s.version, s.submitted_at.to_string(), s.stage.as_str(), s.stage_note],
         )?;
-        tx.execute("DELETE FROM mappings WHERE submission_id = ?1", [&s.id])?;
-        tx.execute("DELETE FROM documents WHERE submission_id = ?1", [&s.id])?;
-        insert_scope(&tx, package)?;
-        for (ord, doc) in s.documents.iter().enumerate() {
-            let content = package.documents.get(&doc.id).map(String::as_str).unwrap_or_default();
-            let hash = store_blob(&tx, content)?;
-            tx.execute(
-                "INSERT INTO documents (submission_id, id, title, media_type, sha256, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![s.id, doc.id, doc.title, doc.media_type, hash, ord as i64],
-            )?;
-        }
-        for mapping in &s.mappings {
-            let evidence = serde_json::to_string(&mapping.evidence).unwrap_or_else(|_| "[]".into());
-            tx.execute(
-                "INSERT INTO mappings (submission_id, standard_code, narrative, evidence) VALUES (?1, ?2, ?3, ?4)",
-                params![s.id, mapping.standard, mapping.narrative, evidence],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+    tx.execute("DELETE FROM mappings WHERE submission_id = ?1", [&s.id])?;
+    tx.execute("DELETE FROM documents WHERE submission_id = ?1", [&s.id])?;
+    insert_scope(tx, package)?;
+    for (ord, doc) in s.documents.iter().enumerate() {
+        let content = package.documents.get(&doc.id).map(String::as_str).unwrap_or_default();
+        let hash = store_blob(tx, content)?;
+        tx.execute(
+            "INSERT INTO documents (submission_id, id, title, media_type, sha256, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.id, doc.id, doc.title, doc.media_type, hash, ord as i64],
+        )?;
     }
+    for mapping in &s.mappings {
+        let evidence = serde_json::to_string(&mapping.evidence).unwrap_or_else(|_| "[]".into());
+        tx.execute(
+            "INSERT INTO mappings (submission_id, standard_code, narrative, evidence) VALUES (?1, ?2, ?3, ?4)",
+            params![s.id, mapping.standard, mapping.narrative, evidence],
+        )?;
+    }
+    Ok(())
+}
 
-    pub fn import_people(&mut self, people: &[Person]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        for p in people {
-            tx.execute(
+pub(crate) fn import_people(tx: &Transaction<'_>, people: &[Person]) -> Result<()> {
+    for p in people {
+        tx.execute(
                 "INSERT INTO people (id, name, title, background) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, title = excluded.title, background = excluded.background",
                 params![p.id, p.name, p.title, p.background],
             )?;
-        }
-        tx.commit()?;
-        Ok(())
     }
+    Ok(())
+}
 
-    /// Imports a panel and the judgements its members have already made.
-    pub fn import_panel(&mut self, demo: &DemoPanel) -> Result<()> {
-        let panel = &demo.panel;
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM panels WHERE submission_id = ?1", [&panel.submission])?;
+pub(crate) fn import_panel(tx: &Transaction<'_>, demo: &DemoPanel) -> Result<()> {
+    let panel = &demo.panel;
+    tx.execute("DELETE FROM panels WHERE submission_id = ?1", [&panel.submission])?;
+    tx.execute(
+        "INSERT INTO panels (submission_id, chair, reviews_due, panel_date) VALUES (?1, ?2, ?3, ?4)",
+        params![panel.submission, panel.chair, panel.reviews_due.to_string(), panel.panel_date.map(|d| d.to_string())],
+    )?;
+    for m in &panel.members {
+        let standards = m.standards.as_ref().map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into()));
         tx.execute(
-            "INSERT INTO panels (submission_id, chair, reviews_due, panel_date) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                panel.submission,
-                panel.chair,
-                panel.reviews_due.to_string(),
-                panel.panel_date.map(|d| d.to_string())
-            ],
-        )?;
-        for m in &panel.members {
-            let standards = m.standards.as_ref().map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into()));
-            tx.execute(
                 "INSERT INTO panel_members (submission_id, user_id, role, standards, recused, recusal_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![panel.submission, m.user, m.role.as_str(), standards, m.recused, m.recusal_reason],
             )?;
-        }
-        let now = now_timestamp();
-        for j in &demo.judgements {
-            tx.execute(
+    }
+    let now = now_timestamp();
+    for j in &demo.judgements {
+        tx.execute(
                 "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)
                  ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
                    rationale = excluded.rationale, state = excluded.state, version = version + 1, updated_at = excluded.updated_at",
                 params![panel.submission, j.standard, j.reviewer, j.outcome.map(|o| o.as_str()), j.rationale, j.state.as_str(), now],
             )?;
-        }
-        tx.commit()?;
-        Ok(())
     }
+    Ok(())
 }
 
 /// Records which standards the submission is judged against, in framework order.
@@ -147,7 +171,7 @@ fn insert_scope(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()>
     Ok(())
 }
 
-fn store_blob(tx: &Transaction<'_>, content: &str) -> Result<String> {
+pub(crate) fn store_blob(tx: &Transaction<'_>, content: &str) -> Result<String> {
     let hash = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
     tx.execute("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)", (&hash, content))?;
     Ok(hash)

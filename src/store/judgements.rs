@@ -36,6 +36,8 @@ impl Store {
             }
         }
         let base = existing.as_ref().map_or(0, |j| j.version);
+        let hub_rev = hub_rev(&tx, submission, standard, me)?;
+
         let judgement = Judgement {
             submission: submission.to_string(),
             standard: standard.to_string(),
@@ -47,7 +49,7 @@ impl Store {
             updated_at: now_timestamp(),
         };
         write(&tx, &judgement)?;
-        queue(&tx, &judgement, base)?;
+        queue(&tx, &judgement, hub_rev)?;
         tx.commit()?;
         Ok(judgement)
     }
@@ -87,7 +89,8 @@ impl Store {
                 ..mine.clone()
             };
             write(&tx, &judgement)?;
-            queue(&tx, &judgement, mine.version)?;
+            let hub_rev = hub_rev(&tx, submission, &mine.standard, me)?;
+            queue(&tx, &judgement, hub_rev)?;
             submitted += 1;
         }
         tx.commit()?;
@@ -161,7 +164,19 @@ fn current(tx: &Transaction<'_>, submission: &str, standard: &str, me: &str) -> 
     }))
 }
 
-fn write(tx: &Transaction<'_>, j: &Judgement) -> Result<()> {
+/// The hub revision this replica last saw of a judgement (0: never synced).
+fn hub_rev(tx: &Transaction<'_>, submission: &str, standard: &str, me: &str) -> Result<i64> {
+    Ok(tx
+        .query_row(
+            "SELECT hub_rev FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+            [submission, standard, me],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+pub(crate) fn write(tx: &Transaction<'_>, j: &Judgement) -> Result<()> {
     tx.execute(
         "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -175,7 +190,7 @@ fn write(tx: &Transaction<'_>, j: &Judgement) -> Result<()> {
 
 /// Adds the change to the outbox; an unsent op on the same judgement is replaced by this one
 /// (keeping the revision the first unsent edit was based on).
-fn queue(tx: &Transaction<'_>, j: &Judgement, base_rev: i64) -> Result<()> {
+pub(crate) fn queue(tx: &Transaction<'_>, j: &Judgement, base_rev: i64) -> Result<()> {
     let payload = serde_json::to_string(j).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let key = format!("{}\u{1f}{}\u{1f}{}", j.submission, j.standard, j.reviewer);
     tx.execute(

@@ -6,6 +6,7 @@
 mod import;
 mod judgements;
 mod read;
+mod replica;
 pub mod schema;
 
 use std::path::Path;
@@ -13,6 +14,8 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension};
 
 pub use judgements::SubmitOutcome;
+pub use replica::{Conflict, OutboxEntry, PushTally, Resolution};
+
 pub use read::{
     Assignment, DocumentInfo, FinderEntry, FrameworkInfo, OthersJudgement, ReviewData, SectionView, StandardView,
     SubmissionSummary,
@@ -117,6 +120,11 @@ impl Store {
     /// The underlying connection, for benchmarks and tests that measure raw SQLite.
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The connection for writing, for the hub, whose database extends this schema.
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 }
 

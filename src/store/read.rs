@@ -7,7 +7,10 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError};
 use crate::domain::panel::{OthersVisible, others_visible};
-use crate::domain::{EvidenceRef, Gap, Judgement, JudgementState, Member, MemberRole, Outcome, Panel, Stage};
+use crate::domain::{
+    EvidenceRef, Framework, Gap, Judgement, JudgementState, Member, MemberRole, Outcome, Panel, Section, Stage,
+    Standard,
+};
 
 /// One submission the user is on the panel of, with their progress.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -330,6 +333,54 @@ impl Store {
         )?;
         let (total, submitted): (i64, i64) = stmt.query_row([submission], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok((submitted as usize, total as usize))
+    }
+
+    /// A framework version as imported, if the cache has it.
+    pub fn load_framework(&self, id: &str, version: &str) -> Result<Option<Framework>> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT title, official, note, rationale_required FROM frameworks WHERE id = ?1 AND version = ?2",
+                [id, version],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, bool>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((title, official, note, required)) = head else { return Ok(None) };
+        let mut sections: Vec<Section> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT code, title FROM sections WHERE framework_id = ?1 AND framework_version = ?2 ORDER BY ord",
+            )?;
+            stmt.query_map([id, version], |r| Ok(Section { code: r.get(0)?, title: r.get(1)?, standards: Vec::new() }))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT section_code, code, title, statement, guidance FROM standards
+             WHERE framework_id = ?1 AND framework_version = ?2 ORDER BY ord",
+        )?;
+        let mut rows = stmt.query([id, version])?;
+        while let Some(r) = rows.next()? {
+            let section: String = r.get(0)?;
+            let standard = Standard { code: r.get(1)?, title: r.get(2)?, statement: r.get(3)?, guidance: r.get(4)? };
+            if let Some(s) = sections.iter_mut().find(|s| s.code == section) {
+                s.standards.push(standard);
+            }
+        }
+        Ok(Some(Framework {
+            id: id.to_string(),
+            version: version.to_string(),
+            title,
+            official,
+            note,
+            rationale_required: parse_json_list(&required)?,
+            sections,
+        }))
     }
 
     pub fn submission_summary(&self, submission: &str) -> Result<SubmissionSummary> {

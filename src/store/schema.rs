@@ -137,6 +137,33 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX outbox_unsent_entity ON outbox (entity, entity_key) WHERE sent = 0;
     "#,
+    // 2: syncing with the hub.
+    r#"
+    -- The hub's revision of each judgement as this replica last saw it.
+    ALTER TABLE judgements ADD COLUMN hub_rev INTEGER NOT NULL DEFAULT 0;
+    -- Pushes the hub did not apply: a conflict (someone changed it first) or a rejection.
+    -- Both texts are kept until the user chooses; nothing typed is discarded.
+    CREATE TABLE conflicts (
+        id            INTEGER PRIMARY KEY,
+        submission_id TEXT NOT NULL,
+        standard_code TEXT NOT NULL,
+        reviewer_id   TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        mine          TEXT NOT NULL,
+        theirs        TEXT,
+        reason        TEXT,
+        created_at    TEXT NOT NULL,
+        resolved_at   TEXT,
+        resolution    TEXT
+    );
+    CREATE INDEX conflicts_open ON conflicts (submission_id, standard_code, reviewer_id) WHERE resolved_at IS NULL;
+    CREATE TABLE sync_log (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        level   TEXT NOT NULL,
+        message TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version a fully migrated cache has.

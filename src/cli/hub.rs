@@ -1,0 +1,122 @@
+//! `accredit serve` and `accredit hub ...`: running and administering the hub.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use accredit::hub::Hub;
+use accredit::hub::admin::Assignment;
+use accredit::wire::UserRole;
+
+#[derive(Debug, Subcommand)]
+pub enum HubCommand {
+    /// Create the hub's database (idempotent).
+    Init,
+    /// Add a user and print their token, once: only its hash is kept.
+    #[command(after_help = "Example:\n  accredit hub add-user \"Dr Anika Sørensen\" --role reviewer --id u-rev2")]
+    AddUser {
+        name: String,
+        #[arg(long, value_parser = ["reviewer", "chair", "admin"])]
+        role: String,
+        /// The user's id (default: made from the name).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Revoke a user's token: their next request gets 401.
+    Revoke { user: String },
+    /// Import a framework.json (validated as the workstation does).
+    ImportFramework { file: PathBuf },
+    /// Import a submission package: a folder with submission.json and its documents.
+    ImportSubmission { dir: PathBuf },
+    /// Set a submission's panel.
+    #[command(
+        after_help = "Example:\n  accredit hub assign S-2026-014 --chair u-chair --reviewers u-rev1,u-rev2 \\\n      --lay \"u-lay=SET-DEMO 1.2,SET-DEMO 5.3\" --due 2026-03-20"
+    )]
+    Assign {
+        submission: String,
+        #[arg(long)]
+        chair: String,
+        /// Reviewers' user ids, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        reviewers: Vec<String>,
+        /// A lay member limited to some standards: `USER=CODE,CODE` (repeatable).
+        #[arg(long, value_name = "USER=CODES")]
+        lay: Vec<String>,
+        /// Members recused from this submission (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        recused: Vec<String>,
+        /// When reviews are due (default: six weeks from today).
+        #[arg(long)]
+        due: Option<jiff::civil::Date>,
+    },
+}
+
+pub fn run(db: &Path, command: HubCommand) -> Result<()> {
+    let mut hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
+    match command {
+        HubCommand::Init => println!("hub database ready at {}", db.display()),
+        HubCommand::AddUser { name, role, id } => {
+            let role = UserRole::parse(&role).ok_or_else(|| eyre!("unknown role {role}"))?;
+            let (user, token) = hub.add_user(id.as_deref(), &name, role)?;
+            println!("added {} ({}) as {}", user.name, user.id, user.role.as_str());
+            println!("token (shown once; give it to them for `accredit login`):");
+            println!("{token}");
+        }
+        HubCommand::Revoke { user } => {
+            hub.revoke(&user)?;
+            println!("revoked {user}'s token");
+        }
+        HubCommand::ImportFramework { file } => {
+            let framework = hub.import_framework_file(&file)?;
+            println!(
+                "imported framework {} version {} ({} standards)",
+                framework.id,
+                framework.version,
+                framework.standards().count()
+            );
+        }
+        HubCommand::ImportSubmission { dir } => {
+            let package = hub.import_submission_dir(&dir)?;
+            println!("imported submission {} with {} documents", package.submission.id, package.documents.len());
+        }
+        HubCommand::Assign { submission, chair, reviewers, lay, recused, due } => {
+            let lay = lay
+                .iter()
+                .map(|spec| match spec.split_once('=') {
+                    Some((user, codes)) => {
+                        Ok((user.trim().to_string(), codes.split(',').map(|c| c.trim().to_string()).collect()))
+                    }
+                    None => Err(eyre!("--lay takes USER=CODE,CODE, not {spec:?}")),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let panel = hub.assign(&submission, &Assignment { chair, reviewers, lay, recused, due })?;
+            println!(
+                "{submission}: chair {}, {} members, reviews due {}",
+                panel.chair,
+                panel.members.len(),
+                panel.reviews_due
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn serve(listen: &str, db: &Path) -> Result<()> {
+    let addr: SocketAddr =
+        listen.parse().wrap_err_with(|| format!("--listen takes an address like 127.0.0.1:8080, not {listen:?}"))?;
+    let hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().wrap_err("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let (listener, local) =
+            accredit::hub::http::bind(addr).await.wrap_err_with(|| format!("cannot listen on {addr}"))?;
+        // Scripts and tests read the bound address (port 0 picks one) from this line.
+        println!("accredit hub listening on http://{local}");
+        use std::io::Write;
+        std::io::stdout().flush().ok();
+        tracing::info!(%local, db = %db.display(), "hub listening");
+        accredit::hub::http::serve(listener, hub).await.wrap_err("the hub stopped")
+    })
+}

@@ -1,0 +1,58 @@
+//! `accredit login` and `accredit sync`.
+
+use color_eyre::eyre::{Result, WrapErr, bail};
+
+use accredit::paths::DataDir;
+use accredit::store::Store;
+use accredit::sync::{Credentials, HubClient, SyncError};
+
+pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
+    if !(server.starts_with("http://") || server.starts_with("https://")) {
+        bail!("--server takes the hub's URL, like https://hub.example.org or http://127.0.0.1:8080");
+    }
+    let client = HubClient::new(server, token);
+    let user = client.me().wrap_err_with(|| format!("cannot log in to {server}"))?;
+    let path = data_dir.cache();
+    let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
+    if store.meta("kind")?.as_deref() == Some("demo") {
+        bail!("{} holds the demo; log in with its own --data-dir", data_dir.root().display());
+    }
+    match store.me()? {
+        Some(owner) if owner != user.id => {
+            bail!("this cache belongs to {owner}, and the token is {}'s; use another --data-dir for them", user.id)
+        }
+        Some(_) => {}
+        None => store.set_meta("me", &user.id)?,
+    }
+    Credentials { server: client.server().to_string(), token: token.trim().to_string(), user: user.id.clone() }
+        .save(&data_dir.credentials())?;
+    println!("logged in to {} as {} ({}); run `accredit sync` to fetch your work", client.server(), user.name, user.id);
+    Ok(())
+}
+
+/// The hub client for this data folder's credentials.
+pub fn client(data_dir: &DataDir) -> Result<(HubClient, Credentials), SyncError> {
+    let credentials = Credentials::load(&data_dir.credentials())?.ok_or(SyncError::NotLoggedIn)?;
+    Ok((HubClient::new(&credentials.server, &credentials.token), credentials))
+}
+
+pub fn sync(data_dir: &DataDir, store: &mut Store) -> Result<()> {
+    let (client, credentials) = client(data_dir)?;
+    let me = store.me()?.unwrap_or_default();
+    if me != credentials.user {
+        bail!("this cache belongs to {me}, but the credentials are {}'s; log in again", credentials.user);
+    }
+    match accredit::sync::sync(store, &client, &me) {
+        Ok(summary) => {
+            println!("synced with {}: {summary}", client.server());
+            if summary.conflicts + summary.rejected > 0 {
+                println!("open `accredit` and the Sync screen (y) to settle them: both texts are kept");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let _ = store.log_sync("error", &e.to_string());
+            Err(e.into())
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! The change feed: every accepted change gets the next number of one hub-wide sequence, and a
+//! pull returns the changes after a cursor that the caller may see, as their current state
+//! (docs/sync-protocol.md §5).
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::permissions::{Action, decide};
+use super::{Caller, Hub, HubError, Result, SubmissionAccess, parse_state};
+use crate::domain::{FrameworkRef, Mapping, Outcome, Person};
+use crate::wire::{Change, ChangesResponse, HubDocument, HubJudgement, HubPanel, HubSubmission, MAX_PULL_LIMIT};
+
+const SEPARATOR: char = '\u{1f}';
+
+pub fn framework_key(id: &str, version: &str) -> String {
+    format!("{id}{SEPARATOR}{version}")
+}
+
+pub fn judgement_key(submission: &str, standard: &str, reviewer: &str) -> String {
+    format!("{submission}{SEPARATOR}{standard}{SEPARATOR}{reviewer}")
+}
+
+/// Appends a change to the feed and returns its sequence number.
+pub fn append_change(
+    tx: &Transaction<'_>,
+    kind: &str,
+    submission: Option<&str>,
+    key: &str,
+    recipient: Option<&str>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO hub_changes (kind, submission_id, entity_key, recipient) VALUES (?1, ?2, ?3, ?4)",
+        params![kind, submission, key, recipient],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Per-pull memo of what the caller may do on each submission.
+struct Visibility<'h> {
+    hub: &'h Hub,
+    caller: &'h Caller,
+    access: HashMap<String, Option<(SubmissionAccess, bool)>>,
+}
+
+impl Visibility<'_> {
+    fn allowed(&mut self, submission: &str, action: Action<'_>) -> Result<bool> {
+        if !self.access.contains_key(submission) {
+            let entry = match self.hub.access(submission)? {
+                Some(access) => {
+                    let submitted_all = self.hub.submitted_all(submission, &access.panel, &self.caller.user.id)?;
+                    Some((access, submitted_all))
+                }
+                None => None,
+            };
+            self.access.insert(submission.to_string(), entry);
+        }
+        let context =
+            self.access[submission].as_ref().map(|(access, submitted_all)| super::permissions::PanelContext {
+                chair: &access.panel.chair,
+                member: access.panel.member(&self.caller.user.id),
+                stage: access.stage,
+                submitted_all: *submitted_all,
+            });
+        Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
+    }
+
+    /// The standards the caller is limited to on a submission, if any.
+    fn limited_to(&self, submission: &str) -> Option<Vec<String>> {
+        let (access, _) = self.access.get(submission)?.as_ref()?;
+        access.panel.member(&self.caller.user.id).and_then(|m| m.standards.clone())
+    }
+}
+
+impl Hub {
+    /// The changes after `since` that `caller` may see, at most `limit` of them.
+    pub fn changes(&self, caller: &Caller, since: i64, limit: usize) -> Result<ChangesResponse> {
+        let limit = limit.clamp(1, MAX_PULL_LIMIT);
+        // Changes the caller may not see are skipped, but a page scans a bounded number of rows.
+        let scan = (limit * 4) as i64;
+        let rows: Vec<(i64, String, Option<String>, String)> = {
+            let mut stmt = self.store.connection().prepare_cached(
+                "SELECT seq, kind, submission_id, entity_key FROM hub_changes
+                 WHERE seq > ?1 AND (recipient IS NULL OR recipient = ?2) ORDER BY seq LIMIT ?3",
+            )?;
+            stmt.query_map(params![since, caller.user.id, scan], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let scanned_all = (rows.len() as i64) < scan;
+        let mut visibility = Visibility { hub: self, caller, access: HashMap::new() };
+        let mut changes = Vec::new();
+        let mut seen = HashSet::new();
+        let mut next = since;
+        for (seq, kind, submission, key) in &rows {
+            if changes.len() >= limit {
+                break;
+            }
+            next = *seq;
+            // The feed carries current state, so one entity once per page is enough.
+            if !seen.insert((kind.clone(), key.clone())) {
+                continue;
+            }
+            if let Some(change) = self.change(&mut visibility, *seq, kind, submission.as_deref(), key)? {
+                changes.push(change);
+            }
+        }
+        let more = !scanned_all || rows.last().is_some_and(|(seq, ..)| *seq > next);
+        Ok(ChangesResponse { changes, next, more })
+    }
+
+    fn change(
+        &self,
+        visibility: &mut Visibility<'_>,
+        seq: i64,
+        kind: &str,
+        submission: Option<&str>,
+        key: &str,
+    ) -> Result<Option<Change>> {
+        let parts: Vec<&str> = key.split(super::feed::SEPARATOR).collect();
+        Ok(match (kind, submission, parts.as_slice()) {
+            ("framework", _, [id, version]) => {
+                self.store.load_framework(id, version)?.map(|framework| Change::Framework { seq, framework })
+            }
+            ("submission", Some(id), _) if visibility.allowed(id, Action::ReadSubmission)? => {
+                let limited = visibility.limited_to(id);
+                Some(Change::Submission { seq, submission: Box::new(self.submission_payload(id, limited.as_deref())?) })
+            }
+            ("panel", Some(id), _) if visibility.allowed(id, Action::ReadSubmission)? => {
+                Some(Change::Panel { seq, panel: self.panel_payload(id)? })
+            }
+            ("judgement", Some(id), [_, standard, reviewer]) => match self.judgement(id, standard, reviewer)? {
+                Some(j) if visibility.allowed(id, Action::ReadJudgement { reviewer, standard, state: j.state })? => {
+                    Some(Change::Judgement { seq, judgement: j })
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// The hub's current judgement, if there is one.
+    pub fn judgement(&self, submission: &str, standard: &str, reviewer: &str) -> Result<Option<HubJudgement>> {
+        let row = self
+            .store
+            .connection()
+            .query_row(
+                "SELECT outcome, rationale, state, version, updated_at FROM judgements
+                 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                [submission, standard, reviewer],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((outcome, rationale, state, rev, updated_at)) = row else { return Ok(None) };
+        Ok(Some(HubJudgement {
+            submission: submission.to_string(),
+            standard: standard.to_string(),
+            reviewer: reviewer.to_string(),
+            outcome: outcome
+                .as_deref()
+                .map(|o| Outcome::parse(o).ok_or_else(|| HubError::Invalid(format!("bad outcome {o:?}"))))
+                .transpose()?,
+            rationale,
+            state: parse_state(&state)?,
+            rev,
+            updated_at,
+        }))
+    }
+
+    /// A submission as a caller sees it: a member limited to some standards gets only those.
+    fn submission_payload(&self, id: &str, limited: Option<&[String]>) -> Result<HubSubmission> {
+        let s = self.store.submission_summary(id)?;
+        let conn = self.store.connection();
+        let scope: Vec<(String, String, String)> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT framework_id, framework_version, standard_code FROM submission_standards WHERE submission_id = ?1 ORDER BY ord",
+            )?;
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        let visible = |code: &str| limited.is_none_or(|l| l.iter().any(|c| c == code));
+        let mut frameworks: Vec<FrameworkRef> = Vec::new();
+        for (framework, version, code) in &scope {
+            if !frameworks.iter().any(|f| &f.id == framework && &f.version == version) {
+                frameworks.push(FrameworkRef {
+                    id: framework.clone(),
+                    version: version.clone(),
+                    standards: Some(Vec::new()),
+                });
+            }
+            if visible(code) {
+                let f =
+                    frameworks.iter_mut().find(|f| &f.id == framework && &f.version == version).expect("pushed above");
+                f.standards.get_or_insert_with(Vec::new).push(code.clone());
+            }
+        }
+        // A framework reviewed in full is named without a list of standards.
+        for f in &mut frameworks {
+            let total: i64 = conn.query_row(
+                "SELECT count(*) FROM standards WHERE framework_id = ?1 AND framework_version = ?2",
+                [&f.id, &f.version],
+                |r| r.get(0),
+            )?;
+            if f.standards.as_ref().is_some_and(|s| s.len() as i64 == total) {
+                f.standards = None;
+            }
+        }
+        frameworks.retain(|f| f.standards.as_ref().is_none_or(|s| !s.is_empty()));
+        let mappings: Vec<Mapping> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT m.standard_code, m.narrative, m.evidence FROM mappings m
+                 JOIN submission_standards ss ON ss.submission_id = m.submission_id AND ss.standard_code = m.standard_code
+                 WHERE m.submission_id = ?1 ORDER BY ss.ord",
+            )?;
+            let rows: Vec<(String, String, String)> =
+                stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+            rows.into_iter()
+                .filter(|(code, ..)| visible(code))
+                .map(|(standard, narrative, evidence)| {
+                    Ok(Mapping {
+                        standard,
+                        narrative,
+                        evidence: serde_json::from_str(&evidence).map_err(|e| HubError::Invalid(e.to_string()))?,
+                    })
+                })
+                .collect::<Result<_>>()?
+        };
+        let documents = self
+            .store
+            .documents(id)?
+            .into_iter()
+            .map(|d| HubDocument { id: d.id, title: d.title, media_type: d.media_type, sha256: d.sha256 })
+            .collect();
+        Ok(HubSubmission {
+            id: s.id,
+            frameworks,
+            provider: s.provider,
+            programme: s.programme,
+            award: s.award,
+            programme_code: s.programme_code,
+            modes: s.modes,
+            version: s.version,
+            submitted_at: s
+                .submitted_at
+                .parse()
+                .map_err(|_| HubError::Invalid(format!("bad date {:?}", s.submitted_at)))?,
+            stage: s.stage,
+            stage_note: s.stage_note,
+            documents,
+            mappings,
+        })
+    }
+
+    fn panel_payload(&self, id: &str) -> Result<HubPanel> {
+        let panel = self.store.panel(id)?;
+        let mut people = Vec::new();
+        let mut stmt =
+            self.store.connection().prepare_cached("SELECT id, name, title, background FROM people WHERE id = ?1")?;
+        for user in std::iter::once(&panel.chair).chain(panel.members.iter().map(|m| &m.user)) {
+            if let Some(person) = stmt
+                .query_row([user], |r| {
+                    Ok(Person { id: r.get(0)?, name: r.get(1)?, title: r.get(2)?, background: r.get(3)? })
+                })
+                .optional()?
+            {
+                people.push(person);
+            }
+        }
+        Ok(HubPanel {
+            submission: panel.submission,
+            chair: panel.chair,
+            reviews_due: panel.reviews_due,
+            panel_date: panel.panel_date,
+            members: panel.members,
+            people,
+        })
+    }
+
+    /// A document's text by SHA-256, if the caller may read a submission that cites it.
+    pub fn document(&self, caller: &Caller, sha256: &str) -> Result<Option<String>> {
+        let citing: Vec<String> = {
+            let mut stmt = self
+                .store
+                .connection()
+                .prepare_cached("SELECT DISTINCT submission_id FROM documents WHERE sha256 = ?1")?;
+            stmt.query_map([sha256], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut visibility = Visibility { hub: self, caller, access: HashMap::new() };
+        for submission in &citing {
+            if visibility.allowed(submission, Action::ReadSubmission)? {
+                return Ok(self
+                    .store
+                    .connection()
+                    .query_row("SELECT content FROM blobs WHERE sha256 = ?1", [sha256], |r| r.get(0))
+                    .optional()?);
+            }
+        }
+        Ok(None)
+    }
+}

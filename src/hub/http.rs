@@ -1,0 +1,233 @@
+//! The hub's HTTP face: routes, authentication, JSON errors, limits, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use super::{Caller, Hub};
+use crate::wire::{
+    ChangesResponse, DEFAULT_PULL_LIMIT, ErrorBody, ErrorDetail, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, MeResponse,
+    OpsRequest, OpsResponse,
+};
+
+/// The hub behind a lock: SQLite has one writer, and each request holds it for milliseconds.
+#[derive(Clone)]
+pub struct AppState {
+    hub: Arc<Mutex<Hub>>,
+}
+
+impl AppState {
+    pub fn new(hub: Hub) -> AppState {
+        AppState { hub: Arc::new(Mutex::new(hub)) }
+    }
+
+    /// Runs `work` on the hub off the async threads.
+    async fn with_hub<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Hub) -> super::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let hub = self.hub.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut hub = hub.lock().map_err(|_| ApiError::internal("the hub's database lock is poisoned"))?;
+            work(&mut hub).map_err(|e| {
+                tracing::error!(error = %e, "request failed");
+                ApiError::internal("the hub could not complete the request")
+            })
+        })
+        .await
+        .map_err(|_| ApiError::internal("the request was interrupted"))?
+    }
+}
+
+/// An error answered as `{"error": {"code", "message"}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into() }
+    }
+
+    fn internal(message: &str) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+
+    fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid token is needed: `Authorization: Bearer <token>`",
+        )
+    }
+
+    fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { error: ErrorDetail { code: self.code.to_string(), message: self.message } };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("the body is over {MAX_BODY_BYTES} bytes"),
+            ),
+            _ => ApiError::bad_request(rejection.body_text()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string())
+            .ok_or_else(ApiError::unauthorized)?;
+        state.with_hub(move |hub| hub.authenticate(&token)).await?.ok_or_else(ApiError::unauthorized)
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/ops", post(push))
+        .route("/api/v1/changes", get(changes))
+        .route("/api/v1/documents/{sha256}", get(document))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(super::openapi::document())
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route; see /api/v1/openapi.json")
+}
+
+async fn me(caller: Caller) -> Json<MeResponse> {
+    Json(MeResponse { user: caller.user })
+}
+
+async fn push(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<OpsRequest>, JsonRejection>,
+) -> Result<Json<OpsResponse>, ApiError> {
+    let Json(request) = body?;
+    if request.ops.len() > MAX_OPS_PER_PUSH {
+        return Err(ApiError::bad_request(format!(
+            "at most {MAX_OPS_PER_PUSH} ops per push; send the rest in another"
+        )));
+    }
+    let results = state.with_hub(move |hub| hub.apply_ops(&caller, &request.ops)).await?;
+    Ok(Json(OpsResponse { results }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangesQuery {
+    #[serde(default)]
+    since: i64,
+    limit: Option<usize>,
+}
+
+async fn changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<ChangesQuery>, QueryRejection>,
+) -> Result<Json<ChangesResponse>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    if query.since < 0 {
+        return Err(ApiError::bad_request("since must be 0 or more"));
+    }
+    let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT);
+    Ok(Json(state.with_hub(move |hub| hub.changes(&caller, query.since, limit)).await?))
+}
+
+async fn document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::bad_request("a document is named by the 64 hex characters of its SHA-256"));
+    }
+    match state.with_hub(move |hub| hub.document(&caller, &sha256)).await? {
+        Some(text) => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()),
+        None => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "not a document of a submission you are on")),
+    }
+}
+
+/// Serves the hub on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, hub: Hub) -> std::io::Result<()> {
+    let app = router(AppState::new(hub));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Binds `addr` (port 0 picks a free one) and reports the address actually bound.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener, SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}

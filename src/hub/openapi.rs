@@ -1,0 +1,130 @@
+//! The OpenAPI document served at `/api/v1/openapi.json`, describing exactly the routes of
+//! `http::router` and the wire types they take and return.
+
+use serde_json::{Value, json};
+
+pub fn document() -> Value {
+    let error = json!({ "$ref": "#/components/schemas/Error" });
+    let errors = |extra: &[(&str, &str)]| {
+        let mut responses = serde_json::Map::new();
+        responses.insert("401".into(), json!({ "description": "unknown, malformed or revoked token", "content": { "application/json": { "schema": error } } }));
+        for (code, what) in extra {
+            responses.insert(
+                (*code).into(),
+                json!({ "description": what, "content": { "application/json": { "schema": error } } }),
+            );
+        }
+        responses
+    };
+    let with = |mut base: serde_json::Map<String, Value>, code: &str, description: &str, schema: Value| {
+        base.insert(
+            code.into(),
+            json!({ "description": description, "content": { "application/json": { "schema": schema } } }),
+        );
+        Value::Object(base)
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "accredit hub",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Sync API between accredit workstations and the hub: see docs/sync-protocol.md."
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Error": {
+                    "type": "object", "required": ["error"],
+                    "properties": { "error": { "type": "object", "required": ["code", "message"],
+                        "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } }
+                },
+                "Outcome": { "type": ["string", "null"], "enum": ["met", "partially_met", "not_met", null] },
+                "State": { "type": "string", "enum": ["draft", "submitted"] },
+                "JudgementBody": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["submission", "standard", "outcome", "rationale", "state"],
+                    "properties": {
+                        "submission": { "type": "string" }, "standard": { "type": "string" },
+                        "outcome": { "$ref": "#/components/schemas/Outcome" }, "rationale": { "type": "string" },
+                        "state": { "$ref": "#/components/schemas/State" }
+                    }
+                },
+                "HubJudgement": {
+                    "type": "object",
+                    "required": ["submission", "standard", "reviewer", "outcome", "rationale", "state", "rev", "updated_at"],
+                    "properties": {
+                        "submission": { "type": "string" }, "standard": { "type": "string" }, "reviewer": { "type": "string" },
+                        "outcome": { "$ref": "#/components/schemas/Outcome" }, "rationale": { "type": "string" },
+                        "state": { "$ref": "#/components/schemas/State" }, "rev": { "type": "integer" },
+                        "updated_at": { "type": "string" }
+                    }
+                },
+                "Op": {
+                    "type": "object", "required": ["op_id", "base_rev", "kind", "judgement"],
+                    "properties": {
+                        "op_id": { "type": "string", "description": "UUID v7 made by the client" },
+                        "base_rev": { "type": "integer", "minimum": 0 },
+                        "kind": { "const": "judgement" },
+                        "judgement": { "$ref": "#/components/schemas/JudgementBody" }
+                    }
+                },
+                "OpResult": {
+                    "type": "object", "required": ["op_id", "status"],
+                    "properties": {
+                        "op_id": { "type": "string" },
+                        "status": { "type": "string", "enum": ["applied", "conflict", "rejected"] },
+                        "rev": { "type": "integer" }, "seq": { "type": "integer" },
+                        "current": { "$ref": "#/components/schemas/HubJudgement" },
+                        "reason": { "type": "string" }
+                    }
+                },
+                "Change": {
+                    "type": "object", "required": ["kind", "seq"],
+                    "properties": {
+                        "kind": { "type": "string", "enum": ["framework", "submission", "panel", "judgement"] },
+                        "seq": { "type": "integer" },
+                        "framework": { "type": "object", "description": "accredit.framework.v1 without its format field" },
+                        "submission": { "type": "object", "description": "accredit.submission.v1 fields; documents carry sha256 instead of path" },
+                        "panel": { "type": "object" },
+                        "judgement": { "$ref": "#/components/schemas/HubJudgement" }
+                    }
+                }
+            }
+        },
+        "security": [{ "bearer": [] }],
+        "paths": {
+            "/healthz": { "get": { "summary": "liveness", "security": [],
+                "responses": { "200": { "description": "the hub is up" } } } },
+            "/api/v1/openapi.json": { "get": { "summary": "this document", "security": [],
+                "responses": { "200": { "description": "OpenAPI 3.1" } } } },
+            "/api/v1/me": { "get": { "summary": "who the token belongs to",
+                "responses": with(errors(&[]), "200", "the caller",
+                    json!({ "type": "object", "required": ["user"], "properties": { "user": { "type": "object",
+                        "required": ["id", "name", "role"], "properties": { "id": { "type": "string" }, "name": { "type": "string" },
+                        "role": { "type": "string", "enum": ["reviewer", "chair", "admin"] } } } } })) } },
+            "/api/v1/ops": { "post": { "summary": "push ops; each answered applied, conflict or rejected",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "additionalProperties": false, "required": ["ops"],
+                    "properties": { "ops": { "type": "array", "maxItems": crate::wire::MAX_OPS_PER_PUSH, "items": { "$ref": "#/components/schemas/Op" } } } } } } },
+                "responses": with(errors(&[("400", "malformed body or too many ops"), ("413", "body over the size limit")]), "200", "one result per op, in order",
+                    json!({ "type": "object", "required": ["results"], "properties": { "results": { "type": "array", "items": { "$ref": "#/components/schemas/OpResult" } } } })) } },
+            "/api/v1/changes": { "get": { "summary": "the changes after a cursor that the caller may see",
+                "parameters": [
+                    { "name": "since", "in": "query", "schema": { "type": "integer", "minimum": 0, "default": 0 } },
+                    { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": crate::wire::MAX_PULL_LIMIT, "default": crate::wire::DEFAULT_PULL_LIMIT } }
+                ],
+                "responses": with(errors(&[("400", "bad parameters")]), "200", "a page of changes",
+                    json!({ "type": "object", "required": ["changes", "next", "more"], "properties": {
+                        "changes": { "type": "array", "items": { "$ref": "#/components/schemas/Change" } },
+                        "next": { "type": "integer" }, "more": { "type": "boolean" } } })) } },
+            "/api/v1/documents/{sha256}": { "get": { "summary": "a document's text by the SHA-256 of its bytes",
+                "parameters": [ { "name": "sha256", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } ],
+                "responses": {
+                    "200": { "description": "the document", "content": { "text/plain": { "schema": { "type": "string" } } } },
+                    "400": { "description": "not a SHA-256", "content": { "application/json": { "schema": error } } },
+                    "401": { "description": "unknown, malformed or revoked token", "content": { "application/json": { "schema": error } } },
+                    "403": { "description": "not a document of a submission the caller is on (or no such document)", "content": { "application/json": { "schema": error } } }
+                } } }
+        }
+    })
+}

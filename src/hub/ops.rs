@@ -1,0 +1,200 @@
+//! Applying pushed ops: each in its own transaction, each answered once and for all
+//! (docs/sync-protocol.md §4).
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::feed::{append_change, judgement_key};
+use super::permissions::{Action, Decision, PanelContext, decide};
+use super::{Caller, Hub, HubError, Result};
+use crate::domain::{Gap, JudgementState, Outcome};
+use crate::store::now_timestamp;
+use crate::wire::{HubJudgement, JudgementBody, Op, OpKind, OpOutcome, OpResult};
+
+/// The longest rationale the hub keeps, in characters (a long report section, many times over).
+const MAX_RATIONALE_CHARS: usize = 100_000;
+
+impl Hub {
+    pub fn apply_ops(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
+        let mut results = Vec::with_capacity(ops.len());
+        for op in ops {
+            let seen: Option<String> = self
+                .store
+                .connection()
+                .query_row(
+                    "SELECT answer FROM hub_ops WHERE op_id = ?1 AND user_id = ?2",
+                    [&op.op_id, &caller.user.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let outcome = match seen {
+                Some(answer) => serde_json::from_str(&answer).map_err(|e| HubError::Invalid(e.to_string()))?,
+                None => self.apply_op(caller, op)?,
+            };
+            results.push(OpResult { op_id: op.op_id.clone(), outcome });
+        }
+        Ok(results)
+    }
+
+    fn apply_op(&mut self, caller: &Caller, op: &Op) -> Result<OpOutcome> {
+        let OpKind::Judgement { judgement: body } = &op.kind;
+        let me = caller.user.id.as_str();
+        let current = self.judgement(&body.submission, &body.standard, me)?;
+        let decision = self.may_write(caller, body, current.as_ref())?;
+        let outcome = match decision {
+            Decision::Deny(reason) => OpOutcome::Rejected { reason: reason.to_string(), current: current.clone() },
+            Decision::Allow => match check_body(body, self.rationale_required(&body.submission, &body.standard)?) {
+                Err(reason) => OpOutcome::Rejected { reason, current: current.clone() },
+                Ok(()) => {
+                    let current_rev = current.as_ref().map_or(0, |j| j.rev);
+                    match &current {
+                        // Two machines wrote the same thing: nothing to merge.
+                        Some(c) if same(c, body) => OpOutcome::Applied { rev: c.rev, seq: 0 },
+                        Some(c) if op.base_rev != current_rev => OpOutcome::Conflict { current: c.clone() },
+                        _ => OpOutcome::Applied { rev: current_rev + 1, seq: 0 },
+                    }
+                }
+            },
+        };
+        let tx = self.store.connection_mut().transaction()?;
+        let outcome = match outcome {
+            OpOutcome::Applied { rev, .. } if current.as_ref().is_none_or(|c| c.rev != rev) => {
+                let seq = write(&tx, me, body, rev)?;
+                if body.state == JudgementState::Submitted {
+                    reveal_if_complete(&tx, me, &body.submission)?;
+                }
+                OpOutcome::Applied { rev, seq }
+            }
+            OpOutcome::Conflict { current } => {
+                tx.execute(
+                    "INSERT INTO hub_conflicts (op_id, user_id, payload, current_rev, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![op.op_id, me, serde_json::to_string(body).map_err(|e| HubError::Invalid(e.to_string()))?, current.rev, now_timestamp()],
+                )?;
+                OpOutcome::Conflict { current }
+            }
+            other => other,
+        };
+        tx.execute(
+            "INSERT INTO hub_ops (op_id, user_id, answer, received_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                op.op_id,
+                me,
+                serde_json::to_string(&outcome).map_err(|e| HubError::Invalid(e.to_string()))?,
+                now_timestamp()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    fn may_write(&self, caller: &Caller, body: &JudgementBody, current: Option<&HubJudgement>) -> Result<Decision> {
+        let Some(access) = self.access(&body.submission)? else { return Ok(Decision::Deny("not on this panel")) };
+        let in_scope: bool = self.store.connection().query_row(
+            "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)",
+            [&body.submission, &body.standard],
+            |r| r.get(0),
+        )?;
+        let context: PanelContext<'_> = self.context(&access, caller)?;
+        let decision = decide(
+            caller.actor(),
+            Some(&context),
+            Action::WriteJudgement { standard: &body.standard, current: current.map(|c| c.state) },
+        );
+        Ok(match decision {
+            Decision::Allow if !in_scope => Decision::Deny("not one of your standards"),
+            // Submitting the same judgement again (from a second machine) is not an edit.
+            Decision::Deny(_) if current.is_some_and(|c| c.state == JudgementState::Submitted && same(c, body)) => {
+                Decision::Allow
+            }
+            other => other,
+        })
+    }
+
+    fn rationale_required(&self, submission: &str, standard: &str) -> Result<Vec<Outcome>> {
+        let required: Option<String> = self
+            .store
+            .connection()
+            .query_row(
+                "SELECT f.rationale_required FROM submission_standards ss
+                 JOIN frameworks f ON f.id = ss.framework_id AND f.version = ss.framework_version
+                 WHERE ss.submission_id = ?1 AND ss.standard_code = ?2",
+                [submission, standard],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(required.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
+    }
+}
+
+fn same(current: &HubJudgement, body: &JudgementBody) -> bool {
+    current.outcome == body.outcome && current.rationale == body.rationale && current.state == body.state
+}
+
+/// What the hub refuses whatever the caller's rights: a submitted judgement with a gap, or an
+/// unreasonable rationale.
+fn check_body(body: &JudgementBody, required: Vec<Outcome>) -> Result<(), String> {
+    if body.rationale.chars().count() > MAX_RATIONALE_CHARS {
+        return Err(format!("the rationale is longer than {MAX_RATIONALE_CHARS} characters"));
+    }
+    if body.state == JudgementState::Submitted
+        && let Some(gap) = Gap::of(body.outcome, &body.rationale, &required) {
+            return Err(format!("cannot submit: {}", gap.describe()));
+        }
+    Ok(())
+}
+
+fn write(tx: &Transaction<'_>, reviewer: &str, body: &JudgementBody, rev: i64) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
+           rationale = excluded.rationale, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at",
+        params![body.submission, body.standard, reviewer, body.outcome.map(Outcome::as_str), body.rationale, body.state.as_str(), rev, now_timestamp()],
+    )?;
+    append_change(
+        tx,
+        "judgement",
+        Some(&body.submission),
+        &judgement_key(&body.submission, &body.standard, reviewer),
+        None,
+    )
+}
+
+/// The visibility pitfall: once a reviewer has submitted every judgement they owe, the other
+/// members' submitted judgements become visible to them, but those changes have sequence
+/// numbers the reviewer has already passed. Re-issue each to them alone.
+fn reveal_if_complete(tx: &Transaction<'_>, reviewer: &str, submission: &str) -> Result<()> {
+    let member: Option<(String, Option<String>, bool)> = tx
+        .query_row(
+            "SELECT role, standards, recused FROM panel_members WHERE submission_id = ?1 AND user_id = ?2",
+            [submission, reviewer],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((_, limited, false)) = member else { return Ok(()) };
+    let limited: Option<Vec<String>> = limited.and_then(|l| serde_json::from_str(&l).ok());
+    let owes = |code: &String| limited.as_ref().is_none_or(|l| l.contains(code));
+    let scope: Vec<String> = {
+        let mut stmt = tx.prepare_cached("SELECT standard_code FROM submission_standards WHERE submission_id = ?1")?;
+        stmt.query_map([submission], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
+    let done: Vec<String> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT standard_code FROM judgements WHERE submission_id = ?1 AND reviewer_id = ?2 AND state = 'submitted'",
+        )?;
+        stmt.query_map([submission, reviewer], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
+    if !scope.iter().filter(|c| owes(c)).all(|c| done.contains(c)) {
+        return Ok(());
+    }
+    let others: Vec<(String, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT standard_code, reviewer_id FROM judgements
+             WHERE submission_id = ?1 AND reviewer_id <> ?2 AND state = 'submitted' ORDER BY reviewer_id, standard_code",
+        )?;
+        stmt.query_map([submission, reviewer], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    };
+    for (standard, other) in others.iter().filter(|(standard, _)| owes(standard)) {
+        append_change(tx, "judgement", Some(submission), &judgement_key(submission, standard, other), Some(reviewer))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Who may see and change what: one function, asked by every handler, with its checks in a
+//! fixed order (docs/sync-protocol.md §8).
+
+use crate::domain::{JudgementState, Member, MemberRole, Stage};
+
+/// The caller as the permission check sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub user: &'a str,
+    pub admin: bool,
+}
+
+/// What the caller is on one submission's panel, and whether they have submitted all theirs.
+#[derive(Debug, Clone, Copy)]
+pub struct PanelContext<'a> {
+    pub chair: &'a str,
+    /// The caller's membership, if any.
+    pub member: Option<&'a Member>,
+    pub stage: Stage,
+    /// Whether the caller has submitted every judgement they owe on this submission.
+    pub submitted_all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// The submission, its panel and documents (a limited member: their standards only).
+    ReadSubmission,
+    ReadJudgement {
+        reviewer: &'a str,
+        standard: &'a str,
+        state: JudgementState,
+    },
+    /// Write the caller's own judgement of `standard`; `current` is the hub's state of it.
+    WriteJudgement {
+        standard: &'a str,
+        current: Option<JudgementState>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(&'static str),
+}
+
+impl Decision {
+    pub fn allowed(&self) -> bool {
+        *self == Decision::Allow
+    }
+}
+
+/// Decides whether `actor` may do `action` on a submission whose panel context is `panel`
+/// (`None`: the submission has no panel, or does not exist).
+pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action<'_>) -> Decision {
+    use Decision::{Allow, Deny};
+    let Some(panel) = panel else {
+        return if actor.admin && !matches!(action, Action::WriteJudgement { .. }) {
+            Allow
+        } else {
+            Deny("not on this panel")
+        };
+    };
+    let is_chair = panel.chair == actor.user;
+    let member = panel.member.filter(|m| m.user == actor.user);
+    if member.is_some_and(|m| m.recused) {
+        return Deny("recused from this submission");
+    }
+    match action {
+        Action::ReadSubmission => {
+            if actor.admin || is_chair || member.is_some() {
+                Allow
+            } else {
+                Deny("not on this panel")
+            }
+        }
+        Action::ReadJudgement { reviewer, standard, state } => {
+            if reviewer == actor.user {
+                return if member.is_some() { Allow } else { Deny("not on this panel") };
+            }
+            if state == JudgementState::Draft {
+                return Deny("drafts are seen by their author only");
+            }
+            if actor.admin || is_chair {
+                return Allow;
+            }
+            match member {
+                Some(m) if m.role.votes() && panel.submitted_all && judges_or_unlimited(m, standard) => Allow,
+                Some(m) if m.role.votes() && !panel.submitted_all => {
+                    Deny("others' judgements are hidden until you submit yours")
+                }
+                Some(_) => Deny("not a judge of this standard"),
+                None => Deny("not on this panel"),
+            }
+        }
+        Action::WriteJudgement { standard, current } => {
+            let Some(m) = member else {
+                return if is_chair { Deny("the chair does not judge standards") } else { Deny("not on this panel") };
+            };
+            if m.role == MemberRole::Officer || !m.judges(standard) {
+                Deny("not one of your standards")
+            } else if !panel.stage.allows_judging() {
+                Deny("the review is closed at this stage")
+            } else if current == Some(JudgementState::Submitted) {
+                Deny("the judgement is submitted and read-only")
+            } else {
+                Allow
+            }
+        }
+    }
+}
+
+fn judges_or_unlimited(member: &Member, standard: &str) -> bool {
+    member.standards.as_ref().is_none_or(|limited| limited.iter().any(|s| s == standard))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use JudgementState::{Draft, Submitted};
+
+    /// Who the caller is relative to the submission.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Who {
+        Admin,
+        Chair,
+        Reviewer,
+        LimitedLay,
+        Officer,
+        Recused,
+        Unassigned,
+    }
+
+    const EVERYONE: [Who; 7] =
+        [Who::Admin, Who::Chair, Who::Reviewer, Who::LimitedLay, Who::Officer, Who::Recused, Who::Unassigned];
+
+    fn member(who: Who) -> Option<Member> {
+        let (role, standards, recused) = match who {
+            Who::Reviewer => (MemberRole::Reviewer, None, false),
+            Who::LimitedLay => (MemberRole::Lay, Some(vec!["SET 1".to_string()]), false),
+            Who::Officer => (MemberRole::Officer, None, false),
+            Who::Recused => (MemberRole::Reviewer, None, true),
+            Who::Admin | Who::Chair | Who::Unassigned => return None,
+        };
+        Some(Member { user: "me".into(), role, standards, recused, recusal_reason: None })
+    }
+
+    fn check(who: Who, submitted_all: bool, stage: Stage, action: Action<'_>) -> bool {
+        let member = member(who);
+        let panel = PanelContext {
+            chair: if who == Who::Chair { "me" } else { "the-chair" },
+            member: member.as_ref(),
+            stage,
+            submitted_all,
+        };
+        decide(Actor { user: "me", admin: who == Who::Admin }, Some(&panel), action).allowed()
+    }
+
+    fn read(who: Who, submitted_all: bool, reviewer: &str, standard: &str, state: JudgementState) -> bool {
+        check(who, submitted_all, Stage::StandardsReview, Action::ReadJudgement { reviewer, standard, state })
+    }
+
+    #[test]
+    fn reading_the_submission() {
+        for who in EVERYONE {
+            let expected = matches!(who, Who::Admin | Who::Chair | Who::Reviewer | Who::LimitedLay | Who::Officer);
+            assert_eq!(check(who, false, Stage::StandardsReview, Action::ReadSubmission), expected, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn reading_my_own_judgements_drafts_included() {
+        for who in EVERYONE {
+            let expected = matches!(who, Who::Reviewer | Who::LimitedLay | Who::Officer);
+            for state in [Draft, Submitted] {
+                assert_eq!(read(who, false, "me", "SET 1", state), expected, "{who:?} {state:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nobody_reads_another_members_draft() {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                assert!(!read(who, submitted_all, "other", "SET 1", Draft), "{who:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn others_submitted_judgements_after_submitting_mine() {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                let expected = match who {
+                    Who::Admin | Who::Chair => true,
+                    Who::Reviewer | Who::LimitedLay => submitted_all,
+                    Who::Officer | Who::Recused | Who::Unassigned => false,
+                };
+                assert_eq!(read(who, submitted_all, "other", "SET 1", Submitted), expected, "{who:?} {submitted_all}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_limited_member_sees_others_only_on_their_standards() {
+        assert!(read(Who::LimitedLay, true, "other", "SET 1", Submitted));
+        assert!(!read(Who::LimitedLay, true, "other", "MPF 1.1", Submitted));
+        assert!(read(Who::Reviewer, true, "other", "MPF 1.1", Submitted));
+    }
+
+    #[test]
+    fn writing_judgements() {
+        let write =
+            |who, standard, current, stage| check(who, false, stage, Action::WriteJudgement { standard, current });
+        for who in EVERYONE {
+            let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
+            assert_eq!(write(who, "SET 1", None, Stage::StandardsReview), expected, "{who:?} new");
+            assert_eq!(write(who, "SET 1", Some(Draft), Stage::StandardsReview), expected, "{who:?} draft");
+            assert!(!write(who, "SET 1", Some(Submitted), Stage::StandardsReview), "{who:?} submitted is read-only");
+            assert!(!write(who, "SET 1", None, Stage::Returned), "{who:?} returned at threshold");
+        }
+        assert!(!write(Who::LimitedLay, "MPF 1.1", None, Stage::StandardsReview), "outside the lay member's standards");
+        assert!(write(Who::Reviewer, "MPF 1.1", None, Stage::PanelReview));
+    }
+
+    #[test]
+    fn without_a_panel_only_an_admin_reads() {
+        let none = |admin, action| decide(Actor { user: "me", admin }, None, action).allowed();
+        assert!(none(true, Action::ReadSubmission));
+        assert!(!none(false, Action::ReadSubmission));
+        assert!(!none(true, Action::WriteJudgement { standard: "SET 1", current: None }));
+    }
+}

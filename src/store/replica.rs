@@ -1,0 +1,475 @@
+//! The cache as a replica of the hub: the outbox going out, changes coming in, and the
+//! conflicts in between (docs/sync-protocol.md §3–§6).
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::import::{import_framework, import_panel, import_people, import_submission};
+use super::judgements::{queue, write};
+use super::{Result, Store, StoreError, now_timestamp};
+use crate::domain::{DocumentRef, Judgement, JudgementState, Outcome, Submission};
+
+use crate::format::{DemoPanel, SubmissionPackage};
+use crate::wire::{Change, HubJudgement, HubSubmission, JudgementBody, Op, OpKind, OpOutcome, OpResult};
+
+/// What a push did, for the one-line summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PushTally {
+    pub applied: usize,
+    pub conflicts: usize,
+    pub rejected: usize,
+}
+
+/// A push the hub did not apply, kept with both texts until the user chooses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub id: i64,
+    pub submission: String,
+    pub standard: String,
+    /// `conflict` (changed elsewhere first) or `rejected` (refused by the hub).
+    pub kind: String,
+    pub mine: JudgementBody,
+    pub theirs: Option<HubJudgement>,
+    pub reason: Option<String>,
+    pub created_at: String,
+}
+
+/// How the user settles a conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    KeepMine,
+    TakeTheirs,
+    /// An edited text (and outcome) to send instead of either.
+    Merge {
+        outcome: Option<Outcome>,
+        rationale: String,
+    },
+}
+
+/// One line of the outbox, for the Sync screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub op_id: String,
+    pub submission: String,
+    pub standard: String,
+    pub outcome: Option<Outcome>,
+    pub state: JudgementState,
+    pub sent: bool,
+    pub created_at: String,
+}
+
+fn key(submission: &str, standard: &str, reviewer: &str) -> String {
+    format!("{submission}\u{1f}{standard}\u{1f}{reviewer}")
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+impl Store {
+    /// The next ops to push: the oldest op of each judgement (a later op on the same judgement
+    /// waits for the answer to this one), none for a judgement with an open conflict. They are
+    /// marked sent, so they are never coalesced with later edits again.
+    pub fn outbox_batch(&mut self, limit: usize) -> Result<Vec<Op>> {
+        let tx = self.conn.transaction()?;
+        let rows: Vec<(String, i64, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT o.op_id, o.base_rev, o.payload FROM outbox o
+                 WHERE o.entity = 'judgement'
+                   AND o.rowid = (SELECT min(rowid) FROM outbox o2 WHERE o2.entity = o.entity AND o2.entity_key = o.entity_key)
+                   AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL
+                       AND o.entity_key = c.submission_id || char(31) || c.standard_code || char(31) || c.reviewer_id)
+                 ORDER BY o.rowid LIMIT ?1",
+            )?;
+            stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut ops = Vec::with_capacity(rows.len());
+        for (op_id, base_rev, payload) in rows {
+            let j: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
+            tx.execute("UPDATE outbox SET sent = 1 WHERE op_id = ?1", [&op_id])?;
+            ops.push(Op { op_id, base_rev, kind: OpKind::Judgement { judgement: body(&j) } });
+        }
+        tx.commit()?;
+        Ok(ops)
+    }
+
+    /// Takes the hub's answers to pushed ops; an op leaves the outbox only here.
+    pub fn apply_push_results(&mut self, me: &str, results: &[OpResult]) -> Result<PushTally> {
+        let tx = self.conn.transaction()?;
+        let mut tally = PushTally::default();
+        for result in results {
+            let Some(payload): Option<String> = tx
+                .query_row("SELECT payload FROM outbox WHERE op_id = ?1", [&result.op_id], |r| r.get(0))
+                .optional()?
+            else {
+                continue; // answered before (a retried push): nothing left to do
+            };
+            let sent: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
+            let k = key(&sent.submission, &sent.standard, me);
+            tx.execute("DELETE FROM outbox WHERE op_id = ?1", [&result.op_id])?;
+            match &result.outcome {
+                OpOutcome::Applied { rev, .. } => {
+                    tally.applied += 1;
+                    tx.execute(
+                        "UPDATE judgements SET hub_rev = ?4 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                        params![sent.submission, sent.standard, me, rev],
+                    )?;
+                    // A later edit of the same judgement now builds on this revision.
+                    tx.execute(
+                        "UPDATE outbox SET base_rev = ?2 WHERE entity = 'judgement' AND entity_key = ?1",
+                        params![k, rev],
+                    )?;
+                }
+                OpOutcome::Conflict { current } => {
+                    tally.conflicts += 1;
+                    keep_as_conflict(&tx, &sent, me, "conflict", Some(current), None)?;
+                }
+                OpOutcome::Rejected { reason, current } => {
+                    tally.rejected += 1;
+                    keep_as_conflict(&tx, &sent, me, "rejected", current.as_ref(), Some(reason))?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    /// Applies a page of pulled changes and the cursor after it, in one transaction.
+    /// `documents` holds the text of every document the page needs, by SHA-256.
+    pub fn apply_changes(
+        &mut self,
+        me: &str,
+        changes: &[Change],
+        next: i64,
+        documents: &HashMap<String, String>,
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut applied = 0;
+        for change in changes {
+            applied += match change {
+                Change::Framework { framework, .. } => {
+                    import_framework(&tx, framework)?;
+                    1
+                }
+                Change::Submission { submission, .. } => {
+                    import_submission(&tx, &package(submission, &tx, documents)?)?;
+                    1
+                }
+                Change::Panel { panel, .. } => {
+                    import_people(&tx, &panel.people)?;
+                    let domain = crate::domain::Panel {
+                        submission: panel.submission.clone(),
+                        chair: panel.chair.clone(),
+                        reviews_due: panel.reviews_due,
+                        panel_date: panel.panel_date,
+                        members: panel.members.clone(),
+                    };
+                    import_panel(&tx, &DemoPanel { panel: domain, judgements: Vec::new() })?;
+                    1
+                }
+                Change::Judgement { judgement, .. } => usize::from(apply_judgement(&tx, me, judgement)?),
+            };
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('sync_cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [next.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Where the next pull starts.
+    pub fn sync_cursor(&self) -> Result<i64> {
+        Ok(self.meta("sync_cursor")?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Which of these document hashes are not in the cache yet.
+    pub fn missing_documents<'c>(&self, changes: &'c [Change]) -> Result<Vec<&'c str>> {
+        let mut stmt = self.conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)")?;
+        let mut missing = Vec::new();
+        for change in changes {
+            if let Change::Submission { submission, .. } = change {
+                for doc in &submission.documents {
+                    let have: bool = stmt.query_row([&doc.sha256], |r| r.get(0))?;
+                    if !have && !missing.contains(&doc.sha256.as_str()) {
+                        missing.push(doc.sha256.as_str());
+                    }
+                }
+            }
+        }
+        Ok(missing)
+    }
+
+    pub fn open_conflicts(&self) -> Result<Vec<Conflict>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, submission_id, standard_code, kind, mine, theirs, reason, created_at
+             FROM conflicts WHERE resolved_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, submission, standard, kind, mine, theirs, reason, created_at)| {
+                Ok(Conflict {
+                    id,
+                    submission,
+                    standard,
+                    kind,
+                    mine: serde_json::from_str(&mine).map_err(corrupt)?,
+                    theirs: theirs.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
+                    reason,
+                    created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Settles a conflict. Keeping mine or a merge becomes a new op based on the hub's revision;
+    /// taking theirs leaves the hub's value in place. The conflict record stays, resolved.
+    pub fn resolve_conflict(&mut self, me: &str, id: i64, resolution: Resolution) -> Result<()> {
+        let conflict = self
+            .open_conflicts()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| StoreError::Corrupt(format!("no open conflict {id}")))?;
+        let tx = self.conn.transaction()?;
+        let (label, wanted) = match resolution {
+            Resolution::KeepMine => ("kept mine", Some((conflict.mine.outcome, conflict.mine.rationale.clone()))),
+            Resolution::TakeTheirs => ("took theirs", None),
+            Resolution::Merge { outcome, rationale } => ("merged", Some((outcome, rationale))),
+        };
+        if let Some((outcome, rationale)) = wanted {
+            let (version, hub_rev): (i64, i64) = tx
+                .query_row(
+                    "SELECT version, hub_rev FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                    params![conflict.submission, conflict.standard, me],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((0, 0));
+            let judgement = Judgement {
+                submission: conflict.submission.clone(),
+                standard: conflict.standard.clone(),
+                reviewer: me.to_string(),
+                outcome,
+                rationale,
+                state: JudgementState::Draft,
+                version: version + 1,
+                updated_at: now_timestamp(),
+            };
+            write(&tx, &judgement)?;
+            queue(&tx, &judgement, hub_rev)?;
+        }
+        tx.execute(
+            "UPDATE conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+            params![id, now_timestamp(), label],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn outbox_entries(&self) -> Result<Vec<OutboxEntry>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT op_id, payload, sent, created_at FROM outbox ORDER BY rowid")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, String>(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(op_id, payload, sent, created_at)| {
+                let j: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
+                Ok(OutboxEntry {
+                    op_id,
+                    submission: j.submission,
+                    standard: j.standard,
+                    outcome: j.outcome,
+                    state: j.state,
+                    sent,
+                    created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a line in the sync log (shown on the Sync screen), keeping the last 200.
+    pub fn log_sync(&self, level: &str, message: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_log (at, level, message) VALUES (?1, ?2, ?3)",
+            params![now_timestamp(), level, message],
+        )?;
+        self.conn.execute("DELETE FROM sync_log WHERE id <= (SELECT max(id) - 200 FROM sync_log)", [])?;
+        Ok(())
+    }
+
+    /// The latest sync log lines, newest first: (when, level, message).
+    pub fn sync_log(&self, limit: usize) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT at, level, message FROM sync_log ORDER BY id DESC LIMIT ?1")?;
+        let rows = stmt
+            .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+fn body(j: &Judgement) -> JudgementBody {
+    JudgementBody {
+        submission: j.submission.clone(),
+        standard: j.standard.clone(),
+        outcome: j.outcome,
+        rationale: j.rationale.clone(),
+        state: j.state,
+    }
+}
+
+/// Records a push the hub did not apply, with my latest text, and returns the replica to the
+/// hub's value (or to nothing, when the hub has none I may see). Later unsent edits of the same
+/// judgement are folded into the record: it holds my latest text.
+fn keep_as_conflict(
+    tx: &Transaction<'_>,
+    sent: &Judgement,
+    me: &str,
+    kind: &str,
+    current: Option<&HubJudgement>,
+    reason: Option<&String>,
+) -> Result<()> {
+    let local: Option<(Option<String>, String, String)> = tx
+        .query_row(
+            "SELECT outcome, rationale, state FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+            params![sent.submission, sent.standard, me],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let mine = match local {
+        Some((outcome, rationale, state)) => JudgementBody {
+            submission: sent.submission.clone(),
+            standard: sent.standard.clone(),
+            outcome: outcome.as_deref().and_then(Outcome::parse),
+            rationale,
+            state: JudgementState::parse(&state).unwrap_or(JudgementState::Draft),
+        },
+        None => body(sent),
+    };
+    tx.execute(
+        "INSERT INTO conflicts (submission_id, standard_code, reviewer_id, kind, mine, theirs, reason, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            sent.submission,
+            sent.standard,
+            me,
+            kind,
+            serde_json::to_string(&mine).map_err(corrupt)?,
+            current.map(serde_json::to_string).transpose().map_err(corrupt)?,
+            reason,
+            now_timestamp()
+        ],
+    )?;
+    tx.execute(
+        "DELETE FROM outbox WHERE entity = 'judgement' AND entity_key = ?1",
+        [key(&sent.submission, &sent.standard, me)],
+    )?;
+    match current {
+        Some(current) => store_hub_judgement(tx, current)?,
+        None => {
+            tx.execute(
+                "DELETE FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                params![sent.submission, sent.standard, me],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies a pulled judgement unless a local edit of it is waiting to be pushed or settled.
+fn apply_judgement(tx: &Transaction<'_>, me: &str, j: &HubJudgement) -> Result<bool> {
+    if j.reviewer == me {
+        let pending: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?1)
+                 OR EXISTS (SELECT 1 FROM conflicts WHERE resolved_at IS NULL AND submission_id = ?2
+                     AND standard_code = ?3 AND reviewer_id = ?4)",
+            params![key(&j.submission, &j.standard, me), j.submission, j.standard, me],
+            |r| r.get(0),
+        )?;
+        if pending {
+            return Ok(false);
+        }
+    }
+    let in_scope: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)
+            AND EXISTS (SELECT 1 FROM people WHERE id = ?3)",
+        params![j.submission, j.standard, j.reviewer],
+        |r| r.get(0),
+    )?;
+    if !in_scope {
+        return Ok(false);
+    }
+    store_hub_judgement(tx, j)?;
+    Ok(true)
+}
+
+fn store_hub_judgement(tx: &Transaction<'_>, j: &HubJudgement) -> Result<()> {
+    tx.execute(
+        "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at, hub_rev)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
+         ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
+           rationale = excluded.rationale, state = excluded.state, version = version + 1,
+           updated_at = excluded.updated_at, hub_rev = excluded.hub_rev",
+        params![j.submission, j.standard, j.reviewer, j.outcome.map(Outcome::as_str), j.rationale, j.state.as_str(), j.updated_at, j.rev],
+    )?;
+    Ok(())
+}
+
+/// A pulled submission with its documents' text, from this page's downloads or the cache.
+fn package(s: &HubSubmission, tx: &Transaction<'_>, documents: &HashMap<String, String>) -> Result<SubmissionPackage> {
+    let mut texts = HashMap::new();
+    for doc in &s.documents {
+        let text = match documents.get(&doc.sha256) {
+            Some(text) => text.clone(),
+            None => tx
+                .query_row("SELECT content FROM blobs WHERE sha256 = ?1", [&doc.sha256], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("document {} ({}) was not downloaded", doc.id, doc.sha256))
+                })?,
+        };
+        texts.insert(doc.id.clone(), text);
+    }
+    let submission = Submission {
+        id: s.id.clone(),
+        frameworks: s.frameworks.clone(),
+        provider: s.provider.clone(),
+        programme: s.programme.clone(),
+        award: s.award.clone(),
+        programme_code: s.programme_code.clone(),
+        modes: s.modes.clone(),
+        version: s.version,
+        submitted_at: s.submitted_at,
+        stage: s.stage,
+        stage_note: s.stage_note.clone(),
+        documents: s
+            .documents
+            .iter()
+            .map(|d| DocumentRef {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                media_type: d.media_type.clone(),
+                path: d.id.clone(),
+            })
+            .collect(),
+        mappings: s.mappings.clone(),
+    };
+    Ok(SubmissionPackage { submission, documents: texts })
+}

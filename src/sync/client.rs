@@ -1,0 +1,119 @@
+//! A blocking HTTP client for the hub (ureq), so the TUI needs no async runtime: sync runs on a
+//! worker thread.
+
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use ureq::Agent;
+use ureq::http::Response;
+
+use super::SyncError;
+use crate::wire::{ChangesResponse, ErrorBody, MeResponse, Op, OpResult, OpsRequest, OpsResponse, User};
+
+/// The most a response body may hold (a page of changes with submissions in it).
+const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+pub struct HubClient {
+    agent: Agent,
+    server: String,
+    token: String,
+}
+
+impl HubClient {
+    pub fn new(server: &str, token: &str) -> HubClient {
+        let agent: Agent = Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(30)))
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        HubClient { agent, server: server.trim_end_matches('/').to_string(), token: token.trim().to_string() }
+    }
+
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server)
+    }
+
+    fn unreachable(&self, e: ureq::Error) -> SyncError {
+        SyncError::Unreachable { server: self.server.clone(), detail: e.to_string() }
+    }
+
+    /// Turns a non-success answer into the error it means.
+    fn check(&self, mut response: Response<ureq::Body>) -> Result<Response<ureq::Body>, SyncError> {
+        let status = response.status().as_u16();
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        if status == 401 {
+            return Err(SyncError::Unauthorized);
+        }
+        let message = response
+            .body_mut()
+            .read_json::<ErrorBody>()
+            .map(|b| b.error.message)
+            .unwrap_or_else(|_| "no explanation given".to_string());
+        Err(SyncError::Refused { status, message })
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&self, mut response: Response<ureq::Body>) -> Result<T, SyncError> {
+        response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_json()
+            .map_err(|e| SyncError::Protocol(format!("an unreadable answer: {e}")))
+    }
+
+    fn get(&self, path: &str) -> Result<Response<ureq::Body>, SyncError> {
+        let response = self
+            .agent
+            .get(self.url(path))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .call()
+            .map_err(|e| self.unreachable(e))?;
+        self.check(response)
+    }
+
+    /// Who the token belongs to (checks it).
+    pub fn me(&self) -> Result<User, SyncError> {
+        let me: MeResponse = self.read(self.get("/api/v1/me")?)?;
+        Ok(me.user)
+    }
+
+    pub fn push(&self, ops: &[Op]) -> Result<Vec<OpResult>, SyncError> {
+        let response = self
+            .agent
+            .post(self.url("/api/v1/ops"))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .send_json(OpsRequest { ops: ops.to_vec() })
+            .map_err(|e| self.unreachable(e))?;
+        let answer: OpsResponse = self.read(self.check(response)?)?;
+        Ok(answer.results)
+    }
+
+    pub fn changes(&self, since: i64, limit: usize) -> Result<ChangesResponse, SyncError> {
+        self.read(self.get(&format!("/api/v1/changes?since={since}&limit={limit}"))?)
+    }
+
+    /// A document's text, checked against its SHA-256: a corrupt download is refused.
+    pub fn document(&self, sha256: &str) -> Result<String, SyncError> {
+        let mut response = self.get(&format!("/api/v1/documents/{sha256}"))?;
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_string()
+            .map_err(|e| SyncError::Protocol(format!("document {sha256}: {e}")))?;
+        let got: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        if got != sha256 {
+            return Err(SyncError::Protocol(format!(
+                "document {sha256} arrived corrupt (its SHA-256 is {got}); nothing was stored"
+            )));
+        }
+        Ok(text)
+    }
+}

@@ -1,0 +1,100 @@
+//! The workstation side of sync: credentials, the HTTP client, and the engine that pushes the
+//! outbox and pulls changes (docs/sync-protocol.md).
+
+mod client;
+mod credentials;
+
+use std::collections::HashMap;
+
+pub use client::HubClient;
+pub use credentials::Credentials;
+
+use crate::store::{Store, StoreError};
+use crate::wire::{DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the hub at {server} cannot be reached ({detail}); your work is safe in the cache and will sync later")]
+    Unreachable { server: String, detail: String },
+    #[error("the hub refused the token: log in again with `accredit login --server URL --token TOKEN`")]
+    Unauthorized,
+    #[error("the hub answered {status}: {message}")]
+    Refused { status: u16, message: String },
+    #[error("the hub sent something unexpected: {0}")]
+    Protocol(String),
+    #[error("not logged in: run `accredit login --server URL --token TOKEN` first")]
+    NotLoggedIn,
+    #[error("the credentials file {path} cannot be used: {detail}")]
+    Credentials { path: String, detail: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub pushed: usize,
+    pub applied: usize,
+    pub conflicts: usize,
+    pub rejected: usize,
+    pub pulled: usize,
+    pub documents: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pushed {} (applied {}", self.pushed, self.applied)?;
+        if self.conflicts > 0 {
+            write!(f, ", {} conflict{}", self.conflicts, if self.conflicts == 1 { "" } else { "s" })?;
+        }
+        if self.rejected > 0 {
+            write!(f, ", {} rejected", self.rejected)?;
+        }
+        write!(f, "), pulled {} change{}", self.pulled, if self.pulled == 1 { "" } else { "s" })?;
+        if self.documents > 0 {
+            write!(f, " and {} document{}", self.documents, if self.documents == 1 { "" } else { "s" })?;
+        }
+        Ok(())
+    }
+}
+
+/// Pushes the outbox, then pulls every change, as `me`.
+pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, SyncError> {
+    let mut summary = Summary::default();
+    // Push: the oldest op per judgement each round, until nothing is left to send.
+    loop {
+        let ops = store.outbox_batch(MAX_OPS_PER_PUSH)?;
+        if ops.is_empty() {
+            break;
+        }
+        let results = client.push(&ops)?;
+        if results.len() != ops.len() || results.iter().zip(&ops).any(|(r, o)| r.op_id != o.op_id) {
+            return Err(SyncError::Protocol("the push answers do not match the ops sent".into()));
+        }
+        let tally = store.apply_push_results(me, &results)?;
+        summary.pushed += ops.len();
+        summary.applied += tally.applied;
+        summary.conflicts += tally.conflicts;
+        summary.rejected += tally.rejected;
+    }
+    // Pull: page by page, each page and its cursor in one transaction.
+    loop {
+        let since = store.sync_cursor()?;
+        let page = client.changes(since, DEFAULT_PULL_LIMIT)?;
+        let mut documents = HashMap::new();
+        for sha in store.missing_documents(&page.changes)? {
+            documents.insert(sha.to_string(), client.document(sha)?);
+        }
+        summary.documents += documents.len();
+        summary.pulled += store.apply_changes(me, &page.changes, page.next, &documents)?;
+        if !page.more || page.next <= since {
+            break;
+        }
+    }
+    store.set_meta(
+        "last_sync",
+        &jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default(),
+    )?;
+    store.log_sync("info", &summary.to_string())?;
+    Ok(summary)
+}

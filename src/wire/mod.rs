@@ -1,0 +1,237 @@
+//! The hub's HTTP API types (docs/sync-protocol.md), compiled by both the client and the hub so
+//! they cannot drift apart.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{FrameworkRef, Mapping};
+
+use crate::domain::{Framework, JudgementState, Member, Outcome, Person, Stage};
+
+pub const API: &str = "/api/v1";
+/// The most ops one push may carry.
+pub const MAX_OPS_PER_PUSH: usize = 500;
+/// The largest request body the hub accepts.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+pub const DEFAULT_PULL_LIMIT: usize = 500;
+pub const MAX_PULL_LIMIT: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserRole {
+    Reviewer,
+    Chair,
+    Admin,
+}
+
+impl UserRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserRole::Reviewer => "reviewer",
+            UserRole::Chair => "chair",
+            UserRole::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<UserRole> {
+        [UserRole::Reviewer, UserRole::Chair, UserRole::Admin].into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub role: UserRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeResponse {
+    pub user: User,
+}
+
+/// What a reviewer's judgement says, as pushed (the reviewer is the caller).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JudgementBody {
+    pub submission: String,
+    pub standard: String,
+    pub outcome: Option<Outcome>,
+    pub rationale: String,
+    pub state: JudgementState,
+}
+
+// No `deny_unknown_fields` here: serde cannot combine it with `flatten`; the op's kind is
+// checked by its tag, and the judgement body denies unknown fields itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Op {
+    pub op_id: String,
+    /// The hub revision this edit was based on (0: the hub has never seen it).
+    pub base_rev: i64,
+    #[serde(flatten)]
+    pub kind: OpKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpKind {
+    Judgement { judgement: JudgementBody },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsRequest {
+    pub ops: Vec<Op>,
+}
+
+/// A judgement as the hub holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubJudgement {
+    pub submission: String,
+    pub standard: String,
+    pub reviewer: String,
+    pub outcome: Option<Outcome>,
+    pub rationale: String,
+    pub state: JudgementState,
+    pub rev: i64,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OpOutcome {
+    Applied {
+        rev: i64,
+        seq: i64,
+    },
+    Conflict {
+        current: HubJudgement,
+    },
+    /// `current` is the hub's judgement when there is one the caller may see, so the replica
+    /// can return to it.
+    Rejected {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        current: Option<HubJudgement>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpResult {
+    pub op_id: String,
+    #[serde(flatten)]
+    pub outcome: OpOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpsResponse {
+    pub results: Vec<OpResult>,
+}
+
+/// A document as listed in a submission change; its bytes are fetched by hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubDocument {
+    pub id: String,
+    pub title: String,
+    pub media_type: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubSubmission {
+    pub id: String,
+    pub frameworks: Vec<FrameworkRef>,
+    pub provider: String,
+    pub programme: String,
+    pub award: String,
+    pub programme_code: Option<String>,
+    pub modes: Option<String>,
+    pub version: u32,
+    pub submitted_at: jiff::civil::Date,
+    pub stage: Stage,
+    pub stage_note: Option<String>,
+    pub documents: Vec<HubDocument>,
+    pub mappings: Vec<Mapping>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubPanel {
+    pub submission: String,
+    pub chair: String,
+    pub reviews_due: jiff::civil::Date,
+    pub panel_date: Option<jiff::civil::Date>,
+    pub members: Vec<Member>,
+    /// Everyone named on the panel, so the client can show names.
+    pub people: Vec<Person>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    Framework { seq: i64, framework: Framework },
+    Submission { seq: i64, submission: Box<HubSubmission> },
+    Panel { seq: i64, panel: HubPanel },
+    Judgement { seq: i64, judgement: HubJudgement },
+}
+
+impl Change {
+    pub fn seq(&self) -> i64 {
+        match self {
+            Change::Framework { seq, .. }
+            | Change::Submission { seq, .. }
+            | Change::Panel { seq, .. }
+            | Change::Judgement { seq, .. } => *seq,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesResponse {
+    pub changes: Vec<Change>,
+    pub next: i64,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wire format is a contract: a change here must fail this test, not silently break
+    /// clients in the field.
+    #[test]
+    fn op_and_answer_json_is_frozen() {
+        let op = Op {
+            op_id: "0190c3a0-0000-7000-8000-000000000001".into(),
+            base_rev: 3,
+            kind: OpKind::Judgement {
+                judgement: JudgementBody {
+                    submission: "S-1".into(),
+                    standard: "MPF 1.1".into(),
+                    outcome: Some(Outcome::PartiallyMet),
+                    rationale: "why".into(),
+                    state: JudgementState::Draft,
+                },
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&op).unwrap(),
+            r#"{"op_id":"0190c3a0-0000-7000-8000-000000000001","base_rev":3,"kind":"judgement","judgement":{"submission":"S-1","standard":"MPF 1.1","outcome":"partially_met","rationale":"why","state":"draft"}}"#
+        );
+        let answer = OpResult { op_id: "x".into(), outcome: OpOutcome::Applied { rev: 4, seq: 17 } };
+        assert_eq!(serde_json::to_string(&answer).unwrap(), r#"{"op_id":"x","status":"applied","rev":4,"seq":17}"#);
+        let rejected =
+            OpResult { op_id: "y".into(), outcome: OpOutcome::Rejected { reason: "no".into(), current: None } };
+
+        assert_eq!(serde_json::to_string(&rejected).unwrap(), r#"{"op_id":"y","status":"rejected","reason":"no"}"#);
+    }
+}
