@@ -153,8 +153,20 @@ fn open_cache(data_dir: &DataDir) -> Result<Store> {
     Ok(store)
 }
 
+/// Opens the TUI, syncing in the background when this cache is connected to a hub.
 fn open_tui(data_dir: &DataDir, store: Store) -> Result<()> {
-    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir()).wrap_err("the TUI stopped")
+    let worker = match sync::client(data_dir) {
+        Ok((client, credentials)) => {
+            Some(accredit::sync::SyncWorker::start(data_dir.cache(), client, credentials.user))
+        }
+        Err(accredit::sync::SyncError::NotLoggedIn) => None,
+        Err(e) => return Err(e.into()),
+    };
+    run_tui(data_dir, store, worker)
+}
+
+fn run_tui(data_dir: &DataDir, store: Store, worker: Option<accredit::sync::SyncWorker>) -> Result<()> {
+    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), worker).wrap_err("the TUI stopped")
 }
 
 fn today() -> jiff::civil::Date {

@@ -46,6 +46,11 @@ pub fn submission_ids() -> Vec<&'static str> {
         .collect()
 }
 
+/// The demo user's id.
+pub fn demo_user() -> Result<String, DemoError> {
+    Ok(format::parse_people("fixtures/demo/people.json", required("demo/people.json")?)?.me)
+}
+
 /// Fills `store` with the demo data and makes the demo user its owner.
 pub fn install(store: &mut Store) -> Result<(), DemoError> {
     let people = format::parse_people("fixtures/demo/people.json", required("demo/people.json")?)?;

@@ -18,8 +18,8 @@ use tower_http::trace::TraceLayer;
 
 use super::{Caller, Hub};
 use crate::wire::{
-    ChangesResponse, DEFAULT_PULL_LIMIT, ErrorBody, ErrorDetail, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, MeResponse,
-    OpsRequest, OpsResponse,
+    ChangesResponse, DEFAULT_PULL_LIMIT, ErrorBody, ErrorDetail, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT,
+    MeResponse, OpsRequest, OpsResponse,
 };
 
 /// The hub behind a lock: SQLite has one writer, and each request holds it for milliseconds.
@@ -124,6 +124,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/ops", post(push))
         .route("/api/v1/changes", get(changes))
         .route("/api/v1/documents/{sha256}", get(document))
+        // After the routes: a known path called with another method answers JSON too (axum's
+        // default 405 has an empty body, which breaks the "errors are JSON" rule).
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
@@ -141,6 +144,14 @@ async fn openapi() -> Json<serde_json::Value> {
 
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route; see /api/v1/openapi.json")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route takes another method; see /api/v1/openapi.json",
+    )
 }
 
 async fn me(caller: Caller) -> Json<MeResponse> {
@@ -180,6 +191,11 @@ async fn changes(
         return Err(ApiError::bad_request("since must be 0 or more"));
     }
     let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT);
+    // The contract's range (docs/sync-protocol.md §5): out of it is the caller's mistake, said
+    // plainly rather than silently clamped.
+    if !(1..=MAX_PULL_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!("limit must be 1 to {MAX_PULL_LIMIT}")));
+    }
     Ok(Json(state.with_hub(move |hub| hub.changes(&caller, query.since, limit)).await?))
 }
 

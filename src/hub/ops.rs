@@ -136,9 +136,10 @@ fn check_body(body: &JudgementBody, required: Vec<Outcome>) -> Result<(), String
         return Err(format!("the rationale is longer than {MAX_RATIONALE_CHARS} characters"));
     }
     if body.state == JudgementState::Submitted
-        && let Some(gap) = Gap::of(body.outcome, &body.rationale, &required) {
-            return Err(format!("cannot submit: {}", gap.describe()));
-        }
+        && let Some(gap) = Gap::of(body.outcome, &body.rationale, &required)
+    {
+        return Err(format!("cannot submit: {}", gap.describe()));
+    }
     Ok(())
 }
 

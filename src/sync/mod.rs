@@ -3,14 +3,23 @@
 
 mod client;
 mod credentials;
+mod worker;
 
 use std::collections::HashMap;
 
 pub use client::HubClient;
 pub use credentials::Credentials;
+pub use worker::SyncWorker;
 
 use crate::store::{Store, StoreError};
 use crate::wire::{DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH};
+
+impl SyncError {
+    /// Whether the hub could not be reached at all (rather than refusing).
+    pub fn is_offline(&self) -> bool {
+        matches!(self, SyncError::Unreachable { .. })
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {

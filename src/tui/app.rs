@@ -9,9 +9,10 @@ use super::document::DocumentState;
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::review::{Focus, ReviewState, SaveStatus};
+use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
 use crate::domain::{Gap, Judgement, Outcome};
-use crate::store::{Assignment, DocumentInfo, FinderEntry, ReviewData};
+use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
 
 /// How long typed text may wait before it is written, at most.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
@@ -24,14 +25,51 @@ pub enum Action {
     Paste(String),
     Tick(Instant),
     QueueLoaded(Vec<Assignment>),
-    ReviewLoaded { data: Box<ReviewData>, select: Option<String> },
-    DocumentLoaded { submission: String, info: DocumentInfo, text: String, locator: String },
+    ReviewLoaded {
+        data: Box<ReviewData>,
+        select: Option<String>,
+    },
+    DocumentLoaded {
+        submission: String,
+        info: DocumentInfo,
+        text: String,
+        locator: String,
+    },
     FinderLoaded(Vec<FinderEntry>),
     Saved(Judgement),
-    SaveFailed { standard: String, rationale: String, message: String },
-    Submitted { submission: String, count: usize },
+    SaveFailed {
+        standard: String,
+        rationale: String,
+        message: String,
+    },
+    Submitted {
+        submission: String,
+        count: usize,
+    },
     ExternalEdited(String),
     Failed(String),
+    /// Time for a periodic sync.
+    SyncDue,
+    /// A sync ended: its one-line summary, or whether the hub was unreachable and why not.
+    SyncFinished {
+        result: Result<String, SyncFailure>,
+        at: String,
+    },
+    SyncViewLoaded(Box<SyncView>),
+    /// What the header shows, refreshed after every change to the cache (the name arrives
+    /// with the first sync of a new cache).
+    Header {
+        me_name: String,
+        unsynced: usize,
+        conflicts: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncFailure {
+    pub offline: bool,
+    pub not_connected: bool,
+    pub message: String,
 }
 
 /// Work `update` asks the runtime to do; its result comes back as an `Action`.
@@ -44,6 +82,9 @@ pub enum Effect {
     Save { submission: String, standard: String, outcome: Option<Outcome>, rationale: String },
     Submit { submission: String },
     EditExternally { text: String },
+    SyncNow,
+    LoadSyncView,
+    Resolve { id: i64, resolution: Resolution },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +92,7 @@ pub enum Screen {
     Queue,
     Review,
     Document,
+    Sync,
 }
 
 pub enum Overlay {
@@ -86,6 +128,13 @@ pub struct App {
     pub finder_entries: Option<Vec<FinderEntry>>,
     pub flash: Option<Flash>,
     pub unsynced: usize,
+    pub conflicts: usize,
+    pub sync_status: SyncStatus,
+    pub sync_view: Option<SyncView>,
+    /// The screen the Sync screen returns to.
+    sync_return: Screen,
+    /// A sync brought changes while the rationale editor was open: reload when it closes.
+    review_stale: bool,
     pub quit: bool,
 }
 
@@ -106,6 +155,11 @@ impl App {
             finder_entries: None,
             flash: None,
             unsynced: 0,
+            conflicts: 0,
+            sync_status: SyncStatus::NotConnected,
+            sync_view: None,
+            sync_return: Screen::Queue,
+            review_stale: false,
             quit: false,
         }
     }
@@ -122,6 +176,8 @@ impl App {
             Screen::Review if self.review.as_ref().is_some_and(|r| r.focus == Focus::Editor) => Context::Editor,
             Screen::Review => Context::Review,
             Screen::Document => Context::Document,
+            Screen::Sync if self.sync_view.as_ref().is_some_and(|v| v.merge.is_some()) => Context::Merge,
+            Screen::Sync => Context::Sync,
         }
     }
 
@@ -163,7 +219,13 @@ impl App {
                 Vec::new()
             }
             Action::FinderLoaded(entries) => {
-                self.overlay = Some(Overlay::Finder(Box::new(FinderState::new(&entries))));
+                // Entries reloaded under an open finder (a sync brought more) keep the query.
+                let mut finder = FinderState::new(&entries);
+                if let Some(Overlay::Finder(open)) = &self.overlay {
+                    finder.query = open.query.clone();
+                    finder.refresh(&entries);
+                }
+                self.overlay = Some(Overlay::Finder(Box::new(finder)));
                 self.finder_entries = Some(entries);
                 Vec::new()
             }
@@ -205,6 +267,22 @@ impl App {
                 self.flash = Some(Flash::Error(message));
                 Vec::new()
             }
+            Action::SyncDue => self.start_sync(false),
+            Action::SyncFinished { result, at } => self.sync_finished(result, at),
+            Action::SyncViewLoaded(view) => {
+                let selected = self.sync_view.as_ref().map_or(0, |v| v.selected);
+                let mut view = *view;
+                view.selected = selected.min(view.conflicts.len().saturating_sub(1));
+                self.sync_view = Some(view);
+                Vec::new()
+            }
+            Action::Header { me_name, unsynced, conflicts } => {
+                self.me_name = me_name;
+
+                self.unsynced = unsynced;
+                self.conflicts = conflicts;
+                Vec::new()
+            }
         }
     }
 
@@ -237,7 +315,9 @@ impl App {
                 if command == Some(Command::LeaveEditor) {
                     let review = self.review.as_mut().expect("editor context has a review");
                     review.focus = Focus::Standards;
-                    return self.save_current().into_iter().collect();
+                    let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
+                    effects.extend(self.reload_if_stale());
+                    return effects;
                 }
                 let review = self.review.as_mut().expect("editor context has a review");
                 if review.editor.input(event) {
@@ -252,6 +332,7 @@ impl App {
                 self.document_search_key(event);
                 return Vec::new();
             }
+            Context::Merge => return self.merge_key(event, command),
             _ => {}
         }
         let Some(command) = command else {
@@ -274,12 +355,137 @@ impl App {
                 }
                 effects
             }
+            Command::SyncNow => self.start_sync(true),
+            Command::OpenSync if self.screen != Screen::Sync => {
+                let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
+                self.sync_return = self.screen;
+                self.screen = Screen::Sync;
+                effects.push(Effect::LoadSyncView);
+                effects
+            }
             _ => match self.screen {
                 Screen::Queue => self.queue_command(command),
                 Screen::Review => self.review_command(command),
                 Screen::Document => self.document_command(command),
+                Screen::Sync => self.sync_command(command),
             },
         }
+    }
+
+    /// Starts a sync unless one is running; `asked` says the user asked (so say why not).
+    fn start_sync(&mut self, asked: bool) -> Vec<Effect> {
+        match self.sync_status {
+            SyncStatus::Running => Vec::new(),
+            SyncStatus::NotConnected => {
+                if asked {
+                    self.flash = Some(Flash::Info(
+                        "This cache is not connected to a hub: `accredit login --server URL --token TOKEN` connects it."
+                            .into(),
+                    ));
+                }
+                Vec::new()
+            }
+            _ => {
+                self.sync_status = SyncStatus::Running;
+                let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
+                effects.push(Effect::SyncNow);
+                effects
+            }
+        }
+    }
+
+    fn sync_finished(&mut self, result: Result<String, SyncFailure>, at: String) -> Vec<Effect> {
+        match result {
+            Ok(summary) => {
+                self.sync_status = SyncStatus::Synced(at);
+                tracing::info!(%summary, "synced");
+            }
+            Err(failure) if failure.not_connected => self.sync_status = SyncStatus::NotConnected,
+            Err(failure) => {
+                self.sync_status =
+                    if failure.offline { SyncStatus::Offline } else { SyncStatus::Failed(failure.message.clone()) };
+                if !failure.offline {
+                    self.flash = Some(Flash::Error(format!("Sync failed: {}", failure.message)));
+                }
+            }
+        }
+        // Show what arrived: the queue, the open review (unless it is being typed in), the
+        // Sync screen.
+        self.finder_entries = None;
+        let mut effects = vec![Effect::LoadQueue];
+        if matches!(self.overlay, Some(Overlay::Finder(_))) {
+            effects.push(Effect::LoadFinder);
+        }
+
+        let editing = self.review.as_ref().is_some_and(|r| r.focus == Focus::Editor);
+        if editing {
+            self.review_stale = true;
+        } else {
+            effects.extend(self.reload_review());
+        }
+        if self.screen == Screen::Sync {
+            effects.push(Effect::LoadSyncView);
+        }
+        effects
+    }
+
+    fn reload_review(&self) -> Option<Effect> {
+        let review = self.review.as_ref()?;
+        Some(Effect::OpenReview {
+            submission: review.data.submission.id.clone(),
+            select: review.current().map(|s| s.code.clone()),
+        })
+    }
+
+    fn reload_if_stale(&mut self) -> Option<Effect> {
+        if std::mem::take(&mut self.review_stale) { self.reload_review() } else { None }
+    }
+
+    fn sync_command(&mut self, command: Command) -> Vec<Effect> {
+        let Some(view) = self.sync_view.as_mut() else { return Vec::new() };
+        let n = view.conflicts.len();
+        let resolve = |view: &SyncView, resolution| {
+            view.selected_conflict().map(|c| Effect::Resolve { id: c.id, resolution }).into_iter().collect()
+        };
+        match command {
+            Command::Down => view.selected = (view.selected + 1).min(n.saturating_sub(1)),
+            Command::Up => view.selected = view.selected.saturating_sub(1),
+            Command::KeepMine => return resolve(view, Resolution::KeepMine),
+            Command::TakeTheirs => return resolve(view, Resolution::TakeTheirs),
+            Command::EditMerge => view.start_merge(),
+            Command::Back => {
+                self.screen = match self.sync_return {
+                    Screen::Review if self.review.is_some() => Screen::Review,
+                    Screen::Document if self.document.is_some() => Screen::Document,
+                    _ => Screen::Queue,
+                };
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn merge_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+        let Some(view) = self.sync_view.as_mut() else { return Vec::new() };
+        match command {
+            Some(Command::Cancel) => view.merge = None,
+            Some(Command::ApplyMerge) => {
+                let text = view.merge.take().map(|m| m.lines().join("\n")).unwrap_or_default();
+                if let Some(conflict) = view.selected_conflict() {
+                    let outcome = conflict.mine.outcome;
+                    return vec![Effect::Resolve {
+                        id: conflict.id,
+                        resolution: Resolution::Merge { outcome, rationale: text },
+                    }];
+                }
+            }
+            _ => {
+                if let Some(merge) = view.merge.as_mut() {
+                    merge.input(event);
+                }
+            }
+        }
+        Vec::new()
     }
 
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {

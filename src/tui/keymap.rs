@@ -17,6 +17,8 @@ pub enum Context {
     Document,
     Finder,
     Confirm,
+    Sync,
+    Merge,
 }
 
 impl Context {
@@ -29,6 +31,8 @@ impl Context {
             Context::Document => "Document",
             Context::Finder => "Find",
             Context::Confirm => "Confirmation",
+            Context::Sync => "Sync",
+            Context::Merge => "Merging a conflict",
         }
     }
 }
@@ -62,6 +66,12 @@ pub enum Command {
     Confirm,
     Cancel,
     LeaveEditor,
+    SyncNow,
+    OpenSync,
+    KeepMine,
+    TakeTheirs,
+    EditMerge,
+    ApplyMerge,
 }
 
 /// A key with its modifiers, normalised so `S` and `Shift-s` are the same key.
@@ -170,6 +180,8 @@ impl Default for Keymap {
                 b(Global, &[c('G'), p(K::End)], Bottom, "go to the bottom", false),
                 b(Global, &[c('/')], Find, "find standards, submissions and evidence", true),
                 b(Global, &[c('?')], Help, "show every key", true),
+                b(Global, &[c('s')], SyncNow, "sync with the hub now", true),
+                b(Global, &[c('y')], OpenSync, "sync status: outbox, conflicts, log", false),
                 b(Global, &[c('q'), Key::ctrl('c')], Quit, "quit (everything is already saved)", true),
                 b(Queue, &[p(K::Enter), c('l')], Open, "open the submission", true),
                 b(Review, &[c('1')], SetOutcome(Outcome::Met), "judge: met", true),
@@ -191,6 +203,12 @@ impl Default for Keymap {
                 b(Document, &[c('n')], NextMatch, "next match", true),
                 b(Document, &[c('N')], PreviousMatch, "previous match", false),
                 b(Document, &[p(K::Esc), c('h'), c('q')], Back, "back to the review", true),
+                b(Sync, &[c('m')], KeepMine, "conflict: keep my text", true),
+                b(Sync, &[c('t')], TakeTheirs, "conflict: take the hub's text", true),
+                b(Sync, &[c('e')], EditMerge, "conflict: edit a merge of both", true),
+                b(Sync, &[p(K::Esc), c('h')], Back, "back", true),
+                b(Merge, &[p(K::Esc)], ApplyMerge, "send the merged text", true),
+                b(Merge, &[Key::ctrl('x')], Cancel, "cancel the merge", true),
                 b(Finder, &[p(K::Enter)], Open, "go to the selected item", true),
                 b(Finder, &[p(K::Down), Key::ctrl('n')], Down, "next result", false),
                 b(Finder, &[p(K::Up), Key::ctrl('p')], Up, "previous result", false),
@@ -212,7 +230,7 @@ impl Keymap {
         let find =
             |ctx: Context| self.bindings.iter().find(|b| b.context == ctx && b.keys.contains(&key)).map(|b| b.command);
         find(context).or_else(|| match context {
-            Context::Editor | Context::Finder | Context::Confirm => None,
+            Context::Editor | Context::Finder | Context::Confirm | Context::Merge => None,
             _ => find(Context::Global),
         })
     }
@@ -222,7 +240,7 @@ impl Keymap {
         let own = self.bindings.iter().filter(|b| b.context == context);
         let global = self.bindings.iter().filter(|b| b.context == Context::Global);
         match context {
-            Context::Editor | Context::Finder | Context::Confirm => own.collect(),
+            Context::Editor | Context::Finder | Context::Confirm | Context::Merge => own.collect(),
             _ => own.chain(global).collect(),
         }
     }
@@ -262,6 +280,7 @@ fn short(description: &'static str) -> &'static str {
         "show" => "help",
         "back" => "back",
         "stop" => "done",
+        "conflict:" => description.trim_start_matches("conflict: "),
         _ => first,
     })
 }

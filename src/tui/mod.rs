@@ -8,6 +8,8 @@ pub mod finder;
 pub mod keymap;
 pub mod review;
 pub mod runtime;
+pub mod sync_view;
+
 pub mod terminal;
 pub mod theme;
 pub mod views;

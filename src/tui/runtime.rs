@@ -1,19 +1,23 @@
-//! Runs the effects `App::update` asks for against the store and feeds the results back.
-//! The terminal loop and the tests share it, so a test drives exactly what a user drives.
+//! Runs the effects `App::update` asks for against the store and the sync worker, and feeds
+//! the results back. The terminal loop and the tests share it, so a test drives exactly what a
+//! user drives.
 
 use std::collections::VecDeque;
 
 use jiff::civil::Date;
 
-use super::app::{Action, App, Effect};
+use super::app::{Action, App, Effect, SyncFailure};
+use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
 use crate::store::{Store, StoreError};
+use crate::sync::SyncWorker;
 
 pub struct Runtime {
     pub app: App,
     pub store: Store,
     /// A rationale waiting to be edited in `$EDITOR`; the terminal loop takes it.
     pub external_edit: Option<String>,
+    sync: Option<SyncWorker>,
 }
 
 impl Runtime {
@@ -21,13 +25,17 @@ impl Runtime {
     pub fn new(store: Store, today: Date, theme: Theme) -> Result<Runtime, StoreError> {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
-        let mut runtime = Runtime { app: App::new(me, name, today, theme), store, external_edit: None };
-        if let Some(loaded) = runtime.run(Effect::LoadQueue) {
-            runtime.dispatch(loaded);
+        let mut runtime = Runtime { app: App::new(me, name, today, theme), store, external_edit: None, sync: None };
+        for action in runtime.run(Effect::LoadQueue) {
+            runtime.dispatch(action);
         }
-        runtime.refresh_unsynced();
-
         Ok(runtime)
+    }
+
+    /// Connects a sync worker: `s`, the start and the periodic timer then sync with the hub.
+    pub fn connect(&mut self, worker: SyncWorker) {
+        self.sync = Some(worker);
+        self.app.sync_status = SyncStatus::Never;
     }
 
     /// Applies `action` and every effect it leads to, in order.
@@ -35,57 +43,90 @@ impl Runtime {
         let mut pending = VecDeque::from([action]);
         while let Some(action) = pending.pop_front() {
             for effect in self.app.update(action) {
-                if let Some(result) = self.run(effect) {
-                    pending.push_back(result);
-                }
+                pending.extend(self.run(effect));
             }
         }
     }
 
-    fn run(&mut self, effect: Effect) -> Option<Action> {
+    /// Takes a finished sync's result, if one is waiting.
+    pub fn poll_sync(&mut self) {
+        let Some(result) = self.sync.as_ref().and_then(SyncWorker::try_result) else { return };
+        let at = jiff::Zoned::now().strftime("%H:%M").to_string();
+        let result = result.map(|summary| summary.to_string()).map_err(|e| SyncFailure {
+            offline: e.is_offline(),
+            not_connected: false,
+            message: e.to_string(),
+        });
+        self.dispatch(Action::SyncFinished { result, at });
+    }
+
+    fn run(&mut self, effect: Effect) -> Vec<Action> {
         let me = self.app.me.clone();
         let result = match effect {
-            Effect::LoadQueue => self.store.assignments(&me).map(Action::QueueLoaded),
+            Effect::LoadQueue => {
+                self.store.assignments(&me).map(Action::QueueLoaded).and_then(|loaded| Ok(vec![loaded, self.counts()?]))
+            }
             Effect::OpenReview { submission, select } => self
                 .store
                 .load_review(&submission, &me)
-                .map(|data| Action::ReviewLoaded { data: Box::new(data), select }),
+                .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select }]),
             Effect::OpenDocument { submission, document, locator } => self
                 .store
                 .document_text(&submission, &document, &me)
-                .map(|(info, text)| Action::DocumentLoaded { submission, info, text, locator }),
-            Effect::LoadFinder => self.store.finder_entries(&me).map(Action::FinderLoaded),
+                .map(|(info, text)| vec![Action::DocumentLoaded { submission, info, text, locator }]),
+            Effect::LoadFinder => self.store.finder_entries(&me).map(|entries| vec![Action::FinderLoaded(entries)]),
             Effect::Save { submission, standard, outcome, rationale } => {
-                let saved = self.store.save_judgement(&submission, &standard, &me, outcome, &rationale);
-                self.refresh_unsynced();
-                return Some(match saved {
+                let saved = match self.store.save_judgement(&submission, &standard, &me, outcome, &rationale) {
                     Ok(judgement) => Action::Saved(judgement),
                     Err(e) => Action::SaveFailed { standard, rationale, message: e.to_string() },
-                });
+                };
+                self.counts().map(|counts| vec![saved, counts])
             }
-            Effect::Submit { submission } => {
-                let result = self
-                    .store
-                    .submit(&submission, &me)
-                    .map(|outcome| Action::Submitted { submission, count: outcome.submitted });
-                self.refresh_unsynced();
-                result
-            }
+            Effect::Submit { submission } => self
+                .store
+                .submit(&submission, &me)
+                .map(|outcome| Action::Submitted { submission, count: outcome.submitted })
+                .and_then(|submitted| Ok(vec![submitted, self.counts()?, Action::SyncDue])),
             Effect::EditExternally { text } => {
                 self.external_edit = Some(text);
-                return None;
+                Ok(Vec::new())
             }
+            Effect::SyncNow => Ok(match &self.sync {
+                Some(worker) => {
+                    worker.request();
+                    Vec::new()
+                }
+                None => vec![Action::SyncFinished {
+                    result: Err(SyncFailure { offline: false, not_connected: true, message: "not logged in".into() }),
+                    at: String::new(),
+                }],
+            }),
+            Effect::LoadSyncView => self.sync_view().map(|view| vec![Action::SyncViewLoaded(Box::new(view))]),
+            Effect::Resolve { id, resolution } => self.store.resolve_conflict(&me, id, resolution).and_then(|()| {
+                Ok(vec![Action::SyncViewLoaded(Box::new(self.sync_view()?)), self.counts()?, Action::SyncDue])
+            }),
         };
-        Some(result.unwrap_or_else(|e| {
+        result.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "effect failed");
-            Action::Failed(e.to_string())
-        }))
+            vec![Action::Failed(e.to_string())]
+        })
     }
 
-    fn refresh_unsynced(&mut self) {
-        match self.store.unsynced_count() {
-            Ok(n) => self.app.unsynced = n,
-            Err(e) => tracing::warn!(error = %e, "cannot count the outbox"),
-        }
+    fn counts(&self) -> Result<Action, StoreError> {
+        Ok(Action::Header {
+            me_name: self.store.person_name(&self.app.me)?,
+            unsynced: self.store.unsynced_count()?,
+            conflicts: self.store.open_conflicts()?.len(),
+        })
+    }
+
+    fn sync_view(&self) -> Result<SyncView, StoreError> {
+        Ok(SyncView {
+            conflicts: self.store.open_conflicts()?,
+            outbox: self.store.outbox_entries()?,
+            log: self.store.sync_log(12)?,
+            selected: 0,
+            merge: None,
+        })
     }
 }

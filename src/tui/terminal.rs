@@ -12,9 +12,11 @@ use ratatui::crossterm::{execute, terminal as ct};
 
 use super::app::Action;
 use super::runtime::Runtime;
+use super::sync_view::SyncStatus;
 use super::theme::Theme;
 use super::views;
 use crate::store::{Store, StoreError};
+use crate::sync::SyncWorker;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
@@ -24,10 +26,16 @@ pub enum TuiError {
     Store(#[from] StoreError),
 }
 
+/// How often the TUI syncs by itself.
+const SYNC_EVERY: Duration = Duration::from_secs(5 * 60);
+
 /// Runs the TUI on `store` until the user quits. `editing_dir` holds rationales being edited
-/// in `$EDITOR`.
-pub fn run(store: Store, today: Date, editing_dir: &Path) -> Result<(), TuiError> {
+/// in `$EDITOR`; `sync`, when the cache is connected to a hub, syncs in the background.
+pub fn run(store: Store, today: Date, editing_dir: &Path, sync: Option<SyncWorker>) -> Result<(), TuiError> {
     let mut runtime = Runtime::new(store, today, Theme::from_env())?;
+    if let Some(worker) = sync {
+        runtime.connect(worker);
+    }
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, &mut runtime, editing_dir);
     ratatui::restore();
@@ -35,8 +43,16 @@ pub fn run(store: Store, today: Date, editing_dir: &Path) -> Result<(), TuiError
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir: &Path) -> Result<(), TuiError> {
+    // The first frame is drawn before the first sync starts, so start-up never waits on the
+    // network.
+    let mut next_sync = Instant::now();
     loop {
         terminal.draw(|frame| views::render(&runtime.app, frame))?;
+        if Instant::now() >= next_sync {
+            runtime.dispatch(Action::SyncDue);
+            next_sync = Instant::now() + SYNC_EVERY;
+        }
+
         if runtime.app.quit {
             return Ok(());
         }
@@ -48,8 +64,9 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
             runtime.dispatch(action);
             continue;
         }
-        // Tick often while typed text waits to be saved, rarely otherwise.
-        let timeout = if runtime.app.wants_tick() { Duration::from_millis(100) } else { Duration::from_secs(1) };
+        // Tick often while typed text waits to be saved or a sync runs, rarely otherwise.
+        let busy = runtime.app.wants_tick() || runtime.app.sync_status == SyncStatus::Running;
+        let timeout = if busy { Duration::from_millis(100) } else { Duration::from_secs(1) };
         if event::poll(timeout)? {
             // Drain everything pending, then draw once.
             loop {
@@ -64,6 +81,7 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
             }
         }
         runtime.dispatch(Action::Tick(Instant::now()));
+        runtime.poll_sync();
     }
 }
 

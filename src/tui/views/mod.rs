@@ -5,6 +5,7 @@ mod document;
 mod overlays;
 mod queue;
 mod review;
+mod sync;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,6 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Flash, Overlay, Screen};
+use super::sync_view::SyncStatus;
 use crate::text::sanitize;
 
 /// Below this, screens are replaced by a message asking for a larger window.
@@ -35,6 +37,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Screen::Queue => queue::render(app, frame, body),
         Screen::Review => review::render(app, frame, body),
         Screen::Document => document::render(app, frame, body),
+        Screen::Sync => sync::render(app, frame, body),
     }
     render_footer(app, frame, footer);
     match &app.overlay {
@@ -55,11 +58,9 @@ fn render_header(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Screen::Document => {
             app.document.as_ref().map_or("Document".into(), |d| format!("Document {} {}", d.submission, d.info.id))
         }
+        Screen::Sync => "Sync".into(),
     };
-    let sync = match app.unsynced {
-        0 => "offline cache · all saved".to_string(),
-        n => format!("offline cache · {n} unsynced"),
-    };
+    let sync = sync_summary(app);
     let right = format!("{} · {sync} ", sanitize(&app.me_name));
     let left = format!(" accredit · {place}");
     let pad = (area.width as usize).saturating_sub(crate::text::width(&left) + crate::text::width(&right));
@@ -92,6 +93,27 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Where syncing stands, in words: connection, unsynced changes, conflicts.
+fn sync_summary(app: &App) -> String {
+    let state = match &app.sync_status {
+        SyncStatus::NotConnected => "not connected".to_string(),
+        SyncStatus::Never => "not synced yet".to_string(),
+        SyncStatus::Running => "syncing…".to_string(),
+        SyncStatus::Synced(at) => format!("synced {at}"),
+        SyncStatus::Offline => "offline".to_string(),
+        SyncStatus::Failed(_) => "sync failed".to_string(),
+    };
+    let mut parts = vec![state];
+    parts.push(match app.unsynced {
+        0 => "all saved".to_string(),
+        n => format!("{n} unsynced"),
+    });
+    if app.conflicts > 0 {
+        parts.push(format!("{} conflict{} (y)", app.conflicts, if app.conflicts == 1 { "" } else { "s" }));
+    }
+    parts.join(" · ")
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.
