@@ -101,7 +101,9 @@ impl Runtime {
                     at: String::new(),
                 }],
             }),
-            Effect::LoadSyncView => self.sync_view().map(|view| vec![Action::SyncViewLoaded(Box::new(view))]),
+            Effect::LoadSyncView => {
+                self.sync_view().and_then(|view| Ok(vec![Action::SyncViewLoaded(Box::new(view)), self.counts()?]))
+            }
             Effect::Resolve { id, resolution } => self.store.resolve_conflict(&me, id, resolution).and_then(|()| {
                 Ok(vec![Action::SyncViewLoaded(Box::new(self.sync_view()?)), self.counts()?, Action::SyncDue])
             }),

@@ -218,3 +218,80 @@ fn esc_and_a_key_arriving_together_leave_the_editor_and_run_the_key() {
     assert_eq!(review.rationale(), "Fine", "the 2 was not typed into the rationale");
     assert_eq!(review.current_outcome(), Some(Outcome::PartiallyMet));
 }
+
+/// A conflict as a push would leave it: my draft, and the hub's newer text.
+fn with_a_conflict(rt: &mut Runtime) -> i64 {
+    use accredit::wire::{HubJudgement, OpOutcome, OpResult};
+    rt.store
+        .save_judgement(SUBMISSION, "MPF 1.6", ME, Some(Outcome::Met), "Mine: reasoning is assessed twice.")
+        .unwrap();
+    let ops = rt.store.outbox_batch(10).unwrap();
+    let theirs = HubJudgement {
+        submission: SUBMISSION.into(),
+        standard: "MPF 1.6".into(),
+        reviewer: ME.into(),
+        outcome: Some(Outcome::PartiallyMet),
+        rationale: "Theirs: written on the other laptop.".into(),
+        state: JudgementState::Draft,
+        rev: 4,
+        updated_at: "2026-03-01T10:00:00Z".into(),
+    };
+    let results = vec![OpResult { op_id: ops[0].op_id.clone(), outcome: OpOutcome::Conflict { current: theirs } }];
+    assert_eq!(rt.store.apply_push_results(ME, &results).unwrap().conflicts, 1);
+    rt.store.open_conflicts().unwrap()[0].id
+}
+
+#[test]
+fn a_conflict_is_settled_on_the_sync_screen_keeping_mine() {
+    let mut rt = runtime();
+    with_a_conflict(&mut rt);
+    keys(&mut rt, "y");
+    assert_eq!(rt.app.screen, Screen::Sync);
+    let view = rt.app.sync_view.as_ref().unwrap();
+    assert_eq!(view.conflicts.len(), 1);
+    assert_eq!(view.conflicts[0].mine.rationale, "Mine: reasoning is assessed twice.");
+    assert_eq!(rt.app.conflicts, 1);
+    // Until settled, the replica shows the hub's value; my text waits in the conflict.
+    let shown = rt.store.load_review(SUBMISSION, ME).unwrap();
+    let mpf_1_6 = shown.standards().find(|s| s.code == "MPF 1.6").unwrap().mine.clone().unwrap();
+    assert_eq!(mpf_1_6.rationale, "Theirs: written on the other laptop.");
+
+    keys(&mut rt, "m");
+    assert!(rt.app.sync_view.as_ref().unwrap().conflicts.is_empty());
+    assert_eq!(rt.app.conflicts, 0);
+    let ops = rt.store.outbox_batch(10).unwrap();
+    assert_eq!(ops.len(), 1, "keeping mine is a new op");
+    assert_eq!(ops[0].base_rev, 4, "based on the hub's revision, so it applies");
+    let accredit::wire::OpKind::Judgement { judgement } = &ops[0].kind;
+    assert_eq!(judgement.rationale, "Mine: reasoning is assessed twice.");
+}
+
+#[test]
+fn a_conflict_can_be_merged_by_hand() {
+    let mut rt = runtime();
+    with_a_conflict(&mut rt);
+    keys(&mut rt, "ye");
+    let merge = rt.app.sync_view.as_ref().unwrap().merge.as_ref().expect("the merge editor is open");
+    let text = merge.lines().join("\n");
+    assert!(text.contains("Mine: reasoning") && text.contains("Theirs: written"), "both texts to merge: {text}");
+    rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL)));
+    keys(&mut rt, "Both: ");
+    press(&mut rt, KeyCode::Esc);
+    let ops = rt.store.outbox_batch(10).unwrap();
+    let accredit::wire::OpKind::Judgement { judgement } = &ops[0].kind;
+    assert!(judgement.rationale.starts_with("Both: Mine: reasoning"), "{}", judgement.rationale);
+    assert_eq!(judgement.outcome, Some(Outcome::Met), "the merge keeps my outcome");
+}
+
+#[test]
+fn taking_theirs_leaves_the_hubs_value_and_sends_nothing() {
+    let mut rt = runtime();
+    with_a_conflict(&mut rt);
+    keys(&mut rt, "yt");
+    assert!(rt.store.outbox_batch(10).unwrap().is_empty());
+    let shown = rt.store.load_review(SUBMISSION, ME).unwrap();
+    let mpf_1_6 = shown.standards().find(|s| s.code == "MPF 1.6").unwrap().mine.clone().unwrap();
+    assert_eq!(mpf_1_6.outcome, Some(Outcome::PartiallyMet));
+    keys(&mut rt, "s");
+    assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("not connected")));
+}

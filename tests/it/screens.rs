@@ -161,3 +161,60 @@ fn no_color_uses_no_colours_at_all() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "cell {:?} is coloured", cell.symbol());
     }
 }
+
+#[test]
+fn sync_screen_with_a_conflict() {
+    use accredit::domain::{JudgementState, Outcome};
+    use accredit::wire::{HubJudgement, OpOutcome, OpResult};
+    let mut rt = runtime();
+    rt.store.save_judgement("S-2026-014", "MPF 1.6", "u-demo", Some(Outcome::Met), "Mine: assessed twice.").unwrap();
+    rt.store.save_judgement("S-2026-014", "MPF 1.7", "u-demo", Some(Outcome::Met), "").unwrap();
+    let ops = rt.store.outbox_batch(1).unwrap();
+    let theirs = HubJudgement {
+        submission: "S-2026-014".into(),
+        standard: "MPF 1.6".into(),
+        reviewer: "u-demo".into(),
+        outcome: Some(Outcome::PartiallyMet),
+        rationale: "Theirs: from the other laptop.".into(),
+        state: JudgementState::Draft,
+        rev: 4,
+        updated_at: "2026-03-01T10:00:00Z".into(),
+    };
+    rt.store
+        .apply_push_results(
+            "u-demo",
+            &[OpResult { op_id: ops[0].op_id.clone(), outcome: OpOutcome::Conflict { current: theirs } }],
+        )
+        .unwrap();
+    keys(&mut rt, "y");
+    for (width, height) in SIZES {
+        // The outbox and conflict times are wall-clock; everything else is fixed.
+        let screen = redact_timestamps(&draw(&rt, width, height).backend().to_string());
+        insta::assert_snapshot!(format!("sync_conflict_{width}x{height}"), screen);
+    }
+}
+
+/// Replaces ISO timestamps (`2026-11-25T09:10:11`) with a fixed marker.
+fn redact_timestamps(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let window: String = chars[i..chars.len().min(i + 19)].iter().collect();
+        let is_stamp = window.len() == 19
+            && window.char_indices().all(|(k, c)| match k {
+                4 | 7 => c == '-',
+                10 => c == 'T',
+                13 | 16 => c == ':',
+                _ => c.is_ascii_digit(),
+            });
+        if is_stamp {
+            out.push_str("YYYY-MM-DDTHH:MM:SS");
+            i += 19;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
