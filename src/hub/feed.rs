@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::permissions::{Action, decide};
-use super::{Caller, Hub, HubError, Result, SubmissionAccess, parse_state};
-use crate::domain::{FrameworkRef, Mapping, Outcome, Person};
+use super::{Caller, Hub, HubError, Result, SubmissionAccess};
+use crate::domain::{FrameworkRef, Mapping, Person};
 use crate::wire::{Change, ChangesResponse, HubDocument, HubJudgement, HubPanel, HubSubmission, MAX_PULL_LIMIT};
 
 const SEPARATOR: char = '\u{1f}';
@@ -140,37 +140,16 @@ impl Hub {
 
     /// The hub's current judgement, if there is one.
     pub fn judgement(&self, submission: &str, standard: &str, reviewer: &str) -> Result<Option<HubJudgement>> {
-        let row = self
-            .store
-            .connection()
-            .query_row(
-                "SELECT outcome, rationale, state, version, updated_at FROM judgements
-                 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
-                [submission, standard, reviewer],
-                |r| {
-                    Ok((
-                        r.get::<_, Option<String>>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, i64>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((outcome, rationale, state, rev, updated_at)) = row else { return Ok(None) };
-        Ok(Some(HubJudgement {
-            submission: submission.to_string(),
-            standard: standard.to_string(),
-            reviewer: reviewer.to_string(),
-            outcome: outcome
-                .as_deref()
-                .map(|o| Outcome::parse(o).ok_or_else(|| HubError::Invalid(format!("bad outcome {o:?}"))))
-                .transpose()?,
-            rationale,
-            state: parse_state(&state)?,
-            rev,
-            updated_at,
+        // On the hub a judgement's version is its revision.
+        Ok(self.store.judgement(submission, standard, reviewer)?.map(|j| HubJudgement {
+            submission: j.submission,
+            standard: j.standard,
+            reviewer: j.reviewer,
+            outcome: j.outcome,
+            rationale: j.rationale,
+            state: j.state,
+            rev: j.version,
+            updated_at: j.updated_at,
         }))
     }
 

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use rusqlite::OptionalExtension;
 
-use crate::domain::{JudgementState, Panel, Stage};
+use crate::domain::{Panel, Stage};
 use crate::format::FormatError;
 use crate::store::{Store, StoreError};
 use crate::wire::User;
@@ -124,8 +124,4 @@ impl Hub {
             submitted_all: self.submitted_all(&access.panel.submission, &access.panel, &caller.user.id)?,
         })
     }
-}
-
-fn parse_state(text: &str) -> Result<JudgementState> {
-    JudgementState::parse(text).ok_or_else(|| HubError::Invalid(format!("bad state {text:?}")))
 }

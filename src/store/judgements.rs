@@ -1,7 +1,7 @@
 //! Recording and submitting my judgements: each write is the row and its outbox op in one
 //! transaction.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{Result, Store, StoreError, now_timestamp};
 use crate::domain::{Judgement, JudgementState, MemberRole, Outcome};
@@ -129,8 +129,15 @@ impl Store {
     }
 }
 
-fn current(tx: &Transaction<'_>, submission: &str, standard: &str, me: &str) -> Result<Option<Judgement>> {
-    let row = tx
+impl Store {
+    /// One reviewer's judgement of one standard, if there is one.
+    pub fn judgement(&self, submission: &str, standard: &str, reviewer: &str) -> Result<Option<Judgement>> {
+        current(&self.conn, submission, standard, reviewer)
+    }
+}
+
+fn current(conn: &Connection, submission: &str, standard: &str, me: &str) -> Result<Option<Judgement>> {
+    let row = conn
         .query_row(
             "SELECT outcome, rationale, state, version, updated_at FROM judgements
              WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
