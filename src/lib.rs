@@ -9,6 +9,7 @@ pub mod format;
 pub mod hub;
 
 pub mod paths;
+pub mod report;
 pub mod store;
 pub mod sync;
 

@@ -2,6 +2,7 @@
 
 mod demo;
 mod hub;
+mod panel;
 mod review;
 mod sync;
 
@@ -72,6 +73,22 @@ enum Command {
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
     Sync,
+    /// Render the panel report (chair): Markdown, self-contained HTML, or JSON.
+    #[command(
+        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --format html --output report.html"
+    )]
+    Report {
+        submission: String,
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
+        format: String,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// The chair's consolidation: panel outcomes, conditions, recommendations, the decision.
+    Panel {
+        #[command(subcommand)]
+        command: panel::PanelCommand,
+    },
     /// Run the hub.
     #[command(after_help = "Example:\n  accredit serve --listen 0.0.0.0:8080 --db /srv/accredit/hub.sqlite")]
     Serve {
@@ -93,7 +110,7 @@ enum Command {
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum OutcomeArg {
+pub(crate) enum OutcomeArg {
     Met,
     PartiallyMet,
     NotMet,
@@ -133,6 +150,10 @@ pub fn run() -> Result<()> {
             review::judge(&mut open_cache(&data_dir)?, &submission, &standard, outcome.into(), rationale)
         }
         Some(Command::Submit { submission }) => review::submit(&mut open_cache(&data_dir)?, &submission),
+        Some(Command::Report { submission, format, output }) => {
+            panel::report(&open_cache(&data_dir)?, &submission, &format, output)
+        }
+        Some(Command::Panel { command }) => panel::run(&mut open_cache(&data_dir)?, command),
         Some(Command::Login { server, token }) => sync::login(&data_dir, &server, &token),
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
         Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),

@@ -1,5 +1,7 @@
 //! The accreditation domain: pure types and rules, no I/O.
 
+pub mod agreement;
+pub mod consolidation;
 pub mod framework;
 pub mod judgement;
 pub mod panel;

@@ -3,6 +3,7 @@
 //! Every edit is one transaction holding the row and its outbox entry, committed (WAL,
 //! `synchronous=FULL`) before the caller is told it is saved.
 
+mod consolidation;
 mod import;
 mod judgements;
 mod read;
@@ -41,6 +42,8 @@ pub enum StoreError {
     Recused(String),
     #[error("you do not judge {standard} in {submission} (your role: {role})")]
     NotYourStandard { submission: String, standard: String, role: String },
+    #[error("only the chair of {0}'s panel consolidates it")]
+    NotChair(String),
     #[error("your judgements for {0} are submitted and read-only")]
     AlreadySubmitted(String),
     #[error("{submission} is at the {stage} stage: judgements cannot be recorded")]

@@ -252,6 +252,44 @@ impl Store {
             Resolution::Merge { outcome, rationale } => ("merged", Some((outcome, rationale))),
         };
         if let Some((outcome, rationale)) = wanted {
+            // A local edit made while the conflict was open (still in the outbox) is about to be
+            // replaced: keep its text in the conflict history, since nothing typed is discarded
+            // (tests/it/sync.rs, an_edit_made_while_a_conflict_is_open_survives_its_resolution).
+            let edited: Option<(Option<String>, String)> = tx
+                .query_row(
+                    "SELECT outcome, rationale FROM judgements WHERE submission_id = ?1 AND standard_code = ?2
+                       AND reviewer_id = ?3 AND EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?4)",
+                    params![conflict.submission, conflict.standard, me, key(&conflict.submission, &conflict.standard, me)],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((edited_outcome, edited_rationale)) = edited {
+                let edited_outcome = edited_outcome.as_deref().and_then(Outcome::parse);
+                if (edited_outcome, edited_rationale.as_str()) != (outcome, rationale.as_str()) {
+                    let superseded = JudgementBody {
+                        submission: conflict.submission.clone(),
+                        standard: conflict.standard.clone(),
+                        outcome: edited_outcome,
+                        rationale: edited_rationale,
+                        state: JudgementState::Draft,
+                    };
+                    let now = now_timestamp();
+                    tx.execute(
+                        "INSERT INTO conflicts (submission_id, standard_code, reviewer_id, kind, mine, theirs, reason,
+                           created_at, resolved_at, resolution)
+                         VALUES (?1, ?2, ?3, 'superseded', ?4, ?5, 'edited while a conflict was open', ?6, ?6, ?7)",
+                        params![
+                            conflict.submission,
+                            conflict.standard,
+                            me,
+                            serde_json::to_string(&superseded).map_err(corrupt)?,
+                            conflict.theirs.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?,
+                            now,
+                            label
+                        ],
+                    )?;
+                }
+            }
             let (version, hub_rev): (i64, i64) = tx
                 .query_row(
                     "SELECT version, hub_rev FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
@@ -393,14 +431,21 @@ fn keep_as_conflict(
     Ok(())
 }
 
-/// Applies a pulled judgement unless a local edit of it is waiting to be pushed or settled.
+/// Applies a pulled judgement unless a local edit of it is waiting to be pushed.
 fn apply_judgement(tx: &Transaction<'_>, me: &str, j: &HubJudgement) -> Result<bool> {
     if j.reviewer == me {
+        // An open conflict shows the hub's latest value as theirs, and the replica (which holds
+        // the hub's value while the conflict is open) moves on with the hub: skipping it would
+        // leave a stale value after "take theirs" and a stale base after "keep mine"
+        // (tests/it/sync.rs, *_after_the_hub_moved_on_*).
+        tx.execute(
+            "UPDATE conflicts SET theirs = ?4 WHERE resolved_at IS NULL AND submission_id = ?1 AND standard_code = ?2
+               AND reviewer_id = ?3",
+            params![j.submission, j.standard, me, serde_json::to_string(j).map_err(corrupt)?],
+        )?;
         let pending: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?1)
-                 OR EXISTS (SELECT 1 FROM conflicts WHERE resolved_at IS NULL AND submission_id = ?2
-                     AND standard_code = ?3 AND reviewer_id = ?4)",
-            params![key(&j.submission, &j.standard, me), j.submission, j.standard, me],
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?1)",
+            [key(&j.submission, &j.standard, me)],
             |r| r.get(0),
         )?;
         if pending {

@@ -164,6 +164,29 @@ pub const MIGRATIONS: &[&str] = &[
         message TEXT NOT NULL
     );
     "#,
+    // 3: the chair's consolidation, one document per submission (only the chair writes it),
+    // and the panel reports pushed to the hub.
+    r#"
+    CREATE TABLE consolidations (
+        submission_id TEXT PRIMARY KEY REFERENCES submissions (id) ON DELETE CASCADE,
+        body          TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        hub_rev       INTEGER NOT NULL DEFAULT 0,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE TABLE reports (
+        submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+        version       INTEGER NOT NULL,
+        sha256        TEXT NOT NULL,
+        json          TEXT NOT NULL,
+        markdown      TEXT NOT NULL,
+        html          TEXT NOT NULL,
+        pushed_by     TEXT NOT NULL,
+        pushed_at     TEXT NOT NULL,
+        PRIMARY KEY (submission_id, version),
+        UNIQUE (submission_id, sha256)
+    );
+    "#,
 ];
 
 /// The schema version a fully migrated cache has.

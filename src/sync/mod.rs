@@ -12,7 +12,7 @@ pub use credentials::Credentials;
 pub use worker::SyncWorker;
 
 use crate::store::{Store, StoreError};
-use crate::wire::{DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH};
+use crate::wire::{DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, Op};
 
 impl SyncError {
     /// Whether the hub could not be reached at all (rather than refusing).
@@ -67,24 +67,49 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// Splits ops into consecutive runs whose request body stays under the hub's limit (one op
+/// always fits: a rationale is at most 100,000 characters).
+fn under_body_limit(ops: &[Op]) -> Vec<&[Op]> {
+    // Room for `{"ops":[...]}` and the separators, with a margin.
+    let budget = MAX_BODY_BYTES - 4096;
+    let mut runs = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, op) in ops.iter().enumerate() {
+        let len = serde_json::to_vec(op).map_or(budget, |bytes| bytes.len()) + 1;
+        if i > start && size + len > budget {
+            runs.push(&ops[start..i]);
+            (start, size) = (i, 0);
+        }
+        size += len;
+    }
+    if start < ops.len() {
+        runs.push(&ops[start..]);
+    }
+    runs
+}
+
 /// Pushes the outbox, then pulls every change, as `me`.
 pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, SyncError> {
     let mut summary = Summary::default();
     // Push: the oldest op per judgement each round, until nothing is left to send.
     loop {
-        let ops = store.outbox_batch(MAX_OPS_PER_PUSH)?;
-        if ops.is_empty() {
+        let batch = store.outbox_batch(MAX_OPS_PER_PUSH)?;
+        if batch.is_empty() {
             break;
         }
-        let results = client.push(&ops)?;
-        if results.len() != ops.len() || results.iter().zip(&ops).any(|(r, o)| r.op_id != o.op_id) {
-            return Err(SyncError::Protocol("the push answers do not match the ops sent".into()));
+        // Long rationales can make a batch larger than the hub takes in one body (413): send it
+        // in requests under the limit (tests/it/sync.rs, an_outbox_larger_than_one_request_body).
+        for ops in under_body_limit(&batch) {
+            let results = client.push(ops)?;
+            if results.len() != ops.len() || results.iter().zip(ops).any(|(r, o)| r.op_id != o.op_id) {
+                return Err(SyncError::Protocol("the push answers do not match the ops sent".into()));
+            }
+            let tally = store.apply_push_results(me, &results)?;
+            summary.pushed += ops.len();
+            summary.applied += tally.applied;
+            summary.conflicts += tally.conflicts;
+            summary.rejected += tally.rejected;
         }
-        let tally = store.apply_push_results(me, &results)?;
-        summary.pushed += ops.len();
-        summary.applied += tally.applied;
-        summary.conflicts += tally.conflicts;
-        summary.rejected += tally.rejected;
     }
     // Pull: page by page, each page and its cursor in one transaction.
     loop {

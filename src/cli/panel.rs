@@ -1,0 +1,237 @@
+//! The chair's verbs: `accredit panel ...` and `accredit report`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+use jiff::civil::Date;
+
+use accredit::domain::Outcome;
+use accredit::domain::consolidation::{
+    Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome, Rules,
+    more_lenient_than_most_severe, needs_resolution_note, next_id,
+};
+use accredit::report::{self, Format};
+use accredit::store::Store;
+
+use super::OutcomeArg;
+
+#[derive(Debug, Subcommand)]
+pub enum PanelCommand {
+    /// Record the panel's outcome for one standard.
+    #[command(
+        after_help = "Example:\n  accredit panel outcome S-2026-009 \"SET-DEMO 5.3\" --outcome partially-met \\\n      --rationale \"...\" --resolution \"The lay member's concern is upheld in part.\""
+    )]
+    Outcome {
+        submission: String,
+        standard: String,
+        #[arg(long, value_enum)]
+        outcome: OutcomeArg,
+        #[arg(long)]
+        rationale: String,
+        /// Why the panel differs from a reviewer (required when it does).
+        #[arg(long, default_value = "")]
+        resolution: String,
+        /// Why a partially met or not met standard carries no condition.
+        #[arg(long, default_value = "")]
+        no_condition_because: String,
+    },
+    /// Add a condition (C1, C2, …): must be met by its due date.
+    Condition {
+        submission: String,
+        /// The standards it is tied to, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        standards: Vec<String>,
+        #[arg(long)]
+        text: String,
+        /// What the provider must send.
+        #[arg(long)]
+        evidence: String,
+        #[arg(long)]
+        due: Date,
+    },
+    /// Add a recommendation (R1, R2, …): advice, no deadline.
+    Recommend {
+        submission: String,
+        #[arg(long, value_delimiter = ',', required = true)]
+        standards: Vec<String>,
+        #[arg(long)]
+        text: String,
+    },
+    /// Add a commendation (G1, G2, …): good practice.
+    Commend {
+        submission: String,
+        #[arg(long, value_delimiter = ',', required = true)]
+        standards: Vec<String>,
+        #[arg(long)]
+        text: String,
+    },
+    /// Record the decision; one that departs from the rules needs --override-reason.
+    Decide {
+        submission: String,
+        #[arg(long, value_parser = ["accredited", "accredited-with-conditions", "not-accredited", "deferred"])]
+        decision: String,
+        #[arg(long, default_value = "")]
+        override_reason: String,
+    },
+    /// List what keeps the panel report from being complete (exit 1 if anything does).
+    Check { submission: String },
+}
+
+fn chair(store: &Store, submission: &str) -> Result<String> {
+    let me = store.me()?.unwrap_or_default();
+    let panel = store.panel(submission)?;
+    if panel.chair != me {
+        bail!(
+            "only the chair of {submission}'s panel consolidates it ({} chairs it)",
+            store.person_name(&panel.chair)?
+        );
+    }
+    Ok(me)
+}
+
+/// Each standard under review with its reviewers' submitted outcomes.
+fn reviewer_outcomes(store: &Store, submission: &str) -> Result<Vec<(String, Vec<Outcome>)>> {
+    let input = store.report_input(submission, Rules::default())?;
+    Ok(input
+        .standards
+        .iter()
+        .map(|s| (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect()))
+        .collect())
+}
+
+fn check_standards(known: &[(String, Vec<Outcome>)], wanted: &[String]) -> Result<()> {
+    for code in wanted {
+        if !known.iter().any(|(c, _)| c == code) {
+            bail!("{code} is not under review in this submission");
+        }
+    }
+    Ok(())
+}
+
+fn check_text(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        bail!("--text is empty: say what the provider must do, or what the panel advises or commends");
+    }
+    Ok(())
+}
+
+pub fn run(store: &mut Store, command: PanelCommand) -> Result<()> {
+    let submission = match &command {
+        PanelCommand::Outcome { submission, .. }
+        | PanelCommand::Condition { submission, .. }
+        | PanelCommand::Recommend { submission, .. }
+        | PanelCommand::Commend { submission, .. }
+        | PanelCommand::Decide { submission, .. }
+        | PanelCommand::Check { submission } => submission.clone(),
+    };
+    let me = chair(store, &submission)?;
+    let standards = reviewer_outcomes(store, &submission)?;
+    let mut consolidation: Consolidation = store.consolidation(&submission)?;
+    let rules = Rules::default();
+    match command {
+        PanelCommand::Outcome { standard, outcome, rationale, resolution, no_condition_because, .. } => {
+            check_standards(&standards, std::slice::from_ref(&standard))?;
+            let outcome: Outcome = outcome.into();
+            if rationale.trim().is_empty() {
+                bail!("the panel's outcome needs a rationale in the panel's own words");
+            }
+            let reviewers = &standards.iter().find(|(c, _)| *c == standard).expect("checked above").1;
+            if needs_resolution_note(outcome, reviewers) && resolution.trim().is_empty() {
+                bail!(
+                    "{standard}: the panel's {} differs from a reviewer's; say why with --resolution",
+                    outcome.label()
+                );
+            }
+            if more_lenient_than_most_severe(outcome, reviewers) {
+                eprintln!("warning: {standard}: {} is more lenient than the most severe reviewer", outcome.label());
+            }
+            let record = PanelOutcome {
+                standard: standard.clone(),
+                outcome,
+                rationale,
+                resolution_note: resolution,
+                no_condition_reason: no_condition_because,
+            };
+            match consolidation.outcomes.iter_mut().find(|o| o.standard == standard) {
+                Some(existing) => *existing = record,
+                None => consolidation.outcomes.push(record),
+            }
+            println!("{submission} {standard}: the panel's outcome is {}", outcome.label());
+        }
+        PanelCommand::Condition { standards: tied, text, evidence, due, .. } => {
+            check_standards(&standards, &tied)?;
+            check_text(&text)?;
+            let id = next_id('C', consolidation.conditions.iter().map(|c| c.id.as_str()));
+            println!("added condition {id}, due {due}");
+            consolidation.conditions.push(Condition {
+                id,
+                standards: tied,
+                text,
+                evidence_required: evidence,
+                due,
+                status: ConditionStatus::Open,
+            });
+        }
+        PanelCommand::Recommend { standards: tied, text, .. } => {
+            check_standards(&standards, &tied)?;
+            check_text(&text)?;
+            let id = next_id('R', consolidation.recommendations.iter().map(|n| n.id.as_str()));
+            println!("added recommendation {id}");
+            consolidation.recommendations.push(Note { id, standards: tied, text });
+        }
+        PanelCommand::Commend { standards: tied, text, .. } => {
+            check_standards(&standards, &tied)?;
+            check_text(&text)?;
+            let id = next_id('G', consolidation.commendations.iter().map(|n| n.id.as_str()));
+            println!("added commendation {id}");
+            consolidation.commendations.push(Note { id, standards: tied, text });
+        }
+        PanelCommand::Decide { decision, override_reason, .. } => {
+            let kind = DecisionKind::parse(&decision).ok_or_else(|| eyre!("unknown decision {decision}"))?;
+            let suggested = consolidation.suggested_decision(rules);
+            if consolidation.contradicts_rules(kind, rules) && override_reason.trim().is_empty() {
+                bail!(
+                    "the rules suggest \"{}\"; to decide \"{}\" instead, give --override-reason",
+                    suggested.label(),
+                    kind.label()
+                );
+            }
+            consolidation.decision = Some(Decision { kind, override_reason });
+            println!("{submission}: {}", kind.label());
+        }
+        PanelCommand::Check { .. } => {
+            let problems = consolidation.problems(&standards, rules);
+            if problems.is_empty() {
+                println!(
+                    "{submission}: the panel report is complete ({})",
+                    consolidation.suggested_decision(rules).label()
+                );
+                return Ok(());
+            }
+            bail!(
+                "{submission}: {} thing{} to settle before the report is complete:\n  {}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                problems.join("\n  ")
+            );
+        }
+    }
+    store.save_consolidation(&submission, &me, &consolidation)?;
+    Ok(())
+}
+
+pub fn report(store: &Store, submission: &str, format: &str, output: Option<PathBuf>) -> Result<()> {
+    let format = Format::parse(format).ok_or_else(|| eyre!("--format is md, html or json, not {format}"))?;
+    chair(store, submission)?;
+    let report = report::build(&store.report_input(submission, Rules::default())?);
+    let text = report::render(&report, format);
+    match output {
+        Some(path) => {
+            std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))?;
+            println!("wrote the panel report of {submission} to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}

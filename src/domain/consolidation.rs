@@ -1,0 +1,318 @@
+//! The chair's consolidation: the panel's outcome per standard, conditions, recommendations,
+//! commendations and the decision, with the rules that keep them honest. Reviewer judgements
+//! are inputs only: consolidation never changes them.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::Outcome;
+
+/// The panel's outcome for one standard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelOutcome {
+    pub standard: String,
+    pub outcome: Outcome,
+    /// The panel's own words (it may start from a reviewer's).
+    pub rationale: String,
+    /// Why the panel differs from a reviewer; required when it does.
+    #[serde(default)]
+    pub resolution_note: String,
+    /// Why a partially met or not met standard carries no condition.
+    #[serde(default)]
+    pub no_condition_reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionStatus {
+    Open,
+    Met,
+    Withdrawn,
+}
+
+/// Must be met by its due date for the accreditation to stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    /// `C1`, `C2`, … in order of creation.
+    pub id: String,
+    pub standards: Vec<String>,
+    pub text: String,
+    pub evidence_required: String,
+    pub due: Date,
+    pub status: ConditionStatus,
+}
+
+/// Advice (`R1`…) or good practice (`G1`…): no deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    pub standards: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Accredited,
+    AccreditedWithConditions,
+    NotAccredited,
+    /// Decision deferred: further information requested.
+    Deferred,
+}
+
+impl DecisionKind {
+    pub const ALL: [DecisionKind; 4] = [
+        DecisionKind::Accredited,
+        DecisionKind::AccreditedWithConditions,
+        DecisionKind::NotAccredited,
+        DecisionKind::Deferred,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Accredited => "accredited",
+            DecisionKind::AccreditedWithConditions => "accredited_with_conditions",
+            DecisionKind::NotAccredited => "not_accredited",
+            DecisionKind::Deferred => "deferred",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DecisionKind> {
+        let text = text.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionKind::Accredited => "Accredited",
+            DecisionKind::AccreditedWithConditions => "Accredited with conditions",
+            DecisionKind::NotAccredited => "Not accredited",
+            DecisionKind::Deferred => "Decision deferred: further information requested",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub kind: DecisionKind,
+    /// Why the panel departs from what the rules suggest; required when it does.
+    #[serde(default)]
+    pub override_reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consolidation {
+    pub outcomes: Vec<PanelOutcome>,
+    pub conditions: Vec<Condition>,
+    pub recommendations: Vec<Note>,
+    pub commendations: Vec<Note>,
+    pub decision: Option<Decision>,
+}
+
+/// Settings of the decision rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// More conditions than this and the rules suggest refusal (the NMC uses 5).
+    pub max_conditions: usize,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules { max_conditions: 5 }
+    }
+}
+
+fn severity(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Met => 0,
+        Outcome::PartiallyMet => 1,
+        Outcome::NotMet => 2,
+    }
+}
+
+/// Whether the panel's outcome differs from any reviewer's, so a resolution note is needed.
+pub fn needs_resolution_note(panel: Outcome, reviewers: &[Outcome]) -> bool {
+    reviewers.iter().any(|&r| r != panel)
+}
+
+/// Whether the panel is more lenient than its most severe reviewer (a warning, not a block).
+pub fn more_lenient_than_most_severe(panel: Outcome, reviewers: &[Outcome]) -> bool {
+    reviewers.iter().map(|&r| severity(r)).max().is_some_and(|worst| severity(panel) < worst)
+}
+
+/// The next free id with `prefix` (`C`, `R`, `G`) among `taken`.
+pub fn next_id<'a>(prefix: char, taken: impl Iterator<Item = &'a str>) -> String {
+    let highest = taken.filter_map(|id| id.strip_prefix(prefix)?.parse::<u32>().ok()).max().unwrap_or(0);
+    format!("{prefix}{}", highest + 1)
+}
+
+impl Consolidation {
+    pub fn outcome(&self, standard: &str) -> Option<&PanelOutcome> {
+        self.outcomes.iter().find(|o| o.standard == standard)
+    }
+
+    fn open_conditions(&self) -> impl Iterator<Item = &Condition> {
+        self.conditions.iter().filter(|c| c.status != ConditionStatus::Withdrawn)
+    }
+
+    /// What the rules suggest: any not met refuses; any partially met or condition needs
+    /// conditions; more conditions than the maximum refuses.
+    pub fn suggested_decision(&self, rules: Rules) -> DecisionKind {
+        let conditions = self.open_conditions().count();
+        if self.outcomes.iter().any(|o| o.outcome == Outcome::NotMet) || conditions > rules.max_conditions {
+            DecisionKind::NotAccredited
+        } else if conditions > 0 || self.outcomes.iter().any(|o| o.outcome == Outcome::PartiallyMet) {
+            DecisionKind::AccreditedWithConditions
+        } else {
+            DecisionKind::Accredited
+        }
+    }
+
+    /// Whether `kind` contradicts the rules (and so needs an override reason). Deferring is
+    /// always open to the panel.
+    pub fn contradicts_rules(&self, kind: DecisionKind, rules: Rules) -> bool {
+        kind != DecisionKind::Deferred && kind != self.suggested_decision(rules)
+    }
+
+    /// Everything that keeps this consolidation from being a complete panel report, given the
+    /// standards under review and each standard's reviewer outcomes. Empty means ready to push.
+    pub fn problems(&self, standards: &[(String, Vec<Outcome>)], rules: Rules) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (code, reviewers) in standards {
+            let Some(outcome) = self.outcome(code) else {
+                problems.push(format!("{code}: no panel outcome yet"));
+                continue;
+            };
+            if outcome.rationale.trim().is_empty() {
+                problems.push(format!("{code}: the panel outcome has no rationale"));
+            }
+            if needs_resolution_note(outcome.outcome, reviewers) && outcome.resolution_note.trim().is_empty() {
+                problems.push(format!("{code}: differs from a reviewer, so it needs a resolution note"));
+            }
+            if outcome.outcome != Outcome::Met
+                && outcome.no_condition_reason.trim().is_empty()
+                && !self.open_conditions().any(|c| c.standards.iter().any(|s| s == code))
+            {
+                problems.push(format!(
+                    "{code}: {} needs a condition or a \"no condition because…\" note",
+                    outcome.outcome.label()
+                ));
+            }
+        }
+        for c in self.open_conditions() {
+            if c.text.trim().is_empty() {
+                problems.push(format!("{}: the condition has no text", c.id));
+            }
+            if c.standards.is_empty() {
+                problems.push(format!("{}: the condition is tied to no standard", c.id));
+            }
+        }
+        match &self.decision {
+            None => problems.push("no decision yet".to_string()),
+            Some(d) if self.contradicts_rules(d.kind, rules) && d.override_reason.trim().is_empty() => {
+                problems.push(format!(
+                    "the decision \"{}\" departs from the rules' \"{}\": record an override reason",
+                    d.kind.label(),
+                    self.suggested_decision(rules).label()
+                ))
+            }
+            Some(_) => {}
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Outcome::*;
+
+    fn outcome(code: &str, o: Outcome) -> PanelOutcome {
+        PanelOutcome {
+            standard: code.into(),
+            outcome: o,
+            rationale: "why".into(),
+            resolution_note: String::new(),
+            no_condition_reason: String::new(),
+        }
+    }
+
+    fn condition(id: &str, code: &str) -> Condition {
+        Condition {
+            id: id.into(),
+            standards: vec![code.into()],
+            text: "Do it".into(),
+            evidence_required: "Letters".into(),
+            due: jiff::civil::date(2026, 6, 10),
+            status: ConditionStatus::Open,
+        }
+    }
+
+    #[test]
+    fn resolution_notes_and_leniency() {
+        assert!(!needs_resolution_note(Met, &[Met, Met]));
+        assert!(needs_resolution_note(Met, &[Met, PartiallyMet]));
+        assert!(more_lenient_than_most_severe(PartiallyMet, &[PartiallyMet, Met, NotMet]));
+        assert!(!more_lenient_than_most_severe(NotMet, &[PartiallyMet, NotMet]));
+        assert!(!more_lenient_than_most_severe(Met, &[]));
+    }
+
+    #[test]
+    fn the_rules_suggest_a_decision() {
+        let rules = Rules::default();
+        let mut c = Consolidation { outcomes: vec![outcome("A", Met), outcome("B", Met)], ..Default::default() };
+        assert_eq!(c.suggested_decision(rules), DecisionKind::Accredited);
+        c.outcomes[1].outcome = PartiallyMet;
+        assert_eq!(c.suggested_decision(rules), DecisionKind::AccreditedWithConditions);
+        c.outcomes[1].outcome = Met;
+        c.conditions.push(condition("C1", "A"));
+        assert_eq!(c.suggested_decision(rules), DecisionKind::AccreditedWithConditions, "a condition means conditions");
+        c.outcomes[0].outcome = NotMet;
+        assert_eq!(c.suggested_decision(rules), DecisionKind::NotAccredited);
+        c.outcomes[0].outcome = Met;
+        for i in 2..=6 {
+            c.conditions.push(condition(&format!("C{i}"), "A"));
+        }
+        assert_eq!(
+            c.suggested_decision(rules),
+            DecisionKind::NotAccredited,
+            "six conditions is over the maximum of five"
+        );
+        assert_eq!(c.suggested_decision(Rules { max_conditions: 6 }), DecisionKind::AccreditedWithConditions);
+    }
+
+    #[test]
+    fn a_contradicting_decision_needs_an_override_reason() {
+        let rules = Rules::default();
+        let mut c = Consolidation { outcomes: vec![outcome("A", NotMet)], ..Default::default() };
+        c.conditions.push(condition("C1", "A"));
+        let standards = vec![("A".to_string(), vec![NotMet, NotMet])];
+        c.decision = Some(Decision { kind: DecisionKind::Accredited, override_reason: String::new() });
+        assert!(c.problems(&standards, rules).iter().any(|p| p.contains("override reason")));
+        c.decision = Some(Decision { kind: DecisionKind::Accredited, override_reason: "Appeal upheld".into() });
+        assert_eq!(c.problems(&standards, rules), Vec::<String>::new());
+        c.decision = Some(Decision { kind: DecisionKind::Deferred, override_reason: String::new() });
+        assert_eq!(c.problems(&standards, rules), Vec::<String>::new(), "deferring needs no override");
+    }
+
+    #[test]
+    fn every_gap_in_a_consolidation_is_listed() {
+        let rules = Rules::default();
+        let mut c = Consolidation { outcomes: vec![outcome("A", PartiallyMet)], ..Default::default() };
+        let standards = vec![("A".to_string(), vec![Met, Met]), ("B".to_string(), vec![Met])];
+        let problems = c.problems(&standards, rules);
+        assert!(problems.iter().any(|p| p.starts_with("A: differs")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("A: partially met needs a condition")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("B: no panel outcome")), "{problems:?}");
+        assert!(problems.iter().any(|p| p == "no decision yet"), "{problems:?}");
+        c.outcomes[0].no_condition_reason = "Addressed by R1".into();
+        c.outcomes[0].resolution_note = "Both reviewers missed E05".into();
+        assert!(!c.problems(&standards, rules).iter().any(|p| p.starts_with("A:")));
+    }
+
+    #[test]
+    fn ids_count_up_per_kind() {
+        assert_eq!(next_id('C', ["C1", "C2", "R7"].into_iter()), "C3");
+        assert_eq!(next_id('R', std::iter::empty()), "R1");
+    }
+}

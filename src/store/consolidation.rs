@@ -1,0 +1,140 @@
+//! The chair's consolidation in the cache, and everything a panel report is made from.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, StoreError, now_timestamp};
+use crate::domain::consolidation::{Consolidation, Rules};
+use crate::domain::{JudgementState, Outcome};
+use crate::report::model::{FrameworkFacts, ReportInput, StandardFacts, SubmissionFacts};
+
+impl Store {
+    /// The consolidation of `submission` (empty until the chair starts one).
+    pub fn consolidation(&self, submission: &str) -> Result<Consolidation> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM consolidations WHERE submission_id = ?1", [submission], |r| r.get(0))
+            .optional()?;
+        match body {
+            Some(body) => serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("consolidation of {submission}: {e}"))),
+            None => Ok(Consolidation::default()),
+        }
+    }
+
+    /// Saves the chair's consolidation; only the panel's chair may.
+    pub fn save_consolidation(&mut self, submission: &str, me: &str, consolidation: &Consolidation) -> Result<()> {
+        let panel = self.panel(submission)?;
+        if panel.chair != me {
+            return Err(StoreError::NotChair(submission.to_string()));
+        }
+        let body = serde_json::to_string(consolidation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO consolidations (submission_id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)
+             ON CONFLICT (submission_id) DO UPDATE SET body = excluded.body, version = version + 1,
+               updated_at = excluded.updated_at",
+            params![submission, body, now_timestamp()],
+        )?;
+        Ok(())
+    }
+
+    /// Gathers what the panel report of `submission` is made from.
+    pub fn report_input(&self, submission: &str, rules: Rules) -> Result<ReportInput> {
+        let s = self.submission_summary(submission)?;
+        let panel = self.panel(submission)?;
+        let partial = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT ss.framework_id, ss.framework_version, count(*),
+                        (SELECT count(*) FROM standards st WHERE st.framework_id = ss.framework_id
+                            AND st.framework_version = ss.framework_version)
+                 FROM submission_standards ss WHERE ss.submission_id = ?1 GROUP BY ss.framework_id, ss.framework_version",
+            )?;
+            let rows: Vec<(i64, i64)> =
+                stmt.query_map([submission], |r| Ok((r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?;
+            rows.iter().any(|(in_scope, total)| in_scope < total)
+        };
+        let frameworks = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT f.id, f.version, f.title, f.official FROM frameworks f
+                 WHERE EXISTS (SELECT 1 FROM submission_standards ss WHERE ss.submission_id = ?1
+                     AND ss.framework_id = f.id AND ss.framework_version = f.version)
+                 ORDER BY (SELECT min(ord) FROM submission_standards ss WHERE ss.submission_id = ?1
+                     AND ss.framework_id = f.id AND ss.framework_version = f.version)",
+            )?;
+            stmt.query_map([submission], |r| {
+                Ok(FrameworkFacts { id: r.get(0)?, version: r.get(1)?, title: r.get(2)?, official: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let standards = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT ss.framework_id, sec.title, ss.standard_code, st.title, m.evidence
+                 FROM submission_standards ss
+                 JOIN standards st ON st.framework_id = ss.framework_id AND st.framework_version = ss.framework_version
+                     AND st.code = ss.standard_code
+                 JOIN sections sec ON sec.framework_id = st.framework_id AND sec.framework_version = st.framework_version
+                     AND sec.code = st.section_code
+                 LEFT JOIN mappings m ON m.submission_id = ss.submission_id AND m.standard_code = ss.standard_code
+                 WHERE ss.submission_id = ?1 ORDER BY ss.ord",
+            )?;
+            let rows: Vec<(String, String, String, String, Option<String>)> = stmt
+                .query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            rows.into_iter()
+                .map(|(framework, section, code, title, evidence)| {
+                    Ok(StandardFacts {
+                        framework,
+                        section,
+                        code,
+                        title,
+                        evidence: evidence
+                            .as_deref()
+                            .map(serde_json::from_str)
+                            .transpose()
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                            .unwrap_or_default(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
+        let documents = self.documents(submission)?.into_iter().map(|d| (d.id, d.title)).collect();
+        let names = std::iter::once(&panel.chair)
+            .chain(panel.members.iter().map(|m| &m.user))
+            .map(|id| Ok((id.clone(), self.person_name(id)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let judgements = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT standard_code, reviewer_id, outcome FROM judgements
+                 WHERE submission_id = ?1 AND state = ?2 AND outcome IS NOT NULL ORDER BY standard_code, reviewer_id",
+            )?;
+            let rows: Vec<(String, String, String)> = stmt
+                .query_map(params![submission, JudgementState::Submitted.as_str()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            rows.into_iter()
+                .filter_map(|(code, reviewer, outcome)| Outcome::parse(&outcome).map(|o| (code, reviewer, o)))
+                .collect()
+        };
+        Ok(ReportInput {
+            submission: SubmissionFacts {
+                id: s.id,
+                provider: s.provider,
+                programme: s.programme,
+                award: s.award,
+                programme_code: s.programme_code,
+                modes: s.modes,
+                version: s.version,
+                submitted_at: s.submitted_at,
+                partial,
+            },
+            frameworks,
+            standards,
+            documents,
+            panel,
+            names,
+            judgements,
+            consolidation: self.consolidation(submission)?,
+            rules,
+        })
+    }
+}

@@ -1,0 +1,275 @@
+//! The panel report: S-2026-014 consolidated as the domain brief (F.5) expects, rendered to
+//! checked-in Markdown, HTML and JSON, byte for byte. `ACCREDIT_UPDATE_GOLDEN=1` rewrites them.
+
+use std::path::PathBuf;
+
+use accredit::domain::Outcome;
+use accredit::domain::consolidation::{
+    Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome, Rules,
+};
+use accredit::report::{self, Format};
+use accredit::store::Store;
+use jiff::civil::date;
+
+use crate::support::demo_store;
+
+const SUBMISSION: &str = "S-2026-014";
+
+/// The F.5 resolution: met everywhere except SET-DEMO 4.1 (partially met, condition C1), with
+/// R1, R2 and G1, accredited with conditions.
+fn consolidate(store: &Store) -> Consolidation {
+    let special: [(&str, Outcome, &str); 5] = [
+        (
+            "MPF 1.6",
+            Outcome::Met,
+            "Expert clinical reasoning is taught in a 30-credit module and assessed by a 12-station OSCE and three workplace case-based discussions (E02 p.4, E04 p.18–22).",
+        ),
+        (
+            "MPF 2.11",
+            Outcome::Met,
+            "Learners draft a scope-of-practice statement in year 1 with their supervisor and line manager; it is assessed in year 3 (E06 §3, E02 p.27).",
+        ),
+        (
+            "MPF 4.1",
+            Outcome::Met,
+            "The 60-credit dissertation requires a service evaluation, audit or empirical study with ethical or governance approval (E02 p.31).",
+        ),
+        (
+            "SET-DEMO 4.1",
+            Outcome::PartiallyMet,
+            "Supervisors are named and prepared (E05), but protected supervision time is not yet confirmed in writing by every employing trust.",
+        ),
+        (
+            "SET-DEMO 5.3",
+            Outcome::Met,
+            "Service users sat on the curriculum design team and help score OSCE stations; payment follows the university's involvement policy (E10 p.2–5).",
+        ),
+    ];
+    let input = store.report_input(SUBMISSION, Rules::default()).unwrap();
+    let outcomes = input
+        .standards
+        .iter()
+        .map(|s| {
+            let (outcome, rationale) = special
+                .iter()
+                .find(|(code, ..)| *code == s.code)
+                .map(|(_, o, r)| (*o, r.to_string()))
+                .unwrap_or((Outcome::Met, format!("The mapping and its evidence show {} is taught and assessed at level 7.", s.code)));
+            let differs = input.judgements.iter().any(|(code, _, o)| code == &s.code && *o != outcome);
+            let resolution_note = match (s.code.as_str(), differs) {
+                ("SET-DEMO 4.1", _) => "Reviewers split three ways; the panel agreed supervisors are prepared but protected time is not yet assured, so partially met with a condition.".to_string(),
+                ("MPF 2.11", _) => "One reviewer found no evidence of revisiting the statement after year 1; E06 §3 shows it is reviewed at each tripartite meeting. Recommendation R1 makes that explicit.".to_string(),
+                ("MPF 4.1", _) => "One reviewer found the governance route unclear for apprentices; the route exists (E02 p.31). Recommendation R2 asks for guidance.".to_string(),
+                (_, true) => "The panel weighed the minority view and found the evidence sufficient.".to_string(),
+                (_, false) => String::new(),
+            };
+            PanelOutcome { standard: s.code.clone(), outcome, rationale, resolution_note, no_condition_reason: String::new() }
+        })
+        .collect();
+    let note = |id: &str, standard: &str, text: &str| Note {
+        id: id.into(),
+        standards: vec![standard.into()],
+        text: text.into(),
+    };
+    Consolidation {
+        outcomes,
+        conditions: vec![Condition {
+            id: "C1".into(),
+            standards: vec!["SET-DEMO 4.1".into()],
+            text: "Send signed confirmation from every employing organisation that each learner's workplace supervisor has protected supervision time, and send the supervisor-preparation schedule for 2026/27.".into(),
+            evidence_required: "Signed employer letters and the schedule.".into(),
+            due: date(2026, 6, 10),
+            status: ConditionStatus::Open,
+        }],
+        recommendations: vec![
+            note("R1", "MPF 2.11", "Make the scope-of-practice statement a standing item at every tripartite review."),
+            note("R2", "MPF 4.1", "Publish guidance for apprentices on the governance approval route for workplace projects."),
+        ],
+        commendations: vec![note("G1", "SET-DEMO 5.3", "Service users take part in scoring OSCE stations.")],
+        decision: Some(Decision { kind: DecisionKind::AccreditedWithConditions, override_reason: String::new() }),
+    }
+}
+
+/// The demo with Sam's judgements submitted (all met) and the F.5 consolidation.
+fn consolidated_store() -> Store {
+    let mut store = demo_store();
+    let review = store.load_review(SUBMISSION, "u-demo").unwrap();
+    for s in review.standards() {
+        store.save_judgement(SUBMISSION, &s.code, "u-demo", Some(Outcome::Met), "").unwrap();
+    }
+    store.submit(SUBMISSION, "u-demo").unwrap();
+    let consolidation = consolidate(&store);
+    // Stored as the chair would store it: the chair of S-2026-014 is u-chair.
+    store.save_consolidation(SUBMISSION, "u-chair", &consolidation).unwrap();
+    store
+}
+
+fn golden(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+}
+
+fn check_golden(name: &str, rendered: &str) {
+    let path = golden(name);
+    if std::env::var_os("ACCREDIT_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, rendered).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (ACCREDIT_UPDATE_GOLDEN=1 writes it)", path.display()));
+    assert!(
+        expected == rendered,
+        "{} differs from the rendering; diff it with ACCREDIT_UPDATE_GOLDEN=1 and git diff",
+        path.display()
+    );
+}
+
+#[test]
+fn the_f5_consolidation_is_complete_and_follows_the_rules() {
+    let store = consolidated_store();
+    let input = store.report_input(SUBMISSION, Rules::default()).unwrap();
+    let standards: Vec<(String, Vec<Outcome>)> = input
+        .standards
+        .iter()
+        .map(|s| (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect()))
+        .collect();
+    assert_eq!(input.consolidation.problems(&standards, Rules::default()), Vec::<String>::new());
+    assert_eq!(input.consolidation.suggested_decision(Rules::default()), DecisionKind::AccreditedWithConditions);
+    let report = report::build(&input);
+    assert_eq!((report.counts.met, report.counts.partially_met, report.counts.not_met), (50, 1, 0));
+    assert_eq!((report.counts.conditions, report.counts.recommendations, report.counts.commendations), (1, 2, 1));
+    let split = report.appendix.rows.iter().find(|r| r.standard == "SET-DEMO 4.1").unwrap();
+    assert_eq!(split.agreement, Some(accredit::domain::agreement::Agreement::Split));
+    assert!(report.appendix.kappa.is_some());
+}
+
+#[test]
+fn the_report_renders_to_the_golden_files_byte_for_byte() {
+    let store = consolidated_store();
+    let report = report::build(&store.report_input(SUBMISSION, Rules::default()).unwrap());
+    check_golden("S-2026-014.md", &report::render(&report, Format::Markdown));
+    check_golden("S-2026-014.html", &report::render(&report, Format::Html));
+    check_golden("S-2026-014.json", &report::render(&report, Format::Json));
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let a = report::build(&consolidated_store().report_input(SUBMISSION, Rules::default()).unwrap());
+    let b = report::build(&consolidated_store().report_input(SUBMISSION, Rules::default()).unwrap());
+    for format in [Format::Markdown, Format::Html, Format::Json] {
+        assert_eq!(report::render(&a, format), report::render(&b, format));
+    }
+}
+
+#[test]
+fn only_the_chair_consolidates() {
+    let mut store = demo_store();
+    let error = store.save_consolidation(SUBMISSION, "u-demo", &Consolidation::default()).unwrap_err();
+    assert!(error.to_string().contains("only the chair"), "{error}");
+}
+
+#[test]
+fn report_text_is_escaped_for_each_format() {
+    let mut store = consolidated_store();
+    let mut consolidation = store.consolidation(SUBMISSION).unwrap();
+    consolidation.outcomes[0].rationale = "<script>alert(1)</script> *bold* \u{1b}[2J".into();
+    store.save_consolidation(SUBMISSION, "u-chair", &consolidation).unwrap();
+    let report = report::build(&store.report_input(SUBMISSION, Rules::default()).unwrap());
+    let html = report::render(&report, Format::Html);
+    assert!(!html.contains("<script>alert"), "HTML is escaped");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let md = report::render(&report, Format::Markdown);
+    assert!(md.contains("\\*bold\\*"), "Markdown markup is escaped");
+    assert!(!md.contains('\u{1b}') && !html.contains('\u{1b}'), "no terminal escapes in reports");
+}
+
+mod verbs {
+    use crate::support::{accredit, demo_data_dir, stderr, stdout};
+
+    const CHAIRED: &str = "S-2026-009";
+
+    #[test]
+    fn the_chair_consolidates_and_renders_from_the_command_line() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        // Split standard: a resolution note is required, and the leniency is warned about.
+        let refused = run(&[
+            "panel",
+            "outcome",
+            CHAIRED,
+            "SET-DEMO 5.3",
+            "--outcome",
+            "met",
+            "--rationale",
+            "Involvement is real.",
+        ]);
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(stderr(&refused).contains("--resolution"), "{}", stderr(&refused));
+        let warned = run(&[
+            "panel",
+            "outcome",
+            CHAIRED,
+            "SET-DEMO 5.3",
+            "--outcome",
+            "partially-met",
+            "--rationale",
+            "Service users design but do not assess.",
+            "--resolution",
+            "The lay member's view that assessment involvement is missing is upheld in part.",
+        ]);
+        assert!(warned.status.success(), "{}", stderr(&warned));
+        assert!(stderr(&warned).contains("more lenient than the most severe"), "{}", stderr(&warned));
+
+        let added = run(&[
+            "panel",
+            "condition",
+            CHAIRED,
+            "--standards",
+            "SET-DEMO 5.3",
+            "--text",
+            "Involve service users in OSCE scoring.",
+            "--evidence",
+            "The revised assessment strategy.",
+            "--due",
+            "2026-06-30",
+        ]);
+        assert!(stdout(&added).contains("added condition C1"), "{}", stderr(&added));
+        let recommended = run(&[
+            "panel",
+            "recommend",
+            CHAIRED,
+            "--standards",
+            "SET-DEMO 5.3",
+            "--text",
+            "Pay service users promptly.",
+        ]);
+        assert!(stdout(&recommended).contains("added recommendation R1"));
+
+        // Deciding against the rules needs a reason.
+        let contradicting = run(&["panel", "decide", CHAIRED, "--decision", "accredited"]);
+        assert_eq!(contradicting.status.code(), Some(1));
+        assert!(stderr(&contradicting).contains("Accredited with conditions"), "{}", stderr(&contradicting));
+        assert!(run(&["panel", "decide", CHAIRED, "--decision", "accredited-with-conditions"]).status.success());
+
+        // Most standards have no panel outcome yet: the check lists them all.
+        let check = run(&["panel", "check", CHAIRED]);
+        assert_eq!(check.status.code(), Some(1));
+        assert!(stderr(&check).contains("MPF 1.1: no panel outcome yet"), "{}", stderr(&check));
+
+        let report = tempfile::NamedTempFile::new().unwrap();
+        let path = report.path().to_str().unwrap();
+        assert!(run(&["report", CHAIRED, "--format", "html", "--output", path]).status.success());
+        let html = std::fs::read_to_string(path).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Involve service users in OSCE scoring."));
+        let markdown = stdout(&run(&["report", CHAIRED]));
+        assert!(markdown.contains("**C1** (SET-DEMO 5.3) — due **2026-06-30**"), "{markdown}");
+    }
+
+    #[test]
+    fn a_reviewer_cannot_consolidate_or_render_the_report() {
+        let dir = demo_data_dir();
+        let output = accredit(dir.path(), &["report", "S-2026-014"]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(stderr(&output).contains("only the chair"), "{}", stderr(&output));
+        let output = accredit(dir.path(), &["panel", "decide", "S-2026-014", "--decision", "deferred"]);
+        assert_eq!(output.status.code(), Some(1));
+    }
+}
