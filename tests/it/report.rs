@@ -273,3 +273,33 @@ mod verbs {
         assert_eq!(output.status.code(), Some(1));
     }
 }
+
+/// The HTML report prints to PDF in headless Chromium without errors (Debian's `chromium`,
+/// installed by .ci/run).
+#[test]
+fn the_html_report_prints_to_pdf_in_headless_chromium() {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| std::process::Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .expect("this test needs Chromium: `apt-get install chromium` (CI installs it)");
+    let store = consolidated_store();
+    let report = report::build(&store.report_input(SUBMISSION, Rules::default()).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(&html, report::render(&report, Format::Html)).unwrap();
+    let output = std::process::Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    let bytes = std::fs::read(&pdf).expect("chromium wrote no PDF");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    assert!(bytes.len() > 10_000, "a {}-byte PDF is too small for a 51-standard report", bytes.len());
+    let pages = bytes.windows(b"/Type /Page\n".len()).filter(|w| w.starts_with(b"/Type /Page") && !w.starts_with(b"/Type /Pages")).count();
+    assert!(pages >= 3, "{pages} pages: the report and its appendix should span several A4 pages");
+}
