@@ -199,6 +199,20 @@ impl Hub {
         let tx = self.store.connection_mut().transaction()?;
         append_change(&tx, "submission", Some(submission), submission, None)?;
         append_change(&tx, "panel", Some(submission), submission, None)?;
+        // The visibility pitfall again (docs/sync-protocol.md §5): a new chair (or a member
+        // whose role changed) may now see judgements whose changes they pulled past long ago.
+        // Re-issue each; the feed filters them per reader, and applying one twice is harmless
+        // (tests/it/sync.rs, a_chair_appointed_after_judgements_were_submitted_receives_them).
+        let judgements: Vec<(String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT standard_code, reviewer_id FROM judgements WHERE submission_id = ?1 ORDER BY reviewer_id, standard_code",
+            )?;
+            stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        for (standard, reviewer) in judgements {
+            let key = super::feed::judgement_key(submission, &standard, &reviewer);
+            append_change(&tx, "judgement", Some(submission), &key, None)?;
+        }
         tx.commit()?;
         Ok(panel)
     }

@@ -17,17 +17,28 @@ impl Hub {
     pub fn apply_ops(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
-            let seen: Option<String> = self
+            let seen: Option<(String, String)> = self
                 .store
                 .connection()
-                .query_row(
-                    "SELECT answer FROM hub_ops WHERE op_id = ?1 AND user_id = ?2",
-                    [&op.op_id, &caller.user.id],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT user_id, answer FROM hub_ops WHERE op_id = ?1", [&op.op_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
             let outcome = match seen {
-                Some(answer) => serde_json::from_str(&answer).map_err(|e| HubError::Invalid(e.to_string()))?,
+                Some((user, answer)) if user == caller.user.id => {
+                    serde_json::from_str(&answer).map_err(|e| HubError::Invalid(e.to_string()))?
+                }
+                // `op_id` is unique hub-wide: recording this one would fail the whole push with a
+                // 500, and every retry with it. Refuse it (unrecorded; the client keeps the text)
+                // without saying whose it was (tests/it/sync.rs, an_op_id_already_used_by_*).
+                Some(_) => OpOutcome::Rejected {
+                    reason: "this op_id was already used; send the edit again as a new op".into(),
+                    current: match &op.kind {
+                        OpKind::Judgement { judgement } => {
+                            self.judgement(&judgement.submission, &judgement.standard, &caller.user.id)?
+                        }
+                    },
+                },
                 None => self.apply_op(caller, op)?,
             };
             results.push(OpResult { op_id: op.op_id.clone(), outcome });

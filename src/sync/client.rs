@@ -59,13 +59,22 @@ impl HubClient {
         Err(SyncError::Refused { status, message })
     }
 
+    /// An error reading an answer's body: a connection lost in the middle of it is the network
+    /// failing (the work is safe and will sync later), not the hub misbehaving.
+    fn body_error(&self, what: &str, e: ureq::Error) -> SyncError {
+        match e {
+            ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed => self.unreachable(e),
+            e => SyncError::Protocol(format!("{what}: {e}")),
+        }
+    }
+
     fn read<T: serde::de::DeserializeOwned>(&self, mut response: Response<ureq::Body>) -> Result<T, SyncError> {
         response
             .body_mut()
             .with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_json()
-            .map_err(|e| SyncError::Protocol(format!("an unreadable answer: {e}")))
+            .map_err(|e| self.body_error("an unreadable answer", e))
     }
 
     fn get(&self, path: &str) -> Result<Response<ureq::Body>, SyncError> {
@@ -107,7 +116,7 @@ impl HubClient {
             .with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_to_string()
-            .map_err(|e| SyncError::Protocol(format!("document {sha256}: {e}")))?;
+            .map_err(|e| self.body_error(&format!("document {sha256}"), e))?;
         let got: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         if got != sha256 {
             return Err(SyncError::Protocol(format!(

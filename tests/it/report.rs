@@ -290,7 +290,12 @@ fn the_html_report_prints_to_pdf_in_headless_chromium() {
     std::fs::write(&html, report::render(&report, Format::Html)).unwrap();
     let output = std::process::Command::new(chromium)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
-        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
         .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", html.display()))
@@ -300,6 +305,9 @@ fn the_html_report_prints_to_pdf_in_headless_chromium() {
     let bytes = std::fs::read(&pdf).expect("chromium wrote no PDF");
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     assert!(bytes.len() > 10_000, "a {}-byte PDF is too small for a 51-standard report", bytes.len());
-    let pages = bytes.windows(b"/Type /Page\n".len()).filter(|w| w.starts_with(b"/Type /Page") && !w.starts_with(b"/Type /Pages")).count();
+    let pages = bytes
+        .windows(b"/Type /Page\n".len())
+        .filter(|w| w.starts_with(b"/Type /Page") && !w.starts_with(b"/Type /Pages"))
+        .count();
     assert!(pages >= 3, "{pages} pages: the report and its appendix should span several A4 pages");
 }
