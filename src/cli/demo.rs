@@ -4,13 +4,14 @@ use color_eyre::eyre::{Result, WrapErr, bail};
 
 use accredit::paths::DataDir;
 use accredit::store::Store;
+use accredit::tui::Settings;
 
-pub fn run(data_dir: &DataDir, reset: bool) -> Result<()> {
+pub fn run(data_dir: &DataDir, reset: bool, settings: Settings) -> Result<()> {
     let path = data_dir.cache();
     if path.exists() {
         let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
         match store.meta("kind")?.as_deref() {
-            Some("demo") if !reset => return super::open_tui(data_dir, store),
+            Some("demo") if !reset => return super::open_tui(data_dir, store, settings),
             Some("demo") => {}
             _ if store.me()?.is_some() => bail!(
                 "{} holds a real cache, which the demo would overwrite; run the demo in its own folder: `accredit --data-dir DIR demo`",
@@ -31,7 +32,7 @@ pub fn run(data_dir: &DataDir, reset: bool) -> Result<()> {
     std::fs::rename(&building, &path)
         .wrap_err_with(|| format!("cannot move the demo cache into {}", path.display()))?;
     let store = Store::open(&path)?;
-    super::open_tui(data_dir, store)
+    super::open_tui(data_dir, store, settings)
 }
 
 /// Removes a cache file and its WAL companions.

@@ -3,6 +3,8 @@
 //! Every edit is one transaction holding the row and its outbox entry, committed (WAL,
 //! `synchronous=FULL`) before the caller is told it is saved.
 
+mod frameworks;
+mod health;
 mod import;
 mod judgements;
 mod read;
@@ -12,6 +14,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
+pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
 pub use read::{
     Assignment, DocumentInfo, FinderEntry, FrameworkInfo, OthersJudgement, ReviewData, SectionView, StandardView,

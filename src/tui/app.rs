@@ -9,7 +9,9 @@ use super::document::DocumentState;
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::review::{Focus, ReviewState, SaveStatus};
+use super::settings::Settings;
 use super::theme::Theme;
+use crate::config::{EditorKeys, Layout};
 use crate::domain::{Gap, Judgement, Outcome};
 use crate::store::{Assignment, DocumentInfo, FinderEntry, ReviewData};
 
@@ -77,6 +79,9 @@ pub struct App {
     pub today: Date,
     pub keymap: Keymap,
     pub theme: Theme,
+    pub layout: Layout,
+    pub editor_keys: EditorKeys,
+    pub mouse: bool,
     pub screen: Screen,
     pub queue: Vec<Assignment>,
     pub queue_selected: usize,
@@ -90,13 +95,16 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(me: String, me_name: String, today: Date, theme: Theme) -> App {
+    pub fn new(me: String, me_name: String, today: Date, settings: Settings) -> App {
         App {
             me,
             me_name,
             today,
-            keymap: Keymap::default(),
-            theme,
+            keymap: settings.keymap,
+            theme: settings.theme,
+            layout: settings.layout,
+            editor_keys: settings.editor,
+            mouse: settings.mouse,
             screen: Screen::Queue,
             queue: Vec::new(),
             queue_selected: 0,
@@ -390,8 +398,10 @@ impl App {
                 match review.next_gap_from(start, forward) {
                     Some(i) => move_to(review, i, &mut effects),
                     None if review.data.editable() => {
-                        self.flash =
-                            Some(Flash::Info("No gaps left: every standard is judged. Press S to submit.".into()))
+                        let submit = self.keymap.key_for(Context::Review, Command::Submit);
+                        self.flash = Some(Flash::Info(format!(
+                            "No gaps left: every standard is judged. Press {submit} to submit."
+                        )))
                     }
                     None => self.flash = Some(Flash::Info("Nothing for you to judge here.".into())),
                 }

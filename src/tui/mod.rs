@@ -8,9 +8,11 @@ pub mod finder;
 pub mod keymap;
 pub mod review;
 pub mod runtime;
+pub mod settings;
 pub mod terminal;
 pub mod theme;
 pub mod views;
 
 pub use app::{Action, App, Effect, Overlay, Screen};
 pub use runtime::Runtime;
+pub use settings::Settings;

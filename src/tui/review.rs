@@ -158,7 +158,7 @@ impl ReviewState {
 pub fn new_editor(text: &str) -> TextArea<'static> {
     let mut editor = TextArea::new(text.split('\n').map(str::to_string).collect());
     editor.set_wrap_mode(WrapMode::WordOrGlyph);
-    editor.set_placeholder_text("No rationale yet: press e to write one");
+    editor.set_placeholder_text("Type the rationale here: it is saved as you type.");
     editor.set_cursor_line_style(ratatui::style::Style::new());
     editor
 }

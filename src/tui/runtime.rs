@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use jiff::civil::Date;
 
 use super::app::{Action, App, Effect};
-use super::theme::Theme;
+use super::settings::Settings;
 use crate::store::{Store, StoreError};
 
 pub struct Runtime {
@@ -18,10 +18,10 @@ pub struct Runtime {
 
 impl Runtime {
     /// Starts on the queue of the cache's owner.
-    pub fn new(store: Store, today: Date, theme: Theme) -> Result<Runtime, StoreError> {
+    pub fn new(store: Store, today: Date, settings: Settings) -> Result<Runtime, StoreError> {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
-        let mut runtime = Runtime { app: App::new(me, name, today, theme), store, external_edit: None };
+        let mut runtime = Runtime { app: App::new(me, name, today, settings), store, external_edit: None };
         if let Some(loaded) = runtime.run(Effect::LoadQueue) {
             runtime.dispatch(loaded);
         }

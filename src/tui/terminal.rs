@@ -12,7 +12,7 @@ use ratatui::crossterm::{execute, terminal as ct};
 
 use super::app::Action;
 use super::runtime::Runtime;
-use super::theme::Theme;
+use super::settings::Settings;
 use super::views;
 use crate::store::{Store, StoreError};
 
@@ -25,9 +25,9 @@ pub enum TuiError {
 }
 
 /// Runs the TUI on `store` until the user quits. `editing_dir` holds rationales being edited
-/// in `$EDITOR`.
-pub fn run(store: Store, today: Date, editing_dir: &Path) -> Result<(), TuiError> {
-    let mut runtime = Runtime::new(store, today, Theme::from_env())?;
+/// in `$EDITOR`; `settings` come from `config.toml`.
+pub fn run(store: Store, today: Date, editing_dir: &Path, settings: Settings) -> Result<(), TuiError> {
+    let mut runtime = Runtime::new(store, today, settings)?;
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, &mut runtime, editing_dir);
     ratatui::restore();

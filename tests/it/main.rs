@@ -2,7 +2,9 @@
 
 mod cli;
 mod e2e;
+mod exchange;
 mod formats;
 mod review_flow;
 mod screens;
+mod setup;
 mod support;

@@ -71,7 +71,7 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let line = match &app.flash {
         Some(Flash::Error(text)) => Line::from(Span::styled(format!(" ✗ {}", sanitize(text)), theme.alert)),
-        Some(Flash::Info(text)) => Line::from(Span::styled(format!(" {}", sanitize(text)), theme.title)),
+        Some(Flash::Info(text)) => Line::from(Span::styled(format!(" {}", sanitize(text)), theme.info)),
         None => {
             if let Some(input) =
                 app.document.as_ref().and_then(|d| d.search_input.as_ref()).filter(|_| app.screen == Screen::Document)
@@ -84,7 +84,7 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
             } else {
                 let mut spans = vec![Span::raw(" ")];
                 for (key, what) in app.keymap.hints(app.context()) {
-                    spans.push(Span::styled(key, theme.focus));
+                    spans.push(Span::styled(key, theme.key));
                     spans.push(Span::styled(format!(" {what}  "), theme.muted));
                 }
                 Line::from(spans)

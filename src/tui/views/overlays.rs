@@ -9,8 +9,8 @@ use crate::store::FinderEntry;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::finder::FinderState;
+use crate::tui::keymap::{Command, Context};
 
-/// Every binding of the current context and the global ones, from the live keymap.
 /// Every binding of the current context and the global ones, from the live keymap; in two
 /// columns (this screen's keys | everywhere) when one column would not fit.
 pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -23,8 +23,11 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
             groups.push(vec![Line::from(Span::styled(binding.context.title(), theme.heading))]);
             last = Some(binding.context);
         }
-        let keys = binding.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
-        let line = Line::from(vec![Span::styled(format!(" {keys:<11} "), theme.focus), Span::raw(binding.description)]);
+        let keys = match binding.keys.as_slice() {
+            [] => "(no key)".to_string(),
+            keys => keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+        };
+        let line = Line::from(vec![Span::styled(format!(" {keys:<11} "), theme.key), Span::raw(binding.description)]);
         groups.last_mut().expect("a group was started").push(line);
     }
     let one_column: usize = groups.iter().map(Vec::len).sum::<usize>() + groups.len().saturating_sub(1);
@@ -119,9 +122,9 @@ pub fn confirm_submit(
         lines.push(Line::from("You will then see the other members' submitted judgements."));
         lines.push(Line::default());
         lines.push(Line::from(vec![
-            Span::styled("y", theme.focus),
+            Span::styled(app.keymap.all_keys_for(Context::Confirm, Command::Confirm), theme.key),
             Span::raw(" submit    "),
-            Span::styled("n / Esc", theme.focus),
+            Span::styled(app.keymap.all_keys_for(Context::Confirm, Command::Cancel), theme.key),
             Span::raw(" not now"),
         ]));
     } else {
@@ -134,9 +137,9 @@ pub fn confirm_submit(
         }
         lines.push(Line::default());
         lines.push(Line::from(vec![
-            Span::styled("Enter", theme.focus),
+            Span::styled(app.keymap.key_for(Context::Confirm, Command::Open), theme.key),
             Span::raw(" go to the gap    "),
-            Span::styled("Esc", theme.focus),
+            Span::styled(close_key(app), theme.key),
             Span::raw(" close"),
         ]));
     }
@@ -154,4 +157,10 @@ pub fn confirm_submit(
             .block(Block::bordered().title(title).border_style(border)),
         popup,
     );
+}
+
+/// The key that closes the list of gaps: the last of the cancel keys (`Esc` rather than `n`,
+/// which reads as "no" to a question that is not asked here).
+fn close_key(app: &App) -> String {
+    app.keymap.keys_for(Context::Confirm, Command::Cancel).last().map_or_else(|| "(no key)".into(), ToString::to_string)
 }

@@ -7,6 +7,7 @@ use crate::domain::{MemberRole, Stage};
 use crate::store::Assignment;
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::keymap::{Command, Context};
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
@@ -79,16 +80,20 @@ fn progress(a: &Assignment) -> String {
 
 fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
     let theme = &app.theme;
+    let open = app.keymap.key_for(Context::Queue, Command::Open);
+    let gap = app.keymap.key_for(Context::Review, Command::NextGap);
     let what_next = match a.role {
         _ if a.recused => "You are recused from this submission: nothing of it is shown to you.".to_string(),
         _ if a.stage == Stage::Returned => "Returned at threshold review: there is no standards review to do.".into(),
         MemberRole::Chair => format!(
-            "You chair this panel. {} of {} voting members have submitted. Enter opens it.",
+            "You chair this panel. {} of {} voting members have submitted. {open} opens it.",
             a.reviewers_submitted, a.reviewers_total
         ),
         MemberRole::Officer => "You are the panel's officer (non-voting).".into(),
-        _ if a.submitted => "Your judgements are submitted. Enter shows them beside the other members'.".into(),
-        _ => format!("{} of {} standards judged. Enter opens the review; ] jumps to the next gap.", a.done, a.total),
+        _ if a.submitted => format!("Your judgements are submitted. {open} shows them beside the other members'."),
+        _ => {
+            format!("{} of {} standards judged. {open} opens the review; {gap} jumps to the next gap.", a.done, a.total)
+        }
     };
     let lines = vec![
         Line::from(vec![
@@ -105,5 +110,7 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
         ]),
         Line::from(what_next),
     ];
-    Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::new().borders(Borders::LEFT).border_style(theme.muted))
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(Block::new().borders(Borders::LEFT).border_style(theme.border))
 }

@@ -5,10 +5,11 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::scroll_offset;
-use crate::domain::Gap;
+use crate::domain::{Gap, Outcome};
 use crate::store::StandardView;
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::keymap::{Command, Context};
 use crate::tui::review::{Focus, ReviewState, SaveStatus};
 use crate::tui::theme::{Theme, outcome_mark, outcome_word};
 
@@ -46,7 +47,7 @@ fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area:
     let judged = review.data.standards().filter(|s| s.judged_by_me && s.gap().is_none()).count();
     let mine = review.data.standards().filter(|s| s.judged_by_me).count();
     let title = if mine > 0 { format!(" Standards {judged}/{mine} ") } else { " Standards ".to_string() };
-    let border = if review.focus == Focus::Standards { theme.focus } else { theme.muted };
+    let border = if review.focus == Focus::Standards { theme.focus } else { theme.border };
     let height = area.height.saturating_sub(2) as usize;
     let mut state = ListState::default()
         .with_offset(scroll_offset(selected_row, height, items.len()))
@@ -109,7 +110,16 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
         }
     }
     lines.push(Line::default());
-    let evidence_hint = if standard.evidence.is_empty() { "" } else { "  (Enter opens; Tab selects)" };
+    let keys = &app.keymap;
+    let evidence_hint = if standard.evidence.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  ({} opens; {} selects)",
+            keys.key_for(Context::Review, Command::Open),
+            keys.key_for(Context::Review, Command::FocusNext)
+        )
+    };
     lines.push(Line::from(vec![Span::styled("Evidence", theme.heading), Span::styled(evidence_hint, theme.muted)]));
     if standard.evidence.is_empty() {
         lines.push(Line::from(Span::styled("None cited.", theme.muted)));
@@ -153,7 +163,7 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
             }
         }
     }
-    let border = if review.focus == Focus::Evidence { theme.focus } else { theme.muted };
+    let border = if review.focus == Focus::Evidence { theme.focus } else { theme.border };
     let paragraph = Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .scroll((review.detail_scroll, 0))
@@ -173,7 +183,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
     let theme = &app.theme;
     let data = &review.data;
     let editing = review.focus == Focus::Editor;
-    let border = if editing { theme.focus } else { theme.muted };
+    let border = if editing { theme.focus } else { theme.border };
     let outcome = review.current_outcome();
     let state = if !data.role.votes() {
         format!(" You are the {} here ", data.role.label())
@@ -222,7 +232,16 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
         ),
     ];
     if data.editable() {
-        outcome_line.push(Span::styled("   1 met · 2 partially met · 3 not met", theme.muted));
+        let key = |outcome| app.keymap.key_for(Context::Review, Command::SetOutcome(outcome));
+        outcome_line.push(Span::styled(
+            format!(
+                "   {} met · {} partially met · {} not met",
+                key(Outcome::Met),
+                key(Outcome::PartiallyMet),
+                key(Outcome::NotMet)
+            ),
+            theme.muted,
+        ));
     }
     if let Some(Gap::RationaleRequired(_)) = standard.gap() {
         outcome_line.push(Span::styled("   ! rationale required", theme.alert));
@@ -234,9 +253,13 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
         let text = review.rationale();
         let paragraph = if text.trim().is_empty() {
             let hint = if data.editable() {
-                "No rationale yet: press e to write one (E opens $EDITOR)."
+                format!(
+                    "No rationale yet: press {} to write one ({} opens $EDITOR).",
+                    app.keymap.key_for(Context::Review, Command::EditRationale),
+                    app.keymap.key_for(Context::Review, Command::EditExternal)
+                )
             } else {
-                "No rationale."
+                "No rationale.".to_string()
             };
             Paragraph::new(hint).style(theme.muted)
         } else {
