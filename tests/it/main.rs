@@ -8,3 +8,4 @@ mod review_flow;
 mod screens;
 mod setup;
 mod support;
+mod themes;

@@ -248,7 +248,14 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
     }
     frame.render_widget(Paragraph::new(Line::from(outcome_line)), outcome_area);
     if editing {
-        frame.render_widget(&review.editor, rationale_area);
+        // The editor's own defaults are coloured (a grey placeholder, a blue selection): style it by
+        // meaning, so NO_COLOR and the themes hold in the editor too.
+        let mut editor = review.editor.clone();
+        editor.set_style(theme.text);
+        editor.set_placeholder_style(theme.muted);
+        editor.set_selection_style(theme.selected);
+        editor.set_cursor_style(theme.selected);
+        frame.render_widget(&editor, rationale_area);
     } else {
         let text = review.rationale();
         let paragraph = if text.trim().is_empty() {
