@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::document::DocumentState;
+use super::editor_keys::{VimMode, VimState};
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::review::{Focus, ReviewState, SaveStatus};
@@ -133,6 +134,23 @@ impl App {
         }
     }
 
+    /// The keys shown in the bottom hint bar for what has the keys now.
+    pub fn hints(&self) -> Vec<(String, &'static str)> {
+        let context = self.context();
+        if context == Context::Editor && self.editor_keys == EditorKeys::Vim {
+            let leave = self.keymap.key_for(Context::Editor, Command::LeaveEditor);
+            return match self.review.as_ref().map(|r| r.vim.mode) {
+                Some(VimMode::Normal) => vec![
+                    ("i".into(), "insert"),
+                    (leave, "done"),
+                    (self.keymap.key_for(Context::Global, Command::Help), "keys"),
+                ],
+                _ => vec![("Esc".into(), "normal mode")],
+            };
+        }
+        self.keymap.hints(context)
+    }
+
     /// Whether the run loop should tick soon (typed text is waiting to be saved).
     pub fn wants_tick(&self) -> bool {
         self.review.as_ref().is_some_and(ReviewState::is_dirty)
@@ -216,24 +234,13 @@ impl App {
         }
     }
 
-    fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
+    pub(super) fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
         let key = Key::from_event(event);
         if matches!(self.overlay, Some(Overlay::Help)) {
             self.overlay = None;
             return Vec::new();
         }
         let context = self.context();
-        // Terminals send Esc then a key typed quickly after it as one Alt-key: in the editor,
-        // where Alt-keys mean nothing, take it as the Esc and the key the user pressed.
-        if context == Context::Editor
-            && event.modifiers == KeyModifiers::ALT
-            && let KeyCode::Char(c) = event.code
-        {
-            let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-            effects.extend(self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-            return effects;
-        }
-
         let command = self.keymap.lookup(context, key);
         if command.is_some() || !matches!(context, Context::Editor | Context::Finder) {
             self.flash = None;
@@ -241,21 +248,7 @@ impl App {
         match context {
             Context::Finder => return self.finder_key(event, command),
             Context::Confirm => return self.confirm_key(command),
-            Context::Editor => {
-                if command == Some(Command::LeaveEditor) {
-                    let review = self.review.as_mut().expect("editor context has a review");
-                    review.focus = Focus::Standards;
-                    return self.save_current().into_iter().collect();
-                }
-                let review = self.review.as_mut().expect("editor context has a review");
-                if review.editor.input(event) {
-                    let now = Instant::now();
-                    review.dirty_since.get_or_insert(now);
-                    review.last_typed = Some(now);
-                    review.save_status = SaveStatus::Unsaved;
-                }
-                return Vec::new();
-            }
+            Context::Editor => return self.editor_key(event, command),
             Context::Document if self.document.as_ref().is_some_and(|d| d.search_input.is_some()) => {
                 self.document_search_key(event);
                 return Vec::new();
@@ -310,7 +303,7 @@ impl App {
     }
 
     /// A save of the selected standard's rationale, if it has unsaved text.
-    fn save_current(&mut self) -> Option<Effect> {
+    pub(super) fn save_current(&mut self) -> Option<Effect> {
         self.review.as_mut().and_then(save_if_dirty)
     }
 
@@ -427,7 +420,13 @@ impl App {
                         outcome: None,
                         rationale: review.rationale(),
                     }),
-                    Command::EditRationale => review.focus = Focus::Editor,
+                    Command::EditRationale => {
+                        review.focus = Focus::Editor;
+                        review.vim = VimState::default();
+                        // Writing goes on at the end of what is there.
+                        review.editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                        review.editor.move_cursor(ratatui_textarea::CursorMove::End);
+                    }
                     _ => effects.push(Effect::EditExternally { text: review.rationale() }),
                 }
                 if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {

@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod document;
+mod editing;
+pub mod editor_keys;
 pub mod finder;
 pub mod keymap;
 pub mod review;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod e2e;
+mod editor_keys;
 mod exchange;
 mod formats;
 mod review_flow;

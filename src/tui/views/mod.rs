@@ -83,7 +83,7 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 ])
             } else {
                 let mut spans = vec![Span::raw(" ")];
-                for (key, what) in app.keymap.hints(app.context()) {
+                for (key, what) in app.hints() {
                     spans.push(Span::styled(key, theme.key));
                     spans.push(Span::styled(format!(" {what}  "), theme.muted));
                 }

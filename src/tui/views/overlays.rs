@@ -4,10 +4,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::{centered, scroll_offset};
+use crate::config::EditorKeys;
 use crate::domain::Gap;
 use crate::store::FinderEntry;
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::editor_keys::{EMACS_KEYS, vim_help};
 use crate::tui::finder::FinderState;
 use crate::tui::keymap::{Command, Context};
 
@@ -29,6 +31,19 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
         };
         let line = Line::from(vec![Span::styled(format!(" {keys:<11} "), theme.key), Span::raw(binding.description)]);
         groups.last_mut().expect("a group was started").push(line);
+    }
+    if context == Context::Editor {
+        let (title, rows) = match app.editor_keys {
+            EditorKeys::Vim => ("Vim keys (normal mode; ? shows this help)", vim_help()),
+            EditorKeys::Emacs => ("Emacs keys", EMACS_KEYS.iter().map(|(k, w)| ((*k).to_string(), *w)).collect()),
+        };
+        let mut group = vec![Line::from(Span::styled(title, theme.heading))];
+        group.extend(
+            rows.into_iter().map(|(keys, what)| {
+                Line::from(vec![Span::styled(format!(" {keys:<13} "), theme.key), Span::raw(what)])
+            }),
+        );
+        groups.push(group);
     }
     let one_column: usize = groups.iter().map(Vec::len).sum::<usize>() + groups.len().saturating_sub(1);
     let block = Block::bordered().title(" Keys · any key closes ").border_style(theme.focus);

@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::scroll_offset;
+use crate::config::EditorKeys;
 use crate::domain::{Gap, Outcome};
 use crate::store::StandardView;
 use crate::text::sanitize;
@@ -200,7 +201,10 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
             SaveStatus::Unsaved => "saving…",
             SaveStatus::Failed(_) => "NOT SAVED",
         };
-        format!(" My judgement · draft · {saved} ")
+        match (editing, app.editor_keys) {
+            (true, EditorKeys::Vim) => format!(" My judgement · draft · {saved} · {} ", review.vim.mode.label()),
+            _ => format!(" My judgement · draft · {saved} "),
+        }
     };
     let block = Block::bordered().title(state).border_style(border);
     let inner = block.inner(area);
