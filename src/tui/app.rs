@@ -334,6 +334,7 @@ impl App {
     }
 
     fn review_command(&mut self, command: Command) -> Vec<Effect> {
+        let linear = self.layout == Layout::Linear;
         let Some(review) = self.review.as_mut() else {
             return Vec::new();
         };
@@ -362,8 +363,10 @@ impl App {
             Command::ScrollDetailDown => review.detail_scroll = review.detail_scroll.saturating_add(3),
             Command::ScrollDetailUp => review.detail_scroll = review.detail_scroll.saturating_sub(3),
             Command::FocusNext => {
+                // In the linear layout the details are a pane of their own, evidence or not.
+                let details = linear || review.current().is_some_and(|s| !s.evidence.is_empty());
                 review.focus = match review.focus {
-                    Focus::Standards if review.current().is_some_and(|s| !s.evidence.is_empty()) => Focus::Evidence,
+                    Focus::Standards if details => Focus::Evidence,
                     _ => Focus::Standards,
                 };
             }
@@ -436,6 +439,7 @@ impl App {
             Command::Submit => {
                 effects.extend(self.start_submit());
             }
+            Command::Back if linear && review.focus == Focus::Evidence => review.focus = Focus::Standards,
             Command::Back => {
                 effects.extend(save_if_dirty(review));
                 self.screen = Screen::Queue;

@@ -5,6 +5,7 @@ mod e2e;
 mod editor_keys;
 mod exchange;
 mod formats;
+mod linear;
 mod review_flow;
 mod screens;
 mod setup;

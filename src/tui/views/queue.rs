@@ -1,7 +1,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::domain::{MemberRole, Stage};
 use crate::store::Assignment;
@@ -24,6 +24,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let [list_area, detail_area, _] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Length(detail_height), Constraint::Min(0)])
             .areas(area);
+    if super::linear::is_linear(app) {
+        return render_linear(app, frame, area);
+    }
     let wide = area.width >= 120;
     let mut header = vec!["Submission", "Programme"];
     if wide {
@@ -113,4 +116,43 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
         .block(Block::new().borders(Borders::LEFT).border_style(theme.border))
+}
+
+/// One line per submission, in words, and what to do next below: no table, no borders.
+fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let items: Vec<ListItem<'_>> = app
+        .queue
+        .iter()
+        .map(|a| {
+            let due = if a.overdue(app.today) { format!("due {}, overdue", a.due) } else { format!("due {}", a.due) };
+            let role = if a.recused { "recused" } else { a.role.label() };
+            let progress = match progress(a).as_str() {
+                "—" => "nothing to judge".to_string(),
+                other => other.trim_start_matches("✓ ").to_string(),
+            };
+            let text = format!("{}: {}; {role}; {due}; {progress}", sanitize(&a.submission), sanitize(&a.programme));
+            ListItem::new(
+                super::linear::wrap_words(&text, area.width.saturating_sub(2))
+                    .into_iter()
+                    .map(Line::from)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
+    let list_height = (heights.iter().sum::<usize>() as u16 + 1).min(area.height);
+    let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(0)]).areas(area);
+    let block = super::linear::pane(app, "What needs me", theme.focus);
+    let inner = block.inner(list_area);
+    let mut state = ListState::default().with_selected(Some(app.queue_selected));
+    frame.render_stateful_widget(
+        List::new(items).highlight_style(theme.selected).highlight_symbol("> ").block(block),
+        list_area,
+        &mut state,
+    );
+    super::linear::cursor_on_item(frame, inner, &heights, state.offset(), app.queue_selected);
+    if let Some(a) = app.queue.get(app.queue_selected) {
+        frame.render_widget(detail(app, a).block(Block::new().padding(ratatui::widgets::Padding::top(1))), detail_area);
+    }
 }

@@ -4,6 +4,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
+use super::linear::{is_linear, marker, pane};
 use super::scroll_offset;
 use crate::config::EditorKeys;
 use crate::domain::{Gap, Outcome};
@@ -16,9 +17,18 @@ use crate::tui::theme::{Theme, outcome_mark, outcome_word};
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let Some(review) = &app.review else { return };
+    if is_linear(app) {
+        // One pane at a time: the one that has the keys.
+        match (review.focus, review.current()) {
+            (Focus::Evidence, Some(standard)) => render_detail(app, review, standard, frame, area),
+            (Focus::Editor, Some(standard)) => render_judgement(app, review, standard, frame, area),
+            _ => render_list(app, review, frame, area),
+        }
+        return;
+    }
     let list_width = (area.width * 38 / 100).clamp(24, 46);
     let [list_area, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(area);
-    render_list(&app.theme, review, frame, list_area);
+    render_list(app, review, frame, list_area);
     let Some(standard) = review.current() else {
         frame.render_widget(
             Paragraph::new("This submission has no standards under review.").block(Block::bordered()),
@@ -33,7 +43,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     render_judgement(app, review, standard, frame, judgement_area);
 }
 
-fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area: Rect) {
+fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let linear = is_linear(app);
     let mut items = Vec::with_capacity(review.order.len() + review.data.sections.len());
     let mut selected_row = 0;
     for section in &review.data.sections {
@@ -42,22 +54,31 @@ fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area:
             if review.current().is_some_and(|c| c.code == standard.code) {
                 selected_row = items.len();
             }
-            items.push(ListItem::new(standard_line(theme, standard)));
+            items.push(if linear {
+                ListItem::new(standard_words(theme, standard, area.width.saturating_sub(2)))
+            } else {
+                ListItem::new(standard_line(theme, standard))
+            });
         }
     }
     let judged = review.data.standards().filter(|s| s.judged_by_me && s.gap().is_none()).count();
     let mine = review.data.standards().filter(|s| s.judged_by_me).count();
     let title = if mine > 0 { format!(" Standards {judged}/{mine} ") } else { " Standards ".to_string() };
     let border = if review.focus == Focus::Standards { theme.focus } else { theme.border };
-    let height = area.height.saturating_sub(2) as usize;
-    let mut state = ListState::default()
-        .with_offset(scroll_offset(selected_row, height, items.len()))
-        .with_selected(Some(selected_row));
-    let list = List::new(items)
-        .highlight_style(theme.selected)
-        .highlight_symbol("▸")
-        .block(Block::bordered().title(title).border_style(border));
+    let block = pane(app, title, border);
+    let inner = block.inner(area);
+    let height = inner.height as usize;
+    let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
+    // Rows of one line each scroll to keep the selection centred; wrapped rows (linear) scroll
+    // as the list needs.
+    let offset = if linear { 0 } else { scroll_offset(selected_row, height, items.len()) };
+    let mut state = ListState::default().with_offset(offset).with_selected(Some(selected_row));
+    let list =
+        List::new(items).highlight_style(theme.selected).highlight_symbol(if linear { "> " } else { "▸" }).block(block);
     frame.render_stateful_widget(list, area, &mut state);
+    if linear {
+        super::linear::cursor_on_item(frame, inner, &heights, state.offset(), selected_row);
+    }
 }
 
 fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
@@ -81,6 +102,18 @@ fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
             if standard.judged_by_me { theme.text } else { theme.muted },
         ),
     ])
+}
+
+/// A standard in words, for the linear layout: code, title, and its state.
+fn standard_words(theme: &Theme, standard: &StandardView, width: u16) -> Text<'static> {
+    let outcome = standard.mine.as_ref().and_then(|j| j.outcome);
+    let mut state = if standard.judged_by_me { outcome_word(outcome).to_string() } else { "not yours".to_string() };
+    if let Some(Gap::RationaleRequired(_)) = standard.gap() {
+        state.push_str(", rationale required");
+    }
+    let style = if standard.judged_by_me { theme.outcome(outcome) } else { theme.muted };
+    let text = format!("{} {}: {state}", sanitize(&standard.code), sanitize(&standard.title));
+    Text::from(super::linear::wrap_words(&text, width).into_iter().map(Line::from).collect::<Vec<_>>()).style(style)
 }
 
 fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame: &mut Frame<'_>, area: Rect) {
@@ -135,7 +168,7 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
         let style = if chosen { theme.selected } else { theme.text };
         let locator = if e.locator.is_empty() { String::new() } else { format!(" — {}", sanitize(&e.locator)) };
         lines.push(Line::from(vec![
-            Span::styled(if chosen { "▸ " } else { "  " }, theme.focus),
+            Span::styled(if chosen { marker(app) } else { "  " }, theme.focus),
             Span::styled(format!("{} {}{}", sanitize(&e.document), sanitize(title), locator), style),
         ]));
     }
@@ -164,11 +197,28 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
             }
         }
     }
+    if is_linear(app) {
+        // My judgement is not beside the details in this layout: it is said here.
+        let outcome = review.current_outcome();
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("My judgement", theme.heading)));
+        lines.push(Line::from(vec![
+            Span::raw("Outcome: "),
+            Span::styled(outcome_word(outcome).to_string(), theme.outcome(outcome)),
+        ]));
+        let rationale = review.rationale();
+        if rationale.trim().is_empty() {
+            lines.push(Line::from(Span::styled("No rationale.", theme.muted)));
+        }
+        for text_line in sanitize(&rationale).lines() {
+            lines.push(Line::from(text_line.to_string()));
+        }
+    }
     let border = if review.focus == Focus::Evidence { theme.focus } else { theme.border };
     let paragraph = Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .scroll((review.detail_scroll, 0))
-        .block(Block::bordered().border_style(border));
+        .block(pane(app, if is_linear(app) { "Details" } else { "" }, border));
     frame.render_widget(paragraph, area);
 }
 
@@ -206,7 +256,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
             _ => format!(" My judgement · draft · {saved} "),
         }
     };
-    let block = Block::bordered().title(state).border_style(border);
+    let block = pane(app, state, border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if !data.role.votes() {
