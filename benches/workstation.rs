@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use accredit::demo::synthetic::{self, ME, Shape};
 use accredit::store::Store;
 use accredit::tui::finder::FinderState;
-use accredit::tui::theme::Theme;
-use accredit::tui::{Action, Runtime, Screen, views};
+
+use accredit::tui::{Action, Runtime, Screen, Settings, views};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use jiff::civil::{Date, date};
@@ -97,7 +97,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 /// A runtime on `path` with the first submission of the queue open, as Enter on the queue does.
 fn open_review(path: &Path) -> (Runtime, Terminal<TestBackend>) {
     let store = Store::open(path).expect("open the cache");
-    let mut runtime = Runtime::new(store, TODAY, Theme::dark()).expect("runtime");
+    let mut runtime = Runtime::new(store, TODAY, Settings::default()).expect("runtime");
     runtime.dispatch(key_code(KeyCode::Enter));
     assert_eq!(runtime.app.screen, Screen::Review, "Enter on the queue opens a review");
     let mut terminal = terminal();
@@ -135,7 +135,7 @@ fn main() {
         let t0 = Instant::now();
         let store = Store::open(&path).expect("open the cache");
         let t1 = Instant::now();
-        let runtime = Runtime::new(store, TODAY, Theme::dark()).expect("runtime");
+        let runtime = Runtime::new(store, TODAY, Settings::default()).expect("runtime");
         let t2 = Instant::now();
         let mut terminal = terminal();
         draw(&mut terminal, &runtime);

@@ -13,8 +13,9 @@ use accredit::hub::Hub;
 use accredit::paths::DataDir;
 use accredit::store::Store;
 use accredit::sync::{Credentials, HubClient, SyncWorker};
+use accredit::tui::Settings;
 
-pub fn run(data_dir: &DataDir, reset: bool) -> Result<()> {
+pub fn run(data_dir: &DataDir, reset: bool, settings: Settings) -> Result<()> {
     let cache = data_dir.cache();
     let hub_db = data_dir.root().join("demo-hub.sqlite");
     if cache.exists() {
@@ -59,7 +60,7 @@ pub fn run(data_dir: &DataDir, reset: bool) -> Result<()> {
 
     Credentials { server: server.clone(), token: token.clone(), user: me.clone() }.save(&data_dir.credentials())?;
     let worker = SyncWorker::start(cache, HubClient::new(&server, &token), me);
-    super::run_tui(data_dir, store, Some(worker))
+    super::run_tui(data_dir, store, settings, Some(worker))
 }
 
 /// Runs the hub on a free loopback port on its own thread, for as long as this process lives.

@@ -1,22 +1,29 @@
 //! The command line (design §3): parsing, and one module per group of verbs.
 
 mod demo;
+mod doctor;
+mod exchange;
 mod hub;
 mod panel;
 mod review;
+mod settings;
+mod shell;
 mod sync;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use accredit::paths::DataDir;
 use accredit::store::Store;
+use accredit::tui::Settings;
 
 #[derive(Debug, Parser)]
-#[command(name = "accredit", version, about = "A keyboard-first workstation for accreditation panels.", long_about = None)]
-#[command(after_help = "Run `accredit demo` to try it on the built-in demo data.")]
+#[command(name = "accredit", version = accredit::build_info::VERSION, about = "A keyboard-first workstation for accreditation panels.", long_about = None)]
+#[command(
+    after_help = "Run `accredit demo` to try it on the built-in demo data; `accredit doctor` checks your set-up."
+)]
 pub struct Cli {
     /// Keep the cache, config and log in DIR (for tests and for several profiles).
     #[arg(long, global = true, env = "ACCREDIT_DATA_DIR", value_name = "DIR")]
@@ -36,11 +43,16 @@ enum Command {
         reset: bool,
     },
     /// Show my assignments, progress and unsynced changes.
-    #[command(after_help = "Examples:\n  accredit status\n  accredit status --json | jq '.assignments[0]'")]
+    #[command(
+        after_help = "Examples:\n  accredit status\n  accredit status --plain\n  accredit status --json | jq '.assignments[0]'"
+    )]
     Status {
         /// Print stable, documented JSON (format accredit.status.v1).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "plain")]
         json: bool,
+        /// One fact per line, without symbols or columns (for screen readers).
+        #[arg(long)]
+        plain: bool,
     },
     /// Record my judgement of one standard, as the TUI does (a draft until submitted).
     #[command(
@@ -107,6 +119,57 @@ enum Command {
         #[command(subcommand)]
         command: hub::HubCommand,
     },
+    /// Import a submission package (a folder with submission.json and its documents), or a
+    /// judgement form filled in with `--form`.
+    #[command(
+        after_help = "Examples:\n  accredit import ./S-2026-021\n  accredit import --form S-2026-014.form.txt\n  accredit import --form - < S-2026-014.form.txt"
+    )]
+    Import {
+        /// A submission package: a folder holding submission.json and the documents it lists.
+        #[arg(value_name = "DIR", required_unless_present = "form", conflicts_with = "form")]
+        dir: Option<PathBuf>,
+        /// A judgement form made by `accredit export --form` (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        form: Option<PathBuf>,
+    },
+    /// Write my judgements of a submission as a plain-text form to fill in in any editor.
+    #[command(
+        after_help = "Examples:\n  accredit export --form S-2026-014 --output S-2026-014.form.txt\n  $EDITOR S-2026-014.form.txt\n  accredit import --form S-2026-014.form.txt"
+    )]
+    Export {
+        /// The submission whose judgements go in the form.
+        #[arg(long, value_name = "SUBMISSION")]
+        form: String,
+        /// Write to FILE instead of standard output (an existing file is not overwritten).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Show where config.toml is, check it, or print every setting with its default.
+    #[command(
+        after_help = "Examples:\n  accredit config\n  accredit config --default > ~/.config/accredit/config.toml\n  $EDITOR \"$(accredit config --path)\""
+    )]
+    Config {
+        /// Print the whole default config: every key, its default and what it does.
+        #[arg(long, conflicts_with = "path")]
+        default: bool,
+        /// Print only the path of config.toml.
+        #[arg(long)]
+        path: bool,
+    },
+    /// Check the set-up: data folder, config, cache, hub login and clock; says what to do.
+    #[command(after_help = "Examples:\n  accredit doctor\n  accredit --data-dir /tmp/demo doctor")]
+    Doctor,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  accredit completions bash > ~/.local/share/bash-completion/completions/accredit\n  accredit completions zsh > ~/.zfunc/_accredit\n  accredit completions fish > ~/.config/fish/completions/accredit.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output.
+    #[command(after_help = "Examples:\n  accredit man | man -l -\n  accredit man > ~/.local/share/man/man1/accredit.1")]
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -128,19 +191,39 @@ impl From<OutcomeArg> for accredit::domain::Outcome {
 
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
+    // Verbs about accredit itself need no profile.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return shell::completions(*shell, &mut Cli::command()),
+        Some(Command::Man) => return shell::man(Cli::command()),
+        _ => {}
+    }
     let data_dir = match cli.data_dir {
         Some(dir) => DataDir::new(dir),
         None => DataDir::platform_default()
             .ok_or_else(|| eyre!("cannot find a home folder for the cache; pass --data-dir DIR"))?,
     };
+    // Verbs that diagnose the profile change nothing in it.
+    match cli.command {
+        Some(Command::Doctor) => return doctor::run(&data_dir),
+        Some(Command::Config { default, path }) => return settings::run(&data_dir, default, path),
+        _ => {}
+    }
     std::fs::create_dir_all(data_dir.root())
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
     init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
     tracing::info!(command = ?cli.command, "start");
+    let settings = load_settings(&data_dir)?;
     match cli.command {
-        None => open_tui(&data_dir, open_cache(&data_dir)?),
-        Some(Command::Demo { reset }) => demo::run(&data_dir, reset),
-        Some(Command::Status { json }) => review::status(&open_cache(&data_dir)?, &today(), json),
+        None => open_tui(&data_dir, open_cache(&data_dir)?, settings),
+        Some(Command::Demo { reset }) => demo::run(&data_dir, reset, settings),
+        Some(Command::Status { json, plain }) => {
+            let format = match (json, plain) {
+                (true, _) => review::StatusFormat::Json,
+                (_, true) => review::StatusFormat::Plain,
+                _ => review::StatusFormat::Table,
+            };
+            review::status(&open_cache(&data_dir)?, &today(), format)
+        }
         Some(Command::Judge { submission, standard, outcome, rationale, rationale_file }) => {
             let rationale = match (rationale, rationale_file) {
                 (Some(text), _) => Some(text),
@@ -158,7 +241,23 @@ pub fn run() -> Result<()> {
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
         Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),
         Some(Command::Hub { db, command }) => hub::run(&db.unwrap_or_else(|| data_dir.hub_db()), command),
+        Some(Command::Import { dir: Some(dir), .. }) => exchange::import_package(&mut open_cache(&data_dir)?, &dir),
+        Some(Command::Import { form: Some(file), .. }) => exchange::import_form(&mut open_cache(&data_dir)?, &file),
+        Some(Command::Import { .. }) => bail!("name a submission package folder, or a form with --form FILE"),
+        Some(Command::Export { form, output }) => {
+            exchange::export_form(&open_cache(&data_dir)?, &form, output.as_deref())
+        }
+        Some(Command::Doctor | Command::Config { .. } | Command::Completions { .. } | Command::Man) => Ok(()),
     }
+}
+
+/// The settings from config.toml; a bad file stops everything, loudly.
+fn load_settings(data_dir: &DataDir) -> Result<Settings> {
+    Settings::load_from_env(data_dir.config()).map_err(|error| {
+        eyre!(
+            "{error}\naccredit does not start with a broken config: fix the file (`accredit config --default` shows every key and its default)"
+        )
+    })
 }
 
 /// Opens the existing cache of this data folder.
@@ -175,7 +274,7 @@ fn open_cache(data_dir: &DataDir) -> Result<Store> {
 }
 
 /// Opens the TUI, syncing in the background when this cache is connected to a hub.
-fn open_tui(data_dir: &DataDir, store: Store) -> Result<()> {
+fn open_tui(data_dir: &DataDir, store: Store, settings: Settings) -> Result<()> {
     let worker = match sync::client(data_dir) {
         Ok((client, credentials)) => {
             Some(accredit::sync::SyncWorker::start(data_dir.cache(), client, credentials.user))
@@ -183,11 +282,16 @@ fn open_tui(data_dir: &DataDir, store: Store) -> Result<()> {
         Err(accredit::sync::SyncError::NotLoggedIn) => None,
         Err(e) => return Err(e.into()),
     };
-    run_tui(data_dir, store, worker)
+    run_tui(data_dir, store, settings, worker)
 }
 
-fn run_tui(data_dir: &DataDir, store: Store, worker: Option<accredit::sync::SyncWorker>) -> Result<()> {
-    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), worker).wrap_err("the TUI stopped")
+fn run_tui(
+    data_dir: &DataDir,
+    store: Store,
+    settings: Settings,
+    worker: Option<accredit::sync::SyncWorker>,
+) -> Result<()> {
+    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
 }
 
 fn today() -> jiff::civil::Date {

@@ -11,13 +11,27 @@ use accredit::domain::{Gap, MemberRole, Outcome, Stage};
 use accredit::store::{Assignment, Store, StoreError};
 use accredit::text::sanitize;
 
-pub fn status(store: &Store, today: &Date, as_json: bool) -> Result<()> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFormat {
+    /// Aligned columns for people at a terminal.
+    Table,
+    /// One fact per line, no symbols or columns, for screen readers.
+    Plain,
+    /// `accredit.status.v1`.
+    Json,
+}
+
+pub fn status(store: &Store, today: &Date, format: StatusFormat) -> Result<()> {
     let me = store.me()?.unwrap_or_default();
     let name = store.person_name(&me)?;
     let assignments = store.assignments(&me)?;
     let unsynced = store.unsynced_count()?;
     let last_sync = store.meta("last_sync")?;
-    if as_json {
+    if format == StatusFormat::Plain {
+        print!("{}", plain_status(&name, &me, unsynced, last_sync.as_deref(), &assignments, *today));
+        return Ok(());
+    }
+    if format == StatusFormat::Json {
         let doc = json!({
             "format": "accredit.status.v1",
             "user": { "id": me, "name": name },
@@ -68,6 +82,49 @@ pub fn status(store: &Store, today: &Date, as_json: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The status as sentences, one fact per line, each submission in its own paragraph.
+fn plain_status(
+    name: &str,
+    me: &str,
+    unsynced: usize,
+    last_sync: Option<&str>,
+    assignments: &[Assignment],
+    today: Date,
+) -> String {
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(format!("User: {} ({})", sanitize(name), sanitize(me)));
+    line(format!("Unsynced changes: {unsynced}"));
+    line(format!("Last sync: {}", last_sync.map_or("never".to_string(), |t| sanitize(t).into_owned())));
+    line(format!("Submissions: {}", assignments.len()));
+    for a in assignments {
+        line(String::new());
+        line(format!("Submission: {}", sanitize(&a.submission)));
+        line(format!("Programme: {}", sanitize(&a.programme)));
+        line(format!("Provider: {}", sanitize(&a.provider)));
+        line(format!("Stage: {}", a.stage.label()));
+        line(format!("Role: {}", if a.recused { "recused" } else { a.role.label() }));
+        let overdue = if a.overdue(today) { ", overdue" } else { "" };
+        line(format!("Due: {}{overdue}", a.due));
+        line(format!("Progress: {}", plain_progress(a)));
+    }
+    out
+}
+
+fn plain_progress(a: &Assignment) -> String {
+    match a.role {
+        _ if a.recused => "none, you are recused".into(),
+        MemberRole::Chair => format!("{} of {} reviewers have submitted", a.reviewers_submitted, a.reviewers_total),
+        MemberRole::Officer => "none, you do not judge".into(),
+        _ if a.stage == Stage::Returned => "none, returned without a standards review".into(),
+        _ if a.submitted => "submitted".into(),
+        _ => format!("{} of {} standards judged", a.done, a.total),
+    }
 }
 
 fn progress(a: &Assignment) -> String {

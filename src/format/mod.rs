@@ -4,6 +4,7 @@
 //! `load_*` functions add the reading.
 
 mod error;
+pub mod form;
 mod framework;
 mod panel;
 mod submission;

@@ -4,6 +4,8 @@
 //! `synchronous=FULL`) before the caller is told it is saved.
 
 mod consolidation;
+mod frameworks;
+mod health;
 mod import;
 mod judgements;
 mod read;
@@ -14,6 +16,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
+pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
 pub use replica::{Conflict, OutboxEntry, PushTally, Resolution};
 

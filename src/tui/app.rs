@@ -6,11 +6,14 @@ use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::document::DocumentState;
+use super::editor_keys::{VimMode, VimState};
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::review::{Focus, ReviewState, SaveStatus};
+use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
+use crate::config::{EditorKeys, Layout};
 use crate::domain::{Gap, Judgement, Outcome};
 use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
 
@@ -119,6 +122,9 @@ pub struct App {
     pub today: Date,
     pub keymap: Keymap,
     pub theme: Theme,
+    pub layout: Layout,
+    pub editor_keys: EditorKeys,
+    pub mouse: bool,
     pub screen: Screen,
     pub queue: Vec<Assignment>,
     pub queue_selected: usize,
@@ -139,13 +145,16 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(me: String, me_name: String, today: Date, theme: Theme) -> App {
+    pub fn new(me: String, me_name: String, today: Date, settings: Settings) -> App {
         App {
             me,
             me_name,
             today,
-            keymap: Keymap::default(),
-            theme,
+            keymap: settings.keymap,
+            theme: settings.theme,
+            layout: settings.layout,
+            editor_keys: settings.editor,
+            mouse: settings.mouse,
             screen: Screen::Queue,
             queue: Vec::new(),
             queue_selected: 0,
@@ -179,6 +188,23 @@ impl App {
             Screen::Sync if self.sync_view.as_ref().is_some_and(|v| v.merge.is_some()) => Context::Merge,
             Screen::Sync => Context::Sync,
         }
+    }
+
+    /// The keys shown in the bottom hint bar for what has the keys now.
+    pub fn hints(&self) -> Vec<(String, &'static str)> {
+        let context = self.context();
+        if context == Context::Editor && self.editor_keys == EditorKeys::Vim {
+            let leave = self.keymap.key_for(Context::Editor, Command::LeaveEditor);
+            return match self.review.as_ref().map(|r| r.vim.mode) {
+                Some(VimMode::Normal) => vec![
+                    ("i".into(), "insert"),
+                    (leave, "done"),
+                    (self.keymap.key_for(Context::Global, Command::Help), "keys"),
+                ],
+                _ => vec![("Esc".into(), "normal mode")],
+            };
+        }
+        self.keymap.hints(context)
     }
 
     /// Whether the run loop should tick soon (typed text is waiting to be saved).
@@ -286,24 +312,13 @@ impl App {
         }
     }
 
-    fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
+    pub(super) fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
         let key = Key::from_event(event);
         if matches!(self.overlay, Some(Overlay::Help)) {
             self.overlay = None;
             return Vec::new();
         }
         let context = self.context();
-        // Terminals send Esc then a key typed quickly after it as one Alt-key: in the editor,
-        // where Alt-keys mean nothing, take it as the Esc and the key the user pressed.
-        if context == Context::Editor
-            && event.modifiers == KeyModifiers::ALT
-            && let KeyCode::Char(c) = event.code
-        {
-            let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-            effects.extend(self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-            return effects;
-        }
-
         let command = self.keymap.lookup(context, key);
         if command.is_some() || !matches!(context, Context::Editor | Context::Finder) {
             self.flash = None;
@@ -311,23 +326,7 @@ impl App {
         match context {
             Context::Finder => return self.finder_key(event, command),
             Context::Confirm => return self.confirm_key(command),
-            Context::Editor => {
-                if command == Some(Command::LeaveEditor) {
-                    let review = self.review.as_mut().expect("editor context has a review");
-                    review.focus = Focus::Standards;
-                    let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
-                    effects.extend(self.reload_if_stale());
-                    return effects;
-                }
-                let review = self.review.as_mut().expect("editor context has a review");
-                if review.editor.input(event) {
-                    let now = Instant::now();
-                    review.dirty_since.get_or_insert(now);
-                    review.last_typed = Some(now);
-                    review.save_status = SaveStatus::Unsaved;
-                }
-                return Vec::new();
-            }
+            Context::Editor => return self.editor_key(event, command),
             Context::Document if self.document.as_ref().is_some_and(|d| d.search_input.is_some()) => {
                 self.document_search_key(event);
                 return Vec::new();
@@ -437,7 +436,7 @@ impl App {
         })
     }
 
-    fn reload_if_stale(&mut self) -> Option<Effect> {
+    pub(super) fn reload_if_stale(&mut self) -> Option<Effect> {
         if std::mem::take(&mut self.review_stale) { self.reload_review() } else { None }
     }
 
@@ -508,7 +507,7 @@ impl App {
     }
 
     /// A save of the selected standard's rationale, if it has unsaved text.
-    fn save_current(&mut self) -> Option<Effect> {
+    pub(super) fn save_current(&mut self) -> Option<Effect> {
         self.review.as_mut().and_then(save_if_dirty)
     }
 
@@ -539,6 +538,7 @@ impl App {
     }
 
     fn review_command(&mut self, command: Command) -> Vec<Effect> {
+        let linear = self.layout == Layout::Linear;
         let Some(review) = self.review.as_mut() else {
             return Vec::new();
         };
@@ -567,8 +567,10 @@ impl App {
             Command::ScrollDetailDown => review.detail_scroll = review.detail_scroll.saturating_add(3),
             Command::ScrollDetailUp => review.detail_scroll = review.detail_scroll.saturating_sub(3),
             Command::FocusNext => {
+                // In the linear layout the details are a pane of their own, evidence or not.
+                let details = linear || review.current().is_some_and(|s| !s.evidence.is_empty());
                 review.focus = match review.focus {
-                    Focus::Standards if review.current().is_some_and(|s| !s.evidence.is_empty()) => Focus::Evidence,
+                    Focus::Standards if details => Focus::Evidence,
                     _ => Focus::Standards,
                 };
             }
@@ -596,8 +598,10 @@ impl App {
                 match review.next_gap_from(start, forward) {
                     Some(i) => move_to(review, i, &mut effects),
                     None if review.data.editable() => {
-                        self.flash =
-                            Some(Flash::Info("No gaps left: every standard is judged. Press S to submit.".into()))
+                        let submit = self.keymap.key_for(Context::Review, Command::Submit);
+                        self.flash = Some(Flash::Info(format!(
+                            "No gaps left: every standard is judged. Press {submit} to submit."
+                        )))
                     }
                     None => self.flash = Some(Flash::Info("Nothing for you to judge here.".into())),
                 }
@@ -623,7 +627,13 @@ impl App {
                         outcome: None,
                         rationale: review.rationale(),
                     }),
-                    Command::EditRationale => review.focus = Focus::Editor,
+                    Command::EditRationale => {
+                        review.focus = Focus::Editor;
+                        review.vim = VimState::default();
+                        // Writing goes on at the end of what is there.
+                        review.editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                        review.editor.move_cursor(ratatui_textarea::CursorMove::End);
+                    }
                     _ => effects.push(Effect::EditExternally { text: review.rationale() }),
                 }
                 if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
@@ -633,6 +643,7 @@ impl App {
             Command::Submit => {
                 effects.extend(self.start_submit());
             }
+            Command::Back if linear && review.focus == Focus::Evidence => review.focus = Focus::Standards,
             Command::Back => {
                 effects.extend(save_if_dirty(review));
                 self.screen = Screen::Queue;

@@ -4,15 +4,18 @@
 
 pub mod app;
 pub mod document;
+mod editing;
+pub mod editor_keys;
 pub mod finder;
 pub mod keymap;
 pub mod review;
 pub mod runtime;
+pub mod settings;
 pub mod sync_view;
-
 pub mod terminal;
 pub mod theme;
 pub mod views;
 
 pub use app::{Action, App, Effect, Overlay, Screen};
 pub use runtime::Runtime;
+pub use settings::Settings;

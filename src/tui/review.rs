@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use ratatui_textarea::{TextArea, WrapMode};
 
+use super::editor_keys::VimState;
 use crate::domain::{Gap, Judgement, Outcome};
 use crate::store::{ReviewData, StandardView};
 
@@ -32,6 +33,8 @@ pub struct ReviewState {
     pub focus: Focus,
     pub evidence_selected: usize,
     pub editor: TextArea<'static>,
+    /// The vim mode of the editor (`editor = "vim"`).
+    pub vim: VimState,
     /// When the editor first held text not yet saved.
     pub dirty_since: Option<Instant>,
     pub last_typed: Option<Instant>,
@@ -52,6 +55,7 @@ impl ReviewState {
             focus: Focus::Standards,
             evidence_selected: 0,
             editor: TextArea::default(),
+            vim: VimState::default(),
             dirty_since: None,
             last_typed: None,
             detail_scroll: 0,
@@ -100,6 +104,14 @@ impl ReviewState {
 
     pub fn rationale(&self) -> String {
         self.editor.lines().join("\n")
+    }
+
+    /// Marks the editor's text as typed and not yet saved.
+    pub fn typed(&mut self) {
+        let now = Instant::now();
+        self.dirty_since.get_or_insert(now);
+        self.last_typed = Some(now);
+        self.save_status = SaveStatus::Unsaved;
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -158,7 +170,7 @@ impl ReviewState {
 pub fn new_editor(text: &str) -> TextArea<'static> {
     let mut editor = TextArea::new(text.split('\n').map(str::to_string).collect());
     editor.set_wrap_mode(WrapMode::WordOrGlyph);
-    editor.set_placeholder_text("No rationale yet: press e to write one");
+    editor.set_placeholder_text("Type the rationale here: it is saved as you type.");
     editor.set_cursor_line_style(ratatui::style::Style::new());
     editor
 }

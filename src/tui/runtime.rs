@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 use jiff::civil::Date;
 
 use super::app::{Action, App, Effect, SyncFailure};
+use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
-use super::theme::Theme;
 use crate::store::{Store, StoreError};
 use crate::sync::SyncWorker;
 
@@ -22,10 +22,10 @@ pub struct Runtime {
 
 impl Runtime {
     /// Starts on the queue of the cache's owner.
-    pub fn new(store: Store, today: Date, theme: Theme) -> Result<Runtime, StoreError> {
+    pub fn new(store: Store, today: Date, settings: Settings) -> Result<Runtime, StoreError> {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
-        let mut runtime = Runtime { app: App::new(me, name, today, theme), store, external_edit: None, sync: None };
+        let mut runtime = Runtime { app: App::new(me, name, today, settings), store, external_edit: None, sync: None };
         for action in runtime.run(Effect::LoadQueue) {
             runtime.dispatch(action);
         }

@@ -12,8 +12,8 @@ use ratatui::crossterm::{execute, terminal as ct};
 
 use super::app::Action;
 use super::runtime::Runtime;
+use super::settings::Settings;
 use super::sync_view::SyncStatus;
-use super::theme::Theme;
 use super::views;
 use crate::store::{Store, StoreError};
 use crate::sync::SyncWorker;
@@ -30,9 +30,16 @@ pub enum TuiError {
 const SYNC_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Runs the TUI on `store` until the user quits. `editing_dir` holds rationales being edited
-/// in `$EDITOR`; `sync`, when the cache is connected to a hub, syncs in the background.
-pub fn run(store: Store, today: Date, editing_dir: &Path, sync: Option<SyncWorker>) -> Result<(), TuiError> {
-    let mut runtime = Runtime::new(store, today, Theme::from_env())?;
+/// in `$EDITOR`; `settings` come from `config.toml`; `sync`, when the cache is connected to a hub,
+/// syncs in the background.
+pub fn run(
+    store: Store,
+    today: Date,
+    editing_dir: &Path,
+    settings: Settings,
+    sync: Option<SyncWorker>,
+) -> Result<(), TuiError> {
+    let mut runtime = Runtime::new(store, today, settings)?;
     if let Some(worker) = sync {
         runtime.connect(worker);
     }

@@ -2,13 +2,18 @@
 
 mod cli;
 mod e2e;
+mod editor_keys;
+mod exchange;
 mod formats;
 mod hub_http;
+mod linear;
 mod report;
 mod review_flow;
 mod screens;
+mod setup;
 mod support;
 mod sync;
 mod sync_e2e;
 mod sync_faults;
 mod sync_property;
+mod themes;

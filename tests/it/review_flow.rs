@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use accredit::domain::{JudgementState, Outcome};
 use accredit::tui::app::Flash;
-use accredit::tui::theme::Theme;
-use accredit::tui::{Action, Overlay, Runtime, Screen};
+
+use accredit::tui::{Action, Overlay, Runtime, Screen, Settings};
 use jiff::civil::date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -15,7 +15,7 @@ const ME: &str = "u-demo";
 const SUBMISSION: &str = "S-2026-014";
 
 fn runtime() -> Runtime {
-    Runtime::new(demo_store(), date(2026, 3, 1), Theme::dark()).expect("runtime")
+    Runtime::new(demo_store(), date(2026, 3, 1), Settings::default()).expect("runtime")
 }
 
 fn press(rt: &mut Runtime, code: KeyCode) {

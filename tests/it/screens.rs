@@ -2,7 +2,7 @@
 //! `TestBackend` from states reached with real keys.
 
 use accredit::tui::theme::Theme;
-use accredit::tui::{Action, Runtime, views};
+use accredit::tui::{Action, Runtime, Settings, views};
 use jiff::civil::date;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -14,7 +14,7 @@ use crate::support::demo_store;
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn runtime() -> Runtime {
-    Runtime::new(demo_store(), date(2026, 3, 1), Theme::dark()).expect("runtime")
+    Runtime::new(demo_store(), date(2026, 3, 1), Settings::default()).expect("runtime")
 }
 
 fn press(rt: &mut Runtime, code: KeyCode) {
@@ -153,7 +153,7 @@ fn tiny_terminals_get_a_message_not_a_panic() {
 
 #[test]
 fn no_color_uses_no_colours_at_all() {
-    let mut rt = Runtime::new(demo_store(), date(2026, 3, 1), Theme::monochrome()).unwrap();
+    let mut rt = Runtime::new(demo_store(), date(2026, 3, 1), Settings::with_theme(Theme::monochrome())).unwrap();
     press(&mut rt, KeyCode::Enter);
     keys(&mut rt, "1j2j3");
     let terminal = draw(&rt, 120, 40);

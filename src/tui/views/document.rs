@@ -1,7 +1,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::text::sanitize;
 use crate::tui::app::App;
@@ -9,8 +9,11 @@ use crate::tui::app::App;
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let Some(doc) = &app.document else { return };
     let theme = &app.theme;
-    let height = area.height.saturating_sub(2) as usize;
-    let gutter = doc.lines.len().to_string().len();
+    let linear = super::linear::is_linear(app);
+    // Line numbers are a column trick a screen reader reads out on every line: the linear
+    // layout says the line in words instead.
+    let height = area.height.saturating_sub(if linear { 1 } else { 2 }) as usize;
+    let gutter = if linear { 0 } else { doc.lines.len().to_string().len() };
     let lines: Vec<Line<'_>> = doc
         .lines
         .iter()
@@ -18,7 +21,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .skip(doc.scroll)
         .take(height)
         .map(|(i, text)| {
-            let number = Span::styled(format!("{:>gutter$} ", i + 1), theme.muted);
+            let number = if linear {
+                Span::raw(if doc.mark == Some(i) { "> " } else { "" })
+            } else {
+                Span::styled(format!("{:>gutter$} ", i + 1), theme.muted)
+            };
             let style = if doc.mark == Some(i) {
                 theme.highlight
             } else if doc.matches.binary_search(&i).is_ok() {
@@ -38,5 +45,5 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if let Some(query) = &doc.search {
         title.push_str(&format!("· \"{}\": {} matches ", sanitize(query), doc.matches.len()));
     }
-    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(title).border_style(theme.focus)), area);
+    frame.render_widget(Paragraph::new(lines).block(super::linear::pane(app, title, theme.focus)), area);
 }

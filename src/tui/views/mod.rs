@@ -2,6 +2,7 @@
 //! `text::sanitize` on its way to the screen.
 
 mod document;
+mod linear;
 mod overlays;
 mod queue;
 mod review;
@@ -33,6 +34,18 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     render_header(app, frame, header);
+    let body = if linear::is_linear(app) {
+        // The first body line says where the keys are; the terminal cursor rests on it unless
+        // a list puts it on its selected row.
+        let said_text = linear::announcement(app);
+        let rows = linear::wrapped_rows(&said_text, body.width).min(body.height / 3).max(1);
+        let [said, rest] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(body);
+        frame.render_widget(Paragraph::new(said_text).wrap(Wrap { trim: true }).style(app.theme.info), said);
+        frame.set_cursor_position((said.x, said.y));
+        rest
+    } else {
+        body
+    };
     match app.screen {
         Screen::Queue => queue::render(app, frame, body),
         Screen::Review => review::render(app, frame, body),
@@ -72,7 +85,7 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let line = match &app.flash {
         Some(Flash::Error(text)) => Line::from(Span::styled(format!(" ✗ {}", sanitize(text)), theme.alert)),
-        Some(Flash::Info(text)) => Line::from(Span::styled(format!(" {}", sanitize(text)), theme.title)),
+        Some(Flash::Info(text)) => Line::from(Span::styled(format!(" {}", sanitize(text)), theme.info)),
         None => {
             if let Some(input) =
                 app.document.as_ref().and_then(|d| d.search_input.as_ref()).filter(|_| app.screen == Screen::Document)
@@ -84,8 +97,8 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 ])
             } else {
                 let mut spans = vec![Span::raw(" ")];
-                for (key, what) in app.keymap.hints(app.context()) {
-                    spans.push(Span::styled(key, theme.focus));
+                for (key, what) in app.hints() {
+                    spans.push(Span::styled(key, theme.key));
                     spans.push(Span::styled(format!(" {what}  "), theme.muted));
                 }
                 Line::from(spans)

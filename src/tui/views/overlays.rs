@@ -1,16 +1,19 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph, Wrap};
 
+use super::linear::{is_linear, pane};
 use super::{centered, scroll_offset};
+use crate::config::EditorKeys;
 use crate::domain::Gap;
 use crate::store::FinderEntry;
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::editor_keys::{EMACS_KEYS, vim_help};
 use crate::tui::finder::FinderState;
+use crate::tui::keymap::{Command, Context};
 
-/// Every binding of the current context and the global ones, from the live keymap.
 /// Every binding of the current context and the global ones, from the live keymap; in two
 /// columns (this screen's keys | everywhere) when one column would not fit.
 pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -23,21 +26,38 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
             groups.push(vec![Line::from(Span::styled(binding.context.title(), theme.heading))]);
             last = Some(binding.context);
         }
-        let keys = binding.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
-        let line = Line::from(vec![Span::styled(format!(" {keys:<11} "), theme.focus), Span::raw(binding.description)]);
+        let keys = match binding.keys.as_slice() {
+            [] => "(no key)".to_string(),
+            keys => keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+        };
+        let line = Line::from(vec![Span::styled(format!(" {keys:<11} "), theme.key), Span::raw(binding.description)]);
         groups.last_mut().expect("a group was started").push(line);
     }
+    if context == Context::Editor {
+        let (title, rows) = match app.editor_keys {
+            EditorKeys::Vim => ("Vim keys (normal mode; ? shows this help)", vim_help()),
+            EditorKeys::Emacs => ("Emacs keys", EMACS_KEYS.iter().map(|(k, w)| ((*k).to_string(), *w)).collect()),
+        };
+        let mut group = vec![Line::from(Span::styled(title, theme.heading))];
+        group.extend(
+            rows.into_iter().map(|(keys, what)| {
+                Line::from(vec![Span::styled(format!(" {keys:<13} "), theme.key), Span::raw(what)])
+            }),
+        );
+        groups.push(group);
+    }
     let one_column: usize = groups.iter().map(Vec::len).sum::<usize>() + groups.len().saturating_sub(1);
-    let block = Block::bordered().title(" Keys · any key closes ").border_style(theme.focus);
-    if one_column as u16 + 2 <= area.height || groups.len() < 2 {
+    let linear = is_linear(app);
+    let block = pane(app, if linear { "Keys (any key closes)" } else { " Keys · any key closes " }, theme.focus);
+    if linear || one_column as u16 + 2 <= area.height || groups.len() < 2 {
         let lines: Vec<Line<'_>> = groups
             .into_iter()
             .enumerate()
             .flat_map(|(i, g)| (i > 0).then(Line::default).into_iter().chain(g))
             .collect();
-        let popup = centered(area, 66, lines.len() as u16 + 2);
+        let popup = if linear { area } else { centered(area, 66, lines.len() as u16 + 2) };
         frame.render_widget(Clear, popup);
-        frame.render_widget(Paragraph::new(lines).block(block), popup);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), popup);
         return;
     }
     let rest: Vec<Line<'_>> = groups.split_off(1).into_iter().flatten().collect();
@@ -56,11 +76,13 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
 pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let entries = app.finder_entries.as_deref().unwrap_or_default();
-    let popup = centered(area, area.width.saturating_sub(8).max(30), area.height.saturating_sub(4).max(6));
+    let popup = if is_linear(app) {
+        area
+    } else {
+        centered(area, area.width.saturating_sub(8).max(30), area.height.saturating_sub(4).max(6))
+    };
     frame.render_widget(Clear, popup);
-    let block = Block::bordered()
-        .title(format!(" Find · {} of {} ", finder.results.len(), entries.len()))
-        .border_style(theme.focus);
+    let block = pane(app, format!(" Find · {} of {} ", finder.results.len(), entries.len()), theme.focus);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [input, results] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
@@ -119,9 +141,9 @@ pub fn confirm_submit(
         lines.push(Line::from("You will then see the other members' submitted judgements."));
         lines.push(Line::default());
         lines.push(Line::from(vec![
-            Span::styled("y", theme.focus),
+            Span::styled(app.keymap.all_keys_for(Context::Confirm, Command::Confirm), theme.key),
             Span::raw(" submit    "),
-            Span::styled("n / Esc", theme.focus),
+            Span::styled(app.keymap.all_keys_for(Context::Confirm, Command::Cancel), theme.key),
             Span::raw(" not now"),
         ]));
     } else {
@@ -134,24 +156,25 @@ pub fn confirm_submit(
         }
         lines.push(Line::default());
         lines.push(Line::from(vec![
-            Span::styled("Enter", theme.focus),
+            Span::styled(app.keymap.key_for(Context::Confirm, Command::Open), theme.key),
             Span::raw(" go to the gap    "),
-            Span::styled("Esc", theme.focus),
+            Span::styled(close_key(app), theme.key),
             Span::raw(" close"),
         ]));
     }
     let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = centered(area, 70, height);
+    let popup = if is_linear(app) { area } else { centered(area, 70, height) };
     frame.render_widget(Clear, popup);
-    // Keep the selected gap visible when the list is longer than the popup.
-    let visible = popup.height.saturating_sub(2) as usize;
-    let scroll = if gaps.is_empty() { 0 } else { scroll_offset(selected + 2, visible, lines.len()) as u16 };
     let border = if gaps.is_empty() { theme.focus } else { theme.alert };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(Block::bordered().title(title).border_style(border)),
-        popup,
-    );
+    let block = pane(app, title, border);
+    // Keep the selected gap visible when the list is longer than the popup.
+    let visible = block.inner(popup).height as usize;
+    let scroll = if gaps.is_empty() { 0 } else { scroll_offset(selected + 2, visible, lines.len()) as u16 };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), popup);
+}
+
+/// The key that closes the list of gaps: the last of the cancel keys (`Esc` rather than `n`,
+/// which reads as "no" to a question that is not asked here).
+fn close_key(app: &App) -> String {
+    app.keymap.keys_for(Context::Confirm, Command::Cancel).last().map_or_else(|| "(no key)".into(), ToString::to_string)
 }

@@ -1,12 +1,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::domain::{MemberRole, Stage};
 use crate::store::Assignment;
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::keymap::{Command, Context};
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
@@ -23,6 +24,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let [list_area, detail_area, _] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Length(detail_height), Constraint::Min(0)])
             .areas(area);
+    if super::linear::is_linear(app) {
+        return render_linear(app, frame, area);
+    }
     let wide = area.width >= 120;
     let mut header = vec!["Submission", "Programme"];
     if wide {
@@ -79,16 +83,20 @@ fn progress(a: &Assignment) -> String {
 
 fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
     let theme = &app.theme;
+    let open = app.keymap.key_for(Context::Queue, Command::Open);
+    let gap = app.keymap.key_for(Context::Review, Command::NextGap);
     let what_next = match a.role {
         _ if a.recused => "You are recused from this submission: nothing of it is shown to you.".to_string(),
         _ if a.stage == Stage::Returned => "Returned at threshold review: there is no standards review to do.".into(),
         MemberRole::Chair => format!(
-            "You chair this panel. {} of {} voting members have submitted. Enter opens it.",
+            "You chair this panel. {} of {} voting members have submitted. {open} opens it.",
             a.reviewers_submitted, a.reviewers_total
         ),
         MemberRole::Officer => "You are the panel's officer (non-voting).".into(),
-        _ if a.submitted => "Your judgements are submitted. Enter shows them beside the other members'.".into(),
-        _ => format!("{} of {} standards judged. Enter opens the review; ] jumps to the next gap.", a.done, a.total),
+        _ if a.submitted => format!("Your judgements are submitted. {open} shows them beside the other members'."),
+        _ => {
+            format!("{} of {} standards judged. {open} opens the review; {gap} jumps to the next gap.", a.done, a.total)
+        }
     };
     let lines = vec![
         Line::from(vec![
@@ -105,5 +113,46 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
         ]),
         Line::from(what_next),
     ];
-    Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::new().borders(Borders::LEFT).border_style(theme.muted))
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(Block::new().borders(Borders::LEFT).border_style(theme.border))
+}
+
+/// One line per submission, in words, and what to do next below: no table, no borders.
+fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let items: Vec<ListItem<'_>> = app
+        .queue
+        .iter()
+        .map(|a| {
+            let due = if a.overdue(app.today) { format!("due {}, overdue", a.due) } else { format!("due {}", a.due) };
+            let role = if a.recused { "recused" } else { a.role.label() };
+            let progress = match progress(a).as_str() {
+                "—" => "nothing to judge".to_string(),
+                other => other.trim_start_matches("✓ ").to_string(),
+            };
+            let text = format!("{}: {}; {role}; {due}; {progress}", sanitize(&a.submission), sanitize(&a.programme));
+            ListItem::new(
+                super::linear::wrap_words(&text, area.width.saturating_sub(2))
+                    .into_iter()
+                    .map(Line::from)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
+    let list_height = (heights.iter().sum::<usize>() as u16 + 1).min(area.height);
+    let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(0)]).areas(area);
+    let block = super::linear::pane(app, "What needs me", theme.focus);
+    let inner = block.inner(list_area);
+    let mut state = ListState::default().with_selected(Some(app.queue_selected));
+    frame.render_stateful_widget(
+        List::new(items).highlight_style(theme.selected).highlight_symbol("> ").block(block),
+        list_area,
+        &mut state,
+    );
+    super::linear::cursor_on_item(frame, inner, &heights, state.offset(), app.queue_selected);
+    if let Some(a) = app.queue.get(app.queue_selected) {
+        frame.render_widget(detail(app, a).block(Block::new().padding(ratatui::widgets::Padding::top(1))), detail_area);
+    }
 }

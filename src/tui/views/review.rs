@@ -4,19 +4,31 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
+use super::linear::{is_linear, marker, pane};
 use super::scroll_offset;
-use crate::domain::Gap;
+use crate::config::EditorKeys;
+use crate::domain::{Gap, Outcome};
 use crate::store::StandardView;
 use crate::text::sanitize;
 use crate::tui::app::App;
+use crate::tui::keymap::{Command, Context};
 use crate::tui::review::{Focus, ReviewState, SaveStatus};
 use crate::tui::theme::{Theme, outcome_mark, outcome_word};
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let Some(review) = &app.review else { return };
+    if is_linear(app) {
+        // One pane at a time: the one that has the keys.
+        match (review.focus, review.current()) {
+            (Focus::Evidence, Some(standard)) => render_detail(app, review, standard, frame, area),
+            (Focus::Editor, Some(standard)) => render_judgement(app, review, standard, frame, area),
+            _ => render_list(app, review, frame, area),
+        }
+        return;
+    }
     let list_width = (area.width * 38 / 100).clamp(24, 46);
     let [list_area, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(area);
-    render_list(&app.theme, review, frame, list_area);
+    render_list(app, review, frame, list_area);
     let Some(standard) = review.current() else {
         frame.render_widget(
             Paragraph::new("This submission has no standards under review.").block(Block::bordered()),
@@ -31,7 +43,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     render_judgement(app, review, standard, frame, judgement_area);
 }
 
-fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area: Rect) {
+fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let linear = is_linear(app);
     let mut items = Vec::with_capacity(review.order.len() + review.data.sections.len());
     let mut selected_row = 0;
     for section in &review.data.sections {
@@ -40,22 +54,31 @@ fn render_list(theme: &Theme, review: &ReviewState, frame: &mut Frame<'_>, area:
             if review.current().is_some_and(|c| c.code == standard.code) {
                 selected_row = items.len();
             }
-            items.push(ListItem::new(standard_line(theme, standard)));
+            items.push(if linear {
+                ListItem::new(standard_words(theme, standard, area.width.saturating_sub(2)))
+            } else {
+                ListItem::new(standard_line(theme, standard))
+            });
         }
     }
     let judged = review.data.standards().filter(|s| s.judged_by_me && s.gap().is_none()).count();
     let mine = review.data.standards().filter(|s| s.judged_by_me).count();
     let title = if mine > 0 { format!(" Standards {judged}/{mine} ") } else { " Standards ".to_string() };
-    let border = if review.focus == Focus::Standards { theme.focus } else { theme.muted };
-    let height = area.height.saturating_sub(2) as usize;
-    let mut state = ListState::default()
-        .with_offset(scroll_offset(selected_row, height, items.len()))
-        .with_selected(Some(selected_row));
-    let list = List::new(items)
-        .highlight_style(theme.selected)
-        .highlight_symbol("▸")
-        .block(Block::bordered().title(title).border_style(border));
+    let border = if review.focus == Focus::Standards { theme.focus } else { theme.border };
+    let block = pane(app, title, border);
+    let inner = block.inner(area);
+    let height = inner.height as usize;
+    let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
+    // Rows of one line each scroll to keep the selection centred; wrapped rows (linear) scroll
+    // as the list needs.
+    let offset = if linear { 0 } else { scroll_offset(selected_row, height, items.len()) };
+    let mut state = ListState::default().with_offset(offset).with_selected(Some(selected_row));
+    let list =
+        List::new(items).highlight_style(theme.selected).highlight_symbol(if linear { "> " } else { "▸" }).block(block);
     frame.render_stateful_widget(list, area, &mut state);
+    if linear {
+        super::linear::cursor_on_item(frame, inner, &heights, state.offset(), selected_row);
+    }
 }
 
 fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
@@ -79,6 +102,18 @@ fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
             if standard.judged_by_me { theme.text } else { theme.muted },
         ),
     ])
+}
+
+/// A standard in words, for the linear layout: code, title, and its state.
+fn standard_words(theme: &Theme, standard: &StandardView, width: u16) -> Text<'static> {
+    let outcome = standard.mine.as_ref().and_then(|j| j.outcome);
+    let mut state = if standard.judged_by_me { outcome_word(outcome).to_string() } else { "not yours".to_string() };
+    if let Some(Gap::RationaleRequired(_)) = standard.gap() {
+        state.push_str(", rationale required");
+    }
+    let style = if standard.judged_by_me { theme.outcome(outcome) } else { theme.muted };
+    let text = format!("{} {}: {state}", sanitize(&standard.code), sanitize(&standard.title));
+    Text::from(super::linear::wrap_words(&text, width).into_iter().map(Line::from).collect::<Vec<_>>()).style(style)
 }
 
 fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame: &mut Frame<'_>, area: Rect) {
@@ -109,7 +144,16 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
         }
     }
     lines.push(Line::default());
-    let evidence_hint = if standard.evidence.is_empty() { "" } else { "  (Enter opens; Tab selects)" };
+    let keys = &app.keymap;
+    let evidence_hint = if standard.evidence.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  ({} opens; {} selects)",
+            keys.key_for(Context::Review, Command::Open),
+            keys.key_for(Context::Review, Command::FocusNext)
+        )
+    };
     lines.push(Line::from(vec![Span::styled("Evidence", theme.heading), Span::styled(evidence_hint, theme.muted)]));
     if standard.evidence.is_empty() {
         lines.push(Line::from(Span::styled("None cited.", theme.muted)));
@@ -124,7 +168,7 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
         let style = if chosen { theme.selected } else { theme.text };
         let locator = if e.locator.is_empty() { String::new() } else { format!(" — {}", sanitize(&e.locator)) };
         lines.push(Line::from(vec![
-            Span::styled(if chosen { "▸ " } else { "  " }, theme.focus),
+            Span::styled(if chosen { marker(app) } else { "  " }, theme.focus),
             Span::styled(format!("{} {}{}", sanitize(&e.document), sanitize(title), locator), style),
         ]));
     }
@@ -153,11 +197,28 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
             }
         }
     }
-    let border = if review.focus == Focus::Evidence { theme.focus } else { theme.muted };
+    if is_linear(app) {
+        // My judgement is not beside the details in this layout: it is said here.
+        let outcome = review.current_outcome();
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("My judgement", theme.heading)));
+        lines.push(Line::from(vec![
+            Span::raw("Outcome: "),
+            Span::styled(outcome_word(outcome).to_string(), theme.outcome(outcome)),
+        ]));
+        let rationale = review.rationale();
+        if rationale.trim().is_empty() {
+            lines.push(Line::from(Span::styled("No rationale.", theme.muted)));
+        }
+        for text_line in sanitize(&rationale).lines() {
+            lines.push(Line::from(text_line.to_string()));
+        }
+    }
+    let border = if review.focus == Focus::Evidence { theme.focus } else { theme.border };
     let paragraph = Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .scroll((review.detail_scroll, 0))
-        .block(Block::bordered().border_style(border));
+        .block(pane(app, if is_linear(app) { "Details" } else { "" }, border));
     frame.render_widget(paragraph, area);
 }
 
@@ -173,7 +234,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
     let theme = &app.theme;
     let data = &review.data;
     let editing = review.focus == Focus::Editor;
-    let border = if editing { theme.focus } else { theme.muted };
+    let border = if editing { theme.focus } else { theme.border };
     let outcome = review.current_outcome();
     let state = if !data.role.votes() {
         format!(" You are the {} here ", data.role.label())
@@ -190,9 +251,12 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
             SaveStatus::Unsaved => "saving…",
             SaveStatus::Failed(_) => "NOT SAVED",
         };
-        format!(" My judgement · draft · {saved} ")
+        match (editing, app.editor_keys) {
+            (true, EditorKeys::Vim) => format!(" My judgement · draft · {saved} · {} ", review.vim.mode.label()),
+            _ => format!(" My judgement · draft · {saved} "),
+        }
     };
-    let block = Block::bordered().title(state).border_style(border);
+    let block = pane(app, state, border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if !data.role.votes() {
@@ -222,21 +286,41 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
         ),
     ];
     if data.editable() {
-        outcome_line.push(Span::styled("   1 met · 2 partially met · 3 not met", theme.muted));
+        let key = |outcome| app.keymap.key_for(Context::Review, Command::SetOutcome(outcome));
+        outcome_line.push(Span::styled(
+            format!(
+                "   {} met · {} partially met · {} not met",
+                key(Outcome::Met),
+                key(Outcome::PartiallyMet),
+                key(Outcome::NotMet)
+            ),
+            theme.muted,
+        ));
     }
     if let Some(Gap::RationaleRequired(_)) = standard.gap() {
         outcome_line.push(Span::styled("   ! rationale required", theme.alert));
     }
     frame.render_widget(Paragraph::new(Line::from(outcome_line)), outcome_area);
     if editing {
-        frame.render_widget(&review.editor, rationale_area);
+        // The editor's own defaults are coloured (a grey placeholder, a blue selection): style it by
+        // meaning, so NO_COLOR and the themes hold in the editor too.
+        let mut editor = review.editor.clone();
+        editor.set_style(theme.text);
+        editor.set_placeholder_style(theme.muted);
+        editor.set_selection_style(theme.selected);
+        editor.set_cursor_style(theme.selected);
+        frame.render_widget(&editor, rationale_area);
     } else {
         let text = review.rationale();
         let paragraph = if text.trim().is_empty() {
             let hint = if data.editable() {
-                "No rationale yet: press e to write one (E opens $EDITOR)."
+                format!(
+                    "No rationale yet: press {} to write one ({} opens $EDITOR).",
+                    app.keymap.key_for(Context::Review, Command::EditRationale),
+                    app.keymap.key_for(Context::Review, Command::EditExternal)
+                )
             } else {
-                "No rationale."
+                "No rationale.".to_string()
             };
             Paragraph::new(hint).style(theme.muted)
         } else {

@@ -1,9 +1,14 @@
-//! Keys as data: every binding has a context and a description, and the `?` help and the hint
-//! bar are generated from this table, so they cannot drift from what the keys do.
+//! Keys as data: every binding has a context, an action name and a description, and the `?`
+//! help and the hint bar are generated from the live (configured) table, so they cannot drift
+//! from what the keys do. `config.toml` changes the keys of an action per context
+//! (`configure`).
 
-use std::fmt;
+mod configure;
+mod key;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
+
+pub use key::{KEY_SYNTAX, Key};
 
 use crate::domain::Outcome;
 
@@ -22,6 +27,48 @@ pub enum Context {
 }
 
 impl Context {
+    pub const ALL: [Context; 9] = [
+        Context::Global,
+        Context::Queue,
+        Context::Review,
+        Context::Editor,
+        Context::Document,
+        Context::Finder,
+        Context::Confirm,
+        Context::Sync,
+        Context::Merge,
+    ];
+
+    /// The section name in `config.toml` (`[keys.review]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Queue => "queue",
+            Context::Review => "review",
+            Context::Editor => "editor",
+            Context::Document => "document",
+            Context::Finder => "finder",
+            Context::Confirm => "confirm",
+            Context::Sync => "sync",
+            Context::Merge => "merge",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Contexts that take typed text: keys that type a character cannot be bound there, and
+    /// global keys do not apply.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Context::Editor | Context::Finder | Context::Merge)
+    }
+
+    /// Whether the global bindings apply here when the context has none for a key.
+    pub fn falls_back(self) -> bool {
+        !matches!(self, Context::Editor | Context::Finder | Context::Confirm | Context::Merge)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
@@ -74,70 +121,51 @@ pub enum Command {
     ApplyMerge,
 }
 
-/// A key with its modifiers, normalised so `S` and `Shift-s` are the same key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub modifiers: KeyModifiers,
-}
-
-impl Key {
-    pub const fn plain(code: KeyCode) -> Key {
-        Key { code, modifiers: KeyModifiers::NONE }
-    }
-
-    pub const fn char(c: char) -> Key {
-        Key::plain(KeyCode::Char(c))
-    }
-
-    pub const fn ctrl(c: char) -> Key {
-        Key { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
-    }
-
-    pub fn from_event(event: KeyEvent) -> Key {
-        let mut modifiers = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
-        let code = match event.code {
-            // The character already carries the shift.
-            KeyCode::Char(c) => {
-                modifiers.remove(KeyModifiers::SHIFT);
-                KeyCode::Char(if modifiers.contains(KeyModifiers::CONTROL) { c.to_ascii_lowercase() } else { c })
-            }
-            KeyCode::BackTab => {
-                modifiers.remove(KeyModifiers::SHIFT);
-                KeyCode::BackTab
-            }
-            other => other,
-        };
-        Key { code, modifiers }
-    }
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.modifiers.contains(KeyModifiers::CONTROL) {
-            f.write_str("Ctrl-")?;
+impl Command {
+    /// The action's name in `config.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page_up",
+            Command::PageDown => "page_down",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::Open => "open",
+            Command::Back => "back",
+            Command::Quit => "quit",
+            Command::Help => "help",
+            Command::Find => "find",
+            Command::SetOutcome(Outcome::Met) => "judge_met",
+            Command::SetOutcome(Outcome::PartiallyMet) => "judge_partially_met",
+            Command::SetOutcome(Outcome::NotMet) => "judge_not_met",
+            Command::ClearOutcome => "clear_outcome",
+            Command::EditRationale => "edit_rationale",
+            Command::EditExternal => "edit_external",
+            Command::NextGap => "next_gap",
+            Command::PreviousGap => "previous_gap",
+            Command::Submit => "submit",
+            Command::FocusNext => "focus_next",
+            Command::ScrollDetailDown => "scroll_detail_down",
+            Command::ScrollDetailUp => "scroll_detail_up",
+            Command::Search => "search",
+            Command::NextMatch => "next_match",
+            Command::PreviousMatch => "previous_match",
+            Command::Confirm => "confirm",
+            Command::Cancel => "cancel",
+            Command::LeaveEditor => "leave_editor",
+            Command::SyncNow => "sync_now",
+            Command::OpenSync => "open_sync",
+            Command::KeepMine => "keep_mine",
+            Command::TakeTheirs => "take_theirs",
+            Command::EditMerge => "edit_merge",
+            Command::ApplyMerge => "apply_merge",
         }
-        if self.modifiers.contains(KeyModifiers::ALT) {
-            f.write_str("Alt-")?;
-        }
-        match self.code {
-            KeyCode::Char(' ') => f.write_str("Space"),
-            KeyCode::Char(c) => write!(f, "{c}"),
-            KeyCode::Enter => f.write_str("Enter"),
-            KeyCode::Esc => f.write_str("Esc"),
-            KeyCode::Tab => f.write_str("Tab"),
-            KeyCode::BackTab => f.write_str("Shift-Tab"),
-            KeyCode::Up => f.write_str("↑"),
-            KeyCode::Down => f.write_str("↓"),
-            KeyCode::Left => f.write_str("←"),
-            KeyCode::Right => f.write_str("→"),
-            KeyCode::PageUp => f.write_str("PgUp"),
-            KeyCode::PageDown => f.write_str("PgDn"),
-            KeyCode::Home => f.write_str("Home"),
-            KeyCode::End => f.write_str("End"),
-            KeyCode::Backspace => f.write_str("Backspace"),
-            other => write!(f, "{other:?}"),
-        }
+    }
+
+    /// Actions that cannot be undone: never a single unmodified key.
+    pub fn is_irreversible(self) -> bool {
+        matches!(self, Command::Submit)
     }
 }
 
@@ -149,6 +177,8 @@ pub struct Binding {
     pub description: &'static str,
     /// Shown in the bottom hint bar.
     pub hint: bool,
+    /// The config line that set these keys; `None` for the built-in ones.
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +197,7 @@ impl Default for Keymap {
             command,
             description,
             hint,
+            line: None,
         };
         let p = Key::plain;
         let c = Key::char;
@@ -229,26 +260,20 @@ impl Keymap {
     pub fn lookup(&self, context: Context, key: Key) -> Option<Command> {
         let find =
             |ctx: Context| self.bindings.iter().find(|b| b.context == ctx && b.keys.contains(&key)).map(|b| b.command);
-        find(context).or_else(|| match context {
-            Context::Editor | Context::Finder | Context::Confirm | Context::Merge => None,
-            _ => find(Context::Global),
-        })
+        find(context).or_else(|| if context.falls_back() { find(Context::Global) } else { None })
     }
 
     /// The bindings shown for `context`, its own first.
     pub fn help(&self, context: Context) -> Vec<&Binding> {
         let own = self.bindings.iter().filter(|b| b.context == context);
         let global = self.bindings.iter().filter(|b| b.context == Context::Global);
-        match context {
-            Context::Editor | Context::Finder | Context::Confirm | Context::Merge => own.collect(),
-            _ => own.chain(global).collect(),
-        }
+        if context.falls_back() { own.chain(global).collect() } else { own.collect() }
     }
 
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
         self.help(context)
             .into_iter()
-            .filter(|b| b.hint)
+            .filter(|b| b.hint && !b.keys.is_empty())
             .map(|b| (b.keys.first().map(|k| k.to_string()).unwrap_or_default(), short(b.description)))
             .collect()
     }
@@ -257,7 +282,27 @@ impl Keymap {
         &self.bindings
     }
 
-    /// Keys bound twice in one context (or in a context and shadowing nothing useful).
+    /// The keys that run `command` in `context` (its own binding, else the global one).
+    pub fn keys_for(&self, context: Context, command: Command) -> &[Key] {
+        let find = |ctx: Context| self.bindings.iter().find(|b| b.context == ctx && b.command == command);
+        find(context)
+            .filter(|b| !b.keys.is_empty())
+            .or_else(|| find(Context::Global).filter(|_| context.falls_back()))
+            .map_or(&[], |b| b.keys.as_slice())
+    }
+
+    /// The first key of `command` in `context`, as help shows it ("(no key)" when unbound).
+    pub fn key_for(&self, context: Context, command: Command) -> String {
+        self.keys_for(context, command).first().map_or_else(|| "(no key)".to_string(), ToString::to_string)
+    }
+
+    /// Every key of `command` in `context`, as help shows them ("n / Esc").
+    pub fn all_keys_for(&self, context: Context, command: Command) -> String {
+        let keys: Vec<String> = self.keys_for(context, command).iter().map(ToString::to_string).collect();
+        if keys.is_empty() { "(no key)".to_string() } else { keys.join(" / ") }
+    }
+
+    /// Keys bound twice in one context.
     pub fn conflicts(&self) -> Vec<(Context, Key)> {
         let mut seen = std::collections::HashSet::new();
         let mut conflicts = Vec::new();
@@ -312,20 +357,35 @@ mod tests {
     #[test]
     fn irreversible_actions_are_never_one_unmodified_lower_case_key() {
         let keymap = Keymap::default();
-        for b in keymap.bindings().iter().filter(|b| b.command == Command::Submit) {
+        for b in keymap.bindings().iter().filter(|b| b.command.is_irreversible()) {
             for key in &b.keys {
                 let unmodified_lower =
                     key.modifiers.is_empty() && matches!(key.code, KeyCode::Char(c) if !c.is_uppercase());
                 assert!(!unmodified_lower, "{key} submits with one key");
+                assert!(!key.is_unmodified(), "{key} submits with one key");
             }
         }
     }
 
     #[test]
-    fn shifted_letters_and_upper_case_letters_are_the_same_key() {
-        let shifted = KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT);
-        assert_eq!(Key::from_event(shifted), Key::char('S'));
-        let ctrl = KeyEvent::new(KeyCode::Char('C'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
-        assert_eq!(Key::from_event(ctrl), Key::ctrl('c'));
+    fn every_action_has_one_name_per_context() {
+        let keymap = Keymap::default();
+        for context in Context::ALL {
+            let mut names: Vec<&str> =
+                keymap.bindings().iter().filter(|b| b.context == context).map(|b| b.command.name()).collect();
+            let count = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), count, "an action is listed twice in {}", context.name());
+        }
+    }
+
+    #[test]
+    fn keys_for_falls_back_to_global_keys_where_global_keys_apply() {
+        let keymap = Keymap::default();
+        assert_eq!(keymap.key_for(Context::Review, Command::Submit), "S");
+        assert_eq!(keymap.key_for(Context::Review, Command::Help), "?");
+        assert_eq!(keymap.all_keys_for(Context::Confirm, Command::Cancel), "n / Esc");
+        assert_eq!(keymap.key_for(Context::Finder, Command::Help), "(no key)");
     }
 }

@@ -1,0 +1,214 @@
+//! The linear layout (`layout = "linear"`): one pane at a time, no box drawing, and a line
+//! that says in words where the keys are and what is selected, for screen readers and braille
+//! displays. The screens' own views ask `pane` and `marker` how to draw in either layout.
+
+use ratatui::style::Style;
+use ratatui::widgets::Block;
+
+use crate::config::{EditorKeys, Layout};
+use crate::text::sanitize;
+use crate::tui::app::{App, Overlay, Screen};
+use crate::tui::keymap::{Command, Context};
+use crate::tui::review::Focus;
+use crate::tui::theme::outcome_word;
+
+pub fn is_linear(app: &App) -> bool {
+    app.layout == Layout::Linear
+}
+
+/// A pane's frame: bordered with a title, or (linear) only the title, no box drawing.
+pub fn pane<'a>(app: &App, title: impl Into<ratatui::text::Line<'a>>, border: Style) -> Block<'a> {
+    if is_linear(app) {
+        Block::new().title(title).title_style(app.theme.heading)
+    } else {
+        Block::bordered().title(title).border_style(border)
+    }
+}
+
+/// What marks the selected row.
+pub fn marker(app: &App) -> &'static str {
+    if is_linear(app) { "> " } else { "▸ " }
+}
+
+/// Where the keys are and what is selected, in one sentence.
+pub fn announcement(app: &App) -> String {
+    let keys = &app.keymap;
+    match &app.overlay {
+        Some(Overlay::Help) => return "Help: the keys of this screen. Any key closes it.".into(),
+        Some(Overlay::Finder(finder)) => {
+            let entries = app.finder_entries.as_deref().unwrap_or_default();
+            let selected = finder.selected_entry(entries).map(|e| sanitize(&e.label()).into_owned());
+            return format!(
+                "Find: {} results for \"{}\".{}",
+                finder.results.len(),
+                sanitize(&finder.query),
+                selected.map(|s| format!(" Selected: {s}.")).unwrap_or_default()
+            );
+        }
+        Some(Overlay::ConfirmSubmit { submission, gaps, count, selected }) => {
+            return match gaps.get(*selected) {
+                None => format!(
+                    "Submit your {count} judgements for {}? {} submits, {} cancels.",
+                    sanitize(submission),
+                    keys.key_for(Context::Confirm, Command::Confirm),
+                    keys.key_for(Context::Confirm, Command::Cancel)
+                ),
+                Some((code, gap)) => format!(
+                    "Not ready to submit: {} gaps. Selected {} of {}: {}, {}.",
+                    gaps.len(),
+                    selected + 1,
+                    gaps.len(),
+                    sanitize(code),
+                    gap.describe()
+                ),
+            };
+        }
+        None => {}
+    }
+    match app.screen {
+        Screen::Queue => match app.queue.get(app.queue_selected) {
+            None => "Queue: no submissions.".into(),
+            Some(a) => format!(
+                "Queue, {} submissions. Selected {} of {}: {}, {}.",
+                app.queue.len(),
+                app.queue_selected + 1,
+                app.queue.len(),
+                sanitize(&a.submission),
+                sanitize(&a.programme)
+            ),
+        },
+        Screen::Review => {
+            let Some(review) = &app.review else { return "Review.".into() };
+            let id = sanitize(&review.data.submission.id).into_owned();
+            let Some(standard) = review.current() else {
+                return format!("Review {id}: no standards under review.");
+            };
+            let code = sanitize(&standard.code).into_owned();
+            match review.focus {
+                Focus::Standards => {
+                    let state = if !standard.judged_by_me {
+                        "not yours".to_string()
+                    } else {
+                        let outcome = standard.mine.as_ref().and_then(|j| j.outcome);
+                        let mut word = outcome_word(outcome).to_string();
+                        if let Some(crate::domain::Gap::RationaleRequired(_)) = standard.gap() {
+                            word.push_str(", rationale required");
+                        }
+                        word
+                    };
+                    format!(
+                        "Review {id}, standards list. Selected {} of {}: {code} {}, {state}. {} shows the details.",
+                        review.selected + 1,
+                        review.order.len(),
+                        sanitize(&standard.title),
+                        keys.key_for(Context::Review, Command::FocusNext)
+                    )
+                }
+                Focus::Evidence => format!(
+                    "Review {id}, details of {code}, {} evidence items. {} returns to the list.",
+                    standard.evidence.len(),
+                    keys.key_for(Context::Review, Command::FocusNext)
+                ),
+                Focus::Editor => {
+                    let mode = match app.editor_keys {
+                        EditorKeys::Vim => format!(", {} mode", review.vim.mode.label().to_lowercase()),
+                        EditorKeys::Emacs => String::new(),
+                    };
+                    format!(
+                        "Editing the rationale of {code}{mode}. {} when done; it is saved as you type.",
+                        keys.key_for(Context::Editor, Command::LeaveEditor)
+                    )
+                }
+            }
+        }
+        Screen::Document => match &app.document {
+            None => "Document.".into(),
+            Some(doc) => {
+                let search = doc
+                    .search
+                    .as_ref()
+                    .map(|q| format!(", \"{}\": {} matches", sanitize(q), doc.matches.len()))
+                    .unwrap_or_default();
+                format!(
+                    "Document {} of {}, line {} of {}{search}.",
+                    sanitize(&doc.info.id),
+                    sanitize(&doc.submission),
+                    (doc.scroll + 1).min(doc.lines.len().max(1)),
+                    doc.lines.len()
+                )
+            }
+        },
+        Screen::Sync => match &app.sync_view {
+            None => "Sync.".into(),
+            Some(view) => match view.selected_conflict() {
+                None => format!("Sync: no conflicts; {} changes waiting to be sent.", view.outbox.len()),
+                Some(c) => format!(
+                    "Sync: {} conflicts; {} changes waiting to be sent. Selected: {} {}, mine says {}, the hub's says {}.",
+                    view.conflicts.len(),
+                    view.outbox.len(),
+                    sanitize(&c.submission),
+                    sanitize(&c.standard),
+                    outcome_word(c.mine.outcome),
+                    c.theirs.as_ref().map_or("nothing", |t| outcome_word(t.outcome))
+                ),
+            },
+        },
+    }
+}
+
+/// `text` broken at word boundaries into lines of at most `width` columns (a longer word
+/// keeps a line of its own), so a list row is read whole rather than cut off.
+pub fn wrap_words(text: &str, width: u16) -> Vec<String> {
+    let width = usize::from(width.max(1));
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if line.is_empty() {
+            line.push_str(word);
+        } else if crate::text::width(line) + 1 + crate::text::width(word) <= width {
+            line.push(' ');
+            line.push_str(word);
+        } else {
+            lines.push(word.to_string());
+        }
+    }
+    lines
+}
+
+/// The terminal cursor on the first row of the selected item of a list whose items have
+/// `heights` rows, drawn from `offset` in `inner`.
+pub fn cursor_on_item(
+    frame: &mut ratatui::Frame<'_>,
+    inner: ratatui::layout::Rect,
+    heights: &[usize],
+    offset: usize,
+    selected: usize,
+) {
+    let row: usize = heights.iter().take(selected).skip(offset).sum();
+    if let Ok(row) = u16::try_from(row)
+        && row < inner.height
+    {
+        frame.set_cursor_position((inner.x, inner.y + row));
+    }
+}
+
+/// How many rows `text` takes when wrapped at word boundaries to `width` columns.
+pub fn wrapped_rows(text: &str, width: u16) -> u16 {
+    let columns = usize::from(width.max(1));
+    let rows: usize =
+        wrap_words(text, width).iter().map(|line| crate::text::width(line).div_ceil(columns).max(1)).sum();
+    rows.try_into().unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_rows;
+
+    #[test]
+    fn wrapped_rows_counts_word_wrapped_lines() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("one two", 10), 1);
+        assert_eq!(wrapped_rows("one two three", 10), 2);
+        assert_eq!(wrapped_rows("abcdefghijklmnopqrstuvwxy", 10), 3);
+    }
+}
