@@ -6,6 +6,7 @@ mod editor_keys;
 mod exchange;
 mod formats;
 mod linear;
+mod mouse;
 mod review_flow;
 mod screens;
 mod setup;
