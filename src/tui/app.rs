@@ -164,9 +164,9 @@ impl App {
                 Some(VimMode::Normal) => vec![
                     ("i".into(), "insert"),
                     (leave, "done"),
-                    (self.keymap.key_for(Context::Global, Command::Help), "keys"),
+                    (self.keymap.key_for(Context::Global, Command::Help), "help"),
                 ],
-                _ => vec![("Esc".into(), "normal mode")],
+                _ => vec![("Esc".into(), "normal mode"), (self.keymap.key_for(Context::Editor, Command::Help), "help")],
             };
         }
         self.keymap.hints(context)

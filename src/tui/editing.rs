@@ -31,7 +31,7 @@ impl App {
                     return Vec::new();
                 }
                 VimMode::Insert => {}
-                VimMode::Normal if command == Some(Command::LeaveEditor) => {}
+                VimMode::Normal if matches!(command, Some(Command::LeaveEditor | Command::Help)) => {}
                 VimMode::Normal
                     if self.keymap.keys_for(Context::Global, Command::Help).contains(&Key::from_event(event)) =>
                 {
@@ -45,6 +45,10 @@ impl App {
                     return Vec::new();
                 }
             }
+        }
+        if command == Some(Command::Help) {
+            self.overlay = Some(Overlay::Help);
+            return Vec::new();
         }
         if command == Some(Command::LeaveEditor) {
             review.focus = Focus::Standards;

@@ -118,11 +118,20 @@ fn emacs_alt_keys_are_meta_commands_or_esc_and_a_key() {
 }
 
 #[test]
-fn the_help_in_the_emacs_editor_lists_its_keys() {
+fn f1_in_the_editor_lists_the_editor_keys_in_force() {
     let mut rt = runtime(EditorKeys::Emacs);
     keys(&mut rt, "e");
-    // Help is reached from the review; the editor's own keys are listed there too.
-    press(&mut rt, KeyCode::Esc);
-    keys(&mut rt, "?");
-    assert!(screen(&rt).contains("write the rationale here"));
+    assert!(screen(&rt).contains(" F1 help"), "the hint bar says how to get help:\n{}", screen(&rt));
+    press(&mut rt, KeyCode::F(1));
+    let help = screen(&rt);
+    assert!(help.contains("Emacs keys") && help.contains(" Ctrl-k        delete to the end of the line"), "{help}");
+    assert!(help.contains("stop editing"), "{help}");
+    press(&mut rt, KeyCode::Char('x'));
+    assert_eq!(focus(&rt), Focus::Editor, "closing the help goes back to the editor");
+    assert_eq!(rationale(&rt), "", "the key that closed the help was not typed");
+
+    let mut rt = runtime(EditorKeys::Vim);
+    keys(&mut rt, "e");
+    press(&mut rt, KeyCode::F(1));
+    assert!(screen(&rt).contains("Vim keys"), "F1 works in insert mode too");
 }

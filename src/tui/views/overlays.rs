@@ -36,7 +36,7 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
     if context == Context::Editor {
         let (title, rows) = match app.editor_keys {
-            EditorKeys::Vim => ("Vim keys (normal mode; ? shows this help)", vim_help()),
+            EditorKeys::Vim => ("Vim keys (normal mode; ? also shows this help)", vim_help()),
             EditorKeys::Emacs => ("Emacs keys", EMACS_KEYS.iter().map(|(k, w)| ((*k).to_string(), *w)).collect()),
         };
         let mut group = vec![Line::from(Span::styled(title, theme.heading))];
