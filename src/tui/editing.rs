@@ -13,12 +13,14 @@ impl App {
         let vim = self.editor_keys == EditorKeys::Vim;
         // Terminals send Esc then a key typed quickly after it as one Alt-key: take it as the
         // Esc and the key the user pressed, except for emacs's own Meta commands.
-        if event.modifiers == KeyModifiers::ALT
-            && let KeyCode::Char(c) = event.code
-            && (vim || !is_emacs_meta(c))
-        {
+        let emacs_meta = match event.code {
+            KeyCode::Char(c) => is_emacs_meta(c),
+            KeyCode::Backspace | KeyCode::Delete => true,
+            _ => false,
+        };
+        if event.modifiers == KeyModifiers::ALT && event.code != KeyCode::Esc && (vim || !emacs_meta) {
             let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-            effects.extend(self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+            effects.extend(self.on_key(KeyEvent::new(event.code, KeyModifiers::NONE)));
             return effects;
         }
         let Some(review) = self.review.as_mut() else {

@@ -111,6 +111,11 @@ fn emacs_alt_keys_are_meta_commands_or_esc_and_a_key() {
     assert_eq!(focus(&rt), Focus::Editor);
     alt(&mut rt, '2');
     assert_eq!(focus(&rt), Focus::Standards, "Alt-2 is Esc then 2");
+    // Esc then Tab typed quickly arrive as Alt-Tab: leave, then Tab.
+    keys(&mut rt, "e");
+    rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::ALT)));
+    assert_eq!(focus(&rt), Focus::Evidence, "Alt-Tab is Esc then Tab");
+    press(&mut rt, KeyCode::Tab);
     assert_eq!(saved_rationale(&rt), "alpha Xbeta");
     keys(&mut rt, "e?");
     assert!(rt.app.overlay.is_none(), "in emacs style ? is typed");
