@@ -31,6 +31,12 @@ pub fn run(store: Store, today: Date, editing_dir: &Path, settings: Settings) ->
     let mut runtime = Runtime::new(store, today, settings)?;
     let mut terminal = ratatui::init();
     if mouse {
+        // A panic restores the terminal through ratatui's hook; mouse reporting is ours to end.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(io::stdout(), event::DisableMouseCapture);
+            hook(info);
+        }));
         execute!(io::stdout(), event::EnableMouseCapture)?;
     }
     let result = event_loop(&mut terminal, &mut runtime, editing_dir);
