@@ -7,10 +7,17 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The package's folder, read when the script runs: `env!` would bake in the folder the
+/// script was first compiled in, and cargo reuses a compiled build script when the same
+/// source is built from another folder (a moved clone, an unpacked tarball).
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=fixtures");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let root = manifest_dir().join("fixtures");
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
@@ -49,7 +56,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
 }
 
 fn git(args: &[&str]) -> Option<String> {
-    let output = Command::new("git").args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().ok()?;
+    let output = Command::new("git").args(args).current_dir(manifest_dir()).output().ok()?;
     let text = String::from_utf8(output.stdout).ok()?.trim().to_string();
     (output.status.success() && !text.is_empty()).then_some(text)
 }
@@ -58,7 +65,7 @@ fn git(args: &[&str]) -> Option<String> {
 /// happens to sit inside another repository). Reruns when HEAD moves.
 fn git_commit() -> Option<String> {
     let top = git(&["rev-parse", "--show-toplevel"])?;
-    let here = std::fs::canonicalize(env!("CARGO_MANIFEST_DIR")).ok()?;
+    let here = std::fs::canonicalize(manifest_dir()).ok()?;
     if std::fs::canonicalize(&top).ok()? != here {
         return None;
     }
@@ -75,7 +82,7 @@ fn git_commit() -> Option<String> {
 /// rerun it on every build.
 fn watch(path: Option<String>) {
     let Some(path) = path else { return };
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let path = manifest_dir().join(path);
     if path.exists() {
         println!("cargo:rerun-if-changed={}", path.display());
     }

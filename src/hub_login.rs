@@ -24,7 +24,10 @@ pub fn status(data_dir: &DataDir) -> HubLogin {
         Ok(Some(credentials)) => credentials,
         Ok(None) => return HubLogin::NotConfigured,
         Err(e) => {
-            return HubLogin::Unreachable { server: data_dir.credentials().display().to_string(), error: e.to_string() };
+            return HubLogin::Unreachable {
+                server: data_dir.credentials().display().to_string(),
+                error: e.to_string(),
+            };
         }
     };
     let server = credentials.server.clone();

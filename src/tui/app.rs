@@ -3,12 +3,13 @@
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 
 use super::document::DocumentState;
 use super::editor_keys::{VimMode, VimState};
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
+use super::mouse::Hits;
 use super::review::{Focus, ReviewState, SaveStatus};
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
@@ -26,6 +27,8 @@ pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(250);
 pub enum Action {
     Key(KeyEvent),
     Paste(String),
+    /// Only when `mouse = true`.
+    Mouse(MouseEvent),
     Tick(Instant),
     QueueLoaded(Vec<Assignment>),
     ReviewLoaded {
@@ -125,6 +128,8 @@ pub struct App {
     pub layout: Layout,
     pub editor_keys: EditorKeys,
     pub mouse: bool,
+    /// Where the last frame drew each clickable row (written by the views).
+    pub hits: Hits,
     pub screen: Screen,
     pub queue: Vec<Assignment>,
     pub queue_selected: usize,
@@ -155,6 +160,7 @@ impl App {
             layout: settings.layout,
             editor_keys: settings.editor,
             mouse: settings.mouse,
+            hits: Hits::default(),
             screen: Screen::Queue,
             queue: Vec::new(),
             queue_selected: 0,
@@ -199,9 +205,9 @@ impl App {
                 Some(VimMode::Normal) => vec![
                     ("i".into(), "insert"),
                     (leave, "done"),
-                    (self.keymap.key_for(Context::Global, Command::Help), "keys"),
+                    (self.keymap.key_for(Context::Global, Command::Help), "help"),
                 ],
-                _ => vec![("Esc".into(), "normal mode")],
+                _ => vec![("Esc".into(), "normal mode"), (self.keymap.key_for(Context::Editor, Command::Help), "help")],
             };
         }
         self.keymap.hints(context)
@@ -217,6 +223,7 @@ impl App {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
             Action::Paste(text) => self.on_paste(&text),
+            Action::Mouse(event) => self.on_mouse(event),
             Action::Tick(now) => self.autosave(now).into_iter().collect(),
             Action::QueueLoaded(queue) => {
                 self.queue = queue;
@@ -440,7 +447,7 @@ impl App {
         if std::mem::take(&mut self.review_stale) { self.reload_review() } else { None }
     }
 
-    fn sync_command(&mut self, command: Command) -> Vec<Effect> {
+    pub(super) fn sync_command(&mut self, command: Command) -> Vec<Effect> {
         let Some(view) = self.sync_view.as_mut() else { return Vec::new() };
         let n = view.conflicts.len();
         let resolve = |view: &SyncView, resolution| {
@@ -511,7 +518,7 @@ impl App {
         self.review.as_mut().and_then(save_if_dirty)
     }
 
-    fn queue_command(&mut self, command: Command) -> Vec<Effect> {
+    pub(super) fn queue_command(&mut self, command: Command) -> Vec<Effect> {
         let n = self.queue.len();
         match command {
             Command::Down => self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1)),
@@ -537,7 +544,7 @@ impl App {
         Vec::new()
     }
 
-    fn review_command(&mut self, command: Command) -> Vec<Effect> {
+    pub(super) fn review_command(&mut self, command: Command) -> Vec<Effect> {
         let linear = self.layout == Layout::Linear;
         let Some(review) = self.review.as_mut() else {
             return Vec::new();
@@ -674,96 +681,7 @@ impl App {
         effects
     }
 
-    fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
-        let Some(Overlay::ConfirmSubmit { submission, gaps, selected, .. }) = &mut self.overlay else {
-            return Vec::new();
-        };
-        match command {
-            Some(Command::Confirm) if gaps.is_empty() => {
-                let submission = submission.clone();
-                self.overlay = None;
-                vec![Effect::Submit { submission }]
-            }
-            Some(Command::Down) => {
-                *selected = (*selected + 1).min(gaps.len().saturating_sub(1));
-                Vec::new()
-            }
-            Some(Command::Up) => {
-                *selected = selected.saturating_sub(1);
-                Vec::new()
-            }
-            Some(Command::Open) => {
-                let target = gaps.get(*selected).map(|(code, _)| code.clone());
-                self.overlay = None;
-                if let (Some(code), Some(review)) = (target, self.review.as_mut())
-                    && let Some(i) = review.position(&code)
-                {
-                    review.select(i);
-                }
-                Vec::new()
-            }
-            Some(Command::Cancel) => {
-                self.overlay = None;
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    fn finder_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
-        let entries = self.finder_entries.as_deref().unwrap_or_default();
-        let Some(Overlay::Finder(finder)) = &mut self.overlay else {
-            return Vec::new();
-        };
-        match command {
-            Some(Command::Cancel) => self.overlay = None,
-            Some(Command::Down) => finder.selected = (finder.selected + 1).min(finder.results.len().saturating_sub(1)),
-            Some(Command::Up) => finder.selected = finder.selected.saturating_sub(1),
-            Some(Command::Open) => {
-                let entry = finder.selected_entry(entries).cloned();
-                self.overlay = None;
-                return match entry {
-                    Some(FinderEntry::Submission { submission, .. }) => {
-                        vec![Effect::OpenReview { submission, select: None }]
-                    }
-                    Some(FinderEntry::Standard { submission, code, .. }) => self.go_to_standard(submission, code),
-                    Some(FinderEntry::Evidence { submission, document, .. }) => {
-                        vec![Effect::OpenDocument { submission, document, locator: String::new() }]
-                    }
-                    None => Vec::new(),
-                };
-            }
-            _ => match event.code {
-                KeyCode::Backspace => {
-                    finder.query.pop();
-                    finder.refresh(entries);
-                }
-                KeyCode::Char(c) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
-                    finder.query.push(c);
-                    finder.refresh(entries);
-                }
-                _ => {}
-            },
-        }
-        Vec::new()
-    }
-
-    /// Selects a standard, in the open review when it is the same submission.
-    fn go_to_standard(&mut self, submission: String, code: String) -> Vec<Effect> {
-        if let Some(review) = self.review.as_mut().filter(|r| r.data.submission.id == submission)
-            && let Some(i) = review.position(&code)
-        {
-            let effects = save_if_dirty(review).into_iter().collect();
-            review.select(i);
-            self.screen = Screen::Review;
-            return effects;
-        }
-        let mut effects: Vec<Effect> = self.review.as_mut().and_then(save_if_dirty).into_iter().collect();
-        effects.push(Effect::OpenReview { submission, select: Some(code) });
-        effects
-    }
-
-    fn document_command(&mut self, command: Command) -> Vec<Effect> {
+    pub(super) fn document_command(&mut self, command: Command) -> Vec<Effect> {
         let Some(doc) = self.document.as_mut() else {
             return Vec::new();
         };
@@ -813,7 +731,7 @@ impl App {
 /// A save of the rationale being typed, if there is unsaved text. The review is marked clean
 /// at once so the next tick does not queue the same save; a failure comes back as `SaveFailed`
 /// and keeps the text.
-fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
+pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
     review.dirty_since?;
     let standard = review.current()?;
     let effect = Effect::Save {

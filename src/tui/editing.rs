@@ -13,12 +13,14 @@ impl App {
         let vim = self.editor_keys == EditorKeys::Vim;
         // Terminals send Esc then a key typed quickly after it as one Alt-key: take it as the
         // Esc and the key the user pressed, except for emacs's own Meta commands.
-        if event.modifiers == KeyModifiers::ALT
-            && let KeyCode::Char(c) = event.code
-            && (vim || !is_emacs_meta(c))
-        {
+        let emacs_meta = match event.code {
+            KeyCode::Char(c) => is_emacs_meta(c),
+            KeyCode::Backspace | KeyCode::Delete => true,
+            _ => false,
+        };
+        if event.modifiers == KeyModifiers::ALT && event.code != KeyCode::Esc && (vim || !emacs_meta) {
             let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-            effects.extend(self.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+            effects.extend(self.on_key(KeyEvent::new(event.code, KeyModifiers::NONE)));
             return effects;
         }
         let Some(review) = self.review.as_mut() else {
@@ -31,7 +33,7 @@ impl App {
                     return Vec::new();
                 }
                 VimMode::Insert => {}
-                VimMode::Normal if command == Some(Command::LeaveEditor) => {}
+                VimMode::Normal if matches!(command, Some(Command::LeaveEditor | Command::Help)) => {}
                 VimMode::Normal
                     if self.keymap.keys_for(Context::Global, Command::Help).contains(&Key::from_event(event)) =>
                 {
@@ -45,6 +47,10 @@ impl App {
                     return Vec::new();
                 }
             }
+        }
+        if command == Some(Command::Help) {
+            self.overlay = Some(Overlay::Help);
+            return Vec::new();
         }
         if command == Some(Command::LeaveEditor) {
             review.focus = Focus::Standards;

@@ -8,6 +8,8 @@ mod editing;
 pub mod editor_keys;
 pub mod finder;
 pub mod keymap;
+pub mod mouse;
+mod overlay_keys;
 pub mod review;
 pub mod runtime;
 pub mod settings;

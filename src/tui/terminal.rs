@@ -39,12 +39,25 @@ pub fn run(
     settings: Settings,
     sync: Option<SyncWorker>,
 ) -> Result<(), TuiError> {
+    let mouse = settings.mouse;
     let mut runtime = Runtime::new(store, today, settings)?;
     if let Some(worker) = sync {
         runtime.connect(worker);
     }
     let mut terminal = ratatui::init();
+    if mouse {
+        // A panic restores the terminal through ratatui's hook; mouse reporting is ours to end.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(io::stdout(), event::DisableMouseCapture);
+            hook(info);
+        }));
+        execute!(io::stdout(), event::EnableMouseCapture)?;
+    }
     let result = event_loop(&mut terminal, &mut runtime, editing_dir);
+    if mouse {
+        let _ = execute!(io::stdout(), event::DisableMouseCapture);
+    }
     ratatui::restore();
     result
 }
@@ -64,7 +77,7 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
             return Ok(());
         }
         if let Some(text) = runtime.external_edit.take() {
-            let action = match edit_externally(terminal, editing_dir, &text) {
+            let action = match edit_externally(terminal, editing_dir, &text, runtime.app.mouse) {
                 Ok(edited) => Action::ExternalEdited(edited),
                 Err(e) => Action::Failed(format!("The external editor failed: {e}. Your rationale is unchanged.")),
             };
@@ -80,6 +93,7 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
                 match event::read()? {
                     Event::Key(key) => runtime.dispatch(Action::Key(key)),
                     Event::Paste(text) => runtime.dispatch(Action::Paste(text)),
+                    Event::Mouse(mouse) => runtime.dispatch(Action::Mouse(mouse)),
                     _ => {}
                 }
                 if runtime.app.quit || runtime.external_edit.is_some() || !event::poll(Duration::ZERO)? {
@@ -93,17 +107,23 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
 }
 
 /// Suspends the TUI, edits `text` in `$VISUAL` / `$EDITOR` (default `vi`), and resumes.
-fn edit_externally(terminal: &mut DefaultTerminal, dir: &Path, text: &str) -> io::Result<String> {
+fn edit_externally(terminal: &mut DefaultTerminal, dir: &Path, text: &str, mouse: bool) -> io::Result<String> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join("rationale.txt");
     std::fs::write(&path, text)?;
     let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
     let mut words = editor.split_whitespace();
     let program = words.next().unwrap_or("vi");
+    if mouse {
+        execute!(io::stdout(), event::DisableMouseCapture)?;
+    }
     ratatui::restore();
     let status = std::process::Command::new(program).args(words).arg(&path).status();
     ct::enable_raw_mode()?;
     execute!(io::stdout(), ct::EnterAlternateScreen)?;
+    if mouse {
+        execute!(io::stdout(), event::EnableMouseCapture)?;
+    }
     terminal.clear()?;
     let status = status.map_err(|e| io::Error::new(e.kind(), format!("cannot start {program}: {e}")))?;
     if !status.success() {

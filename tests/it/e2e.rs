@@ -63,21 +63,22 @@ impl Tmux {
 
     /// Starts `accredit --data-dir DIR ARGS...` directly as the pane's command.
     fn start(&self, data_dir: &Path, args: &[&str]) {
+        self.start_with_env(data_dir, args, &[]);
+    }
+
+    /// As `start`, with `VAR=value` settings in accredit's environment.
+    fn start_with_env(&self, data_dir: &Path, args: &[&str], env: &[&str]) {
         let binary = binary();
-        let mut command = vec![
-            "new-session",
-            "-d",
-            "-s",
-            SESSION,
-            "-x",
-            WIDTH,
-            "-y",
-            HEIGHT,
+        let mut command = vec!["new-session", "-d", "-s", SESSION, "-x", WIDTH, "-y", HEIGHT];
+        for setting in env {
+            command.extend(["-e", setting]);
+        }
+        command.extend([
             "--",
             binary.to_str().expect("a UTF-8 binary path"),
             "--data-dir",
             data_dir.to_str().expect("a UTF-8 data path"),
-        ];
+        ]);
         command.extend_from_slice(args);
         self.run(&command);
         let path = self.command(&["display-message", "-p", "#{socket_path}"]);
@@ -102,6 +103,11 @@ impl Tmux {
     fn screen(&self) -> Option<String> {
         let output = self.command(&["capture-pane", "-p", "-t", SESSION]);
         output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// The screen now with its colours and attributes, as escape sequences.
+    fn screen_with_styles(&self) -> String {
+        self.run(&["capture-pane", "-e", "-p", "-t", SESSION])
     }
 
     /// Polls the screen until `ready` holds; fails with the last screen after the deadline.
@@ -425,4 +431,81 @@ fn the_header_counts_unsynced_changes_made_before_the_tui_opened() {
     );
     tmux.keys(&["q"]);
     tmux.wait_gone();
+}
+
+/// Every SGR parameter list in `escaped` that sets a colour (foreground or background).
+fn colour_codes(escaped: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for sequence in escaped.split('\u{1b}').skip(1) {
+        let Some(params) = sequence.strip_prefix('[').and_then(|s| s.split_once('m')).map(|(p, _)| p) else {
+            continue;
+        };
+        for n in params.split(';').filter_map(|n| n.parse::<u16>().ok()) {
+            match n {
+                30..=37 | 40..=47 | 90..=97 | 100..=107 => found.push(params.to_string()),
+                38 | 48 => {
+                    found.push(params.to_string());
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_key_and_a_theme_changed_in_the_config_take_effect() {
+    let tmux = Tmux::new("config");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("config.toml"), "theme = \"high-contrast\"\n\n[keys.review]\njudge_met = [\"m\"]\n")
+        .expect("write config.toml");
+    open_review(&tmux, dir.path());
+    tmux.keys(&["1"]);
+    tmux.keys(&["m"]);
+    let screen = wait_selected(&tmux, "✓", "MPF 1.1", &[" m met "]);
+    assert!(!footer(&screen).contains("1 met"), "1 no longer judges met:\n{screen}");
+    // High contrast: the met mark is bright green (palette 10) and bold, not the dark theme's green.
+    let styled = tmux.screen_with_styles();
+    assert!(styled.contains("38;5;10m✓"), "the mark is bright green:\n{styled}");
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+    assert_eq!(stored(dir.path(), "MPF 1.1").and_then(|j| j.outcome), Some(Outcome::Met));
+}
+
+#[test]
+fn a_broken_config_stops_the_tui_before_it_starts() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("config.toml"), "theme = \"dark\"\n[keys.review]\nsubmit = [\"s\"]\n").unwrap();
+    let output = accredit(dir.path(), &["demo"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("config.toml: line 3, keys.review.submit: \"s\" is a single unmodified key"), "{message}");
+    assert!(!dir.path().join("cache.sqlite").exists(), "nothing was started");
+}
+
+#[test]
+fn no_color_draws_every_screen_without_colour() {
+    let tmux = Tmux::new("nocolor");
+    let dir = demo_data_dir();
+    tmux.start_with_env(dir.path(), &[], &["NO_COLOR=1"]);
+    tmux.wait_for("the queue", |s| s.contains("What needs me"));
+    let mut seen = vec![tmux.screen_with_styles()];
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the review", in_review);
+    tmux.keys(&["3"]);
+    wait_selected(&tmux, "✗", "MPF 1.1", &[]);
+    seen.push(tmux.screen_with_styles());
+    tmux.keys(&["?"]);
+    tmux.wait_text(&["Keys · any key closes"]);
+    seen.push(tmux.screen_with_styles());
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_text(&["cited at"]);
+    seen.push(tmux.screen_with_styles());
+    for screen in &seen {
+        assert_eq!(colour_codes(screen), Vec::<String>::new(), "colour with NO_COLOR:\n{screen}");
+        assert!(screen.contains("\u{1b}["), "styles (bold, reverse) are still used");
+    }
+    tmux.keys(&["q", "q"]);
 }

@@ -111,6 +111,11 @@ fn emacs_alt_keys_are_meta_commands_or_esc_and_a_key() {
     assert_eq!(focus(&rt), Focus::Editor);
     alt(&mut rt, '2');
     assert_eq!(focus(&rt), Focus::Standards, "Alt-2 is Esc then 2");
+    // Esc then Tab typed quickly arrive as Alt-Tab: leave, then Tab.
+    keys(&mut rt, "e");
+    rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::ALT)));
+    assert_eq!(focus(&rt), Focus::Evidence, "Alt-Tab is Esc then Tab");
+    press(&mut rt, KeyCode::Tab);
     assert_eq!(saved_rationale(&rt), "alpha Xbeta");
     keys(&mut rt, "e?");
     assert!(rt.app.overlay.is_none(), "in emacs style ? is typed");
@@ -118,11 +123,20 @@ fn emacs_alt_keys_are_meta_commands_or_esc_and_a_key() {
 }
 
 #[test]
-fn the_help_in_the_emacs_editor_lists_its_keys() {
+fn f1_in_the_editor_lists_the_editor_keys_in_force() {
     let mut rt = runtime(EditorKeys::Emacs);
     keys(&mut rt, "e");
-    // Help is reached from the review; the editor's own keys are listed there too.
-    press(&mut rt, KeyCode::Esc);
-    keys(&mut rt, "?");
-    assert!(screen(&rt).contains("write the rationale here"));
+    assert!(screen(&rt).contains(" F1 help"), "the hint bar says how to get help:\n{}", screen(&rt));
+    press(&mut rt, KeyCode::F(1));
+    let help = screen(&rt);
+    assert!(help.contains("Emacs keys") && help.contains(" Ctrl-k        delete to the end of the line"), "{help}");
+    assert!(help.contains("stop editing"), "{help}");
+    press(&mut rt, KeyCode::Char('x'));
+    assert_eq!(focus(&rt), Focus::Editor, "closing the help goes back to the editor");
+    assert_eq!(rationale(&rt), "", "the key that closed the help was not typed");
+
+    let mut rt = runtime(EditorKeys::Vim);
+    keys(&mut rt, "e");
+    press(&mut rt, KeyCode::F(1));
+    assert!(screen(&rt).contains("Vim keys"), "F1 works in insert mode too");
 }

@@ -7,6 +7,7 @@ mod exchange;
 mod formats;
 mod hub_http;
 mod linear;
+mod mouse;
 mod report;
 mod review_flow;
 mod screens;

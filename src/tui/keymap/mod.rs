@@ -230,6 +230,7 @@ impl Default for Keymap {
                 b(Review, &[c('S')], Submit, "submit my judgements (asks first)", true),
                 b(Review, &[p(K::Esc), c('h')], Back, "back to the queue", true),
                 b(Editor, &[p(K::Esc)], LeaveEditor, "stop editing (saved as you type)", true),
+                b(Editor, &[p(K::F(1))], Help, "show every key, the editor's too", true),
                 b(Document, &[c('/')], Search, "search in the document", true),
                 b(Document, &[c('n')], NextMatch, "next match", true),
                 b(Document, &[c('N')], PreviousMatch, "previous match", false),

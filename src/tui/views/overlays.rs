@@ -13,6 +13,7 @@ use crate::tui::app::App;
 use crate::tui::editor_keys::{EMACS_KEYS, vim_help};
 use crate::tui::finder::FinderState;
 use crate::tui::keymap::{Command, Context};
+use crate::tui::mouse::Target;
 
 /// Every binding of the current context and the global ones, from the live keymap; in two
 /// columns (this screen's keys | everywhere) when one column would not fit.
@@ -35,7 +36,7 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
     if context == Context::Editor {
         let (title, rows) = match app.editor_keys {
-            EditorKeys::Vim => ("Vim keys (normal mode; ? shows this help)", vim_help()),
+            EditorKeys::Vim => ("Vim keys (normal mode; ? also shows this help)", vim_help()),
             EditorKeys::Emacs => ("Emacs keys", EMACS_KEYS.iter().map(|(k, w)| ((*k).to_string(), *w)).collect()),
         };
         let mut group = vec![Line::from(Span::styled(title, theme.heading))];
@@ -118,7 +119,9 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
     let mut state = ListState::default()
         .with_offset(scroll_offset(finder.selected, height, items.len()))
         .with_selected(Some(finder.selected));
+    let count = items.len();
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selected), results, &mut state);
+    app.hits.add_list(results, &vec![1; count], state.offset(), |i| Some(Target::FinderRow(i)));
 }
 
 pub fn confirm_submit(

@@ -8,6 +8,7 @@ use crate::store::Assignment;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
+use crate::tui::mouse::Target;
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
@@ -61,7 +62,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .highlight_symbol("▸ ")
         .block(Block::bordered().title(" What needs me ").border_style(theme.focus));
     let mut state = TableState::default().with_selected(Some(app.queue_selected));
+    let inner = Block::bordered().inner(list_area);
     frame.render_stateful_widget(table, list_area, &mut state);
+    // Rows start under the table's header row.
+    let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    app.hits.add_list(rows, &vec![1; app.queue.len()], state.offset(), |i| Some(Target::QueueRow(i)));
 
     if detail_height > 0
         && let Some(a) = app.queue.get(app.queue_selected)
@@ -152,6 +157,7 @@ fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
         &mut state,
     );
     super::linear::cursor_on_item(frame, inner, &heights, state.offset(), app.queue_selected);
+    app.hits.add_list(inner, &heights, state.offset(), |i| Some(Target::QueueRow(i)));
     if let Some(a) = app.queue.get(app.queue_selected) {
         frame.render_widget(detail(app, a).block(Block::new().padding(ratatui::widgets::Padding::top(1))), detail_area);
     }

@@ -12,6 +12,7 @@ use crate::store::StandardView;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
+use crate::tui::mouse::Target;
 use crate::tui::review::{Focus, ReviewState, SaveStatus};
 use crate::tui::theme::{Theme, outcome_mark, outcome_word};
 
@@ -47,13 +48,17 @@ fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rec
     let theme = &app.theme;
     let linear = is_linear(app);
     let mut items = Vec::with_capacity(review.order.len() + review.data.sections.len());
+    // What each item stands for: a standard's place in the display order, or a heading.
+    let mut targets: Vec<Option<usize>> = Vec::with_capacity(items.capacity());
     let mut selected_row = 0;
     for section in &review.data.sections {
+        targets.push(None);
         items.push(ListItem::new(Line::from(Span::styled(sanitize(&section.title).into_owned(), theme.heading))));
         for standard in &section.standards {
             if review.current().is_some_and(|c| c.code == standard.code) {
                 selected_row = items.len();
             }
+            targets.push(Some(targets.iter().flatten().count()));
             items.push(if linear {
                 ListItem::new(standard_words(theme, standard, area.width.saturating_sub(2)))
             } else {
@@ -79,6 +84,7 @@ fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rec
     if linear {
         super::linear::cursor_on_item(frame, inner, &heights, state.offset(), selected_row);
     }
+    app.hits.add_list(inner, &heights, state.offset(), |i| targets.get(i).copied().flatten().map(Target::Standard));
 }
 
 fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {

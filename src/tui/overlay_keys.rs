@@ -1,0 +1,98 @@
+//! Keys in the overlays that hold the keys: the submit confirmation and Find.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{App, Effect, Overlay, Screen, save_if_dirty};
+use super::keymap::Command;
+use crate::store::FinderEntry;
+
+impl App {
+    pub(super) fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
+        let Some(Overlay::ConfirmSubmit { submission, gaps, selected, .. }) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::Confirm) if gaps.is_empty() => {
+                let submission = submission.clone();
+                self.overlay = None;
+                vec![Effect::Submit { submission }]
+            }
+            Some(Command::Down) => {
+                *selected = (*selected + 1).min(gaps.len().saturating_sub(1));
+                Vec::new()
+            }
+            Some(Command::Up) => {
+                *selected = selected.saturating_sub(1);
+                Vec::new()
+            }
+            Some(Command::Open) => {
+                let target = gaps.get(*selected).map(|(code, _)| code.clone());
+                self.overlay = None;
+                if let (Some(code), Some(review)) = (target, self.review.as_mut())
+                    && let Some(i) = review.position(&code)
+                {
+                    review.select(i);
+                }
+                Vec::new()
+            }
+            Some(Command::Cancel) => {
+                self.overlay = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn finder_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+        let entries = self.finder_entries.as_deref().unwrap_or_default();
+        let Some(Overlay::Finder(finder)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::Cancel) => self.overlay = None,
+            Some(Command::Down) => finder.selected = (finder.selected + 1).min(finder.results.len().saturating_sub(1)),
+            Some(Command::Up) => finder.selected = finder.selected.saturating_sub(1),
+            Some(Command::Open) => {
+                let entry = finder.selected_entry(entries).cloned();
+                self.overlay = None;
+                return match entry {
+                    Some(FinderEntry::Submission { submission, .. }) => {
+                        vec![Effect::OpenReview { submission, select: None }]
+                    }
+                    Some(FinderEntry::Standard { submission, code, .. }) => self.go_to_standard(submission, code),
+                    Some(FinderEntry::Evidence { submission, document, .. }) => {
+                        vec![Effect::OpenDocument { submission, document, locator: String::new() }]
+                    }
+                    None => Vec::new(),
+                };
+            }
+            _ => match event.code {
+                KeyCode::Backspace => {
+                    finder.query.pop();
+                    finder.refresh(entries);
+                }
+                KeyCode::Char(c) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
+                    finder.query.push(c);
+                    finder.refresh(entries);
+                }
+                _ => {}
+            },
+        }
+        Vec::new()
+    }
+
+    /// Selects a standard, in the open review when it is the same submission.
+    fn go_to_standard(&mut self, submission: String, code: String) -> Vec<Effect> {
+        if let Some(review) = self.review.as_mut().filter(|r| r.data.submission.id == submission)
+            && let Some(i) = review.position(&code)
+        {
+            let effects = save_if_dirty(review).into_iter().collect();
+            review.select(i);
+            self.screen = Screen::Review;
+            return effects;
+        }
+        let mut effects: Vec<Effect> = self.review.as_mut().and_then(save_if_dirty).into_iter().collect();
+        effects.push(Effect::OpenReview { submission, select: Some(code) });
+        effects
+    }
+}
