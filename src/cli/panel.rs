@@ -11,6 +11,7 @@ use accredit::domain::consolidation::{
     Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome, Rules,
     more_lenient_than_most_severe, needs_resolution_note, next_id,
 };
+use accredit::paths::DataDir;
 use accredit::report::{self, Format};
 use accredit::store::Store;
 
@@ -76,6 +77,23 @@ pub enum PanelCommand {
     },
     /// List what keeps the panel report from being complete (exit 1 if anything does).
     Check { submission: String },
+    /// Sync, then push the panel report to the hub as a new version (the same report again is
+    /// the same version).
+    #[command(after_help = "Example:\n  accredit panel push S-2026-009")]
+    Push { submission: String },
+    /// The versions pushed to the hub, or one of them (the chair and the accreditation office).
+    #[command(
+        after_help = "Examples:\n  accredit panel reports S-2026-009\n  accredit panel reports S-2026-009 --version 2 --format html --output v2.html"
+    )]
+    Reports {
+        submission: String,
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
+        format: String,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 fn chair(store: &Store, submission: &str) -> Result<String> {
@@ -116,7 +134,7 @@ fn check_text(text: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn run(store: &mut Store, command: PanelCommand) -> Result<()> {
+pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand) -> Result<()> {
     let submission = match &command {
         PanelCommand::Outcome { submission, .. }
         | PanelCommand::Condition { submission, .. }
@@ -124,6 +142,10 @@ pub fn run(store: &mut Store, command: PanelCommand) -> Result<()> {
         | PanelCommand::Commend { submission, .. }
         | PanelCommand::Decide { submission, .. }
         | PanelCommand::Check { submission } => submission.clone(),
+        PanelCommand::Push { submission } => return push(data_dir, store, submission),
+        PanelCommand::Reports { submission, version, format, output } => {
+            return reports(data_dir, submission, *version, format, output.clone());
+        }
     };
     let me = chair(store, &submission)?;
     let standards = reviewer_outcomes(store, &submission)?;
@@ -216,8 +238,69 @@ pub fn run(store: &mut Store, command: PanelCommand) -> Result<()> {
                 problems.join("\n  ")
             );
         }
+        // Answered above, before the consolidation is loaded.
+        PanelCommand::Push { .. } | PanelCommand::Reports { .. } => return Ok(()),
     }
     store.save_consolidation(&submission, &me, &consolidation)?;
+    Ok(())
+}
+
+/// Syncs (so the hub has the latest consolidation), then asks the hub to publish the report.
+fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
+    chair(store, submission)?;
+    let problems = {
+        let standards = reviewer_outcomes(store, submission)?;
+        store.consolidation(submission)?.problems(&standards, Rules::default())
+    };
+    if !problems.is_empty() {
+        bail!(
+            "{submission}: the report is not complete, {} thing(s) to settle first:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+    super::sync::sync(data_dir, store)?;
+    let (client, _) = super::sync::client(data_dir)?;
+    let pushed = client.push_report(submission).wrap_err_with(|| format!("cannot push the report of {submission}"))?;
+    let r = &pushed.report;
+    if pushed.created {
+        println!("pushed the panel report of {submission} as version {} (sha256 {})", r.version, &r.sha256[..12]);
+    } else {
+        println!(
+            "the hub already holds this report as version {} (sha256 {}): nothing new to push",
+            r.version,
+            &r.sha256[..12]
+        );
+    }
+    Ok(())
+}
+
+fn reports(
+    data_dir: &DataDir,
+    submission: &str,
+    version: Option<i64>,
+    format: &str,
+    output: Option<PathBuf>,
+) -> Result<()> {
+    let (client, _) = super::sync::client(data_dir)?;
+    let Some(version) = version else {
+        let versions = client.reports(submission)?;
+        if versions.is_empty() {
+            println!("no report of {submission} has been pushed yet");
+        }
+        for r in versions {
+            println!("version {}  pushed {} by {}  sha256 {}", r.version, r.pushed_at, r.pushed_by, &r.sha256[..12]);
+        }
+        return Ok(());
+    };
+    let text = client.report(submission, version, format)?;
+    match output {
+        Some(path) => {
+            std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))?;
+            println!("wrote version {version} of the report of {submission} to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
     Ok(())
 }
 

@@ -134,6 +134,10 @@ impl Hub {
                 }
                 _ => None,
             },
+            ("consolidation", Some(id), _) if visibility.allowed(id, Action::ReadConsolidation)? => {
+                let (consolidation, rev) = self.consolidation(id)?;
+                Some(Change::Consolidation { seq, submission: id.to_string(), consolidation, rev })
+            }
             _ => None,
         })
     }

@@ -16,10 +16,12 @@ use serde::Deserialize;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use super::panel::PushRefused;
 use super::{Caller, Hub};
+use crate::report::Format;
 use crate::wire::{
     ChangesResponse, DEFAULT_PULL_LIMIT, ErrorBody, ErrorDetail, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT,
-    MeResponse, OpsRequest, OpsResponse,
+    MeResponse, OpsRequest, OpsResponse, PushReportResponse, ReportsResponse,
 };
 
 /// The hub behind a lock: SQLite has one writer, and each request holds it for milliseconds.
@@ -124,6 +126,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/ops", post(push))
         .route("/api/v1/changes", get(changes))
         .route("/api/v1/documents/{sha256}", get(document))
+        .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
+        .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))
         // After the routes: a known path called with another method answers JSON too (axum's
         // default 405 has an empty body, which breaks the "errors are JSON" rule).
         .method_not_allowed_fallback(method_not_allowed)
@@ -210,6 +214,81 @@ async fn document(
     match state.with_hub(move |hub| hub.document(&caller, &sha256)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()),
         None => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "not a document of a submission you are on")),
+    }
+}
+
+fn forbidden() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "only the panel's chair (and the accreditation office) may do this",
+    )
+}
+
+async fn push_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<PushReportResponse>), ApiError> {
+    match state.with_hub(move |hub| hub.push_report(&caller, &id)).await? {
+        Ok((report, created)) => {
+            let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+            Ok((status, Json(PushReportResponse { report, created })))
+        }
+        Err(PushRefused::Forbidden) => Err(forbidden()),
+        Err(PushRefused::Incomplete(problems)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "incomplete",
+            format!("the panel report is not complete: {}", problems.join("; ")),
+        )),
+    }
+}
+
+async fn list_reports(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ReportsResponse>, ApiError> {
+    match state.with_hub(move |hub| hub.reports(&caller, &id)).await? {
+        Some(reports) => Ok(Json(ReportsResponse { reports })),
+        None => Err(forbidden()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    #[serde(default = "markdown")]
+    format: String,
+}
+
+fn markdown() -> String {
+    "md".into()
+}
+
+async fn get_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, version)): Path<(String, i64)>,
+    query: Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let format = Format::parse(&query.format).ok_or_else(|| ApiError::bad_request("format is md, html or json"))?;
+    let content_type = match format {
+        Format::Markdown => "text/markdown; charset=utf-8",
+        Format::Html => "text/html; charset=utf-8",
+        Format::Json => "application/json",
+    };
+    let allowed = {
+        let (caller, id) = (caller.clone(), id.clone());
+        state.with_hub(move |hub| hub.reports(&caller, &id)).await?.is_some()
+    };
+    if !allowed {
+        return Err(forbidden());
+    }
+    match state.with_hub(move |hub| hub.report(&caller, &id, version, format)).await? {
+        Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
     }
 }
 

@@ -8,6 +8,7 @@ mod feed;
 pub mod http;
 pub mod openapi;
 mod ops;
+pub mod panel;
 pub mod permissions;
 mod schema;
 

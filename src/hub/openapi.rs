@@ -60,12 +60,14 @@ pub fn document() -> Value {
                     }
                 },
                 "Op": {
-                    "type": "object", "required": ["op_id", "base_rev", "kind", "judgement"],
+                    "type": "object", "required": ["op_id", "base_rev", "kind"],
                     "properties": {
                         "op_id": { "type": "string", "description": "UUID v7 made by the client" },
                         "base_rev": { "type": "integer", "minimum": 0 },
-                        "kind": { "const": "judgement" },
-                        "judgement": { "$ref": "#/components/schemas/JudgementBody" }
+                        "kind": { "type": "string", "enum": ["judgement", "consolidation"] },
+                        "judgement": { "$ref": "#/components/schemas/JudgementBody", "description": "with kind judgement" },
+                        "submission": { "type": "string", "description": "with kind consolidation" },
+                        "consolidation": { "type": "object", "description": "with kind consolidation: the chair's whole consolidation" }
                     }
                 },
                 "OpResult": {
@@ -78,10 +80,19 @@ pub fn document() -> Value {
                         "reason": { "type": "string" }
                     }
                 },
+                "ReportVersion": {
+                    "type": "object", "required": ["submission", "version", "sha256", "pushed_by", "pushed_at"],
+                    "properties": { "submission": { "type": "string" }, "version": { "type": "integer" }, "sha256": { "type": "string" },
+                        "pushed_by": { "type": "string" }, "pushed_at": { "type": "string" } }
+                },
+                "PushReportResponse": {
+                    "type": "object", "required": ["report", "created"],
+                    "properties": { "report": { "$ref": "#/components/schemas/ReportVersion" }, "created": { "type": "boolean" } }
+                },
                 "Change": {
                     "type": "object", "required": ["kind", "seq"],
                     "properties": {
-                        "kind": { "type": "string", "enum": ["framework", "submission", "panel", "judgement"] },
+                        "kind": { "type": "string", "enum": ["framework", "submission", "panel", "judgement", "consolidation"] },
                         "seq": { "type": "integer" },
                         "framework": { "type": "object", "description": "accredit.framework.v1 without its format field" },
                         "submission": { "type": "object", "description": "accredit.submission.v1 fields; documents carry sha256 instead of path" },
@@ -124,6 +135,29 @@ pub fn document() -> Value {
                     "400": { "description": "not a SHA-256", "content": { "application/json": { "schema": error } } },
                     "401": { "description": "unknown, malformed or revoked token", "content": { "application/json": { "schema": error } } },
                     "403": { "description": "not a document of a submission the caller is on (or no such document)", "content": { "application/json": { "schema": error } } }
+                } } },
+            "/api/v1/submissions/{id}/reports": {
+                "post": { "summary": "push the panel report: the hub builds it from its own data and keeps it as a new version (the same report again is the same version)",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": with(with(errors(&[("403", "not the panel's chair"), ("409", "the consolidation is not a complete report: every problem is listed")]),
+                        "201", "a new version", json!({ "$ref": "#/components/schemas/PushReportResponse" })).as_object().cloned().unwrap_or_default(),
+                        "200", "this exact report was pushed before", json!({ "$ref": "#/components/schemas/PushReportResponse" })) },
+                "get": { "summary": "every pushed version (the chair and the accreditation office)",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": with(errors(&[("403", "not the panel's chair or the office")]), "200", "the versions",
+                        json!({ "type": "object", "required": ["reports"], "properties": { "reports": { "type": "array", "items": { "$ref": "#/components/schemas/ReportVersion" } } } })) } },
+            "/api/v1/submissions/{id}/reports/{version}": { "get": { "summary": "one pushed version, rendered",
+                "parameters": [
+                    { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                    { "name": "version", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } },
+                    { "name": "format", "in": "query", "schema": { "type": "string", "enum": ["md", "html", "json"], "default": "md" } }
+                ],
+                "responses": {
+                    "200": { "description": "the report", "content": { "text/markdown": { "schema": { "type": "string" } }, "text/html": { "schema": { "type": "string" } }, "application/json": { "schema": { "type": "object" } } } },
+                    "400": { "description": "bad format", "content": { "application/json": { "schema": error } } },
+                    "401": { "description": "unknown, malformed or revoked token", "content": { "application/json": { "schema": error } } },
+                    "403": { "description": "not the panel's chair or the office", "content": { "application/json": { "schema": error } } },
+                    "404": { "description": "no such version", "content": { "application/json": { "schema": error } } }
                 } } }
         }
     })

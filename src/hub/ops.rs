@@ -37,6 +37,7 @@ impl Hub {
                         OpKind::Judgement { judgement } => {
                             self.judgement(&judgement.submission, &judgement.standard, &caller.user.id)?
                         }
+                        OpKind::Consolidation { .. } => None,
                     },
                 },
                 None => self.apply_op(caller, op)?,
@@ -47,7 +48,12 @@ impl Hub {
     }
 
     fn apply_op(&mut self, caller: &Caller, op: &Op) -> Result<OpOutcome> {
-        let OpKind::Judgement { judgement: body } = &op.kind;
+        let body = match &op.kind {
+            OpKind::Judgement { judgement } => judgement,
+            OpKind::Consolidation { submission, consolidation } => {
+                return self.apply_consolidation(caller, op, submission, consolidation);
+            }
+        };
         let me = caller.user.id.as_str();
         let current = self.judgement(&body.submission, &body.standard, me)?;
         let decision = self.may_write(caller, body, current.as_ref())?;

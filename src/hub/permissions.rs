@@ -35,6 +35,10 @@ pub enum Action<'a> {
         standard: &'a str,
         current: Option<JudgementState>,
     },
+    /// The chair's consolidation and the reports pushed so far.
+    ReadConsolidation,
+    /// Write the consolidation or push a panel report.
+    WriteConsolidation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +58,7 @@ impl Decision {
 pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action<'_>) -> Decision {
     use Decision::{Allow, Deny};
     let Some(panel) = panel else {
-        return if actor.admin && !matches!(action, Action::WriteJudgement { .. }) {
+        return if actor.admin && !matches!(action, Action::WriteJudgement { .. } | Action::WriteConsolidation) {
             Allow
         } else {
             Deny("not on this panel")
@@ -66,6 +70,9 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
         return Deny("recused from this submission");
     }
     match action {
+        Action::ReadConsolidation if actor.admin || is_chair => Allow,
+        Action::WriteConsolidation if is_chair => Allow,
+        Action::ReadConsolidation | Action::WriteConsolidation => Deny("only the panel's chair consolidates"),
         Action::ReadSubmission => {
             if actor.admin || is_chair || member.is_some() {
                 Allow
@@ -220,6 +227,18 @@ mod tests {
         }
         assert!(!write(Who::LimitedLay, "MPF 1.1", None, Stage::StandardsReview), "outside the lay member's standards");
         assert!(write(Who::Reviewer, "MPF 1.1", None, Stage::PanelReview));
+    }
+
+    #[test]
+    fn only_the_chair_writes_the_consolidation_and_the_office_reads_it() {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                let read = check(who, submitted_all, Stage::PanelReview, Action::ReadConsolidation);
+                let write = check(who, submitted_all, Stage::PanelReview, Action::WriteConsolidation);
+                assert_eq!(read, matches!(who, Who::Admin | Who::Chair), "{who:?} reads");
+                assert_eq!(write, who == Who::Chair, "{who:?} writes");
+            }
+        }
     }
 
     #[test]

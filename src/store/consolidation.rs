@@ -28,12 +28,29 @@ impl Store {
             return Err(StoreError::NotChair(submission.to_string()));
         }
         let body = serde_json::to_string(consolidation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.conn.execute(
+        let queued = serde_json::to_string(&super::replica::QueuedConsolidation {
+            submission: submission.to_string(),
+            consolidation: consolidation.clone(),
+        })
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = now_timestamp();
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "INSERT INTO consolidations (submission_id, body, version, updated_at) VALUES (?1, ?2, 1, ?3)
              ON CONFLICT (submission_id) DO UPDATE SET body = excluded.body, version = version + 1,
                updated_at = excluded.updated_at",
-            params![submission, body, now_timestamp()],
+            params![submission, body, now],
         )?;
+        // The row and its outbox op in one transaction; unsent edits coalesce.
+        let hub_rev: i64 =
+            tx.query_row("SELECT hub_rev FROM consolidations WHERE submission_id = ?1", [submission], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO outbox (op_id, entity, entity_key, base_rev, payload, created_at)
+             VALUES (?1, 'consolidation', ?2, ?3, ?4, ?5)
+             ON CONFLICT (entity, entity_key) WHERE sent = 0 DO UPDATE SET payload = excluded.payload",
+            params![uuid::Uuid::now_v7().to_string(), submission, hub_rev, queued, now],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 

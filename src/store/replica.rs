@@ -73,23 +73,29 @@ impl Store {
     /// marked sent, so they are never coalesced with later edits again.
     pub fn outbox_batch(&mut self, limit: usize) -> Result<Vec<Op>> {
         let tx = self.conn.transaction()?;
-        let rows: Vec<(String, i64, String)> = {
+        let rows: Vec<(String, String, i64, String)> = {
             let mut stmt = tx.prepare(
-                "SELECT o.op_id, o.base_rev, o.payload FROM outbox o
-                 WHERE o.entity = 'judgement'
-                   AND o.rowid = (SELECT min(rowid) FROM outbox o2 WHERE o2.entity = o.entity AND o2.entity_key = o.entity_key)
-                   AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL
-                       AND o.entity_key = c.submission_id || char(31) || c.standard_code || char(31) || c.reviewer_id)
+                "SELECT o.op_id, o.entity, o.base_rev, o.payload FROM outbox o
+                 WHERE o.rowid = (SELECT min(rowid) FROM outbox o2 WHERE o2.entity = o.entity AND o2.entity_key = o.entity_key)
+                   AND (o.entity = 'consolidation' OR (o.entity = 'judgement'
+                       AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.resolved_at IS NULL
+                           AND o.entity_key = c.submission_id || char(31) || c.standard_code || char(31) || c.reviewer_id)))
                  ORDER BY o.rowid LIMIT ?1",
             )?;
-            stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
         let mut ops = Vec::with_capacity(rows.len());
-        for (op_id, base_rev, payload) in rows {
-            let j: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
+        for (op_id, entity, base_rev, payload) in rows {
+            let kind = if entity == "consolidation" {
+                let queued: QueuedConsolidation = serde_json::from_str(&payload).map_err(corrupt)?;
+                OpKind::Consolidation { submission: queued.submission, consolidation: queued.consolidation }
+            } else {
+                let j: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
+                OpKind::Judgement { judgement: body(&j) }
+            };
             tx.execute("UPDATE outbox SET sent = 1 WHERE op_id = ?1", [&op_id])?;
-            ops.push(Op { op_id, base_rev, kind: OpKind::Judgement { judgement: body(&j) } });
+            ops.push(Op { op_id, base_rev, kind });
         }
         tx.commit()?;
         Ok(ops)
@@ -100,12 +106,45 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut tally = PushTally::default();
         for result in results {
-            let Some(payload): Option<String> = tx
-                .query_row("SELECT payload FROM outbox WHERE op_id = ?1", [&result.op_id], |r| r.get(0))
+            let Some((entity, payload)): Option<(String, String)> = tx
+                .query_row("SELECT entity, payload FROM outbox WHERE op_id = ?1", [&result.op_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?
             else {
                 continue; // answered before (a retried push): nothing left to do
             };
+            if entity == "consolidation" {
+                let queued: QueuedConsolidation = serde_json::from_str(&payload).map_err(corrupt)?;
+                tx.execute("DELETE FROM outbox WHERE op_id = ?1", [&result.op_id])?;
+                match &result.outcome {
+                    OpOutcome::Applied { rev, .. } => {
+                        tally.applied += 1;
+                        tx.execute(
+                            "UPDATE consolidations SET hub_rev = ?2 WHERE submission_id = ?1",
+                            params![queued.submission, rev],
+                        )?;
+                        tx.execute(
+                            "UPDATE outbox SET base_rev = ?2 WHERE entity = 'consolidation' AND entity_key = ?1",
+                            params![queued.submission, rev],
+                        )?;
+                    }
+                    // The chair's consolidation stays as it is here: nothing is lost, and the
+                    // refusal is in the sync log.
+                    OpOutcome::Rejected { reason, .. } => {
+                        tally.rejected += 1;
+                        tx.execute(
+                            "INSERT INTO sync_log (at, level, message) VALUES (?1, 'error', ?2)",
+                            params![
+                                now_timestamp(),
+                                format!("the hub refused the consolidation of {}: {reason}", queued.submission)
+                            ],
+                        )?;
+                    }
+                    OpOutcome::Conflict { .. } => tally.conflicts += 1,
+                }
+                continue;
+            }
             let sent: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
             let k = key(&sent.submission, &sent.standard, me);
             tx.execute("DELETE FROM outbox WHERE op_id = ?1", [&result.op_id])?;
@@ -170,6 +209,9 @@ impl Store {
                     1
                 }
                 Change::Judgement { judgement, .. } => usize::from(apply_judgement(&tx, me, judgement)?),
+                Change::Consolidation { submission, consolidation, rev, .. } => {
+                    usize::from(apply_consolidation(&tx, submission, consolidation, *rev)?)
+                }
             };
         }
         tx.execute(
@@ -320,15 +362,35 @@ impl Store {
     }
 
     pub fn outbox_entries(&self) -> Result<Vec<OutboxEntry>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT op_id, payload, sent, created_at FROM outbox ORDER BY rowid")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT op_id, payload, sent, created_at, entity, entity_key FROM outbox ORDER BY rowid")?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, String>(3)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
-            .map(|(op_id, payload, sent, created_at)| {
+            .map(|(op_id, payload, sent, created_at, entity, key)| {
+                if entity == "consolidation" {
+                    let standard = "the panel's consolidation".to_string();
+                    return Ok(OutboxEntry {
+                        op_id,
+                        submission: key,
+                        standard,
+                        outcome: None,
+                        state: JudgementState::Draft,
+                        sent,
+                        created_at,
+                    });
+                }
                 let j: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
                 Ok(OutboxEntry {
                     op_id,
@@ -361,6 +423,38 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+}
+
+/// A consolidation waiting in the outbox.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct QueuedConsolidation {
+    pub submission: String,
+    pub consolidation: crate::domain::consolidation::Consolidation,
+}
+
+/// Applies the hub's consolidation unless a local edit of it waits to be pushed.
+fn apply_consolidation(
+    tx: &Transaction<'_>,
+    submission: &str,
+    consolidation: &crate::domain::consolidation::Consolidation,
+    rev: i64,
+) -> Result<bool> {
+    let skip: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'consolidation' AND entity_key = ?1)
+             OR NOT EXISTS (SELECT 1 FROM submissions WHERE id = ?1)",
+        [submission],
+        |r| r.get(0),
+    )?;
+    if skip {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO consolidations (submission_id, body, version, hub_rev, updated_at) VALUES (?1, ?2, 1, ?3, ?4)
+         ON CONFLICT (submission_id) DO UPDATE SET body = excluded.body, version = version + 1,
+           hub_rev = excluded.hub_rev, updated_at = excluded.updated_at",
+        params![submission, serde_json::to_string(consolidation).map_err(corrupt)?, rev, now_timestamp()],
+    )?;
+    Ok(true)
 }
 
 fn body(j: &Judgement) -> JudgementBody {

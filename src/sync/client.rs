@@ -8,7 +8,10 @@ use ureq::Agent;
 use ureq::http::Response;
 
 use super::SyncError;
-use crate::wire::{ChangesResponse, ErrorBody, MeResponse, Op, OpResult, OpsRequest, OpsResponse, User};
+use crate::wire::{
+    ChangesResponse, ErrorBody, MeResponse, Op, OpResult, OpsRequest, OpsResponse, PushReportResponse, ReportVersion,
+    ReportsResponse, User,
+};
 
 /// The most a response body may hold (a page of changes with submissions in it).
 const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
@@ -106,6 +109,34 @@ impl HubClient {
 
     pub fn changes(&self, since: i64, limit: usize) -> Result<ChangesResponse, SyncError> {
         self.read(self.get(&format!("/api/v1/changes?since={since}&limit={limit}"))?)
+    }
+
+    /// Pushes the panel report of `submission`: the hub builds it from its own data.
+    pub fn push_report(&self, submission: &str) -> Result<PushReportResponse, SyncError> {
+        let response = self
+            .agent
+            .post(self.url(&format!("/api/v1/submissions/{submission}/reports")))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .send_empty()
+            .map_err(|e| self.unreachable(e))?;
+        self.read(self.check(response)?)
+    }
+
+    /// Every pushed version of a submission's report.
+    pub fn reports(&self, submission: &str) -> Result<Vec<ReportVersion>, SyncError> {
+        let answer: ReportsResponse = self.read(self.get(&format!("/api/v1/submissions/{submission}/reports"))?)?;
+        Ok(answer.reports)
+    }
+
+    /// One pushed version, rendered as `format` (`md`, `html` or `json`).
+    pub fn report(&self, submission: &str, version: i64, format: &str) -> Result<String, SyncError> {
+        let mut response = self.get(&format!("/api/v1/submissions/{submission}/reports/{version}?format={format}"))?;
+        response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_string()
+            .map_err(|e| SyncError::Protocol(format!("report {submission} version {version}: {e}")))
     }
 
     /// A document's text, checked against its SHA-256: a corrupt download is refused.

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::consolidation::Consolidation;
 use crate::domain::{FrameworkRef, Mapping};
 
 use crate::domain::{Framework, JudgementState, Member, Outcome, Person, Stage};
@@ -74,7 +75,14 @@ pub struct Op {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpKind {
-    Judgement { judgement: JudgementBody },
+    Judgement {
+        judgement: JudgementBody,
+    },
+    /// The chair's whole consolidation of one submission (only the chair writes it).
+    Consolidation {
+        submission: String,
+        consolidation: Consolidation,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,10 +175,29 @@ pub struct HubPanel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
-    Framework { seq: i64, framework: Framework },
-    Submission { seq: i64, submission: Box<HubSubmission> },
-    Panel { seq: i64, panel: HubPanel },
-    Judgement { seq: i64, judgement: HubJudgement },
+    Framework {
+        seq: i64,
+        framework: Framework,
+    },
+    Submission {
+        seq: i64,
+        submission: Box<HubSubmission>,
+    },
+    Panel {
+        seq: i64,
+        panel: HubPanel,
+    },
+    Judgement {
+        seq: i64,
+        judgement: HubJudgement,
+    },
+    /// Seen by the panel's chair (and the office) only.
+    Consolidation {
+        seq: i64,
+        submission: String,
+        consolidation: Consolidation,
+        rev: i64,
+    },
 }
 
 impl Change {
@@ -179,7 +206,8 @@ impl Change {
             Change::Framework { seq, .. }
             | Change::Submission { seq, .. }
             | Change::Panel { seq, .. }
-            | Change::Judgement { seq, .. } => *seq,
+            | Change::Judgement { seq, .. }
+            | Change::Consolidation { seq, .. } => *seq,
         }
     }
 }
@@ -189,6 +217,29 @@ pub struct ChangesResponse {
     pub changes: Vec<Change>,
     pub next: i64,
     pub more: bool,
+}
+
+/// One pushed version of a panel report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportVersion {
+    pub submission: String,
+    pub version: i64,
+    /// SHA-256 of the report's JSON rendering: the same report pushed again is the same version.
+    pub sha256: String,
+    pub pushed_by: String,
+    pub pushed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushReportResponse {
+    pub report: ReportVersion,
+    /// False when this exact report had been pushed before.
+    pub created: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportsResponse {
+    pub reports: Vec<ReportVersion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -311,3 +311,124 @@ fn the_html_report_prints_to_pdf_in_headless_chromium() {
         .count();
     assert!(pages >= 3, "{pages} pages: the report and its appendix should span several A4 pages");
 }
+
+mod push {
+    use accredit::domain::Outcome;
+    use accredit::domain::consolidation::{Consolidation, Decision, DecisionKind, PanelOutcome};
+    use accredit::sync::SyncError;
+    use accredit::wire::{Change, UserRole};
+
+    use crate::support::{Machine, TestHub};
+
+    const CHAIRED: &str = "S-2026-009";
+
+    /// Every standard met, with a resolution note wherever a reviewer differed.
+    fn complete(chair: &Machine) -> Consolidation {
+        let input = chair.store.report_input(CHAIRED, Default::default()).unwrap();
+        let outcomes = input
+            .standards
+            .iter()
+            .map(|s| {
+                let differs = input.judgements.iter().any(|(c, _, o)| c == &s.code && *o != Outcome::Met);
+                PanelOutcome {
+                    standard: s.code.clone(),
+                    outcome: Outcome::Met,
+                    rationale: format!("{} is met on the evidence.", s.code),
+                    resolution_note: if differs {
+                        "The panel found the evidence sufficient.".into()
+                    } else {
+                        String::new()
+                    },
+                    no_condition_reason: String::new(),
+                }
+            })
+            .collect();
+        Consolidation {
+            outcomes,
+            decision: Some(Decision { kind: DecisionKind::Accredited, override_reason: String::new() }),
+            ..Default::default()
+        }
+    }
+
+    fn office_hub() -> TestHub {
+        TestHub::demo_with(|hub, tokens| {
+            let (user, token) = hub.add_user(Some("u-office"), "Accreditation office", UserRole::Admin).unwrap();
+            tokens.insert(user.id, token);
+        })
+    }
+
+    #[test]
+    fn the_chair_pushes_versions_the_office_reads_them_and_reviewers_cannot() {
+        let hub = office_hub();
+        let mut chair = hub.machine("u-demo");
+        chair.sync();
+        // Incomplete: refused with every problem.
+        let refused = chair.client.push_report(CHAIRED).unwrap_err();
+        assert!(
+            matches!(&refused, SyncError::Refused { status: 409, message } if message.contains("no panel outcome yet")),
+            "{refused}"
+        );
+
+        let consolidation = complete(&chair);
+        chair.store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        chair.sync();
+        let first = chair.client.push_report(CHAIRED).unwrap();
+        assert!(first.created);
+        assert_eq!(first.report.version, 1);
+        let again = chair.client.push_report(CHAIRED).unwrap();
+        assert!(!again.created, "the same report is the same version");
+        assert_eq!(again.report, first.report);
+
+        let mut changed = consolidation.clone();
+        changed.outcomes[0].rationale = "Reworded after the panel meeting.".into();
+        chair.store.save_consolidation(CHAIRED, "u-demo", &changed).unwrap();
+        chair.sync();
+        let second = chair.client.push_report(CHAIRED).unwrap();
+        assert_eq!((second.report.version, second.created), (2, true));
+
+        // The office reads every version, in every format.
+        let office = hub.client("u-office");
+        let versions = office.reports(CHAIRED).unwrap();
+        assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
+        let v1 = office.report(CHAIRED, 1, "md").unwrap();
+        let v2 = office.report(CHAIRED, 2, "md").unwrap();
+        assert!(v1.contains("MPF 1.1 is met on the evidence.") && v2.contains("Reworded after the panel meeting."));
+        assert!(office.report(CHAIRED, 2, "html").unwrap().starts_with("<!DOCTYPE html>"));
+        assert!(office.report(CHAIRED, 1, "json").unwrap().contains("\"format\": \"accredit.report.v1\""));
+
+        // A reviewer on the panel neither pushes nor reads the reports, nor sees the chair's
+        // consolidation on the change feed.
+        let reviewer = hub.client("u-rev2");
+        assert!(matches!(reviewer.push_report(CHAIRED), Err(SyncError::Refused { status: 403, .. })));
+        assert!(matches!(reviewer.reports(CHAIRED), Err(SyncError::Refused { status: 403, .. })));
+        let feed = reviewer.changes(0, 1000).unwrap();
+        assert!(
+            !feed.changes.iter().any(|c| matches!(c, Change::Consolidation { .. })),
+            "the chair's draft stays the chair's"
+        );
+    }
+
+    #[test]
+    fn the_consolidation_syncs_between_the_chairs_machines() {
+        let hub = office_hub();
+        let mut laptop = hub.machine("u-demo");
+        let mut desktop = hub.machine("u-demo");
+        laptop.sync();
+        desktop.sync();
+        let consolidation = complete(&laptop);
+        laptop.store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        assert_eq!(laptop.sync().applied, 1);
+        desktop.sync();
+        assert_eq!(desktop.store.consolidation(CHAIRED).unwrap(), consolidation);
+        // The office sees it on its feed too.
+        let office = hub.client("u-office");
+        assert!(
+            office
+                .changes(0, 1000)
+                .unwrap()
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::Consolidation { submission, .. } if submission == CHAIRED))
+        );
+    }
+}

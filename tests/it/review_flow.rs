@@ -262,7 +262,7 @@ fn a_conflict_is_settled_on_the_sync_screen_keeping_mine() {
     let ops = rt.store.outbox_batch(10).unwrap();
     assert_eq!(ops.len(), 1, "keeping mine is a new op");
     assert_eq!(ops[0].base_rev, 4, "based on the hub's revision, so it applies");
-    let accredit::wire::OpKind::Judgement { judgement } = &ops[0].kind;
+    let accredit::wire::OpKind::Judgement { judgement } = &ops[0].kind else { panic!("a judgement op") };
     assert_eq!(judgement.rationale, "Mine: reasoning is assessed twice.");
 }
 
@@ -278,7 +278,7 @@ fn a_conflict_can_be_merged_by_hand() {
     keys(&mut rt, "Both: ");
     press(&mut rt, KeyCode::Esc);
     let ops = rt.store.outbox_batch(10).unwrap();
-    let accredit::wire::OpKind::Judgement { judgement } = &ops[0].kind;
+    let accredit::wire::OpKind::Judgement { judgement } = &ops[0].kind else { panic!("a judgement op") };
     assert!(judgement.rationale.starts_with("Both: Mine: reasoning"), "{}", judgement.rationale);
     assert_eq!(judgement.outcome, Some(Outcome::Met), "the merge keeps my outcome");
 }

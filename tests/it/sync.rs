@@ -455,6 +455,7 @@ fn paging_through_changes_sees_what_one_page_sees_and_applying_twice_is_harmless
         Change::Submission { submission, .. } => format!("submission {}", submission.id),
         Change::Panel { panel, .. } => format!("panel {}", panel.submission),
         Change::Judgement { judgement: j, .. } => format!("judgement {} {} {}", j.submission, j.standard, j.reviewer),
+        Change::Consolidation { submission, .. } => format!("consolidation {submission}"),
     };
     let all: BTreeSet<String> = whole.changes.iter().map(key).collect();
     let mut paged = BTreeSet::new();
@@ -581,7 +582,7 @@ fn pull_everything(client: &HubClient) -> Seen {
                         j.state.as_str().to_string(),
                     ));
                 }
-                Change::Framework { .. } => {}
+                Change::Framework { .. } | Change::Consolidation { .. } => {}
             }
         }
         if !page.more {
@@ -866,10 +867,10 @@ fn the_hub_refuses_to_submit_a_judgement_with_a_gap() {
     let hub = TestHub::demo();
     let client = hub.client("u-demo");
     let mut no_outcome = op("0190c3a0-0000-7000-8000-0000000000c1", 0, A, "why", JudgementState::Submitted);
-    let OpKind::Judgement { judgement } = &mut no_outcome.kind;
+    let OpKind::Judgement { judgement } = &mut no_outcome.kind else { unreachable!("a judgement op") };
     judgement.outcome = None;
     let mut no_rationale = op("0190c3a0-0000-7000-8000-0000000000c2", 0, B, "  ", JudgementState::Submitted);
-    let OpKind::Judgement { judgement } = &mut no_rationale.kind;
+    let OpKind::Judgement { judgement } = &mut no_rationale.kind else { unreachable!("a judgement op") };
     judgement.outcome = Some(Outcome::NotMet);
     let answers = client.push(&[no_outcome, no_rationale]).unwrap();
     for answer in &answers {

@@ -1,0 +1,202 @@
+//! The chair's side of the hub: the consolidation (one document per submission, written by the
+//! chair alone) and the panel reports pushed to the accreditation office.
+
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::feed::append_change;
+use super::permissions::{Action, Decision, decide};
+use super::{Caller, Hub, HubError, Result};
+use crate::domain::consolidation::{Consolidation, Rules};
+use crate::report::{self, Format};
+use crate::store::now_timestamp;
+use crate::wire::{Op, OpOutcome, ReportVersion};
+
+/// Why a report cannot be pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushRefused {
+    Forbidden,
+    /// The consolidation is not a complete report: every problem.
+    Incomplete(Vec<String>),
+}
+
+impl Hub {
+    fn consolidation_access(&self, caller: &Caller, submission: &str, action: Action<'_>) -> Result<Decision> {
+        let Some(access) = self.access(submission)? else {
+            return Ok(decide(caller.actor(), None, action));
+        };
+        let context = self.context(&access, caller)?;
+        Ok(decide(caller.actor(), Some(&context), action))
+    }
+
+    /// The hub's consolidation of `submission` and its revision (0: none yet).
+    pub fn consolidation(&self, submission: &str) -> Result<(Consolidation, i64)> {
+        let rev: i64 = self
+            .store
+            .connection()
+            .query_row("SELECT version FROM consolidations WHERE submission_id = ?1", [submission], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        Ok((self.store.consolidation(submission)?, rev))
+    }
+
+    /// Applies the chair's consolidation. Only the chair writes it, so two versions can only come
+    /// from one person on two machines: the newer push wins, and the version it replaces is kept
+    /// as a conflict copy, never discarded.
+    pub(super) fn apply_consolidation(
+        &mut self,
+        caller: &Caller,
+        op: &Op,
+        submission: &str,
+        body: &Consolidation,
+    ) -> Result<OpOutcome> {
+        if let Decision::Deny(reason) = self.consolidation_access(caller, submission, Action::WriteConsolidation)? {
+            return Ok(OpOutcome::Rejected { reason: reason.into(), current: None });
+        }
+        let (current, rev) = self.consolidation(submission)?;
+        let text = serde_json::to_string(body).map_err(|e| HubError::Invalid(e.to_string()))?;
+        let tx = self.store.connection_mut().transaction()?;
+        if op.base_rev != rev && rev > 0 {
+            tx.execute(
+                "INSERT INTO hub_conflicts (op_id, user_id, payload, current_rev, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    op.op_id,
+                    caller.user.id,
+                    serde_json::to_string(&current).map_err(|e| HubError::Invalid(e.to_string()))?,
+                    rev,
+                    now_timestamp()
+                ],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO consolidations (submission_id, body, version, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (submission_id) DO UPDATE SET body = excluded.body, version = excluded.version,
+               updated_at = excluded.updated_at",
+            params![submission, text, rev + 1, now_timestamp()],
+        )?;
+        let seq = append_change(&tx, "consolidation", Some(submission), submission, None)?;
+        let outcome = OpOutcome::Applied { rev: rev + 1, seq };
+        tx.execute(
+            "INSERT INTO hub_ops (op_id, user_id, answer, received_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                op.op_id,
+                caller.user.id,
+                serde_json::to_string(&outcome).map_err(|e| HubError::Invalid(e.to_string()))?,
+                now_timestamp()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Builds the panel report from the hub's own data and keeps it as a new version, unless
+    /// this exact report was pushed before. Only the panel's chair pushes, and only a complete
+    /// report.
+    pub fn push_report(
+        &mut self,
+        caller: &Caller,
+        submission: &str,
+    ) -> Result<Result<(ReportVersion, bool), PushRefused>> {
+        if !self.consolidation_access(caller, submission, Action::WriteConsolidation)?.allowed() {
+            return Ok(Err(PushRefused::Forbidden));
+        }
+        let rules = Rules::default();
+        let input = self.store.report_input(submission, rules)?;
+        let standards: Vec<(String, Vec<crate::domain::Outcome>)> = input
+            .standards
+            .iter()
+            .map(|s| {
+                (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect())
+            })
+            .collect();
+        let problems = input.consolidation.problems(&standards, rules);
+        if !problems.is_empty() {
+            return Ok(Err(PushRefused::Incomplete(problems)));
+        }
+        let built = report::build(&input);
+        let json = report::render(&built, Format::Json);
+        let sha256: String = Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        if let Some(existing) = self.report_versions(submission)?.into_iter().find(|r| r.sha256 == sha256) {
+            return Ok(Ok((existing, false)));
+        }
+        let tx = self.store.connection_mut().transaction()?;
+        let version: i64 = tx.query_row(
+            "SELECT coalesce(max(version), 0) + 1 FROM reports WHERE submission_id = ?1",
+            [submission],
+            |r| r.get(0),
+        )?;
+        let pushed_at = now_timestamp();
+        tx.execute(
+            "INSERT INTO reports (submission_id, version, sha256, json, markdown, html, pushed_by, pushed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                submission,
+                version,
+                sha256,
+                json,
+                report::render(&built, Format::Markdown),
+                report::render(&built, Format::Html),
+                caller.user.id,
+                pushed_at
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Ok((
+            ReportVersion {
+                submission: submission.into(),
+                version,
+                sha256,
+                pushed_by: caller.user.id.clone(),
+                pushed_at,
+            },
+            true,
+        )))
+    }
+
+    fn report_versions(&self, submission: &str) -> Result<Vec<ReportVersion>> {
+        let mut stmt = self.store.connection().prepare_cached(
+            "SELECT version, sha256, pushed_by, pushed_at FROM reports WHERE submission_id = ?1 ORDER BY version",
+        )?;
+        let rows = stmt
+            .query_map([submission], |r| {
+                Ok(ReportVersion {
+                    submission: submission.to_string(),
+                    version: r.get(0)?,
+                    sha256: r.get(1)?,
+                    pushed_by: r.get(2)?,
+                    pushed_at: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every pushed version, for the chair and the office; `None` when the caller may not see them.
+    pub fn reports(&self, caller: &Caller, submission: &str) -> Result<Option<Vec<ReportVersion>>> {
+        if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
+            return Ok(None);
+        }
+        Ok(Some(self.report_versions(submission)?))
+    }
+
+    /// One pushed version in one format.
+    pub fn report(&self, caller: &Caller, submission: &str, version: i64, format: Format) -> Result<Option<String>> {
+        if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
+            return Ok(None);
+        }
+        let column = match format {
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Json => "json",
+        };
+        Ok(self
+            .store
+            .connection()
+            .query_row(
+                &format!("SELECT {column} FROM reports WHERE submission_id = ?1 AND version = ?2"),
+                params![submission, version],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
