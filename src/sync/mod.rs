@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 pub use client::HubClient;
 pub use credentials::Credentials;
-pub use worker::SyncWorker;
+pub use worker::{Outcome as WorkerOutcome, SyncWorker};
 
 use crate::store::{Store, StoreError};
 use crate::wire::{DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, Op};

@@ -1,6 +1,6 @@
-//! Sync off the UI thread: the TUI asks, a worker thread syncs with its own connection to the
-//! cache, and the result comes back through a channel. Requests made while a sync runs are
-//! folded into one more sync, never queued up.
+//! Sync off the UI thread: the TUI asks, a worker thread does the network work with its own
+//! connection to the cache, and the result comes back through a channel. Sync requests made
+//! while a sync runs are folded into one more sync, never queued up.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
@@ -8,52 +8,88 @@ use std::thread;
 
 use super::{HubClient, Summary, SyncError, sync};
 use crate::store::Store;
+use crate::wire::PushReportResponse;
+
+enum Job {
+    Sync,
+    /// Sync, then push the panel report of a submission.
+    PushReport(String),
+}
+
+/// What a job came to.
+pub enum Outcome {
+    Synced(Result<Summary, SyncError>),
+    ReportPushed { submission: String, result: Result<PushReportResponse, SyncError> },
+}
 
 pub struct SyncWorker {
-    requests: Sender<()>,
-    results: Receiver<Result<Summary, SyncError>>,
+    jobs: Sender<Job>,
+    results: Receiver<Outcome>,
 }
 
 impl SyncWorker {
     pub fn start(cache: PathBuf, client: HubClient, me: String) -> SyncWorker {
-        let (requests, incoming) = mpsc::channel::<()>();
+        let (jobs, incoming) = mpsc::channel::<Job>();
         let (outgoing, results) = mpsc::channel();
         thread::Builder::new()
             .name("sync".into())
             .spawn(move || {
                 let mut store: Option<Store> = None;
-                while incoming.recv().is_ok() {
-                    while incoming.try_recv().is_ok() {}
-                    let result = match &mut store {
+                while let Ok(job) = incoming.recv() {
+                    let mut jobs = vec![job];
+                    jobs.extend(incoming.try_iter());
+                    // Every sync asked for meanwhile is one sync; report pushes each run.
+                    let pushes: Vec<String> = jobs
+                        .into_iter()
+                        .filter_map(|j| if let Job::PushReport(s) = j { Some(s) } else { None })
+                        .collect();
+                    let synced = match &mut store {
                         Some(store) => sync(store, &client, &me),
                         None => match Store::open(&cache) {
                             Ok(opened) => sync(store.insert(opened), &client, &me),
                             Err(e) => Err(e.into()),
                         },
                     };
-                    if let (Some(store), Err(e)) = (&store, &result) {
+                    if let (Some(store), Err(e)) = (&store, &synced) {
                         let _ = store.log_sync("error", &e.to_string());
                     }
-                    if outgoing.send(result).is_err() {
+                    let synced_ok = synced.is_ok();
+                    if outgoing.send(Outcome::Synced(synced)).is_err() {
                         break;
+                    }
+                    for submission in pushes {
+                        // A report is pushed only once the hub has the latest consolidation.
+                        let result = if synced_ok {
+                            client.push_report(&submission)
+                        } else {
+                            Err(SyncError::Protocol("the sync before the push failed; nothing was pushed".into()))
+                        };
+                        if outgoing.send(Outcome::ReportPushed { submission, result }).is_err() {
+                            return;
+                        }
                     }
                 }
             })
             .expect("spawn the sync thread");
-        SyncWorker { requests, results }
+        SyncWorker { jobs, results }
     }
 
     pub fn request(&self) {
-        let _ = self.requests.send(());
+        let _ = self.jobs.send(Job::Sync);
     }
 
-    /// A finished sync's result, if one is waiting.
-    pub fn try_result(&self) -> Option<Result<Summary, SyncError>> {
+    /// Syncs, then pushes the panel report of `submission`.
+    pub fn push_report(&self, submission: &str) {
+        let _ = self.jobs.send(Job::PushReport(submission.to_string()));
+    }
+
+    /// A finished job's outcome, if one is waiting.
+    pub fn try_outcome(&self) -> Option<Outcome> {
         match self.results.try_recv() {
-            Ok(result) => Some(result),
+            Ok(outcome) => Some(outcome),
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => {
-                Some(Err(SyncError::Protocol("the sync thread stopped; restart accredit".into())))
+                Some(Outcome::Synced(Err(SyncError::Protocol("the sync thread stopped; restart accredit".into()))))
             }
         }
     }

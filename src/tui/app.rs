@@ -62,6 +62,11 @@ pub enum Action {
         at: String,
     },
     SyncViewLoaded(Box<SyncView>),
+    /// A panel report push ended: (version, whether it is new), or why not.
+    ReportPushed {
+        submission: String,
+        result: Result<(i64, bool), String>,
+    },
     /// What the header shows, refreshed after every change to the cache (the name arrives
     /// with the first sync of a new cache).
     Header {
@@ -82,15 +87,38 @@ pub struct SyncFailure {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadQueue,
-    OpenReview { submission: String, select: Option<String> },
-    OpenDocument { submission: String, document: String, locator: String },
+    OpenReview {
+        submission: String,
+        select: Option<String>,
+    },
+    OpenDocument {
+        submission: String,
+        document: String,
+        locator: String,
+    },
     LoadFinder,
-    Save { submission: String, standard: String, outcome: Option<Outcome>, rationale: String },
-    Submit { submission: String },
-    EditExternally { text: String },
+    Save {
+        submission: String,
+        standard: String,
+        outcome: Option<Outcome>,
+        rationale: String,
+    },
+    Submit {
+        submission: String,
+    },
+    EditExternally {
+        text: String,
+    },
     SyncNow,
+    /// Sync, then push the panel report (the chair confirmed it).
+    PushReport {
+        submission: String,
+    },
     LoadSyncView,
-    Resolve { id: i64, resolution: Resolution },
+    Resolve {
+        id: i64,
+        resolution: Resolution,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,6 +330,18 @@ impl App {
             }
             Action::SyncDue => self.start_sync(false),
             Action::SyncFinished { result, at } => self.sync_finished(result, at),
+            Action::ReportPushed { submission, result } => {
+                self.flash = Some(match result {
+                    Ok((version, true)) => {
+                        Flash::Info(format!("Pushed the panel report of {submission} as version {version}."))
+                    }
+                    Ok((version, false)) => {
+                        Flash::Info(format!("The hub already holds this report of {submission} as version {version}."))
+                    }
+                    Err(message) => Flash::Error(format!("The report of {submission} was not pushed: {message}")),
+                });
+                Vec::new()
+            }
             Action::SyncViewLoaded(view) => {
                 let selected = self.sync_view.as_ref().map_or(0, |v| v.selected);
                 let mut view = *view;

@@ -10,7 +10,7 @@ use super::app::{Action, App, Effect, SyncFailure};
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
 use crate::store::{Store, StoreError};
-use crate::sync::SyncWorker;
+use crate::sync::{SyncWorker, WorkerOutcome};
 
 pub struct Runtime {
     pub app: App,
@@ -48,16 +48,26 @@ impl Runtime {
         }
     }
 
-    /// Takes a finished sync's result, if one is waiting.
+    /// Takes what the sync thread finished, if anything.
     pub fn poll_sync(&mut self) {
-        let Some(result) = self.sync.as_ref().and_then(SyncWorker::try_result) else { return };
-        let at = jiff::Zoned::now().strftime("%H:%M").to_string();
-        let result = result.map(|summary| summary.to_string()).map_err(|e| SyncFailure {
-            offline: e.is_offline(),
-            not_connected: false,
-            message: e.to_string(),
-        });
-        self.dispatch(Action::SyncFinished { result, at });
+        while let Some(outcome) = self.sync.as_ref().and_then(SyncWorker::try_outcome) {
+            let action = match outcome {
+                WorkerOutcome::Synced(result) => {
+                    let at = jiff::Zoned::now().strftime("%H:%M").to_string();
+                    let result = result.map(|summary| summary.to_string()).map_err(|e| SyncFailure {
+                        offline: e.is_offline(),
+                        not_connected: false,
+                        message: e.to_string(),
+                    });
+                    Action::SyncFinished { result, at }
+                }
+                WorkerOutcome::ReportPushed { submission, result } => Action::ReportPushed {
+                    submission,
+                    result: result.map(|pushed| (pushed.report.version, pushed.created)).map_err(|e| e.to_string()),
+                },
+            };
+            self.dispatch(action);
+        }
     }
 
     fn run(&mut self, effect: Effect) -> Vec<Action> {
@@ -99,6 +109,16 @@ impl Runtime {
                 None => vec![Action::SyncFinished {
                     result: Err(SyncFailure { offline: false, not_connected: true, message: "not logged in".into() }),
                     at: String::new(),
+                }],
+            }),
+            Effect::PushReport { submission } => Ok(match &self.sync {
+                Some(worker) => {
+                    worker.push_report(&submission);
+                    Vec::new()
+                }
+                None => vec![Action::ReportPushed {
+                    submission,
+                    result: Err("this cache is not connected to a hub: `accredit login` connects it".into()),
                 }],
             }),
             Effect::LoadSyncView => {
