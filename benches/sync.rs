@@ -1,0 +1,1083 @@
+//! Sync benchmark: the real hub (axum, in-process) over HTTP on loopback, real client caches.
+//!
+//! Run with `cargo bench --bench sync`. Plain `fn main`, no harness. Measures:
+//!
+//! 1. the first sync of a fresh cache: 200 submissions × 49 standards, their panels and
+//!    documents (aim < 2 s);
+//! 2. a sync with nothing to do (aim < 50 ms);
+//! 3. a push of 1,000 judgements (aim < 1 s), beside plain SQLite inserting the same rows;
+//! 4. the hub under 50 clients syncing back to back, each with its own cache and account
+//!    (aim: p99 per HTTP request < 100 ms).
+//!
+//! The hub is seeded through its own admin API with the synthetic shape of
+//! `accredit::demo::synthetic` (the same people and framework; the same submissions, except that
+//! each submission's five documents are its own, so a first sync downloads 1,000 of them), and
+//! the other reviewers' submitted judgements are pushed as those reviewers with
+//! `Hub::apply_ops`, so the change feed holds everything a real hub's would.
+//! Headline times for 1–3 are `accredit::sync::sync` itself; the breakdowns repeat it step by
+//! step through the same public calls (`traced_sync`), timing each, and the hub's share is
+//! measured again in-process (the same `Hub` calls on a second connection, no HTTP). The load
+//! clients in 4 sync with `traced_sync`, so each HTTP request is timed on its own (client-side,
+//! including the client's JSON decoding); CPU time of the hub's and the clients' threads comes
+//! from `/proc` (Linux), and a probe commits one fsync'd SQLite row every 10 ms to show what the
+//! disk was doing meanwhile. Load averages are printed because other work on the machine (and
+//! the 50 client threads themselves) moves these numbers.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use accredit::demo::synthetic::{self, ME, Shape};
+use accredit::domain::{
+    DocumentRef, EvidenceRef, Framework, FrameworkRef, JudgementState, Mapping, Outcome, Person, Stage, Submission,
+};
+use accredit::format::SubmissionPackage;
+use accredit::hub::Hub;
+use accredit::hub::admin::Assignment;
+use accredit::store::Store;
+use accredit::sync::{HubClient, Summary, SyncError, sync};
+use accredit::wire::{
+    ChangesResponse, DEFAULT_PULL_LIMIT, JudgementBody, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, Op, OpKind, OpOutcome,
+    UserRole,
+};
+use jiff::civil::date;
+
+const SHAPE: Shape = Shape { submissions: 200, standards: 49, reviewers: 4 };
+const DOCUMENTS_PER_SUBMISSION: usize = 5;
+const PULL_RUNS: usize = 7;
+const NO_CHANGE_RUNS: usize = 200;
+const PUSH_JUDGEMENTS: usize = 1000;
+const PUSH_RUNS: usize = 5;
+const BASELINE_RUNS: usize = 3;
+const LOAD_CLIENTS: usize = 50;
+const LOAD_SECONDS: u64 = 10;
+/// In the mixed load phase, every this-many syncs of a client first saves one edit to push.
+const LOAD_PUSH_EVERY: usize = 10;
+const CHAIR: &str = "u-chair";
+
+/// Durations of one measurement, summarised by nearest rank.
+struct Samples {
+    name: String,
+    aim_ms: Option<f64>,
+    times: Vec<Duration>,
+}
+
+impl Samples {
+    fn new(name: impl Into<String>, aim_ms: Option<f64>) -> Samples {
+        Samples { name: name.into(), aim_ms, times: Vec::new() }
+    }
+
+    fn percentile_ms(&self, p: f64) -> f64 {
+        percentile_ms(&self.times, p)
+    }
+
+    fn median_ms(&self) -> f64 {
+        self.percentile_ms(50.0)
+    }
+}
+
+fn percentile_ms(times: &[Duration], p: f64) -> f64 {
+    if times.is_empty() {
+        return f64::NAN;
+    }
+    let mut sorted = times.to_vec();
+    sorted.sort_unstable();
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank.min(sorted.len()) - 1].as_secs_f64() * 1e3
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+/// Every call of each step of a sync, in the order the steps first ran.
+#[derive(Default)]
+struct Trace {
+    steps: Vec<(&'static str, Vec<Duration>)>,
+}
+
+impl Trace {
+    fn time<T>(&mut self, step: &'static str, f: impl FnOnce() -> T) -> T {
+        let (out, d) = timed(f);
+        self.add(step, d);
+        out
+    }
+
+    fn add(&mut self, step: &'static str, d: Duration) {
+        match self.steps.iter_mut().find(|(name, _)| *name == step) {
+            Some((_, times)) => times.push(d),
+            None => self.steps.push((step, vec![d])),
+        }
+    }
+
+    fn merge(&mut self, other: Trace) {
+        for (step, times) in other.steps {
+            for d in times {
+                self.add(step, d);
+            }
+        }
+    }
+
+    fn get(&self, step: &str) -> &[Duration] {
+        self.steps.iter().find(|(name, _)| *name == step).map_or(&[], |(_, times)| times)
+    }
+
+    /// Prints each step's calls and time; with `whole`, each step's share of it.
+    fn print(&self, title: &str, whole: Option<Duration>) {
+        let sum: Duration = self.steps.iter().flat_map(|(_, times)| times).sum();
+        let whole_or_sum = whole.unwrap_or(sum);
+        println!("{title}: {:.1} ms in all", ms(whole_or_sum));
+        println!("  {:<36} {:>7} {:>11} {:>10} {:>7}", "step", "calls", "total ms", "mean ms", "share");
+        let mut accounted = Duration::ZERO;
+        for (step, times) in &self.steps {
+            let total: Duration = times.iter().sum();
+            accounted += total;
+            println!(
+                "  {:<36} {:>7} {:>11.1} {:>10.3} {:>6.1}%",
+                step,
+                times.len(),
+                ms(total),
+                ms(total) / times.len() as f64,
+                100.0 * total.as_secs_f64() / whole_or_sum.as_secs_f64()
+            );
+        }
+        let Some(whole) = whole else {
+            println!();
+            return;
+        };
+        let rest = whole.saturating_sub(accounted);
+        println!(
+            "  {:<36} {:>7} {:>11.1} {:>10} {:>6.1}%",
+            "(between steps)",
+            "",
+            ms(rest),
+            "",
+            100.0 * rest.as_secs_f64() / whole.as_secs_f64()
+        );
+        println!();
+    }
+}
+
+const POST_OPS: &str = "HTTP POST /ops";
+const GET_CHANGES: &str = "HTTP GET /changes";
+const GET_DOCUMENT: &str = "HTTP GET /documents/{sha}";
+
+/// The sync engine's split of a batch into requests under the hub's body limit (a copy of the
+/// private `accredit::sync::under_body_limit`; the judgements here always fit in one).
+fn under_body_limit(ops: &[Op]) -> Vec<&[Op]> {
+    let budget = MAX_BODY_BYTES - 4096;
+    let mut runs = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, op) in ops.iter().enumerate() {
+        let len = serde_json::to_vec(op).map_or(budget, |bytes| bytes.len()) + 1;
+        if i > start && size + len > budget {
+            runs.push(&ops[start..i]);
+            (start, size) = (i, 0);
+        }
+        size += len;
+    }
+    if start < ops.len() {
+        runs.push(&ops[start..]);
+    }
+    runs
+}
+
+/// `accredit::sync::sync` step for step, through the same public calls, each timed.
+fn traced_sync(store: &mut Store, client: &HubClient, me: &str, trace: &mut Trace) -> Result<Summary, SyncError> {
+    let mut summary = Summary::default();
+    loop {
+        let batch = trace.time("local: outbox_batch", || store.outbox_batch(MAX_OPS_PER_PUSH))?;
+        if batch.is_empty() {
+            break;
+        }
+        for ops in under_body_limit(&batch) {
+            let results = trace.time(POST_OPS, || client.push(ops))?;
+            if results.len() != ops.len() || results.iter().zip(ops).any(|(r, o)| r.op_id != o.op_id) {
+                return Err(SyncError::Protocol("the push answers do not match the ops sent".into()));
+            }
+            let tally = trace.time("local: apply_push_results", || store.apply_push_results(me, &results))?;
+            summary.pushed += ops.len();
+            summary.applied += tally.applied;
+            summary.conflicts += tally.conflicts;
+            summary.rejected += tally.rejected;
+        }
+    }
+    loop {
+        let since = trace.time("local: sync_cursor", || store.sync_cursor())?;
+        let page = trace.time(GET_CHANGES, || client.changes(since, DEFAULT_PULL_LIMIT))?;
+        let missing = trace.time("local: missing_documents", || store.missing_documents(&page.changes))?;
+        let mut documents = HashMap::new();
+        for sha in missing {
+            documents.insert(sha.to_string(), trace.time(GET_DOCUMENT, || client.document(sha))?);
+        }
+        summary.documents += documents.len();
+        summary.pulled += trace
+            .time("local: apply_changes (one txn)", || store.apply_changes(me, &page.changes, page.next, &documents))?;
+        if !page.more || page.next <= since {
+            break;
+        }
+    }
+    trace.time("local: set_meta + log_sync", || -> Result<(), SyncError> {
+        store.set_meta(
+            "last_sync",
+            &jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default(),
+        )?;
+        store.log_sync("info", &summary.to_string())?;
+        Ok(())
+    })?;
+    Ok(summary)
+}
+
+/// A fresh cache at `path` belonging to `me`, as `accredit login` leaves it.
+fn fresh_cache(path: &Path, me: &str) -> Store {
+    let store = Store::open(path).expect("create a cache");
+    store.set_meta("me", me).expect("set the cache's owner");
+    store
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding the hub through its admin API.
+// ---------------------------------------------------------------------------------------------
+
+struct Seeded {
+    tokens: HashMap<String, String>,
+    codes: Vec<String>,
+    load_users: Vec<String>,
+    feed_rows: i64,
+}
+
+fn load_user(i: usize) -> String {
+    format!("u-load-{i:02}")
+}
+
+fn load_submission(i: usize) -> String {
+    format!("S-LOAD-{i:02}")
+}
+
+/// A synthetic submission as `synthetic::generate` makes it, with documents of its own.
+fn package(id: &str, n: usize, framework: &Framework) -> SubmissionPackage {
+    let submission = Submission {
+        id: id.to_string(),
+        frameworks: vec![FrameworkRef {
+            id: framework.id.clone(),
+            version: framework.version.clone(),
+            standards: None,
+        }],
+        provider: format!("University {n} of Somewhere"),
+        programme: format!(
+            "MSc Advanced Clinical Practice ({})",
+            ["Primary Care", "Acute", "Mental Health", "Critical Care"][n % 4]
+        ),
+        award: "MSc".into(),
+        programme_code: Some(format!("BENCH-{n}")),
+        modes: None,
+        version: 1,
+        submitted_at: date(2026, 1, 1),
+        stage: Stage::StandardsReview,
+        stage_note: None,
+        documents: (1..=DOCUMENTS_PER_SUBMISSION)
+            .map(|d| DocumentRef {
+                id: format!("E{d:02}"),
+                title: format!("Evidence document {d}"),
+                media_type: "text/plain".into(),
+                path: format!("E{d:02}.txt"),
+            })
+            .collect(),
+        mappings: framework
+            .standards()
+            .map(|(_, s)| Mapping {
+                standard: s.code.clone(),
+                narrative: format!(
+                    "How the programme meets {}: module teaching, workplace assessment and a portfolio.",
+                    s.code
+                ),
+                evidence: vec![EvidenceRef { document: "E01".into(), locator: "p.2".into() }],
+            })
+            .collect(),
+    };
+    let documents = submission
+        .documents
+        .iter()
+        .map(|d| (d.id.clone(), format!("[page 1]\n{} of {id}\n[page 2]\nDetail of the evidence.\n", d.title)))
+        .collect();
+    SubmissionPackage { submission, documents }
+}
+
+fn seed_hub(path: &Path) -> Seeded {
+    // The people and framework of the synthetic cache, taken from a scratch one.
+    let mut scratch = Store::open_in_memory().expect("scratch cache");
+    synthetic::generate(&mut scratch, Shape { submissions: 0, ..SHAPE }).expect("synthetic people and framework");
+    let framework = scratch.load_framework("bench", "1").expect("read the framework").expect("the synthetic framework");
+    let people: Vec<Person> = {
+        let mut stmt =
+            scratch.connection().prepare("SELECT id, name, title, background FROM people ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok(Person { id: r.get(0)?, name: r.get(1)?, title: r.get(2)?, background: r.get(3)? }))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let codes: Vec<String> = framework.standards().map(|(_, s)| s.code.clone()).collect();
+    assert_eq!(codes.len(), SHAPE.standards);
+
+    let mut hub = Hub::open(path).expect("create the hub database");
+    // Seeding is set-up, not measured: no fsync per op here. The hub is served from a new
+    // connection, which `Hub::open` sets to synchronous=FULL again.
+    hub.store().connection().pragma_update(None, "synchronous", "OFF").expect("pragma");
+    let mut tokens = HashMap::new();
+    for person in &people {
+        let role = if person.id == CHAIR { UserRole::Chair } else { UserRole::Reviewer };
+        tokens.insert(person.id.clone(), hub.add_account(person, role).expect("add an account"));
+    }
+    let load_users: Vec<String> = (0..LOAD_CLIENTS).map(load_user).collect();
+    for (i, id) in load_users.iter().enumerate() {
+        let person = Person {
+            id: id.clone(),
+            name: format!("Load reviewer {i}"),
+            title: "Reviewer".into(),
+            background: String::new(),
+        };
+        tokens.insert(id.clone(), hub.add_account(&person, UserRole::Reviewer).expect("add an account"));
+    }
+    hub.import_framework(&framework).expect("import the framework");
+
+    let reviewers: Vec<String> = people.iter().filter(|p| p.id != CHAIR).map(|p| p.id.clone()).collect();
+    assert!(reviewers.contains(&ME.to_string()) && reviewers.len() == SHAPE.reviewers);
+    for n in 0..SHAPE.submissions {
+        let id = format!("S-BENCH-{n:04}");
+        hub.import_submission(&package(&id, n, &framework)).expect("import a submission");
+        let assignment = Assignment {
+            chair: CHAIR.into(),
+            reviewers: reviewers.clone(),
+            due: Some(date(2026, 12, 1)),
+            ..Assignment::default()
+        };
+        hub.assign(&id, &assignment).expect("assign a panel");
+    }
+    // The load clients: each reviews their own submission and their neighbour's.
+    for i in 0..LOAD_CLIENTS {
+        let id = load_submission(i);
+        hub.import_submission(&package(&id, SHAPE.submissions + i, &framework)).expect("import a submission");
+        let assignment = Assignment {
+            chair: CHAIR.into(),
+            reviewers: vec![load_user(i), load_user((i + 1) % LOAD_CLIENTS)],
+            due: Some(date(2026, 12, 1)),
+            ..Assignment::default()
+        };
+        hub.assign(&id, &assignment).expect("assign a panel");
+    }
+
+    // The other reviewers submit every judgement, as `synthetic::generate` has them, through the
+    // hub's own write path (so the feed holds them, and the reveals they cause).
+    let outcomes = [Outcome::Met, Outcome::Met, Outcome::PartiallyMet, Outcome::NotMet];
+    let others: Vec<&String> = reviewers.iter().filter(|r| *r != ME).collect();
+    let callers: Vec<_> = others
+        .iter()
+        .map(|r| hub.authenticate(&tokens[r.as_str()]).expect("authenticate").expect("a known token"))
+        .collect();
+    for n in 0..SHAPE.submissions {
+        let submission = format!("S-BENCH-{n:04}");
+        for (r, caller) in callers.iter().enumerate() {
+            let ops: Vec<Op> = codes
+                .iter()
+                .enumerate()
+                .map(|(i, code)| Op {
+                    op_id: uuid::Uuid::now_v7().to_string(),
+                    base_rev: 0,
+                    kind: OpKind::Judgement {
+                        judgement: JudgementBody {
+                            submission: submission.clone(),
+                            standard: code.clone(),
+                            outcome: Some(outcomes[(i + r + n) % outcomes.len()]),
+                            rationale: format!("Evidence for {code} reviewed in E01 p.2."),
+                            state: JudgementState::Submitted,
+                        },
+                    },
+                })
+                .collect();
+            let results = hub.apply_ops(caller, &ops).expect("apply the other reviewers' judgements");
+            assert!(
+                results.iter().all(|r| matches!(r.outcome, OpOutcome::Applied { .. })),
+                "every seeded judgement is applied: {:?}",
+                results.iter().find(|r| !matches!(r.outcome, OpOutcome::Applied { .. }))
+            );
+        }
+    }
+    let feed_rows: i64 =
+        hub.store().connection().query_row("SELECT count(*) FROM hub_changes", [], |r| r.get(0)).expect("count");
+    Seeded { tokens, codes, load_users, feed_rows }
+}
+
+/// Serves the hub database at `path` with `accredit::hub::http::serve` on 127.0.0.1:0, on a tokio
+/// multi-thread runtime in a thread of its own, for the rest of the process.
+fn start_hub(path: &Path) -> String {
+    let hub = Hub::open(path).expect("open the hub database");
+    let (bound, address) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("hub".into())
+        .spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("the hub's tokio runtime");
+            runtime.block_on(async move {
+                let (listener, addr) =
+                    accredit::hub::http::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("bind 127.0.0.1:0");
+                bound.send(addr).expect("report the address");
+                accredit::hub::http::serve(listener, hub).await.expect("the hub failed");
+            });
+        })
+        .expect("start the hub thread");
+    let addr = address.recv().expect("the hub's address");
+    format!("http://{addr}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain SQLite baseline for the push.
+// ---------------------------------------------------------------------------------------------
+
+struct Baseline {
+    per_row: Samples,
+    one_txn: Samples,
+    hub_shaped: Samples,
+}
+
+/// Inserts `rows` judgement-shaped rows into a fresh temp-file database with the cache's pragmas
+/// (WAL, synchronous=FULL), returning the time for one transaction per row, all rows in one, and
+/// one transaction per row holding the three rows the hub writes per op.
+fn sqlite_baseline(dir: &Path, rows: &[(String, String)]) -> Baseline {
+    let mut per_row = Samples::new("plain SQLite, 1 txn per row", None);
+    let mut one_txn = Samples::new("plain SQLite, all rows in 1 txn", None);
+    let mut hub_shaped = Samples::new("plain SQLite, 1 txn per op of 3 rows", None);
+    let open = |name: &str| {
+        let path = dir.join(name);
+        let _ = std::fs::remove_file(&path);
+        let conn = rusqlite::Connection::open(&path).expect("baseline database");
+        conn.pragma_update(None, "journal_mode", "WAL").expect("WAL");
+        conn.pragma_update(None, "synchronous", "FULL").expect("synchronous=FULL");
+        conn.execute_batch(
+            "CREATE TABLE judgements (
+                submission_id TEXT NOT NULL, standard_code TEXT NOT NULL, reviewer_id TEXT NOT NULL,
+                outcome TEXT, rationale TEXT NOT NULL DEFAULT '', state TEXT NOT NULL,
+                version INTEGER NOT NULL, updated_at TEXT NOT NULL,
+                PRIMARY KEY (submission_id, reviewer_id, standard_code));
+             CREATE TABLE ops (op_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, answer TEXT NOT NULL, received_at TEXT NOT NULL);
+             CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, submission_id TEXT,
+                entity_key TEXT NOT NULL, recipient TEXT);",
+        )
+        .expect("baseline schema");
+        conn
+    };
+    let insert = "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
+                  VALUES (?1, ?2, ?3, 'met', ?4, 'draft', 1, '2026-03-01T12:00:00.000Z')";
+    for run in 0..BASELINE_RUNS {
+        let mut conn = open(&format!("baseline-{run}-a.sqlite"));
+        let (_, d) = timed(|| {
+            for (submission, code) in rows {
+                let tx = conn.transaction().unwrap();
+                tx.prepare_cached(insert)
+                    .unwrap()
+                    .execute((submission, code, ME, format!("Evidence for {code} reviewed.")))
+                    .unwrap();
+                tx.commit().unwrap();
+            }
+        });
+        per_row.times.push(d);
+
+        let mut conn = open(&format!("baseline-{run}-b.sqlite"));
+        let (_, d) = timed(|| {
+            let tx = conn.transaction().unwrap();
+            {
+                let mut stmt = tx.prepare_cached(insert).unwrap();
+                for (submission, code) in rows {
+                    stmt.execute((submission, code, ME, format!("Evidence for {code} reviewed."))).unwrap();
+                }
+            }
+            tx.commit().unwrap();
+        });
+        one_txn.times.push(d);
+
+        let mut conn = open(&format!("baseline-{run}-c.sqlite"));
+        let (_, d) = timed(|| {
+            for (submission, code) in rows {
+                let tx = conn.transaction().unwrap();
+                tx.prepare_cached(insert)
+                    .unwrap()
+                    .execute((submission, code, ME, format!("Evidence for {code} reviewed.")))
+                    .unwrap();
+                tx.prepare_cached("INSERT INTO changes (kind, submission_id, entity_key) VALUES ('judgement', ?1, ?2)")
+                    .unwrap()
+                    .execute((submission, format!("{submission}\u{1f}{code}\u{1f}{ME}")))
+                    .unwrap();
+                tx.prepare_cached(
+                    "INSERT INTO ops (op_id, user_id, answer, received_at) VALUES (?1, ?2, '{\"status\":\"applied\",\"rev\":1,\"seq\":1}', '2026-03-01T12:00:00.000Z')",
+                )
+                .unwrap()
+                .execute((uuid::Uuid::now_v7().to_string(), ME))
+                .unwrap();
+                tx.commit().unwrap();
+            }
+        });
+        hub_shaped.times.push(d);
+    }
+    Baseline { per_row, one_txn, hub_shaped }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many clients at once.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct LoadResult {
+    trace: Trace,
+    /// CPU time the client threads used, from their own `/proc/thread-self/schedstat`.
+    client_cpu: Duration,
+    /// CPU time the hub's tokio threads used over the phase.
+    hub_cpu: Duration,
+    /// A one-row SQLite commit (WAL, synchronous=FULL) every 10 ms through the phase: how long
+    /// the disk made an fsync'd commit take meanwhile.
+    disk_probe: Vec<Duration>,
+    syncs: Vec<Duration>,
+    push_syncs: Vec<Duration>,
+    errors: Vec<String>,
+}
+
+struct LoadClient {
+    me: String,
+    store: Store,
+    client: HubClient,
+    submission: String,
+}
+
+/// Every client syncs back to back for `seconds`; with `push_every`, every that-many syncs of a
+/// client first saves one edit of its own judgement, so that sync pushes it.
+fn load_phase(
+    probe_dir: &Path,
+    clients: &mut [LoadClient],
+    codes: &[String],
+    seconds: u64,
+    push_every: Option<usize>,
+) -> (LoadResult, Duration) {
+    let barrier = Arc::new(Barrier::new(clients.len() + 1));
+    let mut wall = Duration::ZERO;
+    let mut hub_cpu = Duration::ZERO;
+    let mut probe_times = Vec::new();
+    let results: Vec<LoadResult> = std::thread::scope(|scope| {
+        let handles: Vec<_> = clients
+            .iter_mut()
+            .enumerate()
+            .map(|(c, lc)| {
+                let barrier = barrier.clone();
+                scope.spawn(move || {
+                    let mut out = LoadResult::default();
+                    barrier.wait();
+                    let cpu_at_start = own_cpu();
+                    let deadline = Instant::now() + Duration::from_secs(seconds);
+                    let mut n = 0usize;
+                    while Instant::now() < deadline {
+                        let pushing = push_every.is_some_and(|every| (n + c).is_multiple_of(every));
+                        if pushing {
+                            let code = &codes[(n / push_every.unwrap_or(1)) % codes.len()];
+                            let outcome = if n.is_multiple_of(2) { Outcome::Met } else { Outcome::PartiallyMet };
+                            if let Err(e) = lc.store.save_judgement(
+                                &lc.submission,
+                                code,
+                                &lc.me,
+                                Some(outcome),
+                                &format!("Edit {n} by {}.", lc.me),
+                            ) {
+                                out.errors.push(e.to_string());
+                            }
+                        }
+                        let (result, d) = timed(|| traced_sync(&mut lc.store, &lc.client, &lc.me, &mut out.trace));
+                        match result {
+                            Ok(summary) if summary.pushed > 0 => out.push_syncs.push(d),
+                            Ok(_) => out.syncs.push(d),
+                            Err(e) => out.errors.push(e.to_string()),
+                        }
+                        n += 1;
+                    }
+                    out.client_cpu = own_cpu().saturating_sub(cpu_at_start);
+                    out
+                })
+            })
+            .collect();
+        let probe_path = probe_dir.join("probe.sqlite");
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let probe = {
+            let stop = stop.clone();
+            scope.spawn(move || disk_probe(&probe_path, &stop))
+        };
+        let hub_before = hub_threads_cpu();
+        barrier.wait();
+        let start = Instant::now();
+        let results: Vec<LoadResult> = handles.into_iter().map(|h| h.join().expect("a load client panicked")).collect();
+        wall = start.elapsed();
+        hub_cpu = hub_cpu_since(&hub_before);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        probe_times = probe.join().expect("the disk probe panicked");
+        results
+    });
+    let mut all = LoadResult { hub_cpu, disk_probe: probe_times, ..LoadResult::default() };
+    for r in results {
+        all.client_cpu += r.client_cpu;
+        all.trace.merge(r.trace);
+        all.syncs.extend(r.syncs);
+        all.push_syncs.extend(r.push_syncs);
+        all.errors.extend(r.errors);
+    }
+    (all, wall)
+}
+
+/// Commits one row every 10 ms (WAL, synchronous=FULL) until `stop`, timing each commit.
+fn disk_probe(path: &Path, stop: &std::sync::atomic::AtomicBool) -> Vec<Duration> {
+    let _ = std::fs::remove_file(path);
+    let conn = rusqlite::Connection::open(path).expect("probe database");
+    conn.pragma_update(None, "journal_mode", "WAL").expect("WAL");
+    conn.pragma_update(None, "synchronous", "FULL").expect("synchronous=FULL");
+    conn.execute_batch("CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL)").expect("probe table");
+    let mut times = Vec::new();
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let (result, d) = timed(|| conn.execute("INSERT INTO probe (at) VALUES ('2026-03-01T12:00:00Z')", []));
+        result.expect("probe commit");
+        times.push(d);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    times
+}
+
+fn print_load(title: &str, label: &str, result: &LoadResult, wall: Duration) -> Samples {
+    let requests: usize = [POST_OPS, GET_CHANGES, GET_DOCUMENT].iter().map(|s| result.trace.get(s).len()).sum();
+    let syncs = result.syncs.len() + result.push_syncs.len();
+    println!(
+        "{title}: {LOAD_CLIENTS} clients for {:.1} s: {syncs} syncs ({:.0}/s), {requests} HTTP requests ({:.0}/s), {} errors",
+        wall.as_secs_f64(),
+        syncs as f64 / wall.as_secs_f64(),
+        requests as f64 / wall.as_secs_f64(),
+        result.errors.len()
+    );
+    if let Some(e) = result.errors.first() {
+        println!("  first error: {e}");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let share = |d: Duration| 100.0 * d.as_secs_f64() / (wall.as_secs_f64() * cores);
+    println!(
+        "  CPU over the phase (of {cores:.0} cores × {:.1} s): hub threads {:.1} s ({:.0}%), client threads {:.1} s ({:.0}%); \
+         hub CPU per request {:.3} ms; load average now {}",
+        wall.as_secs_f64(),
+        result.hub_cpu.as_secs_f64(),
+        share(result.hub_cpu),
+        result.client_cpu.as_secs_f64(),
+        share(result.client_cpu),
+        ms(result.hub_cpu) / requests.max(1) as f64,
+        load_average()
+    );
+    println!(
+        "  {:<40} {:>7} {:>9} {:>9} {:>9} {:>9}",
+        "latency (client-side)", "n", "p50 ms", "p90 ms", "p99 ms", "max ms"
+    );
+    let row = |name: &str, times: &[Duration]| {
+        if times.is_empty() {
+            return;
+        }
+        println!(
+            "  {:<40} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+            name,
+            times.len(),
+            percentile_ms(times, 50.0),
+            percentile_ms(times, 90.0),
+            percentile_ms(times, 99.0),
+            percentile_ms(times, 100.0)
+        );
+    };
+    let mut http: Vec<Duration> = Vec::new();
+    for step in [GET_CHANGES, POST_OPS, GET_DOCUMENT] {
+        http.extend_from_slice(result.trace.get(step));
+    }
+    row("every HTTP request", &http);
+    for step in [GET_CHANGES, POST_OPS] {
+        row(step, result.trace.get(step));
+    }
+    row("disk probe: 1-row fsync'd SQLite commit", &result.disk_probe);
+    row("whole sync, nothing to push", &result.syncs);
+    row("whole sync, pushing 1 op", &result.push_syncs);
+    for (step, times) in &result.trace.steps {
+        if step.starts_with("local") {
+            row(step, times);
+        }
+    }
+    println!();
+    Samples { name: format!("{label}: per request"), aim_ms: Some(100.0), times: http }
+}
+
+/// The hub's own work for a first sync, on a second connection to its database: every page of
+/// `Hub::changes` the client asked for and its JSON, each document, and the token check that
+/// precedes every request.
+fn hub_side_first_sync(hub_path: &Path, token: &str, shas: &[String]) -> Trace {
+    let hub = Hub::open(hub_path).expect("open the hub database");
+    let mut trace = Trace::default();
+    let caller = trace.time("Hub::authenticate", || hub.authenticate(token)).expect("authenticate").expect("known");
+    let mut since = 0;
+    loop {
+        trace.time("Hub::authenticate", || hub.authenticate(token)).expect("authenticate");
+        let page = trace.time("Hub::changes (scan + build)", || hub.changes(&caller, since, DEFAULT_PULL_LIMIT));
+        let page = page.expect("changes");
+        let json = trace.time("  JSON encode of the page", || serde_json::to_vec(&page)).expect("encode");
+        let decoded: ChangesResponse =
+            trace.time("  JSON decode of the page", || serde_json::from_slice(&json)).expect("decode");
+        assert_eq!(decoded.changes.len(), page.changes.len());
+        if !page.more || page.next <= since {
+            break;
+        }
+        since = page.next;
+    }
+    for sha in shas {
+        trace.time("Hub::authenticate", || hub.authenticate(token)).expect("authenticate");
+        let text = trace.time("Hub::document", || hub.document(&caller, sha)).expect("document");
+        assert!(text.is_some(), "the document is visible");
+    }
+    trace
+}
+
+/// The hub's own work for a push of `targets`, in-process on a copy of its database: 1,000 ops
+/// of `ME` through `Hub::apply_ops` in pushes of 500, first as served (synchronous=FULL), then
+/// again without fsync (synchronous=OFF), to split the commits' fsync from the rest.
+fn hub_side_push(hub_path: &Path, dir: &Path, token: &str, targets: &[(String, String)]) -> Trace {
+    let copy = dir.join("hub-copy.sqlite");
+    let _ = std::fs::remove_file(&copy);
+    Hub::open(hub_path)
+        .expect("open the hub database")
+        .store()
+        .connection()
+        .execute("VACUUM INTO ?1", [copy.display().to_string()])
+        .expect("copy the hub database");
+    let mut hub = Hub::open(&copy).expect("open the copy");
+    let caller = hub.authenticate(token).expect("authenticate").expect("known");
+    let mut trace = Trace::default();
+    for (step, synchronous) in
+        [("Hub::apply_ops, synchronous=FULL", "FULL"), ("Hub::apply_ops, synchronous=OFF", "OFF")]
+    {
+        hub.store().connection().pragma_update(None, "synchronous", synchronous).expect("pragma");
+        let ops: Vec<Op> = targets
+            .iter()
+            .map(|(submission, code)| Op {
+                op_id: uuid::Uuid::now_v7().to_string(),
+                base_rev: hub.judgement(submission, code, ME).expect("judgement").map_or(0, |j| j.rev),
+                kind: OpKind::Judgement {
+                    judgement: JudgementBody {
+                        submission: submission.clone(),
+                        standard: code.clone(),
+                        outcome: Some(Outcome::PartiallyMet),
+                        rationale: format!("In-process {synchronous}: evidence for {code} reviewed."),
+                        state: JudgementState::Draft,
+                    },
+                },
+            })
+            .collect();
+        for chunk in ops.chunks(MAX_OPS_PER_PUSH) {
+            let results = trace.time(step, || hub.apply_ops(&caller, chunk)).expect("apply ops");
+            assert!(results.iter().all(|r| matches!(r.outcome, OpOutcome::Applied { .. })));
+        }
+    }
+    trace
+}
+
+/// The hub's own work for no-change syncs: the token check and an empty page of changes.
+fn hub_side_no_change(hub_path: &Path, token: &str, cursor: i64) -> Trace {
+    let hub = Hub::open(hub_path).expect("open the hub database");
+    let mut trace = Trace::default();
+    for _ in 0..NO_CHANGE_RUNS {
+        let caller = trace.time("Hub::authenticate", || hub.authenticate(token)).expect("authenticate").expect("known");
+        let page = trace.time("Hub::changes (nothing new)", || hub.changes(&caller, cursor, DEFAULT_PULL_LIMIT));
+        assert!(page.expect("changes").changes.is_empty());
+    }
+    trace
+}
+
+/// The 1-, 5- and 15-minute load averages (Linux), to judge how busy the machine was.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Time on CPU from a `schedstat` file (its first field, in nanoseconds).
+fn schedstat(path: &Path) -> Option<Duration> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(Duration::from_nanos(text.split_whitespace().next()?.parse().ok()?))
+}
+
+/// The calling thread's CPU time so far (Linux; zero elsewhere).
+fn own_cpu() -> Duration {
+    schedstat(Path::new("/proc/thread-self/schedstat")).unwrap_or_default()
+}
+
+/// CPU time of each live thread of the hub's tokio runtime (workers and blocking pool, named
+/// `tokio-rt-worker` or `tokio-runtime-worker`), by thread id.
+fn hub_threads_cpu() -> HashMap<String, Duration> {
+    let mut out = HashMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return out };
+    for task in tasks.flatten() {
+        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if name.starts_with("tokio-r")
+            && let Some(cpu) = schedstat(&task.path().join("schedstat"))
+        {
+            out.insert(task.file_name().to_string_lossy().into_owned(), cpu);
+        }
+    }
+    out
+}
+
+/// The hub threads' CPU time since `before` (threads that ended in between are not counted).
+fn hub_cpu_since(before: &HashMap<String, Duration>) -> Duration {
+    hub_threads_cpu()
+        .into_iter()
+        .map(|(tid, cpu)| cpu.saturating_sub(before.get(&tid).copied().unwrap_or_default()))
+        .sum()
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let hub_path = dir.path().join("hub.sqlite");
+    println!("accredit sync benchmark: the real hub over HTTP on loopback, real caches (WAL, synchronous=FULL)");
+    println!(
+        "hub: {} submissions × {} standards, {} reviewers + chair ({} documents of their own each), \
+         plus {LOAD_CLIENTS} load clients' submissions; {} cores",
+        SHAPE.submissions,
+        SHAPE.standards,
+        SHAPE.reviewers,
+        DOCUMENTS_PER_SUBMISSION,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!("load average at the start: {}", load_average());
+    let (seeded, seeding) = timed(|| seed_hub(&hub_path));
+    let size = std::fs::metadata(&hub_path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "seeded the hub through its admin API in {:.1} s: {:.1} MB, {} rows on the change feed",
+        seeding.as_secs_f64(),
+        size as f64 / 1e6,
+        seeded.feed_rows
+    );
+    let url = start_hub(&hub_path);
+    println!("serving at {url}\n");
+    let token = seeded.tokens[ME].clone();
+    let mut rows: Vec<Samples> = Vec::new();
+
+    // 1. First sync of a fresh cache.
+    let mut pull = Samples::new("1. first sync of a fresh cache", Some(2000.0));
+    let mut last_summary = Summary::default();
+    for run in 0..PULL_RUNS {
+        let mut store = fresh_cache(&dir.path().join(format!("pull-{run}.sqlite")), ME);
+        let client = HubClient::new(&url, &token);
+        let (summary, d) = timed(|| sync(&mut store, &client, ME));
+        let summary = summary.expect("first sync");
+        pull.times.push(d);
+        last_summary = summary;
+    }
+    println!(
+        "1. first sync, {PULL_RUNS} fresh caches: {}; runs {:?} ms; load average now {}",
+        last_summary,
+        pull.times.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
+        load_average()
+    );
+    let mut cache = fresh_cache(&dir.path().join("cache.sqlite"), ME);
+    let client = HubClient::new(&url, &token);
+    let mut trace = Trace::default();
+    let (summary, whole) = timed(|| traced_sync(&mut cache, &client, ME, &mut trace));
+    let summary = summary.expect("traced first sync");
+    assert_eq!(cache.assignments(ME).expect("assignments").len(), SHAPE.submissions, "every submission arrived");
+    trace.print(&format!("   breakdown of one more first sync ({summary})"), Some(whole));
+    let shas: Vec<String> = {
+        let mut stmt = cache.connection().prepare("SELECT DISTINCT sha256 FROM documents").expect("documents");
+        stmt.query_map([], |r| r.get(0)).expect("documents").collect::<rusqlite::Result<_>>().expect("documents")
+    };
+    hub_side_first_sync(&hub_path, &token, &shas)
+        .print("   the same first sync's hub-side work, in-process (no HTTP)", None);
+    rows.push(pull);
+
+    // 2. Nothing to do.
+    let mut idle = Samples::new("2. sync with nothing to do", Some(50.0));
+    for i in 0..NO_CHANGE_RUNS + 5 {
+        let (summary, d) = timed(|| sync(&mut cache, &client, ME));
+        assert_eq!(summary.expect("no-change sync"), Summary::default(), "nothing to do");
+        if i >= 5 {
+            idle.times.push(d);
+        }
+    }
+    let mut trace = Trace::default();
+    let (_, whole) = timed(|| {
+        for _ in 0..NO_CHANGE_RUNS {
+            traced_sync(&mut cache, &client, ME, &mut trace).expect("traced no-change sync");
+        }
+    });
+    trace.print(&format!("2. breakdown of {NO_CHANGE_RUNS} more no-change syncs"), Some(whole));
+    let cursor = cache.sync_cursor().expect("cursor");
+    hub_side_no_change(&hub_path, &token, cursor)
+        .print(&format!("2. hub-side work of {NO_CHANGE_RUNS} no-change requests, in-process (no HTTP)"), None);
+    rows.push(idle);
+
+    // 3. Push 1,000 judgements.
+    let targets: Vec<(String, String)> = (0..SHAPE.submissions)
+        .flat_map(|n| seeded.codes.iter().map(move |code| (format!("S-BENCH-{n:04}"), code.clone())))
+        .take(PUSH_JUDGEMENTS)
+        .collect();
+    let mut push = Samples::new("3. sync pushing 1,000 judgements", Some(1000.0));
+    let mut saving = Samples::new("   (saving them first: 1,000 × save_judgement)", None);
+    let edit = |cache: &mut Store, run: usize| {
+        let outcome = if run.is_multiple_of(2) { Outcome::Met } else { Outcome::NotMet };
+        timed(|| {
+            for (submission, code) in &targets {
+                cache
+                    .save_judgement(
+                        submission,
+                        code,
+                        ME,
+                        Some(outcome),
+                        &format!("Run {run}: evidence for {code} reviewed."),
+                    )
+                    .expect("save a judgement");
+            }
+        })
+        .1
+    };
+    for run in 0..PUSH_RUNS {
+        saving.times.push(edit(&mut cache, run));
+        assert_eq!(cache.unsynced_count().expect("outbox"), PUSH_JUDGEMENTS);
+        let (summary, d) = timed(|| sync(&mut cache, &client, ME));
+        let summary = summary.expect("push sync");
+        assert_eq!((summary.pushed, summary.applied), (PUSH_JUDGEMENTS, PUSH_JUDGEMENTS), "{summary}");
+        push.times.push(d);
+    }
+    edit(&mut cache, PUSH_RUNS);
+    let mut trace = Trace::default();
+    let (summary, whole) = timed(|| traced_sync(&mut cache, &client, ME, &mut trace));
+    let summary = summary.expect("traced push sync");
+    trace.print(&format!("3. breakdown of one more push sync ({summary})"), Some(whole));
+    let post_total: Duration = trace.get(POST_OPS).iter().sum();
+    hub_side_push(&hub_path, dir.path(), &token, &targets)
+        .print("   the same push's hub-side work, in-process on a copy of the hub database (no HTTP)", None);
+    let baseline = sqlite_baseline(dir.path(), &targets);
+    let sync_rate = PUSH_JUDGEMENTS as f64 / (push.median_ms() / 1e3);
+    let post_rate = PUSH_JUDGEMENTS as f64 / post_total.as_secs_f64();
+    println!(
+        "   push rate against plain SQLite (1,000 rows, temp file, WAL, synchronous=FULL; median of {BASELINE_RUNS}); \
+         load average now {}",
+        load_average()
+    );
+    println!("   {:<44} {:>10} {:>12} {:>14} {:>14}", "", "ms", "rows/s", "sync / this", "POSTs / this");
+    for s in [&baseline.per_row, &baseline.one_txn, &baseline.hub_shaped] {
+        let rate = PUSH_JUDGEMENTS as f64 / (s.median_ms() / 1e3);
+        println!(
+            "   {:<44} {:>10.1} {:>12.0} {:>13.3}× {:>13.3}×",
+            s.name,
+            s.median_ms(),
+            rate,
+            sync_rate / rate,
+            post_rate / rate
+        );
+    }
+    println!(
+        "   {:<44} {:>10.1} {:>12.0}",
+        "hub push, whole sync (median, incl. pulling back)",
+        push.median_ms(),
+        sync_rate
+    );
+    println!("   {:<44} {:>10.1} {:>12.0}", "hub push, the POST /ops requests alone", ms(post_total), post_rate);
+    println!();
+    rows.push(push);
+    let push_sub_rows = vec![saving];
+
+    // 4. Fifty clients at once.
+    let (mut clients, setting_up) = timed(|| {
+        let mut clients: Vec<LoadClient> = seeded
+            .load_users
+            .iter()
+            .enumerate()
+            .map(|(i, me)| LoadClient {
+                me: me.clone(),
+                store: fresh_cache(&dir.path().join(format!("load-{i:02}.sqlite")), me),
+                client: HubClient::new(&url, &seeded.tokens[me]),
+                submission: load_submission(i),
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for lc in clients.iter_mut() {
+                scope.spawn(move || {
+                    sync(&mut lc.store, &lc.client, &lc.me).expect("a load client's first sync");
+                });
+            }
+        });
+        clients
+    });
+    println!(
+        "4. {LOAD_CLIENTS} load clients made their first syncs, all at once, in {:.1} s",
+        setting_up.as_secs_f64()
+    );
+    let shas: Vec<String> = {
+        let mut stmt =
+            clients[0].store.connection().prepare("SELECT DISTINCT sha256 FROM documents").expect("documents");
+        stmt.query_map([], |r| r.get(0)).expect("documents").collect::<rusqlite::Result<_>>().expect("documents")
+    };
+    hub_side_first_sync(&hub_path, &seeded.tokens[&clients[0].me], &shas)
+        .print(&format!("   hub-side work of one load client's first sync ({}), in-process", clients[0].me), None);
+    let (idle_load, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, None);
+    let idle_row = print_load("4a. no-change syncs", "4a. 50 clients, no-change", &idle_load, wall);
+    let (mixed_load, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, Some(LOAD_PUSH_EVERY));
+    let mixed_row = print_load(
+        &format!("4b. 1 sync in {LOAD_PUSH_EVERY} pushes an edit"),
+        &format!("4b. 50 clients, 1 in {LOAD_PUSH_EVERY} pushing"),
+        &mixed_load,
+        wall,
+    );
+
+    // Tables.
+    println!(
+        "{:<48} {:>10} {:>10} {:>10} {:>6} {:>9}",
+        "measurement", "median ms", "p10 ms", "p90 ms", "runs", "aim ms"
+    );
+    println!("{}", "-".repeat(98));
+    for s in rows.iter().chain(&push_sub_rows) {
+        println!(
+            "{:<48} {:>10.2} {:>10.2} {:>10.2} {:>6} {:>9}",
+            s.name,
+            s.median_ms(),
+            s.percentile_ms(10.0),
+            s.percentile_ms(90.0),
+            s.times.len(),
+            s.aim_ms.map_or("-".to_string(), |a| format!("< {a}"))
+        );
+    }
+    println!();
+
+    println!("summary");
+    println!("{}", "-".repeat(108));
+    for s in &rows {
+        let aim = s.aim_ms.expect("top-level rows have an aim");
+        let median = s.median_ms();
+        println!(
+            "{:<48} median {:>8.1} ms  aim < {:>5} ms  {:<6}  (worst of {}: {:.1} ms)",
+            s.name,
+            median,
+            aim,
+            if median < aim { "ok" } else { "MISSED" },
+            s.times.len(),
+            s.percentile_ms(100.0)
+        );
+    }
+    for s in [&idle_row, &mixed_row] {
+        let aim = s.aim_ms.expect("load rows have an aim");
+        let p99 = s.percentile_ms(99.0);
+        println!(
+            "{:<48} p99    {:>8.1} ms  aim < {:>5} ms  {}",
+            s.name,
+            p99,
+            aim,
+            if p99 < aim { "ok" } else { "MISSED" }
+        );
+    }
+}
