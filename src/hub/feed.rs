@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
 use super::permissions::{Action, decide};
 use super::{Caller, Hub, HubError, Result, SubmissionAccess};
@@ -23,7 +23,7 @@ pub fn judgement_key(submission: &str, standard: &str, reviewer: &str) -> String
 
 /// Appends a change to the feed and returns its sequence number.
 pub fn append_change(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     kind: &str,
     submission: Option<&str>,
     key: &str,

@@ -1,7 +1,7 @@
 //! Applying pushed ops: each in its own transaction, each answered once and for all
 //! (docs/sync-protocol.md §4).
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::feed::{append_change, judgement_key};
 use super::permissions::{Action, Decision, PanelContext, decide};
@@ -14,7 +14,24 @@ use crate::wire::{HubJudgement, JudgementBody, Op, OpKind, OpOutcome, OpResult};
 const MAX_RATIONALE_CHARS: usize = 100_000;
 
 impl Hub {
+    /// Applies a push. Each op is applied atomically on its own (a savepoint), and the whole push
+    /// commits once before any answer leaves: one flush to disk per push rather than per op, and
+    /// still nothing answered that is not durable (docs/sync-protocol.md §4).
     pub fn apply_ops(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
+        self.store.connection().execute_batch("BEGIN IMMEDIATE")?;
+        match self.apply_each(caller, ops) {
+            Ok(results) => {
+                self.store.connection().execute_batch("COMMIT")?;
+                Ok(results)
+            }
+            Err(e) => {
+                let _ = self.store.connection().execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn apply_each(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
             let seen: Option<(String, String)> = self
@@ -72,7 +89,7 @@ impl Hub {
                 }
             },
         };
-        let tx = self.store.connection_mut().transaction()?;
+        let tx = self.store.connection_mut().savepoint()?;
         let outcome = match outcome {
             OpOutcome::Applied { rev, .. } if current.as_ref().is_none_or(|c| c.rev != rev) => {
                 let seq = write(&tx, me, body, rev)?;
@@ -160,7 +177,7 @@ fn check_body(body: &JudgementBody, required: Vec<Outcome>) -> Result<(), String
     Ok(())
 }
 
-fn write(tx: &Transaction<'_>, reviewer: &str, body: &JudgementBody, rev: i64) -> Result<i64> {
+fn write(tx: &Connection, reviewer: &str, body: &JudgementBody, rev: i64) -> Result<i64> {
     tx.execute(
         "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -180,7 +197,7 @@ fn write(tx: &Transaction<'_>, reviewer: &str, body: &JudgementBody, rev: i64) -
 /// The visibility pitfall: once a reviewer has submitted every judgement they owe, the other
 /// members' submitted judgements become visible to them, but those changes have sequence
 /// numbers the reviewer has already passed. Re-issue each to them alone.
-fn reveal_if_complete(tx: &Transaction<'_>, reviewer: &str, submission: &str) -> Result<()> {
+fn reveal_if_complete(tx: &Connection, reviewer: &str, submission: &str) -> Result<()> {
     let member: Option<(String, Option<String>, bool)> = tx
         .query_row(
             "SELECT role, standards, recused FROM panel_members WHERE submission_id = ?1 AND user_id = ?2",

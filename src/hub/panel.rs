@@ -55,7 +55,8 @@ impl Hub {
         }
         let (current, rev) = self.consolidation(submission)?;
         let text = serde_json::to_string(body).map_err(|e| HubError::Invalid(e.to_string()))?;
-        let tx = self.store.connection_mut().transaction()?;
+        // Inside the push's transaction (see `apply_ops`).
+        let tx = self.store.connection_mut().savepoint()?;
         if op.base_rev != rev && rev > 0 {
             tx.execute(
                 "INSERT INTO hub_conflicts (op_id, user_id, payload, current_rev, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
