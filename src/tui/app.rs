@@ -10,12 +10,14 @@ use super::editor_keys::{VimMode, VimState};
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
+use super::panel::{PanelData, PanelState, ReportPreview};
 use super::review::{Focus, ReviewState, SaveStatus};
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
 use crate::config::{EditorKeys, Layout};
-use crate::domain::{Gap, Judgement, Outcome};
+use crate::domain::consolidation::Consolidation;
+use crate::domain::{Gap, Judgement, MemberRole, Outcome};
 use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
 
 /// How long typed text may wait before it is written, at most.
@@ -74,6 +76,18 @@ pub enum Action {
         unsynced: usize,
         conflicts: usize,
     },
+    PanelLoaded {
+        data: Box<PanelData>,
+        select: Option<String>,
+    },
+    ConsolidationSaved {
+        submission: String,
+    },
+    ConsolidationSaveFailed {
+        submission: String,
+        message: String,
+    },
+    ReportLoaded(Box<ReportPreview>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +133,19 @@ pub enum Effect {
         id: i64,
         resolution: Resolution,
     },
+    /// The chair's Panel screen of a submission.
+    OpenPanel {
+        submission: String,
+        select: Option<String>,
+    },
+    /// Writes the chair's whole consolidation (reviewer judgements are never touched).
+    SaveConsolidation {
+        submission: String,
+        consolidation: Box<Consolidation>,
+    },
+    OpenReport {
+        submission: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +154,8 @@ pub enum Screen {
     Review,
     Document,
     Sync,
+    Panel,
+    Report,
 }
 
 pub enum Overlay {
@@ -138,6 +167,10 @@ pub enum Overlay {
         gaps: Vec<(String, Gap)>,
         count: usize,
         selected: usize,
+    },
+    /// Pushing the panel report to the hub (a new version the hub keeps).
+    ConfirmPush {
+        submission: String,
     },
 }
 
@@ -163,6 +196,9 @@ pub struct App {
     pub queue_selected: usize,
     pub review: Option<ReviewState>,
     pub document: Option<DocumentState>,
+    /// The chair's Panel screen and its report preview.
+    pub panel: Option<PanelState>,
+    pub report: Option<ReportPreview>,
     pub overlay: Option<Overlay>,
     pub finder_entries: Option<Vec<FinderEntry>>,
     pub flash: Option<Flash>,
@@ -194,6 +230,8 @@ impl App {
             queue_selected: 0,
             review: None,
             document: None,
+            panel: None,
+            report: None,
             overlay: None,
             finder_entries: None,
             flash: None,
@@ -211,7 +249,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.overlay {
             Some(Overlay::Finder(_)) => return Context::Finder,
-            Some(Overlay::ConfirmSubmit { .. }) => return Context::Confirm,
+            Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. }) => return Context::Confirm,
             Some(Overlay::Help) | None => {}
         }
         match self.screen {
@@ -221,6 +259,13 @@ impl App {
             Screen::Document => Context::Document,
             Screen::Sync if self.sync_view.as_ref().is_some_and(|v| v.merge.is_some()) => Context::Merge,
             Screen::Sync => Context::Sync,
+            Screen::Panel => match &self.panel {
+                Some(p) if p.prompt.is_some() => Context::Prompt,
+                Some(p) if p.chooser.is_some() => Context::Decide,
+                Some(p) if p.editing.is_some() => Context::Editor,
+                _ => Context::Panel,
+            },
+            Screen::Report => Context::Report,
         }
     }
 
@@ -229,7 +274,7 @@ impl App {
         let context = self.context();
         if context == Context::Editor && self.editor_keys == EditorKeys::Vim {
             let leave = self.keymap.key_for(Context::Editor, Command::LeaveEditor);
-            return match self.review.as_ref().map(|r| r.vim.mode) {
+            return match self.editing_vim().map(|vim| vim.mode) {
                 Some(VimMode::Normal) => vec![
                     ("i".into(), "insert"),
                     (leave, "done"),
@@ -243,7 +288,7 @@ impl App {
 
     /// Whether the run loop should tick soon (typed text is waiting to be saved).
     pub fn wants_tick(&self) -> bool {
-        self.review.as_ref().is_some_and(ReviewState::is_dirty)
+        self.review.as_ref().is_some_and(ReviewState::is_dirty) || self.panel.as_ref().is_some_and(PanelState::is_dirty)
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
@@ -252,7 +297,7 @@ impl App {
             Action::Key(_) => Vec::new(),
             Action::Paste(text) => self.on_paste(&text),
             Action::Mouse(event) => self.on_mouse(event),
-            Action::Tick(now) => self.autosave(now).into_iter().collect(),
+            Action::Tick(now) => self.autosave(now).into_iter().chain(self.panel_autosave(now)).collect(),
             Action::QueueLoaded(queue) => {
                 self.queue = queue;
                 self.queue_selected = self.queue_selected.min(self.queue.len().saturating_sub(1));
@@ -356,6 +401,16 @@ impl App {
                 self.conflicts = conflicts;
                 Vec::new()
             }
+            Action::PanelLoaded { data, select } => self.panel_loaded(*data, select),
+            Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission, None),
+            Action::ConsolidationSaveFailed { submission, message } => {
+                self.consolidation_saved(&submission, Some(message))
+            }
+            Action::ReportLoaded(preview) => {
+                self.report = Some(*preview);
+                self.screen = Screen::Report;
+                Vec::new()
+            }
         }
     }
 
@@ -379,6 +434,8 @@ impl App {
                 return Vec::new();
             }
             Context::Merge => return self.merge_key(event, command),
+            Context::Prompt => return self.prompt_key(event, command),
+            Context::Decide => return self.decide_key(command),
             _ => {}
         }
         let Some(command) = command else {
@@ -387,7 +444,7 @@ impl App {
         match command {
             Command::Quit => {
                 self.quit = true;
-                self.save_current().into_iter().collect()
+                self.save_current().into_iter().chain(self.panel_save()).collect()
             }
             Command::Help => {
                 self.overlay = Some(Overlay::Help);
@@ -414,6 +471,8 @@ impl App {
                 Screen::Review => self.review_command(command),
                 Screen::Document => self.document_command(command),
                 Screen::Sync => self.sync_command(command),
+                Screen::Panel => self.panel_command(command),
+                Screen::Report => self.report_command(command),
             },
         }
     }
@@ -469,6 +528,7 @@ impl App {
         } else {
             effects.extend(self.reload_review());
         }
+        effects.extend(self.reload_panel_after_sync());
         if self.screen == Screen::Sync {
             effects.push(Effect::LoadSyncView);
         }
@@ -503,6 +563,8 @@ impl App {
                 self.screen = match self.sync_return {
                     Screen::Review if self.review.is_some() => Screen::Review,
                     Screen::Document if self.document.is_some() => Screen::Document,
+                    Screen::Panel if self.panel.is_some() => Screen::Panel,
+                    Screen::Report if self.report.is_some() => Screen::Report,
                     _ => Screen::Queue,
                 };
             }
@@ -535,12 +597,19 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
-        if self.context() == Context::Editor {
-            let review = self.review.as_mut().expect("editor context has a review");
-            review.editor.insert_str(text);
-            review.dirty_since.get_or_insert(Instant::now());
-            review.last_typed = Some(Instant::now());
-            review.save_status = SaveStatus::Unsaved;
+        match self.context() {
+            Context::Editor => {
+                if let Some((editor, _)) = self.editing_text() {
+                    editor.insert_str(text);
+                    self.typed_in_editor();
+                }
+            }
+            Context::Prompt => {
+                if let Some(prompt) = self.panel.as_mut().and_then(|p| p.prompt.as_mut()) {
+                    prompt.input.insert_str(text.replace(['\n', '\r'], " "));
+                }
+            }
+            _ => {}
         }
         Vec::new()
     }
@@ -574,6 +643,8 @@ impl App {
                             "You are recused from {}: nothing of it is shown.",
                             a.submission
                         )));
+                    } else if a.role == MemberRole::Chair {
+                        return vec![Effect::OpenPanel { submission: a.submission.clone(), select: None }];
                     } else {
                         return vec![Effect::OpenReview { submission: a.submission.clone(), select: None }];
                     }
@@ -693,8 +764,16 @@ impl App {
             Command::Back if linear && review.focus == Focus::Evidence => review.focus = Focus::Standards,
             Command::Back => {
                 effects.extend(save_if_dirty(review));
-                self.screen = Screen::Queue;
-                effects.push(Effect::LoadQueue);
+                // The chair came here from the Panel screen of this submission: go back to it
+                // (and let the review go, so a sync's reload does not bring it back).
+                let submission = &review.data.submission.id;
+                if self.panel.as_ref().is_some_and(|p| &p.data.submission.id == submission) {
+                    self.screen = Screen::Panel;
+                    self.review = None;
+                } else {
+                    self.screen = Screen::Queue;
+                    effects.push(Effect::LoadQueue);
+                }
             }
             _ => {}
         }

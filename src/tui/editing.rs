@@ -1,9 +1,11 @@
-//! Keys in the rationale editor, in the key style the config chose (`editor_keys`).
+//! Keys in the text editor, in the key style the config chose (`editor_keys`): the review's
+//! rationale, or a text of the panel's outcome on the Panel screen.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
 
-use super::app::{App, Effect, Overlay};
-use super::editor_keys::{VimMode, is_emacs_meta};
+use super::app::{App, Effect, Overlay, Screen};
+use super::editor_keys::{VimMode, VimState, is_emacs_meta};
 use super::keymap::{Command, Context, Key};
 use super::review::Focus;
 use crate::config::EditorKeys;
@@ -23,26 +25,25 @@ impl App {
             effects.extend(self.on_key(KeyEvent::new(event.code, KeyModifiers::NONE)));
             return effects;
         }
-        let Some(review) = self.review.as_mut() else {
+        let global_help = self.keymap.keys_for(Context::Global, Command::Help).contains(&Key::from_event(event));
+        let Some((editor, vim_state)) = self.editing_text() else {
             return Vec::new();
         };
         if vim {
-            match review.vim.mode {
+            match vim_state.mode {
                 VimMode::Insert if event.code == KeyCode::Esc && event.modifiers.is_empty() => {
-                    review.vim.to_normal(&mut review.editor);
+                    vim_state.to_normal(editor);
                     return Vec::new();
                 }
                 VimMode::Insert => {}
                 VimMode::Normal if matches!(command, Some(Command::LeaveEditor | Command::Help)) => {}
-                VimMode::Normal
-                    if self.keymap.keys_for(Context::Global, Command::Help).contains(&Key::from_event(event)) =>
-                {
+                VimMode::Normal if global_help => {
                     self.overlay = Some(Overlay::Help);
                     return Vec::new();
                 }
                 VimMode::Normal => {
-                    if review.vim.normal_key(&mut review.editor, Key::from_event(event)) {
-                        review.typed();
+                    if vim_state.normal_key(editor, Key::from_event(event)) {
+                        self.typed_in_editor();
                     }
                     return Vec::new();
                 }
@@ -53,14 +54,52 @@ impl App {
             return Vec::new();
         }
         if command == Some(Command::LeaveEditor) {
-            review.focus = Focus::Standards;
-            let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
-            effects.extend(self.reload_if_stale());
-            return effects;
+            return self.leave_editor();
         }
-        if review.editor.input(event) {
-            review.typed();
+        if editor.input(event) {
+            self.typed_in_editor();
         }
         Vec::new()
+    }
+
+    /// The text being typed in and its vim state: a panel text on the Panel screen, else the
+    /// review's rationale.
+    pub(super) fn editing_text(&mut self) -> Option<(&mut TextArea<'static>, &mut VimState)> {
+        if self.screen == Screen::Panel {
+            let panel = self.panel.as_mut().filter(|p| p.editing.is_some())?;
+            return Some((&mut panel.editor, &mut panel.vim));
+        }
+        let review = self.review.as_mut()?;
+        Some((&mut review.editor, &mut review.vim))
+    }
+
+    pub(super) fn editing_vim(&self) -> Option<&VimState> {
+        if self.screen == Screen::Panel {
+            return self.panel.as_ref().filter(|p| p.editing.is_some()).map(|p| &p.vim);
+        }
+        self.review.as_ref().map(|r| &r.vim)
+    }
+
+    /// Marks what the editor holds as typed and not yet saved.
+    pub(super) fn typed_in_editor(&mut self) {
+        if self.screen == Screen::Panel {
+            if let Some(panel) = self.panel.as_mut() {
+                panel.typed();
+            }
+        } else if let Some(review) = self.review.as_mut() {
+            review.typed();
+        }
+    }
+
+    fn leave_editor(&mut self) -> Vec<Effect> {
+        if self.screen == Screen::Panel {
+            return self.leave_panel_editor();
+        }
+        if let Some(review) = self.review.as_mut() {
+            review.focus = Focus::Standards;
+        }
+        let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
+        effects.extend(self.reload_if_stale());
+        effects
     }
 }

@@ -11,6 +11,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::app::{App, Effect, Overlay, Screen, save_if_dirty};
 use super::keymap::{Command, Context};
+use super::panel::PanelFocus;
 use super::review::Focus;
 
 /// What a row on the screen stands for.
@@ -20,6 +21,8 @@ pub enum Target {
     /// A standard, by its index in the review's display order.
     Standard(usize),
     FinderRow(usize),
+    /// A row of the Panel screen's grid, by its place in the (sorted, filtered) rows.
+    PanelRow(usize),
 }
 
 /// The clickable rows of the last frame drawn.
@@ -79,7 +82,8 @@ impl App {
             _ if matches!(self.overlay, Some(Overlay::Help)) => Vec::new(),
             Context::Finder => self.finder_key(KeyEvent::new(KeyCode::Null, KeyModifiers::NONE), Some(command)),
             Context::Confirm => self.confirm_key(Some(command)),
-            Context::Editor | Context::Merge => Vec::new(),
+            Context::Editor | Context::Merge | Context::Prompt => Vec::new(),
+            Context::Decide => self.decide_key(Some(command)),
             _ => match self.screen {
                 Screen::Sync => self.sync_command(command),
                 Screen::Queue => self.queue_command(command),
@@ -93,6 +97,19 @@ impl App {
                     let mut effects = Vec::new();
                     for _ in 0..3 {
                         effects.extend(self.document_command(command));
+                    }
+                    effects
+                }
+                Screen::Panel if self.panel.as_ref().is_some_and(|p| p.focus == PanelFocus::Detail) => {
+                    let scroll =
+                        if command == Command::Down { Command::ScrollDetailDown } else { Command::ScrollDetailUp };
+                    self.panel_command(scroll)
+                }
+                Screen::Panel => self.panel_command(command),
+                Screen::Report => {
+                    let mut effects = Vec::new();
+                    for _ in 0..3 {
+                        effects.extend(self.report_command(command));
                     }
                     effects
                 }
@@ -113,6 +130,12 @@ impl App {
                 review.focus = Focus::Standards;
                 review.select(i);
                 effects
+            }
+            Target::PanelRow(i) if self.screen == Screen::Panel && self.overlay.is_none() => {
+                if let Some(panel) = self.panel.as_mut().filter(|p| p.prompt.is_none() && p.chooser.is_none()) {
+                    panel.select(i);
+                }
+                Vec::new()
             }
             Target::FinderRow(i) => {
                 if let Some(Overlay::Finder(finder)) = self.overlay.as_mut() {

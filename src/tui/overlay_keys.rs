@@ -2,12 +2,29 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Effect, Overlay, Screen, save_if_dirty};
+use super::app::{App, Effect, Flash, Overlay, Screen, save_if_dirty};
 use super::keymap::Command;
 use crate::store::FinderEntry;
 
 impl App {
     pub(super) fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
+        if let Some(Overlay::ConfirmPush { submission }) = &self.overlay {
+            let submission = submission.clone();
+            return match command {
+                Some(Command::Confirm) => {
+                    self.overlay = None;
+                    self.flash = Some(Flash::Info(format!(
+                        "Pushing the panel report of {submission}: syncing first, then the hub builds and keeps it…"
+                    )));
+                    vec![Effect::PushReport { submission }]
+                }
+                Some(Command::Cancel) => {
+                    self.overlay = None;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+        }
         let Some(Overlay::ConfirmSubmit { submission, gaps, selected, .. }) = &mut self.overlay else {
             return Vec::new();
         };

@@ -7,8 +7,11 @@ use std::collections::VecDeque;
 use jiff::civil::Date;
 
 use super::app::{Action, App, Effect, SyncFailure};
+use super::panel::{PanelData, ReportPreview};
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
+use crate::domain::consolidation::Rules;
+use crate::report::{self, Format};
 use crate::store::{Store, StoreError};
 use crate::sync::{SyncWorker, WorkerOutcome};
 
@@ -127,6 +130,19 @@ impl Runtime {
             Effect::Resolve { id, resolution } => self.store.resolve_conflict(&me, id, resolution).and_then(|()| {
                 Ok(vec![Action::SyncViewLoaded(Box::new(self.sync_view()?)), self.counts()?, Action::SyncDue])
             }),
+            Effect::OpenPanel { submission, select } => {
+                self.panel_data(&submission).map(|data| vec![Action::PanelLoaded { data: Box::new(data), select }])
+            }
+            Effect::SaveConsolidation { submission, consolidation } => {
+                let saved = match self.store.save_consolidation(&submission, &me, &consolidation) {
+                    Ok(()) => Action::ConsolidationSaved { submission },
+                    Err(e) => Action::ConsolidationSaveFailed { submission, message: e.to_string() },
+                };
+                self.counts().map(|counts| vec![saved, counts])
+            }
+            Effect::OpenReport { submission } => {
+                self.report_preview(&submission).map(|preview| vec![Action::ReportLoaded(Box::new(preview))])
+            }
         };
         result.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "effect failed");
@@ -140,6 +156,27 @@ impl Runtime {
             unsynced: self.store.unsynced_count()?,
             conflicts: self.store.open_conflicts()?.len(),
         })
+    }
+
+    /// The chair's Panel screen: every submitted judgement with its rationale, and the
+    /// agreement figures of the report's appendix.
+    fn panel_data(&self, submission: &str) -> Result<PanelData, StoreError> {
+        let review = self.store.load_review(submission, &self.app.me)?;
+        let input = self.store.report_input(submission, Rules::default())?;
+        Ok(PanelData::new(&review, &input, &report::build(&input)))
+    }
+
+    /// The panel report as Markdown, and what keeps it from being complete.
+    fn report_preview(&self, submission: &str) -> Result<ReportPreview, StoreError> {
+        let input = self.store.report_input(submission, Rules::default())?;
+        let standards: Vec<_> = input
+            .standards
+            .iter()
+            .map(|s| (s.code.clone(), super::panel::reviewer_outcomes(&input, &s.code)))
+            .collect();
+        let problems = input.consolidation.problems(&standards, input.rules);
+        let markdown = report::render(&report::build(&input), Format::Markdown);
+        Ok(ReportPreview::new(submission.to_string(), problems, &markdown))
     }
 
     fn sync_view(&self) -> Result<SyncView, StoreError> {

@@ -8,6 +8,7 @@ mod formats;
 mod hub_http;
 mod linear;
 mod mouse;
+mod panel;
 mod report;
 mod review_flow;
 mod screens;

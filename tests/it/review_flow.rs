@@ -194,6 +194,9 @@ fn the_chair_sees_every_submitted_judgement_and_judges_nothing() {
         press(&mut rt, KeyCode::Down);
     }
     press(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.screen, Screen::Panel, "the chair's Enter opens the Panel screen");
+    keys(&mut rt, "v");
+    assert_eq!(rt.app.screen, Screen::Review, "v reads the submission on the Review screen");
     let review = rt.app.review.as_ref().unwrap();
     assert!(review.data.others_visible);
     assert!(review.data.standards().all(|s| !s.judged_by_me));
@@ -204,6 +207,8 @@ fn the_chair_sees_every_submitted_judgement_and_judges_nothing() {
     );
     keys(&mut rt, "1");
     assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("do not judge")));
+    press(&mut rt, KeyCode::Esc);
+    assert_eq!(rt.app.screen, Screen::Panel, "back from the Review screen to the panel it was opened from");
 }
 
 #[test]

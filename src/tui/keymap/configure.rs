@@ -16,6 +16,10 @@ const ESSENTIAL: &[(Context, Command, &str)] = &[
     (Context::Confirm, Command::Cancel, "there would be no way to close the confirmation"),
     (Context::Document, Command::Back, "there would be no way back from a document"),
     (Context::Review, Command::Back, "there would be no way back to the queue"),
+    (Context::Panel, Command::Back, "there would be no way back from the panel to the queue"),
+    (Context::Report, Command::Back, "there would be no way back from the report preview"),
+    (Context::Prompt, Command::Cancel, "there would be no way to cancel a line being typed"),
+    (Context::Decide, Command::Cancel, "there would be no way to close the decision chooser"),
 ];
 
 impl Keymap {

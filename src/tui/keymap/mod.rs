@@ -24,10 +24,14 @@ pub enum Context {
     Confirm,
     Sync,
     Merge,
+    Panel,
+    Report,
+    Prompt,
+    Decide,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Queue,
         Context::Review,
@@ -37,6 +41,10 @@ impl Context {
         Context::Confirm,
         Context::Sync,
         Context::Merge,
+        Context::Panel,
+        Context::Report,
+        Context::Prompt,
+        Context::Decide,
     ];
 
     /// The section name in `config.toml` (`[keys.review]`).
@@ -51,6 +59,10 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Sync => "sync",
             Context::Merge => "merge",
+            Context::Panel => "panel",
+            Context::Report => "report",
+            Context::Prompt => "prompt",
+            Context::Decide => "decide",
         }
     }
 
@@ -61,12 +73,15 @@ impl Context {
     /// Contexts that take typed text: keys that type a character cannot be bound there, and
     /// global keys do not apply.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Editor | Context::Finder | Context::Merge)
+        matches!(self, Context::Editor | Context::Finder | Context::Merge | Context::Prompt)
     }
 
     /// Whether the global bindings apply here when the context has none for a key.
     pub fn falls_back(self) -> bool {
-        !matches!(self, Context::Editor | Context::Finder | Context::Confirm | Context::Merge)
+        !matches!(
+            self,
+            Context::Editor | Context::Finder | Context::Confirm | Context::Merge | Context::Prompt | Context::Decide
+        )
     }
 
     pub fn title(self) -> &'static str {
@@ -80,6 +95,10 @@ impl Context {
             Context::Confirm => "Confirmation",
             Context::Sync => "Sync",
             Context::Merge => "Merging a conflict",
+            Context::Panel => "Panel (chair)",
+            Context::Report => "Report preview",
+            Context::Prompt => "Typing a line",
+            Context::Decide => "Choosing the decision",
         }
     }
 }
@@ -119,6 +138,22 @@ pub enum Command {
     TakeTheirs,
     EditMerge,
     ApplyMerge,
+    /// The panel's outcome for the selected standard.
+    PanelOutcome(Outcome),
+    EditResolutionNote,
+    EditNoConditionNote,
+    AdoptWording,
+    NextReviewer,
+    PreviousReviewer,
+    SortSplitsFirst,
+    FilterNeedsMe,
+    OpenReview,
+    AddRecommendation,
+    AddCommendation,
+    AddCondition,
+    Decide,
+    OpenReport,
+    PushReport,
 }
 
 impl Command {
@@ -160,12 +195,29 @@ impl Command {
             Command::TakeTheirs => "take_theirs",
             Command::EditMerge => "edit_merge",
             Command::ApplyMerge => "apply_merge",
+            Command::PanelOutcome(Outcome::Met) => "outcome_met",
+            Command::PanelOutcome(Outcome::PartiallyMet) => "outcome_partially_met",
+            Command::PanelOutcome(Outcome::NotMet) => "outcome_not_met",
+            Command::EditResolutionNote => "edit_resolution_note",
+            Command::EditNoConditionNote => "edit_no_condition_note",
+            Command::AdoptWording => "adopt_wording",
+            Command::NextReviewer => "next_reviewer",
+            Command::PreviousReviewer => "previous_reviewer",
+            Command::SortSplitsFirst => "sort_splits_first",
+            Command::FilterNeedsMe => "filter_needs_me",
+            Command::OpenReview => "open_review",
+            Command::AddRecommendation => "add_recommendation",
+            Command::AddCommendation => "add_commendation",
+            Command::AddCondition => "add_condition",
+            Command::Decide => "decide",
+            Command::OpenReport => "open_report",
+            Command::PushReport => "push_report",
         }
     }
 
     /// Actions that cannot be undone: never a single unmodified key.
     pub fn is_irreversible(self) -> bool {
-        matches!(self, Command::Submit)
+        matches!(self, Command::Submit | Command::PushReport)
     }
 }
 
@@ -214,7 +266,13 @@ impl Default for Keymap {
                 b(Global, &[c('s')], SyncNow, "sync with the hub now", true),
                 b(Global, &[c('y')], OpenSync, "sync status: outbox, conflicts, log", false),
                 b(Global, &[c('q'), Key::ctrl('c')], Quit, "quit (everything is already saved)", true),
-                b(Queue, &[p(K::Enter), c('l')], Open, "open the submission", true),
+                b(
+                    Queue,
+                    &[p(K::Enter), c('l')],
+                    Open,
+                    "open the submission (its Panel screen when you chair it)",
+                    true,
+                ),
                 b(Review, &[c('1')], SetOutcome(Outcome::Met), "judge: met", true),
                 b(Review, &[c('2')], SetOutcome(Outcome::PartiallyMet), "judge: partially met", true),
                 b(Review, &[c('3')], SetOutcome(Outcome::NotMet), "judge: not met", true),
@@ -241,6 +299,55 @@ impl Default for Keymap {
                 b(Sync, &[p(K::Esc), c('h')], Back, "back", true),
                 b(Merge, &[p(K::Esc)], ApplyMerge, "send the merged text", true),
                 b(Merge, &[Key::ctrl('x')], Cancel, "cancel the merge", true),
+                b(Panel, &[p(K::Enter)], Open, "open the standard: every reviewer's rationale side by side", true),
+                b(Panel, &[c('1')], PanelOutcome(Outcome::Met), "panel outcome: met", false),
+                b(Panel, &[c('2')], PanelOutcome(Outcome::PartiallyMet), "panel outcome: partially met", false),
+                b(Panel, &[c('3')], PanelOutcome(Outcome::NotMet), "panel outcome: not met", false),
+                b(Panel, &[c('e')], EditRationale, "write the panel's rationale", true),
+                b(
+                    Panel,
+                    &[c('a')],
+                    AdoptWording,
+                    "adopt the selected reviewer's wording to start the panel rationale",
+                    true,
+                ),
+                b(Panel, &[p(K::Tab), p(K::Right)], NextReviewer, "select the next reviewer", false),
+                b(Panel, &[p(K::BackTab), p(K::Left)], PreviousReviewer, "select the previous reviewer", false),
+                b(
+                    Panel,
+                    &[c('n')],
+                    EditResolutionNote,
+                    "resolution note: why the panel differs from a reviewer",
+                    false,
+                ),
+                b(
+                    Panel,
+                    &[c('b')],
+                    EditNoConditionNote,
+                    "no condition because: why a partially or not met standard has none",
+                    false,
+                ),
+                b(Panel, &[c('f')], FilterNeedsMe, "filter: only the standards that need me (toggle)", true),
+                b(Panel, &[c('o')], SortSplitsFirst, "sort splits and what needs me to the top (toggle)", true),
+                b(Panel, &[c(']')], NextGap, "next standard that needs me", false),
+                b(Panel, &[c('[')], PreviousGap, "previous standard that needs me", false),
+                b(Panel, &[c('C')], AddCondition, "add a condition for this standard", false),
+                b(Panel, &[c('r')], AddRecommendation, "add a recommendation for this standard", false),
+                b(Panel, &[c('c')], AddCommendation, "add a commendation for this standard", false),
+                b(Panel, &[c('d')], Command::Decide, "decide: record the panel's decision", true),
+                b(Panel, &[c('p')], OpenReport, "preview the report and what keeps it from being complete", true),
+                b(Panel, &[c('v')], OpenReview, "view the narrative and evidence (the Review screen)", false),
+                b(Panel, &[Key::ctrl('n'), c('J')], ScrollDetailDown, "scroll the rationales down", false),
+                b(Panel, &[Key::ctrl('p'), c('K')], ScrollDetailUp, "scroll the rationales up", false),
+                b(Panel, &[p(K::Esc), c('h')], Back, "back (to the grid, then to the queue)", true),
+                b(Report, &[c('P')], PushReport, "push the report to the hub (asks first)", true),
+                b(Report, &[p(K::Esc), c('h')], Back, "back to the panel", true),
+                b(Prompt, &[p(K::Enter)], Command::Confirm, "save the line", true),
+                b(Prompt, &[p(K::Esc)], Cancel, "cancel", true),
+                b(Context::Decide, &[p(K::Enter)], Open, "record the selected decision", true),
+                b(Context::Decide, &[c('j'), p(K::Down)], Down, "next decision", false),
+                b(Context::Decide, &[c('k'), p(K::Up)], Up, "previous decision", false),
+                b(Context::Decide, &[p(K::Esc)], Cancel, "cancel", true),
                 b(Finder, &[p(K::Enter)], Open, "go to the selected item", true),
                 b(Finder, &[p(K::Down), Key::ctrl('n')], Down, "next result", false),
                 b(Finder, &[p(K::Up), Key::ctrl('p')], Up, "previous result", false),
@@ -327,6 +434,9 @@ fn short(description: &'static str) -> &'static str {
         "back" => "back",
         "stop" => "done",
         "conflict:" => description.trim_start_matches("conflict: "),
+        "filter:" => "needs me",
+        "decide:" => "decide",
+        "preview" => "report",
         _ => first,
     })
 }

@@ -45,6 +45,14 @@ pub fn announcement(app: &App) -> String {
                 selected.map(|s| format!(" Selected: {s}.")).unwrap_or_default()
             );
         }
+        Some(Overlay::ConfirmPush { submission }) => {
+            return format!(
+                "Push the panel report of {} to the hub? {} pushes, {} cancels.",
+                sanitize(submission),
+                keys.key_for(Context::Confirm, Command::Confirm),
+                keys.key_for(Context::Confirm, Command::Cancel)
+            );
+        }
         Some(Overlay::ConfirmSubmit { submission, gaps, count, selected }) => {
             return match gaps.get(*selected) {
                 None => format!(
@@ -138,6 +146,8 @@ pub fn announcement(app: &App) -> String {
                 )
             }
         },
+        Screen::Panel => super::panel::announcement(app),
+        Screen::Report => super::report::announcement(app),
         Screen::Sync => match &app.sync_view {
             None => "Sync.".into(),
             Some(view) => match view.selected_conflict() {

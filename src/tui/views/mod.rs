@@ -4,7 +4,10 @@
 mod document;
 mod linear;
 mod overlays;
+mod panel;
+mod panel_detail;
 mod queue;
+mod report;
 mod review;
 mod sync;
 
@@ -52,6 +55,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Screen::Review => review::render(app, frame, body),
         Screen::Document => document::render(app, frame, body),
         Screen::Sync => sync::render(app, frame, body),
+        Screen::Panel => panel::render(app, frame, body),
+        Screen::Report => report::render(app, frame, body),
     }
     render_footer(app, frame, footer);
     match &app.overlay {
@@ -60,6 +65,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Some(Overlay::ConfirmSubmit { submission, gaps, count, selected }) => {
             overlays::confirm_submit(app, frame, body, submission, gaps, *count, *selected)
         }
+        Some(Overlay::ConfirmPush { submission }) => report::confirm_push(app, frame, body, submission),
         None => {}
     }
 }
@@ -73,6 +79,12 @@ fn render_header(app: &App, frame: &mut Frame<'_>, area: Rect) {
             app.document.as_ref().map_or("Document".into(), |d| format!("Document {} {}", d.submission, d.info.id))
         }
         Screen::Sync => "Sync".into(),
+        Screen::Panel => {
+            app.panel.as_ref().map_or("Panel".into(), |p| format!("Panel {}", sanitize(&p.data.submission.id)))
+        }
+        Screen::Report => {
+            app.report.as_ref().map_or("Report".into(), |r| format!("Report {}", sanitize(&r.submission)))
+        }
     };
     let sync = sync_summary(app);
     let right = format!("{} · {sync} ", sanitize(&app.me_name));

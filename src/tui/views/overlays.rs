@@ -70,8 +70,22 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(1).areas(inner);
-    frame.render_widget(Paragraph::new(first).wrap(Wrap { trim: false }), left);
-    frame.render_widget(Paragraph::new(rest).wrap(Wrap { trim: false }), right);
+    let rows = |lines: &[Line<'_>]| -> u16 {
+        lines.iter().map(|l| super::linear::wrapped_rows(&super::panel::line_text(l), left.width)).sum()
+    };
+    if rows(&first) <= inner.height && rows(&rest) <= inner.height {
+        frame.render_widget(Paragraph::new(first).wrap(Wrap { trim: false }), left);
+        frame.render_widget(Paragraph::new(rest).wrap(Wrap { trim: false }), right);
+        return;
+    }
+    // Too many keys to wrap (a screen with many, a small window): one row each, flowing from
+    // the left column into the right, so every key is shown.
+    let mut lines: Vec<Line<'_>> = first;
+    lines.push(Line::default());
+    lines.extend(rest);
+    let right_lines = lines.split_off(lines.len().min(inner.height as usize));
+    frame.render_widget(Paragraph::new(lines), left);
+    frame.render_widget(Paragraph::new(right_lines), right);
 }
 
 pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect) {

@@ -1,0 +1,555 @@
+//! The Panel screen's state: the chair's consolidation of one submission. A grid of standards ×
+//! voting reviewers, what in each row still needs the chair, and the edits to the panel's
+//! outcomes, notes, recommendations, commendations, conditions and decision. Pure: every edit
+//! changes the consolidation held here, and the app saves the whole of it through an effect.
+//! Reviewer judgements are only read.
+
+use std::time::Instant;
+
+use jiff::civil::Date;
+use ratatui_textarea::TextArea;
+
+use super::editor_keys::VimState;
+pub use super::panel_data::{Cell, Flag, PanelData, PanelStandard, Record, Voter, reviewer_outcomes};
+pub use super::report_preview::ReportPreview;
+use super::review::{SaveStatus, new_editor};
+use crate::domain::Outcome;
+use crate::domain::agreement::Agreement;
+use crate::domain::consolidation::{Condition, ConditionStatus, Decision, DecisionKind, Note, PanelOutcome, next_id};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelFocus {
+    Grid,
+    /// One standard: every reviewer's rationale and the panel's.
+    Detail,
+}
+
+/// A text of the panel's outcome that is edited inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Rationale,
+    ResolutionNote,
+    NoConditionReason,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Rationale => "panel rationale",
+            Field::ResolutionNote => "resolution note",
+            Field::NoConditionReason => "\"no condition because\" note",
+        }
+    }
+
+    fn of(self, outcome: &PanelOutcome) -> &str {
+        match self {
+            Field::Rationale => &outcome.rationale,
+            Field::ResolutionNote => &outcome.resolution_note,
+            Field::NoConditionReason => &outcome.no_condition_reason,
+        }
+    }
+
+    fn of_mut(self, outcome: &mut PanelOutcome) -> &mut String {
+        match self {
+            Field::Rationale => &mut outcome.rationale,
+            Field::ResolutionNote => &mut outcome.resolution_note,
+            Field::NoConditionReason => &mut outcome.no_condition_reason,
+        }
+    }
+}
+
+/// What a one-line prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Recommendation,
+    Commendation,
+    /// Three lines: what the provider must do, the evidence, the due date.
+    Condition,
+    /// Why the panel departs from the rules' decision.
+    OverrideReason(DecisionKind),
+}
+
+pub struct Prompt {
+    pub kind: PromptKind,
+    /// The standard a record is tied to.
+    pub standard: String,
+    /// The lines answered so far (a condition asks three).
+    pub answers: Vec<String>,
+    pub input: TextArea<'static>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, standard: String) -> Prompt {
+        Prompt { kind, standard, answers: Vec::new(), input: line_editor("") }
+    }
+
+    /// What is asked now, and how many lines in all.
+    pub fn question(&self) -> (String, usize, usize) {
+        let steps = if self.kind == PromptKind::Condition { 3 } else { 1 };
+        let step = self.answers.len() + 1;
+        let text = match (self.kind, step) {
+            (PromptKind::Recommendation, _) => {
+                format!("Recommendation for {}: what does the panel advise?", self.standard)
+            }
+            (PromptKind::Commendation, _) => format!("Commendation for {}: what good practice?", self.standard),
+            (PromptKind::Condition, 1) => format!("Condition for {}: what must the provider do?", self.standard),
+            (PromptKind::Condition, 2) => "What evidence must the provider send?".to_string(),
+            (PromptKind::Condition, _) => "Due date (YYYY-MM-DD)?".to_string(),
+            (PromptKind::OverrideReason(kind), _) => {
+                format!("\"{}\" departs from the rules: why? (kept in the report)", kind.label())
+            }
+        };
+        (text, step, steps)
+    }
+
+    pub fn text(&self) -> String {
+        self.input.lines().join(" ")
+    }
+}
+
+/// A one-line text field.
+pub fn line_editor(text: &str) -> TextArea<'static> {
+    let mut editor = TextArea::new(vec![text.to_string()]);
+    editor.set_cursor_line_style(ratatui::style::Style::new());
+    editor.move_cursor(ratatui_textarea::CursorMove::End);
+    editor
+}
+
+pub struct PanelState {
+    pub data: PanelData,
+    /// Indexes into `data.standards`, in display order (sorted, filtered).
+    pub rows: Vec<usize>,
+    /// Index into `rows`.
+    pub selected: usize,
+    pub splits_first: bool,
+    pub needs_me_only: bool,
+    pub focus: PanelFocus,
+    /// The selected reviewer (a column): whose wording `adopt` takes.
+    pub reviewer: usize,
+    /// The standard and field being typed in, if any.
+    pub editing: Option<(String, Field)>,
+    pub editor: TextArea<'static>,
+    pub vim: VimState,
+    pub dirty_since: Option<Instant>,
+    pub last_typed: Option<Instant>,
+    pub save_status: SaveStatus,
+    pub detail_scroll: u16,
+    pub prompt: Option<Prompt>,
+    /// The decision chooser, open at this choice.
+    pub chooser: Option<usize>,
+    /// A sync brought changes while text was being typed: reload when the editor closes.
+    pub stale: bool,
+}
+
+impl PanelState {
+    pub fn new(data: PanelData, select: Option<&str>) -> PanelState {
+        let mut state = PanelState {
+            data,
+            rows: Vec::new(),
+            selected: 0,
+            splits_first: false,
+            needs_me_only: false,
+            focus: PanelFocus::Grid,
+            reviewer: 0,
+            editing: None,
+            editor: TextArea::default(),
+            vim: VimState::default(),
+            dirty_since: None,
+            last_typed: None,
+            save_status: SaveStatus::Saved,
+            detail_scroll: 0,
+            prompt: None,
+            chooser: None,
+            stale: false,
+        };
+        state.refresh_rows();
+        if let Some(i) = select.and_then(|code| state.rows.iter().position(|&r| state.data.standards[r].code == code)) {
+            state.selected = i;
+        }
+        state
+    }
+
+    /// Takes a reload of the same submission, keeping the sort, filter, focus and selection.
+    pub fn reloaded(self, data: PanelData, select: Option<&str>) -> PanelState {
+        let code = select.map(str::to_string).or_else(|| self.current().map(|s| s.code.clone()));
+        let mut state = PanelState::new(data, code.as_deref());
+        state.splits_first = self.splits_first;
+        state.needs_me_only = self.needs_me_only;
+        state.focus = self.focus;
+        state.reviewer = self.reviewer.min(state.data.voters.len().saturating_sub(1));
+        state.refresh_rows();
+        if let Some(i) = code.and_then(|c| state.position(&c)) {
+            state.selected = i;
+        }
+        state
+    }
+
+    pub fn current(&self) -> Option<&PanelStandard> {
+        self.rows.get(self.selected).map(|&i| &self.data.standards[i])
+    }
+
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.rows.iter().position(|&i| self.data.standards[i].code == code)
+    }
+
+    /// Recomputes the rows from the sort and filter, keeping the selected standard if it is
+    /// still listed, else the same place in the list (the next one).
+    pub fn refresh_rows(&mut self) {
+        let code = self.current().map(|s| s.code.clone());
+        let data = &self.data;
+        let mut rows: Vec<usize> =
+            (0..data.standards.len()).filter(|&i| !self.needs_me_only || data.needs_me(&data.standards[i])).collect();
+        if self.splits_first {
+            let rank = |i: &usize| {
+                let s = &data.standards[*i];
+                match (s.agreement == Some(Agreement::Split), data.needs_me(s)) {
+                    (true, true) => 0,
+                    (true, false) => 1,
+                    (false, true) => 2,
+                    (false, false) => 3,
+                }
+            };
+            rows.sort_by_key(rank);
+        }
+        self.rows = rows;
+        self.selected = match code.and_then(|c| self.position(&c)) {
+            Some(i) => i,
+            None => self.selected.min(self.rows.len().saturating_sub(1)),
+        };
+    }
+
+    /// Moves the selection by `delta` rows. A row that no longer needs me leaves the filtered
+    /// list as the selection moves off it.
+    pub fn move_by(&mut self, delta: isize) {
+        let code = self.current().map(|s| s.code.clone());
+        let was = self.selected as isize;
+        self.refresh_rows();
+        let target = match code.and_then(|c| self.position(&c)) {
+            Some(i) => i as isize + delta,
+            // The rows after it moved up into its place.
+            None if delta > 0 => was + delta - 1,
+            None => was + delta,
+        };
+        self.select(target.clamp(0, self.rows.len().saturating_sub(1) as isize) as usize);
+    }
+
+    pub fn select(&mut self, index: usize) {
+        let index = index.min(self.rows.len().saturating_sub(1));
+        if index != self.selected {
+            self.detail_scroll = 0;
+        }
+        self.selected = index;
+    }
+
+    /// The next (or previous) row that needs me, after the selected one, wrapping.
+    pub fn next_needing_me(&self, forward: bool) -> Option<usize> {
+        let n = self.rows.len();
+        (1..=n)
+            .map(|k| if forward { (self.selected + k) % n } else { (self.selected + n - k % n) % n })
+            .find(|&i| self.data.needs_me(&self.data.standards[self.rows[i]]))
+    }
+
+    pub fn voter(&self) -> Option<&Voter> {
+        self.data.voters.get(self.reviewer)
+    }
+
+    pub fn cycle_reviewer(&mut self, forward: bool) {
+        let n = self.data.voters.len().max(1);
+        self.reviewer = if forward { (self.reviewer + 1) % n } else { (self.reviewer + n - 1) % n };
+    }
+
+    /// Sets the panel's outcome of `code`, keeping its texts; `true` if it changed.
+    pub fn set_outcome(&mut self, code: &str, outcome: Outcome) -> bool {
+        let outcomes = &mut self.data.consolidation.outcomes;
+        match outcomes.iter_mut().find(|o| o.standard == code) {
+            Some(existing) if existing.outcome == outcome => false,
+            Some(existing) => {
+                existing.outcome = outcome;
+                true
+            }
+            None => {
+                outcomes.push(PanelOutcome {
+                    standard: code.to_string(),
+                    outcome,
+                    rationale: String::new(),
+                    resolution_note: String::new(),
+                    no_condition_reason: String::new(),
+                });
+                true
+            }
+        }
+    }
+
+    /// The stored text of a field of `code`'s panel outcome.
+    pub fn field_text(&self, code: &str, field: Field) -> Option<&str> {
+        self.data.consolidation.outcome(code).map(|o| field.of(o))
+    }
+
+    /// Writes a field of `code`'s panel outcome; `false` when there is no panel outcome.
+    pub fn set_field(&mut self, code: &str, field: Field, text: &str) -> bool {
+        match self.data.consolidation.outcomes.iter_mut().find(|o| o.standard == code) {
+            Some(outcome) => {
+                *field.of_mut(outcome) = text.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Opens the editor on a field of the selected standard's panel outcome.
+    pub fn start_editing(&mut self, field: Field) -> bool {
+        let Some(code) = self.current().map(|s| s.code.clone()) else { return false };
+        let Some(text) = self.field_text(&code, field).map(str::to_string) else { return false };
+        self.editor = new_editor(&text);
+        self.editor.set_placeholder_text(match field {
+            Field::Rationale => "The panel's rationale, in the panel's own words: saved as you type.",
+            Field::ResolutionNote => "Why the panel differs from a reviewer: saved as you type.",
+            Field::NoConditionReason => "Why no condition is set for this standard: saved as you type.",
+        });
+        self.editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        self.editor.move_cursor(ratatui_textarea::CursorMove::End);
+        self.vim = VimState::default();
+        self.editing = Some((code, field));
+        self.focus = PanelFocus::Detail;
+        true
+    }
+
+    pub fn typed(&mut self) {
+        let now = Instant::now();
+        self.dirty_since.get_or_insert(now);
+        self.last_typed = Some(now);
+        self.save_status = SaveStatus::Unsaved;
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty_since.is_some()
+    }
+
+    /// Takes the editor's text into the consolidation; `true` if there was unsaved text.
+    pub fn take_typed_text(&mut self) -> bool {
+        if self.dirty_since.take().is_none() {
+            return false;
+        }
+        let Some((code, field)) = self.editing.clone() else { return false };
+        let text = self.editor.lines().join("\n");
+        self.set_field(&code, field, &text)
+    }
+
+    /// Adopts `voter`'s wording as the start of the panel rationale of `code` (after what is
+    /// there, never over it), and their outcome when the panel has none yet.
+    pub fn adopt(&mut self, code: &str, voter: usize) -> Result<Adopted, String> {
+        let Some(standard) = self.data.standard(code) else { return Err("No standard is selected.".into()) };
+        let Some(who) = self.data.voters.get(voter).map(|v| v.name.clone()) else {
+            return Err("This panel has no voting reviewer.".into());
+        };
+        let (outcome, rationale) = match standard.cells.get(voter) {
+            Some(Cell::Judged { outcome, rationale }) if !rationale.trim().is_empty() => (*outcome, rationale.clone()),
+            Some(Cell::Judged { .. }) => return Err(format!("{who} wrote no rationale for {code}.")),
+            Some(Cell::NotTheirs) => return Err(format!("{code} is not one of {who}'s standards.")),
+            _ => return Err(format!("{who} has submitted nothing for {code} yet.")),
+        };
+        let mut took_outcome = None;
+        if self.data.consolidation.outcome(code).is_none() {
+            let Some(outcome) = outcome else { return Err(format!("{who} gave {code} no outcome.")) };
+            self.set_outcome(code, outcome);
+            took_outcome = Some(outcome);
+        }
+        let existing = self.field_text(code, Field::Rationale).unwrap_or_default().trim_end().to_string();
+        let text = if existing.is_empty() { rationale } else { format!("{existing}\n\n{rationale}") };
+        self.set_field(code, Field::Rationale, &text);
+        Ok(Adopted { name: who, outcome: took_outcome })
+    }
+
+    /// Adds a recommendation or commendation tied to `code`; its new id.
+    pub fn add_note(&mut self, kind: PromptKind, code: &str, text: &str) -> String {
+        let c = &mut self.data.consolidation;
+        let (prefix, list) = match kind {
+            PromptKind::Commendation => ('G', &mut c.commendations),
+            _ => ('R', &mut c.recommendations),
+        };
+        let id = next_id(prefix, list.iter().map(|n| n.id.as_str()));
+        list.push(Note { id: id.clone(), standards: vec![code.to_string()], text: text.to_string() });
+        id
+    }
+
+    /// Adds an open condition tied to `code`; its new id.
+    pub fn add_condition(&mut self, code: &str, text: &str, evidence: &str, due: Date) -> String {
+        let c = &mut self.data.consolidation;
+        let id = next_id('C', c.conditions.iter().map(|c| c.id.as_str()));
+        c.conditions.push(Condition {
+            id: id.clone(),
+            standards: vec![code.to_string()],
+            text: text.to_string(),
+            evidence_required: evidence.to_string(),
+            due,
+            status: ConditionStatus::Open,
+        });
+        id
+    }
+
+    pub fn decide(&mut self, kind: DecisionKind, override_reason: &str) {
+        self.data.consolidation.decision = Some(Decision { kind, override_reason: override_reason.to_string() });
+    }
+
+    /// Whether `kind` departs from what the rules suggest now.
+    pub fn contradicts_rules(&self, kind: DecisionKind) -> bool {
+        self.data.consolidation.contradicts_rules(kind, self.data.rules)
+    }
+
+    pub fn suggested(&self) -> DecisionKind {
+        self.data.consolidation.suggested_decision(self.data.rules)
+    }
+}
+
+/// What adopting a reviewer's wording did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adopted {
+    pub name: String,
+    /// Their outcome, taken because the panel had none yet.
+    pub outcome: Option<Outcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::consolidation::{Consolidation, Rules};
+    use crate::domain::{MemberRole, Stage};
+    use crate::store::SubmissionSummary;
+    use Outcome::*;
+
+    /// Four standards judged by two reviewers and a lay member limited to the last one.
+    fn state() -> PanelState {
+        let voter = |id: &str, role, limited_to| Voter {
+            id: id.into(),
+            name: format!("Name {id}"),
+            short: id.into(),
+            role,
+            limited_to,
+        };
+        let judged = |o: Outcome| Cell::Judged { outcome: Some(o), rationale: format!("{} because.", o.label()) };
+        let standard = |code: &str, cells: Vec<Cell>, agreement| {
+            let reviewer_outcomes = cells.iter().filter_map(Cell::outcome).collect();
+            PanelStandard {
+                code: code.into(),
+                title: format!("Title {code}"),
+                section: "Section".into(),
+                cells,
+                agreement: Some(agreement),
+                reviewer_outcomes,
+            }
+        };
+        let data = PanelData {
+            submission: SubmissionSummary {
+                id: "S-1".into(),
+                provider: "P".into(),
+                programme: "Prog".into(),
+                award: "MSc".into(),
+                programme_code: None,
+                modes: None,
+                version: 1,
+                submitted_at: "2026-01-01".into(),
+                stage: Stage::PanelReview,
+                stage_note: None,
+            },
+            voters: vec![
+                voter("a", MemberRole::Reviewer, None),
+                voter("b", MemberRole::Reviewer, None),
+                voter("lay", MemberRole::Lay, Some(1)),
+            ],
+            recused: Vec::new(),
+            standards: vec![
+                standard("S1", vec![judged(Met), judged(Met), Cell::NotTheirs], Agreement::Unanimous),
+                standard("S2", vec![judged(Met), judged(NotMet), Cell::NotTheirs], Agreement::Split),
+                standard("S3", vec![judged(Met), judged(Met), Cell::NotTheirs], Agreement::Unanimous),
+                standard("S4", vec![judged(Met), judged(PartiallyMet), judged(NotMet)], Agreement::Split),
+            ],
+            consolidation: Consolidation::default(),
+            rules: Rules::default(),
+            kappa: None,
+            observed: None,
+            kappa_standards: 2,
+        };
+        PanelState::new(data, None)
+    }
+
+    fn codes(state: &PanelState) -> Vec<&str> {
+        state.rows.iter().map(|&i| state.data.standards[i].code.as_str()).collect()
+    }
+
+    fn settle(state: &mut PanelState, code: &str) {
+        state.set_outcome(code, Met);
+        state.set_field(code, Field::Rationale, "Met.");
+        state.set_field(code, Field::ResolutionNote, "Seen at the panel.");
+    }
+
+    #[test]
+    fn splits_sort_first_then_what_needs_me_keeping_the_order_within_each() {
+        let mut state = state();
+        settle(&mut state, "S1");
+        settle(&mut state, "S4");
+        state.splits_first = true;
+        state.refresh_rows();
+        assert_eq!(codes(&state), ["S2", "S4", "S3", "S1"], "unsettled split, settled split, needs me, settled");
+        assert_eq!(state.current().unwrap().code, "S1", "the selection follows its standard");
+    }
+
+    #[test]
+    fn a_settled_row_leaves_the_filter_when_the_selection_moves_on() {
+        let mut state = state();
+        state.needs_me_only = true;
+        state.refresh_rows();
+        state.select(1);
+        settle(&mut state, "S2");
+        assert_eq!(codes(&state), ["S1", "S2", "S3", "S4"], "still listed while selected");
+        state.move_by(1);
+        assert_eq!(codes(&state), ["S1", "S3", "S4"]);
+        assert_eq!(state.current().unwrap().code, "S3", "the next one, not one further");
+        settle(&mut state, "S3");
+        state.move_by(-1);
+        assert_eq!(state.current().unwrap().code, "S1");
+        assert_eq!(state.next_needing_me(false).map(|i| codes(&state)[i].to_string()), Some("S4".into()), "wraps");
+    }
+
+    #[test]
+    fn flags_say_what_needs_the_chair_and_leniency_is_only_a_warning() {
+        let mut state = state();
+        let flags = |state: &PanelState, code: &str| state.data.flags(state.data.standard(code).unwrap());
+        assert_eq!(flags(&state, "S1"), [Flag::NoOutcome]);
+        assert_eq!(flags(&state, "S2"), [Flag::Split, Flag::NoOutcome]);
+        state.set_outcome("S4", PartiallyMet);
+        assert_eq!(flags(&state, "S4"), [Flag::Split, Flag::NoRationale, Flag::NoteRequired, Flag::ConditionRequired]);
+        let s4 = state.data.standard("S4").unwrap();
+        assert_eq!(state.data.leniency(s4), Some(NotMet), "more lenient than the lay member");
+        state.set_field("S4", Field::Rationale, "Uneven.");
+        state.set_field("S4", Field::ResolutionNote, "The lay member's concern is upheld in part.");
+        state.add_condition("S4", "Involve them.", "Minutes.", jiff::civil::date(2026, 6, 30));
+        assert_eq!(flags(&state, "S4"), [], "settled, though still more lenient than one reviewer");
+        assert_eq!(state.data.problems().iter().filter(|p| p.starts_with("S4")).count(), 0);
+    }
+
+    #[test]
+    fn adopting_wording_starts_the_rationale_and_never_overwrites_it() {
+        let mut state = state();
+        assert_eq!(state.adopt("S2", 1), Ok(Adopted { name: "Name b".into(), outcome: Some(NotMet) }));
+        assert_eq!(state.field_text("S2", Field::Rationale), Some("not met because."));
+        state.set_field("S2", Field::Rationale, "not met because. Mine.");
+        assert_eq!(state.adopt("S2", 0), Ok(Adopted { name: "Name a".into(), outcome: None }));
+        assert_eq!(state.field_text("S2", Field::Rationale), Some("not met because. Mine.\n\nmet because."));
+        assert_eq!(state.data.consolidation.outcome("S2").unwrap().outcome, NotMet, "the outcome stays");
+        assert!(state.adopt("S1", 2).unwrap_err().contains("not one of"));
+    }
+
+    #[test]
+    fn the_editor_writes_into_the_field_it_was_opened_on() {
+        let mut state = state();
+        assert!(!state.start_editing(Field::Rationale), "no panel outcome yet");
+        state.set_outcome("S1", Met);
+        assert!(state.start_editing(Field::ResolutionNote));
+        state.editor.insert_str("Why.");
+        assert!(!state.take_typed_text(), "nothing typed counts until marked");
+        state.typed();
+        assert!(state.take_typed_text());
+        assert_eq!(state.field_text("S1", Field::ResolutionNote), Some("Why."));
+        assert_eq!(state.field_text("S1", Field::Rationale), Some(""));
+    }
+}

@@ -1,0 +1,33 @@
+//! The Report screen's state: the panel report as Markdown, and what keeps it from being
+//! complete.
+
+/// The Report screen: the Markdown rendering of the panel report, and what keeps it from
+/// being complete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportPreview {
+    pub submission: String,
+    pub problems: Vec<String>,
+    pub lines: Vec<String>,
+    /// The first row shown.
+    pub scroll: usize,
+    /// The last first row that still fills the window, as the view last drew it (rows depend
+    /// on the window's width).
+    pub max_scroll: std::cell::Cell<usize>,
+}
+
+impl ReportPreview {
+    pub fn new(submission: String, problems: Vec<String>, markdown: &str) -> ReportPreview {
+        let lines: Vec<String> = crate::text::sanitize(markdown).lines().map(str::to_string).collect();
+        let rows = problems.len() + 2 + lines.len();
+        ReportPreview { submission, problems, lines, scroll: 0, max_scroll: std::cell::Cell::new(rows) }
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        let max = self.max_scroll.get() as isize;
+        self.scroll = (self.scroll as isize + delta).clamp(0, max.max(0)) as usize;
+    }
+
+    pub fn to_bottom(&mut self) {
+        self.scroll = self.max_scroll.get();
+    }
+}
