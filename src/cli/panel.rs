@@ -263,6 +263,9 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
     let (client, _) = super::sync::client(data_dir)?;
     let pushed = client.push_report(submission).wrap_err_with(|| format!("cannot push the report of {submission}"))?;
     let r = &pushed.report;
+    // Kept here so the Report screen can show what changed since.
+    let markdown = client.report(submission, r.version, "md")?;
+    store.record_pushed_report(submission, r.version, &r.sha256, &markdown, &r.pushed_by)?;
     if pushed.created {
         println!("pushed the panel report of {submission} as version {} (sha256 {})", r.version, &r.sha256[..12]);
     } else {

@@ -1,6 +1,7 @@
 //! The panel report: a model built from the consolidation, rendered deterministically as
 //! Markdown (to paste), self-contained HTML (to print to PDF) and JSON (for machines).
 
+pub mod diff;
 mod html;
 mod markdown;
 pub mod model;

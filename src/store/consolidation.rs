@@ -54,6 +54,36 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps the Markdown of a version pushed to the hub, to show what changed since.
+    pub fn record_pushed_report(
+        &self,
+        submission: &str,
+        version: i64,
+        sha256: &str,
+        markdown: &str,
+        pushed_by: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO reports (submission_id, version, sha256, json, markdown, html, pushed_by, pushed_at)
+             VALUES (?1, ?2, ?3, '', ?4, '', ?5, ?6)
+             ON CONFLICT DO NOTHING",
+            params![submission, version, sha256, markdown, pushed_by, now_timestamp()],
+        )?;
+        Ok(())
+    }
+
+    /// The latest pushed version this cache knows of: (version, Markdown).
+    pub fn last_pushed_report(&self, submission: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT version, markdown FROM reports WHERE submission_id = ?1 ORDER BY version DESC LIMIT 1",
+                [submission],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Gathers what the panel report of `submission` is made from.
     pub fn report_input(&self, submission: &str, rules: Rules) -> Result<ReportInput> {
         let s = self.submission_summary(submission)?;

@@ -19,7 +19,11 @@ enum Job {
 /// What a job came to.
 pub enum Outcome {
     Synced(Result<Summary, SyncError>),
-    ReportPushed { submission: String, result: Result<PushReportResponse, SyncError> },
+    /// The hub's answer, and the Markdown of the version it holds (for later diffs).
+    ReportPushed {
+        submission: String,
+        result: Result<(PushReportResponse, String), SyncError>,
+    },
 }
 
 pub struct SyncWorker {
@@ -60,7 +64,10 @@ impl SyncWorker {
                     for submission in pushes {
                         // A report is pushed only once the hub has the latest consolidation.
                         let result = if synced_ok {
-                            client.push_report(&submission)
+                            client.push_report(&submission).and_then(|pushed| {
+                                let markdown = client.report(&submission, pushed.report.version, "md")?;
+                                Ok((pushed, markdown))
+                            })
                         } else {
                             Err(SyncError::Protocol("the sync before the push failed; nothing was pushed".into()))
                         };

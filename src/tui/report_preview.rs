@@ -13,13 +13,29 @@ pub struct ReportPreview {
     /// The last first row that still fills the window, as the view last drew it (rows depend
     /// on the window's width).
     pub max_scroll: std::cell::Cell<usize>,
+    /// What changed since the version last pushed to the hub, if one was.
+    pub since_pushed: Option<SincePushed>,
+}
+
+/// The report's changes since a pushed version: only the added and removed lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SincePushed {
+    pub version: i64,
+    pub changes: Vec<(crate::report::diff::Change, String)>,
 }
 
 impl ReportPreview {
     pub fn new(submission: String, problems: Vec<String>, markdown: &str) -> ReportPreview {
         let lines: Vec<String> = crate::text::sanitize(markdown).lines().map(str::to_string).collect();
         let rows = problems.len() + 2 + lines.len();
-        ReportPreview { submission, problems, lines, scroll: 0, max_scroll: std::cell::Cell::new(rows) }
+        ReportPreview {
+            submission,
+            problems,
+            lines,
+            scroll: 0,
+            max_scroll: std::cell::Cell::new(rows),
+            since_pushed: None,
+        }
     }
 
     pub fn scroll_by(&mut self, delta: isize) {

@@ -8,6 +8,7 @@ use jiff::civil::Date;
 
 use super::app::{Action, App, Effect, SyncFailure};
 use super::panel::{PanelData, ReportPreview};
+use super::report_preview::SincePushed;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
 use crate::domain::consolidation::Rules;
@@ -64,10 +65,22 @@ impl Runtime {
                     });
                     Action::SyncFinished { result, at }
                 }
-                WorkerOutcome::ReportPushed { submission, result } => Action::ReportPushed {
-                    submission,
-                    result: result.map(|pushed| (pushed.report.version, pushed.created)).map_err(|e| e.to_string()),
-                },
+                WorkerOutcome::ReportPushed { submission, result } => {
+                    if let Ok((pushed, markdown)) = &result {
+                        let r = &pushed.report;
+                        if let Err(e) =
+                            self.store.record_pushed_report(&submission, r.version, &r.sha256, markdown, &r.pushed_by)
+                        {
+                            tracing::warn!(error = %e, "cannot keep the pushed report for diffs");
+                        }
+                    }
+                    Action::ReportPushed {
+                        submission,
+                        result: result
+                            .map(|(pushed, _)| (pushed.report.version, pushed.created))
+                            .map_err(|e| e.to_string()),
+                    }
+                }
             };
             self.dispatch(action);
         }
@@ -176,7 +189,16 @@ impl Runtime {
             .collect();
         let problems = input.consolidation.problems(&standards, input.rules);
         let markdown = report::render(&report::build(&input), Format::Markdown);
-        Ok(ReportPreview::new(submission.to_string(), problems, &markdown))
+        let mut preview = ReportPreview::new(submission.to_string(), problems, &markdown);
+        preview.since_pushed = self.store.last_pushed_report(submission)?.map(|(version, pushed)| {
+            let changes = report::diff::lines(&pushed, &markdown)
+                .into_iter()
+                .filter(|(change, _)| *change != report::diff::Change::Same)
+                .map(|(change, line)| (change, crate::text::sanitize(line).into_owned()))
+                .collect();
+            SincePushed { version, changes }
+        });
+        Ok(preview)
     }
 
     fn sync_view(&self) -> Result<SyncView, StoreError> {

@@ -324,7 +324,11 @@ mod push {
 
     /// Every standard met, with a resolution note wherever a reviewer differed.
     fn complete(chair: &Machine) -> Consolidation {
-        let input = chair.store.report_input(CHAIRED, Default::default()).unwrap();
+        complete_for(&chair.store, CHAIRED)
+    }
+
+    pub(super) fn complete_for(store: &accredit::store::Store, submission: &str) -> Consolidation {
+        let input = store.report_input(submission, Default::default()).unwrap();
         let outcomes = input
             .standards
             .iter()
@@ -430,5 +434,64 @@ mod push {
                 .iter()
                 .any(|c| matches!(c, Change::Consolidation { submission, .. } if submission == CHAIRED))
         );
+    }
+}
+
+mod since_pushed {
+    use accredit::report::diff::Change;
+    use accredit::store::Store;
+    use accredit::tui::{Action, Runtime, Settings};
+    use jiff::civil::date;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::push::complete_for;
+    use crate::support::{TestHub, accredit, stderr, stdout};
+
+    const CHAIRED: &str = "S-2026-009";
+
+    #[test]
+    fn a_push_from_the_command_line_is_kept_and_the_report_screen_shows_what_changed_since() {
+        let hub = TestHub::demo();
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        assert!(run(&["login", "--server", &hub.url, "--token", hub.token("u-demo")]).status.success());
+        assert!(run(&["sync"]).status.success());
+        {
+            let mut store = Store::open(&dir.path().join("cache.sqlite")).unwrap();
+            let consolidation = complete_for(&store, CHAIRED);
+            store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        }
+        let pushed = run(&["panel", "push", CHAIRED]);
+        assert!(stdout(&pushed).contains("as version 1"), "{}{}", stdout(&pushed), stderr(&pushed));
+        let again = run(&["panel", "push", CHAIRED]);
+        assert!(stdout(&again).contains("already holds this report as version 1"), "{}", stdout(&again));
+
+        // Reword one standard, then look at the Report screen: it shows exactly that change.
+        let mut store = Store::open(&dir.path().join("cache.sqlite")).unwrap();
+        let (version, _) = store.last_pushed_report(CHAIRED).unwrap().expect("the push is kept");
+        assert_eq!(version, 1);
+        let mut consolidation = store.consolidation(CHAIRED).unwrap();
+        consolidation.outcomes[0].rationale = "Reworded after the panel meeting.".into();
+        store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        let mut rt = Runtime::new(store, date(2026, 4, 9), Settings::default()).unwrap();
+        let row = rt.app.queue.iter().position(|a| a.submission == CHAIRED).unwrap();
+        for _ in 0..row {
+            rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+        }
+        rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)));
+        let preview = rt.app.report.as_ref().expect("the Report screen is open");
+        let since = preview.since_pushed.as_ref().expect("a version was pushed");
+        assert_eq!(since.version, 1);
+        assert!(
+            since.changes.iter().any(|(c, l)| *c == Change::Added && l.contains("Reworded after the panel meeting."))
+        );
+        assert!(
+            since.changes.iter().any(|(c, l)| *c == Change::Removed && l.contains("MPF 1.1 is met on the evidence."))
+        );
+        assert_eq!(since.changes.len(), 2, "{:?}", since.changes);
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|frame| accredit::tui::views::render(&rt.app, frame)).unwrap();
+        insta::assert_snapshot!("report_changes_since_pushed_80x24", terminal.backend());
     }
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::centered;
 use super::linear::{is_linear, pane, wrap_words};
+use crate::report::diff::Change;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
 
@@ -40,6 +41,31 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             for (i, part) in wrap_words(&format!("! {problem}"), room).into_iter().enumerate() {
                 let text = if i == 0 { part } else { format!("  {part}") };
                 rows.push(Line::from(Span::styled(text, theme.alert)));
+            }
+        }
+    }
+    if let Some(since) = &report.since_pushed {
+        rows.push(Line::default());
+        if since.changes.is_empty() {
+            rows.push(Line::from(Span::styled(
+                format!("No change since version {}, pushed to the hub.", since.version),
+                theme.muted,
+            )));
+        } else {
+            let added = since.changes.iter().filter(|(c, _)| *c == Change::Added).count();
+            let removed = since.changes.len() - added;
+            rows.push(Line::from(Span::styled(
+                format!(
+                    "Changes since version {} on the hub: {added} line(s) added (+), {removed} removed (−)",
+                    since.version
+                ),
+                theme.heading,
+            )));
+            for (change, line) in &since.changes {
+                let (mark, style) = if *change == Change::Added { ("+ ", theme.ok) } else { ("− ", theme.alert) };
+                for (i, part) in wrap_words(line, room.saturating_sub(2).max(1)).into_iter().enumerate() {
+                    rows.push(Line::from(Span::styled(format!("{}{part}", if i == 0 { mark } else { "  " }), style)));
+                }
             }
         }
     }
