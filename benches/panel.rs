@@ -17,6 +17,9 @@
 //! Enter opens the Panel screen. The breakdowns repeat the runtime's steps through the same
 //! public calls, timing each.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -28,11 +31,12 @@ use accredit::domain::{MemberRole, Outcome};
 use accredit::report::{self, Format};
 use accredit::store::Store;
 use accredit::tui::panel::{PanelData, PanelState};
-use accredit::tui::{Action, Runtime, Screen, Settings, views};
+use accredit::tui::{Runtime, Screen, Settings, views};
+use common::{Samples, key, key_code, timed};
 use jiff::civil::{Date, date};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 const SHAPE: Shape = Shape { submissions: 3, standards: 60, reviewers: 6 };
 const CHAIR: &str = "u-chair";
@@ -46,61 +50,12 @@ const WARMUP: usize = 5;
 
 const TODAY: Date = date(2026, 3, 1);
 
-/// Durations of one measurement, summarised by nearest rank.
-struct Samples {
-    name: &'static str,
-    aim_ms: Option<f64>,
-    times: Vec<Duration>,
-}
-
-impl Samples {
-    fn new(name: &'static str, aim_ms: Option<f64>) -> Samples {
-        Samples { name, aim_ms, times: Vec::new() }
-    }
-
-    fn push(&mut self, d: Duration) {
-        self.times.push(d);
-    }
-
-    fn percentile_ms(&self, p: f64) -> f64 {
-        percentile_ms(&self.times, p)
-    }
-
-    fn median_ms(&self) -> f64 {
-        self.percentile_ms(50.0)
-    }
-}
-
-fn percentile_ms(times: &[Duration], p: f64) -> f64 {
-    if times.is_empty() {
-        return f64::NAN;
-    }
-    let mut sorted = times.to_vec();
-    sorted.sort_unstable();
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted[rank.min(sorted.len()) - 1].as_secs_f64() * 1e3
-}
-
-fn key(c: char) -> Action {
-    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn key_code(code: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn terminal() -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal")
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, runtime: &Runtime) {
     terminal.draw(|frame| views::render(&runtime.app, frame)).expect("draw");
-}
-
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = Instant::now();
-    let out = f();
-    (out, start.elapsed())
 }
 
 fn no_error(runtime: &Runtime, what: &str) {

@@ -23,6 +23,9 @@
 //! disk was doing meanwhile. Load averages are printed because other work on the machine (and
 //! the 50 client threads themselves) moves these numbers.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -42,6 +45,7 @@ use accredit::wire::{
     ChangesResponse, DEFAULT_PULL_LIMIT, JudgementBody, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, Op, OpKind, OpOutcome,
     UserRole,
 };
+use common::{Samples, ms, percentile_ms, timed};
 use jiff::civil::date;
 
 const SHAPE: Shape = Shape { submissions: 200, standards: 49, reviewers: 4 };
@@ -56,47 +60,6 @@ const LOAD_SECONDS: u64 = 10;
 /// In the mixed load phase, every this-many syncs of a client first saves one edit to push.
 const LOAD_PUSH_EVERY: usize = 10;
 const CHAIR: &str = "u-chair";
-
-/// Durations of one measurement, summarised by nearest rank.
-struct Samples {
-    name: String,
-    aim_ms: Option<f64>,
-    times: Vec<Duration>,
-}
-
-impl Samples {
-    fn new(name: impl Into<String>, aim_ms: Option<f64>) -> Samples {
-        Samples { name: name.into(), aim_ms, times: Vec::new() }
-    }
-
-    fn percentile_ms(&self, p: f64) -> f64 {
-        percentile_ms(&self.times, p)
-    }
-
-    fn median_ms(&self) -> f64 {
-        self.percentile_ms(50.0)
-    }
-}
-
-fn percentile_ms(times: &[Duration], p: f64) -> f64 {
-    if times.is_empty() {
-        return f64::NAN;
-    }
-    let mut sorted = times.to_vec();
-    sorted.sort_unstable();
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted[rank.min(sorted.len()) - 1].as_secs_f64() * 1e3
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = Instant::now();
-    let out = f();
-    (out, start.elapsed())
-}
 
 /// Every call of each step of a sync, in the order the steps first ran.
 #[derive(Default)]
