@@ -509,3 +509,56 @@ fn no_color_draws_every_screen_without_colour() {
     }
     tmux.keys(&["q", "q"]);
 }
+
+#[test]
+fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
+    let tmux = Tmux::new("chair");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    tmux.start(dir.path(), &["demo"]);
+    tmux.wait_text(&["accredit · Queue", "S-2026-009", "synced"]);
+    // S-2026-009, which Sam chairs, is the third row of the queue.
+    tmux.keys(&["j", "j", "Enter"]);
+    tmux.wait_text(&["accredit · Panel S-2026-009", "things to settle"]);
+    // Every standard: adopt a reviewer's wording as the panel's rationale, judge it met.
+    for _ in 0..51 {
+        tmux.keys(&["a"]);
+        tmux.keys(&["Escape"]);
+        tmux.keys(&["1", "j"]);
+    }
+    tmux.keys(&["Escape"]);
+    // What is left: five standards whose panel outcome differs from a reviewer (each needs a
+    // resolution note), and the decision.
+    tmux.wait_text(&["6 things to settle"]);
+    tmux.keys(&["f", "g"]);
+    for _ in 0..5 {
+        tmux.keys(&["n"]);
+        tmux.type_text("The panel weighed the minority view and found the evidence sufficient.");
+        tmux.keys(&["Escape"]);
+        tmux.keys(&["j"]);
+    }
+    tmux.keys(&["f", "d"]);
+    tmux.wait_text(&["The panel's decision", "Accredited  (the rules suggest this)"]);
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["Escape"]);
+    // A key sent right after Esc would reach the app as Alt-key: wait for the grid first.
+    tmux.wait_text(&["recorded: Accredited", "nothing left to settle"]);
+    tmux.keys(&["p"]);
+    tmux.wait_text(&["Report preview", "Complete: nothing keeps this report from being pushed"]);
+    tmux.keys(&["P"]);
+    tmux.wait_text(&["Push the report?"]);
+    tmux.keys(&["y"]);
+    tmux.wait_text(&["Pushed the panel report of S-2026-009 as version 1"]);
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+
+    // The hub keeps the version, built from its own copy of the consolidation.
+    let hub = rusqlite::Connection::open(dir.path().join("demo-hub.sqlite")).expect("open the demo hub");
+    let (version, markdown): (i64, String) = hub
+        .query_row("SELECT version, markdown FROM reports WHERE submission_id = 'S-2026-009'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("a pushed report");
+    assert_eq!(version, 1);
+    assert!(markdown.contains("**Accredited**"), "{markdown}");
+    assert!(markdown.contains("The panel weighed the minority view"), "the resolution notes reach the appendix");
+}
