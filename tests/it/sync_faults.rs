@@ -197,7 +197,10 @@ fn the_hub_killed_mid_push_and_restarted_applies_every_judgement_once() {
     let output = sync.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(1), "the interrupted sync fails: {}", stderr(&output));
     assert!(stderr(&output).contains("cannot be reached"), "{}", stderr(&output));
-    assert_eq!(cache(client.path()).unsynced_count().unwrap() as i64, total, "every op is still in the outbox");
+    // The answer either reached the client before the kill (the pull after it then failed) or
+    // was lost with the hub: the outbox holds none of the ops or all of them, never some.
+    let waiting = cache(client.path()).unsynced_count().unwrap() as i64;
+    assert!(waiting == 0 || waiting == total, "{waiting} of {total} ops still in the outbox");
 
     // Restart on the same database (and port when free; else log in again to the new address).
     let old_url = hub.url.clone();
