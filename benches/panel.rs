@@ -32,7 +32,7 @@ use accredit::report::{self, Format};
 use accredit::store::Store;
 use accredit::tui::panel::{PanelData, PanelState};
 use accredit::tui::{Runtime, Screen, Settings, views};
-use common::{Samples, key, key_code, timed};
+use common::{Samples, key, key_code, print_table, timed};
 use jiff::civil::{Date, date};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -468,23 +468,7 @@ fn main() {
     sub_steps.extend([input_rows, preview]);
 
     // Tables.
-    println!(
-        "{:<44} {:>10} {:>10} {:>10} {:>7} {:>9}",
-        "measurement", "median ms", "p10 ms", "p90 ms", "runs", "aim ms"
-    );
-    println!("{}", "-".repeat(95));
-    for s in rows.iter().chain(&sub_steps) {
-        println!(
-            "{:<44} {:>10.3} {:>10.3} {:>10.3} {:>7} {:>9}",
-            s.name,
-            s.median_ms(),
-            s.percentile_ms(10.0),
-            s.percentile_ms(90.0),
-            s.times.len(),
-            s.aim_ms.map_or("-".to_string(), |a| format!("< {a}"))
-        );
-    }
-    println!();
+    print_table(rows.iter().chain(&sub_steps), 44);
 
     // Summary.
     println!("summary");

@@ -45,7 +45,7 @@ use accredit::wire::{
     ChangesResponse, DEFAULT_PULL_LIMIT, JudgementBody, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, Op, OpKind, OpOutcome,
     UserRole,
 };
-use common::{Samples, ms, percentile_ms, timed};
+use common::{Samples, ms, percentile_ms, print_table, timed};
 use jiff::civil::date;
 
 const SHAPE: Shape = Shape { submissions: 200, standards: 49, reviewers: 4 };
@@ -999,23 +999,7 @@ fn main() {
     );
 
     // Tables.
-    println!(
-        "{:<48} {:>10} {:>10} {:>10} {:>6} {:>9}",
-        "measurement", "median ms", "p10 ms", "p90 ms", "runs", "aim ms"
-    );
-    println!("{}", "-".repeat(98));
-    for s in rows.iter().chain(&push_sub_rows) {
-        println!(
-            "{:<48} {:>10.2} {:>10.2} {:>10.2} {:>6} {:>9}",
-            s.name,
-            s.median_ms(),
-            s.percentile_ms(10.0),
-            s.percentile_ms(90.0),
-            s.times.len(),
-            s.aim_ms.map_or("-".to_string(), |a| format!("< {a}"))
-        );
-    }
-    println!();
+    print_table(rows.iter().chain(&push_sub_rows), 48);
 
     println!("summary");
     println!("{}", "-".repeat(108));

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use accredit::demo::synthetic::{self, ME, Shape};
 use accredit::store::Store;
 use accredit::tui::finder::FinderState;
-use common::{Samples, key, key_code, percentile_ms, timed};
+use common::{Samples, key, key_code, percentile_ms, print_table, timed};
 
 use accredit::tui::{Runtime, Screen, Settings, views};
 use fuzzy_matcher::FuzzyMatcher;
@@ -264,23 +264,7 @@ fn main() {
     let fzf = fzf_baseline(dir.path(), &entries, &prefixes);
 
     // Tables.
-    println!(
-        "{:<44} {:>10} {:>10} {:>10} {:>7} {:>9}",
-        "measurement", "median ms", "p10 ms", "p90 ms", "runs", "aim ms"
-    );
-    println!("{}", "-".repeat(95));
-    for s in rows.iter().chain(&sub_steps) {
-        println!(
-            "{:<44} {:>10.3} {:>10.3} {:>10.3} {:>7} {:>9}",
-            s.name,
-            s.median_ms(),
-            s.percentile_ms(10.0),
-            s.percentile_ms(90.0),
-            s.times.len(),
-            s.aim_ms.map_or("-".to_string(), |a| format!("< {a}"))
-        );
-    }
-    println!();
+    print_table(rows.iter().chain(&sub_steps), 44);
 
     println!("finder, per query ({} refreshes each; fzf: {FZF_RUNS} process runs each)", FINDER_CYCLES);
     println!("{:<18} {:>8} {:>10} {:>10} {:>10} {:>8}", "query", "ours n", "ours p50", "fzf n", "fzf p50", "ratio");

@@ -59,3 +59,24 @@ pub fn key(c: char) -> Action {
 pub fn key_code(code: KeyCode) -> Action {
     Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
+
+/// Prints samples as a table: median, p10, p90, runs and aim, one row each.
+pub fn print_table<'a>(samples: impl IntoIterator<Item = &'a Samples>, name_width: usize) {
+    println!(
+        "{:<name_width$} {:>10} {:>10} {:>10} {:>7} {:>9}",
+        "measurement", "median ms", "p10 ms", "p90 ms", "runs", "aim ms"
+    );
+    println!("{}", "-".repeat(name_width + 51));
+    for s in samples {
+        println!(
+            "{:<name_width$} {:>10.3} {:>10.3} {:>10.3} {:>7} {:>9}",
+            s.name,
+            s.median_ms(),
+            s.percentile_ms(10.0),
+            s.percentile_ms(90.0),
+            s.times.len(),
+            s.aim_ms.map_or("-".to_string(), |a| format!("< {a}"))
+        );
+    }
+    println!();
+}
