@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use accredit::demo::synthetic::{self, ME, Shape};
 use accredit::domain::agreement::Agreement;
-use accredit::domain::consolidation::{Condition, ConditionStatus, Consolidation, Note, PanelOutcome, Rules};
+use accredit::domain::consolidation::{Condition, ConditionStatus, Consolidation, Note, PanelOutcome};
 use accredit::domain::{MemberRole, Outcome};
 use accredit::report::{self, Format};
 use accredit::store::Store;
@@ -281,7 +281,7 @@ fn main() {
     for i in 0..OPEN_RUNS + WARMUP {
         let store = &runtime.store;
         let (review, a) = timed(|| store.load_review(&submission, CHAIR).expect("load the review"));
-        let (input, b) = timed(|| store.report_input(&submission, Rules::default()).expect("report input"));
+        let (input, b) = timed(|| store.report_input(&submission).expect("report input"));
         let (report, c) = timed(|| report::build(&input));
         let (data, d) = timed(|| PanelData::new(&review, &input, &report));
         let (state, e) = timed(|| PanelState::new(data, None));
@@ -430,7 +430,7 @@ fn main() {
     let mut preview = Samples::new("  input + build + Markdown (the preview)", None);
     let mut deterministic = true;
     for i in 0..REPORT_RUNS + WARMUP {
-        let (input, a) = timed(|| store.report_input(&submission, Rules::default()).expect("report input"));
+        let (input, a) = timed(|| store.report_input(&submission).expect("report input"));
         let (built, b) = timed(|| report::build(&input));
         let mut markdown = Duration::ZERO;
         for (format, samples, bytes) in &mut renders {

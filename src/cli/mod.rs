@@ -236,7 +236,9 @@ pub fn run() -> Result<()> {
         Some(Command::Report { submission, format, output }) => {
             panel::report(&open_cache(&data_dir)?, &submission, &format, output)
         }
-        Some(Command::Panel { command }) => panel::run(&data_dir, &mut open_cache(&data_dir)?, command),
+        Some(Command::Panel { command }) => {
+            panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)
+        }
         Some(Command::Login { server, token }) => sync::login(&data_dir, &server, &token),
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
         Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),

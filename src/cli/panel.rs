@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use accredit::domain::Outcome;
 use accredit::domain::consolidation::{
-    Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome, Rules,
+    Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome,
     more_lenient_than_most_severe, needs_resolution_note, next_id,
 };
 use accredit::paths::DataDir;
@@ -110,7 +110,7 @@ fn chair(store: &Store, submission: &str) -> Result<String> {
 
 /// Each standard under review with its reviewers' submitted outcomes.
 fn reviewer_outcomes(store: &Store, submission: &str) -> Result<Vec<(String, Vec<Outcome>)>> {
-    let input = store.report_input(submission, Rules::default())?;
+    let input = store.report_input(submission)?;
     Ok(input
         .standards
         .iter()
@@ -134,7 +134,7 @@ fn check_text(text: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand) -> Result<()> {
+pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_conditions: usize) -> Result<()> {
     let submission = match &command {
         PanelCommand::Outcome { submission, .. }
         | PanelCommand::Condition { submission, .. }
@@ -150,7 +150,9 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand) -> Resu
     let me = chair(store, &submission)?;
     let standards = reviewer_outcomes(store, &submission)?;
     let mut consolidation: Consolidation = store.consolidation(&submission)?;
-    let rules = Rules::default();
+    // The rules the chair's config sets apply from this edit on, here, on the hub and in reports.
+    consolidation.max_conditions = Some(max_conditions);
+    let rules = consolidation.rules();
     match command {
         PanelCommand::Outcome { standard, outcome, rationale, resolution, no_condition_because, .. } => {
             check_standards(&standards, std::slice::from_ref(&standard))?;
@@ -250,7 +252,8 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
     chair(store, submission)?;
     let problems = {
         let standards = reviewer_outcomes(store, submission)?;
-        store.consolidation(submission)?.problems(&standards, Rules::default())
+        let consolidation = store.consolidation(submission)?;
+        consolidation.problems(&standards, consolidation.rules())
     };
     if !problems.is_empty() {
         bail!(
@@ -310,7 +313,7 @@ fn reports(
 pub fn report(store: &Store, submission: &str, format: &str, output: Option<PathBuf>) -> Result<()> {
     let format = Format::parse(format).ok_or_else(|| eyre!("--format is md, html or json, not {format}"))?;
     chair(store, submission)?;
-    let report = report::build(&store.report_input(submission, Rules::default())?);
+    let report = report::build(&store.report_input(submission)?);
     let text = report::render(&report, format);
     match output {
         Some(path) => {

@@ -67,18 +67,34 @@ pub struct KeyOverride {
     pub keys: Vec<Located<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub theme: ThemeName,
     pub layout: Layout,
     pub editor: EditorKeys,
     pub mouse: bool,
+    /// More conditions than this and the decision rules suggest refusal.
+    pub max_conditions: usize,
     /// `[colors] meaning = "style words"`, applied over the theme.
     pub colors: Vec<(Located<String>, Located<String>)>,
     pub keys: Vec<KeyOverride>,
 }
 
-const TOP_LEVEL: &[&str] = &["theme", "layout", "editor", "mouse", "colors", "keys"];
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: ThemeName::default(),
+            layout: Layout::default(),
+            editor: EditorKeys::default(),
+            mouse: false,
+            max_conditions: crate::domain::consolidation::Rules::default().max_conditions,
+            colors: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+const TOP_LEVEL: &[&str] = &["theme", "layout", "editor", "mouse", "max_conditions", "colors", "keys"];
 
 /// Parses a config file's text. `file` names it in problems.
 pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
@@ -105,6 +121,18 @@ pub fn parse_partly(file: &str, text: &str) -> Result<(Config, Vec<ConfigProblem
                     name,
                     format!("{} is not true or false", describe(other)),
                     "write mouse = true or mouse = false",
+                ),
+            },
+            "max_conditions" => match value.get_ref() {
+                DeValue::Integer(i) => match usize::from_str_radix(i.as_str(), i.radix()) {
+                    Ok(n) if (1..=50).contains(&n) => config.max_conditions = n,
+                    _ => walk.problem(value, name, format!("{i} is out of range"), "write a whole number from 1 to 50"),
+                },
+                other => walk.problem(
+                    value,
+                    name,
+                    format!("{} is not a whole number", describe(other)),
+                    "write a whole number from 1 to 50, like max_conditions = 5",
                 ),
             },
             "colors" => config.colors = walk.colors(value),

@@ -44,7 +44,11 @@ fn an_unknown_key_names_its_line_and_what_is_allowed() {
     assert_eq!(found[0].key, "theem");
     assert_eq!(found[0].message, "unknown key");
     assert!(found[0].hint.contains("did you mean theme?"), "{}", found[0].hint);
-    assert!(found[0].hint.contains("allowed: theme, layout, editor, mouse, colors, keys"), "{}", found[0].hint);
+    assert!(
+        found[0].hint.contains("allowed: theme, layout, editor, mouse, max_conditions, colors, keys"),
+        "{}",
+        found[0].hint
+    );
 }
 
 #[test]
@@ -122,4 +126,19 @@ fn suggestions_are_only_for_likely_typos() {
     assert_eq!(did_you_mean("qiut", &["quit", "help"]), Some("quit"));
     assert_eq!(did_you_mean("zzz", &["quit", "help"]), None);
     assert_eq!(did_you_mean("x", &["q"]), None);
+}
+
+#[test]
+fn max_conditions_takes_a_whole_number_from_1_to_50() {
+    assert_eq!(parse("config.toml", "max_conditions = 3\n").unwrap().max_conditions, 3);
+    assert_eq!(parse("config.toml", "").unwrap().max_conditions, 5, "the default is 5");
+    let found = problems("max_conditions = 0\n");
+    assert_eq!(
+        (found[0].line, found[0].key.as_str(), found[0].message.as_str()),
+        (1, "max_conditions", "0 is out of range")
+    );
+    assert_eq!(found[0].hint, "write a whole number from 1 to 50");
+    let found = problems("\nmax_conditions = \"five\"\n");
+    assert_eq!((found[0].line, found[0].key.as_str()), (2, "max_conditions"));
+    assert!(found[0].message.contains("not a whole number"), "{}", found[0].message);
 }

@@ -107,6 +107,11 @@ pub struct Consolidation {
     pub recommendations: Vec<Note>,
     pub commendations: Vec<Note>,
     pub decision: Option<Decision>,
+    /// The most conditions the rules allow (`max_conditions` in the chair's config.toml when they
+    /// last edited it), kept with the consolidation so the hub and every report apply the same
+    /// rules; `None` is the default of 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_conditions: Option<usize>,
 }
 
 /// Settings of the decision rules.
@@ -147,6 +152,11 @@ pub fn next_id<'a>(prefix: char, taken: impl Iterator<Item = &'a str>) -> String
 }
 
 impl Consolidation {
+    /// The decision rules this consolidation is judged by.
+    pub fn rules(&self) -> Rules {
+        Rules { max_conditions: self.max_conditions.unwrap_or(Rules::default().max_conditions) }
+    }
+
     pub fn outcome(&self, standard: &str) -> Option<&PanelOutcome> {
         self.outcomes.iter().find(|o| o.standard == standard)
     }

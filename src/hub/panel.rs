@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
 use super::{Caller, Hub, HubError, Result};
-use crate::domain::consolidation::{Consolidation, Rules};
+use crate::domain::consolidation::Consolidation;
 use crate::report::{self, Format};
 use crate::store::now_timestamp;
 use crate::wire::{Op, OpOutcome, ReportVersion};
@@ -101,8 +101,8 @@ impl Hub {
         if !self.consolidation_access(caller, submission, Action::WriteConsolidation)?.allowed() {
             return Ok(Err(PushRefused::Forbidden));
         }
-        let rules = Rules::default();
-        let input = self.store.report_input(submission, rules)?;
+        let input = self.store.report_input(submission)?;
+        let rules = input.rules;
         let standards: Vec<(String, Vec<crate::domain::Outcome>)> = input
             .standards
             .iter()

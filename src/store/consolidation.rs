@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, StoreError, now_timestamp};
-use crate::domain::consolidation::{Consolidation, Rules};
+use crate::domain::consolidation::Consolidation;
 use crate::domain::{JudgementState, Outcome};
 use crate::report::model::{FrameworkFacts, ReportInput, StandardFacts, SubmissionFacts};
 
@@ -85,9 +85,10 @@ impl Store {
     }
 
     /// Gathers what the panel report of `submission` is made from.
-    pub fn report_input(&self, submission: &str, rules: Rules) -> Result<ReportInput> {
+    pub fn report_input(&self, submission: &str) -> Result<ReportInput> {
         let s = self.submission_summary(submission)?;
         let panel = self.panel(submission)?;
+        let consolidation = self.consolidation(submission)?;
         let partial = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT ss.framework_id, ss.framework_version, count(*),
@@ -180,8 +181,8 @@ impl Store {
             panel,
             names,
             judgements,
-            consolidation: self.consolidation(submission)?,
-            rules,
+            rules: consolidation.rules(),
+            consolidation,
         })
     }
 }

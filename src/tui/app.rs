@@ -189,6 +189,8 @@ pub struct App {
     pub layout: Layout,
     pub editor_keys: EditorKeys,
     pub mouse: bool,
+    /// The chair's decision rules: more conditions than this suggests refusal.
+    pub max_conditions: usize,
     /// Where the last frame drew each clickable row (written by the views).
     pub hits: Hits,
     pub screen: Screen,
@@ -224,6 +226,7 @@ impl App {
             layout: settings.layout,
             editor_keys: settings.editor,
             mouse: settings.mouse,
+            max_conditions: settings.max_conditions,
             hits: Hits::default(),
             screen: Screen::Queue,
             queue: Vec::new(),

@@ -11,7 +11,6 @@ use super::panel::{PanelData, ReportPreview};
 use super::report_preview::SincePushed;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
-use crate::domain::consolidation::Rules;
 use crate::report::{self, Format};
 use crate::store::{Store, StoreError};
 use crate::sync::{SyncWorker, WorkerOutcome};
@@ -146,7 +145,8 @@ impl Runtime {
             Effect::OpenPanel { submission, select } => {
                 self.panel_data(&submission).map(|data| vec![Action::PanelLoaded { data: Box::new(data), select }])
             }
-            Effect::SaveConsolidation { submission, consolidation } => {
+            Effect::SaveConsolidation { submission, mut consolidation } => {
+                consolidation.max_conditions = Some(self.app.max_conditions);
                 let saved = match self.store.save_consolidation(&submission, &me, &consolidation) {
                     Ok(()) => Action::ConsolidationSaved { submission },
                     Err(e) => Action::ConsolidationSaveFailed { submission, message: e.to_string() },
@@ -175,13 +175,16 @@ impl Runtime {
     /// agreement figures of the report's appendix.
     fn panel_data(&self, submission: &str) -> Result<PanelData, StoreError> {
         let review = self.store.load_review(submission, &self.app.me)?;
-        let input = self.store.report_input(submission, Rules::default())?;
+        let mut input = self.store.report_input(submission)?;
+        // The chair's configured rules apply to what they do now (and are saved with the next edit).
+        input.consolidation.max_conditions = Some(self.app.max_conditions);
+        input.rules = input.consolidation.rules();
         Ok(PanelData::new(&review, &input, &report::build(&input)))
     }
 
     /// The panel report as Markdown, and what keeps it from being complete.
     fn report_preview(&self, submission: &str) -> Result<ReportPreview, StoreError> {
-        let input = self.store.report_input(submission, Rules::default())?;
+        let input = self.store.report_input(submission)?;
         let standards: Vec<_> = input
             .standards
             .iter()

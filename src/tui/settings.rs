@@ -15,6 +15,9 @@ pub struct Settings {
     pub layout: Layout,
     pub editor: EditorKeys,
     pub mouse: bool,
+    /// More conditions than this and the decision rules suggest refusal (stamped on the
+    /// chair's consolidation when they edit it).
+    pub max_conditions: usize,
 }
 
 impl Default for Settings {
@@ -32,6 +35,7 @@ impl Settings {
             layout: Layout::default(),
             editor: EditorKeys::default(),
             mouse: false,
+            max_conditions: crate::domain::consolidation::Rules::default().max_conditions,
         }
     }
 
@@ -42,9 +46,14 @@ impl Settings {
         let base = if no_color { Theme::monochrome() } else { Theme::preset(config.theme) };
         let theme = base.with_colors(&config.colors, no_color).map_err(|p| problems.extend(p)).ok();
         match (keymap, theme) {
-            (Some(keymap), Some(theme)) if problems.is_empty() => {
-                Ok(Settings { keymap, theme, layout: config.layout, editor: config.editor, mouse: config.mouse })
-            }
+            (Some(keymap), Some(theme)) if problems.is_empty() => Ok(Settings {
+                keymap,
+                theme,
+                layout: config.layout,
+                editor: config.editor,
+                mouse: config.mouse,
+                max_conditions: config.max_conditions,
+            }),
             _ => Err(problems),
         }
     }
@@ -107,6 +116,10 @@ impl Settings {
             config::name_of(EDITORS, EditorKeys::default()),
         ));
         out.push_str("\n# Scroll and click to select in lists. Off by default: it keeps the terminal from selecting text,\n# and every action has a key.\nmouse = false\n");
+        out.push_str(&format!(
+            "\n# The chair's decision rules: more conditions than this and the rules suggest \"not accredited\"\n# (the NMC uses 5). Kept with each consolidation the chair edits, so the hub applies the same.\nmax_conditions = {}\n",
+            crate::domain::consolidation::Rules::default().max_conditions,
+        ));
         out.push_str(COLORS_HEADER);
         for line in Theme::default_toml().lines() {
             if line.is_empty() || line.starts_with('[') {

@@ -153,7 +153,7 @@ fn the_grid_has_a_column_per_voting_reviewer_and_lay_limits_are_not_gaps() {
     );
     assert_eq!(lay.agreement, Some(Agreement::Split));
     // The figures are the report appendix's, not computed again here.
-    let report = accredit::report::build(&rt.store.report_input(SUBMISSION, Default::default()).unwrap());
+    let report = accredit::report::build(&rt.store.report_input(SUBMISSION).unwrap());
     assert_eq!((data.kappa, data.observed), (report.appendix.kappa, report.appendix.observed_agreement));
     assert!(data.kappa.is_some());
     assert_eq!(data.problems().len(), 52, "51 standards without a panel outcome, and no decision");
@@ -399,7 +399,7 @@ fn the_report_screen_lists_what_is_missing_then_the_markdown() {
     keys(&mut rt, "p");
     assert_eq!(rt.app.screen, Screen::Report);
     let report = rt.app.report.as_ref().unwrap();
-    let input = rt.store.report_input(SUBMISSION, Default::default()).unwrap();
+    let input = rt.store.report_input(SUBMISSION).unwrap();
     let markdown = accredit::report::render(&accredit::report::build(&input), accredit::report::Format::Markdown);
     assert_eq!(report.lines.join("\n"), markdown.trim_end(), "the preview is the Markdown `accredit report` writes");
     assert_eq!(report.problems, panel(&rt).data.problems(), "the same problems as the panel's count");

@@ -45,7 +45,7 @@ fn consolidate(store: &Store) -> Consolidation {
             "Service users sat on the curriculum design team and help score OSCE stations; payment follows the university's involvement policy (E10 p.2–5).",
         ),
     ];
-    let input = store.report_input(SUBMISSION, Rules::default()).unwrap();
+    let input = store.report_input(SUBMISSION).unwrap();
     let outcomes = input
         .standards
         .iter()
@@ -87,6 +87,7 @@ fn consolidate(store: &Store) -> Consolidation {
         ],
         commendations: vec![note("G1", "SET-DEMO 5.3", "Service users take part in scoring OSCE stations.")],
         decision: Some(Decision { kind: DecisionKind::AccreditedWithConditions, override_reason: String::new() }),
+        max_conditions: None,
     }
 }
 
@@ -125,7 +126,7 @@ fn check_golden(name: &str, rendered: &str) {
 #[test]
 fn the_f5_consolidation_is_complete_and_follows_the_rules() {
     let store = consolidated_store();
-    let input = store.report_input(SUBMISSION, Rules::default()).unwrap();
+    let input = store.report_input(SUBMISSION).unwrap();
     let standards: Vec<(String, Vec<Outcome>)> = input
         .standards
         .iter()
@@ -144,7 +145,7 @@ fn the_f5_consolidation_is_complete_and_follows_the_rules() {
 #[test]
 fn the_report_renders_to_the_golden_files_byte_for_byte() {
     let store = consolidated_store();
-    let report = report::build(&store.report_input(SUBMISSION, Rules::default()).unwrap());
+    let report = report::build(&store.report_input(SUBMISSION).unwrap());
     check_golden("S-2026-014.md", &report::render(&report, Format::Markdown));
     check_golden("S-2026-014.html", &report::render(&report, Format::Html));
     check_golden("S-2026-014.json", &report::render(&report, Format::Json));
@@ -152,8 +153,8 @@ fn the_report_renders_to_the_golden_files_byte_for_byte() {
 
 #[test]
 fn rendering_is_deterministic() {
-    let a = report::build(&consolidated_store().report_input(SUBMISSION, Rules::default()).unwrap());
-    let b = report::build(&consolidated_store().report_input(SUBMISSION, Rules::default()).unwrap());
+    let a = report::build(&consolidated_store().report_input(SUBMISSION).unwrap());
+    let b = report::build(&consolidated_store().report_input(SUBMISSION).unwrap());
     for format in [Format::Markdown, Format::Html, Format::Json] {
         assert_eq!(report::render(&a, format), report::render(&b, format));
     }
@@ -172,7 +173,7 @@ fn report_text_is_escaped_for_each_format() {
     let mut consolidation = store.consolidation(SUBMISSION).unwrap();
     consolidation.outcomes[0].rationale = "<script>alert(1)</script> *bold* \u{1b}[2J".into();
     store.save_consolidation(SUBMISSION, "u-chair", &consolidation).unwrap();
-    let report = report::build(&store.report_input(SUBMISSION, Rules::default()).unwrap());
+    let report = report::build(&store.report_input(SUBMISSION).unwrap());
     let html = report::render(&report, Format::Html);
     assert!(!html.contains("<script>alert"), "HTML is escaped");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -264,6 +265,36 @@ mod verbs {
     }
 
     #[test]
+    fn the_configured_maximum_of_conditions_drives_the_rules_and_travels_with_the_consolidation() {
+        let dir = demo_data_dir();
+        std::fs::write(dir.path().join("config.toml"), "max_conditions = 1\n").unwrap();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        for text in ["First.", "Second."] {
+            let added = run(&[
+                "panel",
+                "condition",
+                CHAIRED,
+                "--standards",
+                "SET-DEMO 5.3",
+                "--text",
+                text,
+                "--evidence",
+                "Letters.",
+                "--due",
+                "2026-06-30",
+            ]);
+            assert!(added.status.success(), "{}", stderr(&added));
+        }
+        // Two conditions is over this chair's maximum of one: the rules suggest refusal.
+        let refused = run(&["panel", "decide", CHAIRED, "--decision", "accredited-with-conditions"]);
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(stderr(&refused).contains("the rules suggest \"Not accredited\""), "{}", stderr(&refused));
+        let store = accredit::store::Store::open(&dir.path().join("cache.sqlite")).unwrap();
+        assert_eq!(store.consolidation(CHAIRED).unwrap().max_conditions, Some(1), "saved with the consolidation");
+        assert_eq!(store.report_input(CHAIRED).unwrap().rules.max_conditions, 1);
+    }
+
+    #[test]
     fn a_reviewer_cannot_consolidate_or_render_the_report() {
         let dir = demo_data_dir();
         let output = accredit(dir.path(), &["report", "S-2026-014"]);
@@ -283,7 +314,7 @@ fn the_html_report_prints_to_pdf_in_headless_chromium() {
         .find(|name| std::process::Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
         .expect("this test needs Chromium: `apt-get install chromium` (CI installs it)");
     let store = consolidated_store();
-    let report = report::build(&store.report_input(SUBMISSION, Rules::default()).unwrap());
+    let report = report::build(&store.report_input(SUBMISSION).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");
     let pdf = dir.path().join("report.pdf");
@@ -328,7 +359,7 @@ mod push {
     }
 
     pub(super) fn complete_for(store: &accredit::store::Store, submission: &str) -> Consolidation {
-        let input = store.report_input(submission, Default::default()).unwrap();
+        let input = store.report_input(submission).unwrap();
         let outcomes = input
             .standards
             .iter()
