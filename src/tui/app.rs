@@ -6,12 +6,13 @@ use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 
 use super::document::DocumentState;
-use super::editor_keys::{VimMode, VimState};
+use super::editor_keys::VimMode;
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
 use super::panel::{PanelData, PanelState, ReportPreview};
 use super::review::{Focus, ReviewState, SaveStatus};
+use super::review_keys::save_if_dirty;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
@@ -209,9 +210,9 @@ pub struct App {
     pub sync_status: SyncStatus,
     pub sync_view: Option<SyncView>,
     /// The screen the Sync screen returns to.
-    sync_return: Screen,
+    pub(super) sync_return: Screen,
     /// A sync brought changes while the rationale editor was open: reload when it closes.
-    review_stale: bool,
+    pub(super) review_stale: bool,
     pub quit: bool,
 }
 
@@ -480,125 +481,6 @@ impl App {
         }
     }
 
-    /// Starts a sync unless one is running; `asked` says the user asked (so say why not).
-    fn start_sync(&mut self, asked: bool) -> Vec<Effect> {
-        match self.sync_status {
-            SyncStatus::Running => Vec::new(),
-            SyncStatus::NotConnected => {
-                if asked {
-                    self.flash = Some(Flash::Info(
-                        "This cache is not connected to a hub: `accredit login --server URL --token TOKEN` connects it."
-                            .into(),
-                    ));
-                }
-                Vec::new()
-            }
-            _ => {
-                self.sync_status = SyncStatus::Running;
-                let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
-                effects.push(Effect::SyncNow);
-                effects
-            }
-        }
-    }
-
-    fn sync_finished(&mut self, result: Result<String, SyncFailure>, at: String) -> Vec<Effect> {
-        match result {
-            Ok(summary) => {
-                self.sync_status = SyncStatus::Synced(at);
-                tracing::info!(%summary, "synced");
-            }
-            Err(failure) if failure.not_connected => self.sync_status = SyncStatus::NotConnected,
-            Err(failure) => {
-                self.sync_status =
-                    if failure.offline { SyncStatus::Offline } else { SyncStatus::Failed(failure.message.clone()) };
-                if !failure.offline {
-                    self.flash = Some(Flash::Error(format!("Sync failed: {}", failure.message)));
-                }
-            }
-        }
-        // Show what arrived: the queue, the open review (unless it is being typed in), the
-        // Sync screen.
-        self.finder_entries = None;
-        let mut effects = vec![Effect::LoadQueue];
-        if matches!(self.overlay, Some(Overlay::Finder(_))) {
-            effects.push(Effect::LoadFinder);
-        }
-
-        let editing = self.review.as_ref().is_some_and(|r| r.focus == Focus::Editor);
-        if editing {
-            self.review_stale = true;
-        } else {
-            effects.extend(self.reload_review());
-        }
-        effects.extend(self.reload_panel_after_sync());
-        if self.screen == Screen::Sync {
-            effects.push(Effect::LoadSyncView);
-        }
-        effects
-    }
-
-    fn reload_review(&self) -> Option<Effect> {
-        let review = self.review.as_ref()?;
-        Some(Effect::OpenReview {
-            submission: review.data.submission.id.clone(),
-            select: review.current().map(|s| s.code.clone()),
-        })
-    }
-
-    pub(super) fn reload_if_stale(&mut self) -> Option<Effect> {
-        if std::mem::take(&mut self.review_stale) { self.reload_review() } else { None }
-    }
-
-    pub(super) fn sync_command(&mut self, command: Command) -> Vec<Effect> {
-        let Some(view) = self.sync_view.as_mut() else { return Vec::new() };
-        let n = view.conflicts.len();
-        let resolve = |view: &SyncView, resolution| {
-            view.selected_conflict().map(|c| Effect::Resolve { id: c.id, resolution }).into_iter().collect()
-        };
-        match command {
-            Command::Down => view.selected = (view.selected + 1).min(n.saturating_sub(1)),
-            Command::Up => view.selected = view.selected.saturating_sub(1),
-            Command::KeepMine => return resolve(view, Resolution::KeepMine),
-            Command::TakeTheirs => return resolve(view, Resolution::TakeTheirs),
-            Command::EditMerge => view.start_merge(),
-            Command::Back => {
-                self.screen = match self.sync_return {
-                    Screen::Review if self.review.is_some() => Screen::Review,
-                    Screen::Document if self.document.is_some() => Screen::Document,
-                    Screen::Panel if self.panel.is_some() => Screen::Panel,
-                    Screen::Report if self.report.is_some() => Screen::Report,
-                    _ => Screen::Queue,
-                };
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn merge_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
-        let Some(view) = self.sync_view.as_mut() else { return Vec::new() };
-        match command {
-            Some(Command::Cancel) => view.merge = None,
-            Some(Command::ApplyMerge) => {
-                let text = view.merge.take().map(|m| m.lines().join("\n")).unwrap_or_default();
-                if let Some(conflict) = view.selected_conflict() {
-                    let outcome = conflict.mine.outcome;
-                    return vec![Effect::Resolve {
-                        id: conflict.id,
-                        resolution: Resolution::Merge { outcome, rationale: text },
-                    }];
-                }
-            }
-            _ => {
-                if let Some(merge) = view.merge.as_mut() {
-                    merge.input(event);
-                }
-            }
-        }
-        Vec::new()
-    }
-
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         match self.context() {
             Context::Editor => {
@@ -658,151 +540,6 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn review_command(&mut self, command: Command) -> Vec<Effect> {
-        let linear = self.layout == Layout::Linear;
-        let Some(review) = self.review.as_mut() else {
-            return Vec::new();
-        };
-        let n = review.order.len();
-        let mut effects: Vec<Effect> = Vec::new();
-        let move_to = |app_review: &mut ReviewState, index: usize, effects: &mut Vec<Effect>| {
-            if index != app_review.selected {
-                effects.extend(save_if_dirty(app_review));
-                app_review.select(index);
-            }
-        };
-        match command {
-            Command::Down if review.focus == Focus::Evidence => {
-                let count = review.current().map_or(0, |s| s.evidence.len());
-                review.evidence_selected = (review.evidence_selected + 1).min(count.saturating_sub(1));
-            }
-            Command::Up if review.focus == Focus::Evidence => {
-                review.evidence_selected = review.evidence_selected.saturating_sub(1)
-            }
-            Command::Down => move_to(review, (review.selected + 1).min(n.saturating_sub(1)), &mut effects),
-            Command::Up => move_to(review, review.selected.saturating_sub(1), &mut effects),
-            Command::PageDown => move_to(review, (review.selected + 10).min(n.saturating_sub(1)), &mut effects),
-            Command::PageUp => move_to(review, review.selected.saturating_sub(10), &mut effects),
-            Command::Top => move_to(review, 0, &mut effects),
-            Command::Bottom => move_to(review, n.saturating_sub(1), &mut effects),
-            Command::ScrollDetailDown => review.detail_scroll = review.detail_scroll.saturating_add(3),
-            Command::ScrollDetailUp => review.detail_scroll = review.detail_scroll.saturating_sub(3),
-            Command::FocusNext => {
-                // In the linear layout the details are a pane of their own, evidence or not.
-                let details = linear || review.current().is_some_and(|s| !s.evidence.is_empty());
-                review.focus = match review.focus {
-                    Focus::Standards if details => Focus::Evidence,
-                    _ => Focus::Standards,
-                };
-            }
-            Command::Open => {
-                let index = if review.focus == Focus::Evidence { review.evidence_selected } else { 0 };
-                match review.current().and_then(|s| s.evidence.get(index)).cloned() {
-                    Some(e) => {
-                        effects.extend(save_if_dirty(review));
-                        effects.push(Effect::OpenDocument {
-                            submission: review.data.submission.id.clone(),
-                            document: e.document,
-                            locator: e.locator,
-                        });
-                    }
-                    None => self.flash = Some(Flash::Info("The provider cites no evidence for this standard.".into())),
-                }
-            }
-            Command::NextGap | Command::PreviousGap => {
-                let forward = command == Command::NextGap;
-                let start = if forward {
-                    (review.selected + 1) % n.max(1)
-                } else {
-                    (review.selected + n.max(1) - 1) % n.max(1)
-                };
-                match review.next_gap_from(start, forward) {
-                    Some(i) => move_to(review, i, &mut effects),
-                    None if review.data.editable() => {
-                        let submit = self.keymap.key_for(Context::Review, Command::Submit);
-                        self.flash = Some(Flash::Info(format!(
-                            "No gaps left: every standard is judged. Press {submit} to submit."
-                        )))
-                    }
-                    None => self.flash = Some(Flash::Info("Nothing for you to judge here.".into())),
-                }
-            }
-            Command::SetOutcome(_) | Command::ClearOutcome | Command::EditRationale | Command::EditExternal => {
-                if let Some(reason) = read_only_reason(review) {
-                    self.flash = Some(Flash::Info(reason));
-                    return effects;
-                }
-                let standard = review.current().expect("a judged standard is selected");
-                let submission = review.data.submission.id.clone();
-                let code = standard.code.clone();
-                match command {
-                    Command::SetOutcome(outcome) => effects.push(Effect::Save {
-                        submission,
-                        standard: code,
-                        outcome: Some(outcome),
-                        rationale: review.rationale(),
-                    }),
-                    Command::ClearOutcome => effects.push(Effect::Save {
-                        submission,
-                        standard: code,
-                        outcome: None,
-                        rationale: review.rationale(),
-                    }),
-                    Command::EditRationale => {
-                        review.focus = Focus::Editor;
-                        review.vim = VimState::default();
-                        // Writing goes on at the end of what is there.
-                        review.editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                        review.editor.move_cursor(ratatui_textarea::CursorMove::End);
-                    }
-                    _ => effects.push(Effect::EditExternally { text: review.rationale() }),
-                }
-                if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
-                    review.dirty_since = None;
-                }
-            }
-            Command::Submit => {
-                effects.extend(self.start_submit());
-            }
-            Command::Back if linear && review.focus == Focus::Evidence => review.focus = Focus::Standards,
-            Command::Back => {
-                effects.extend(save_if_dirty(review));
-                // The chair came here from the Panel screen of this submission: go back to it
-                // (and let the review go, so a sync's reload does not bring it back).
-                let submission = &review.data.submission.id;
-                if self.panel.as_ref().is_some_and(|p| &p.data.submission.id == submission) {
-                    self.screen = Screen::Panel;
-                    self.review = None;
-                } else {
-                    self.screen = Screen::Queue;
-                    effects.push(Effect::LoadQueue);
-                }
-            }
-            _ => {}
-        }
-        effects
-    }
-
-    fn start_submit(&mut self) -> Vec<Effect> {
-        let Some(review) = self.review.as_mut() else {
-            return Vec::new();
-        };
-        if review.data.submitted {
-            self.flash = Some(Flash::Info("Your judgements here are already submitted.".into()));
-            return Vec::new();
-        }
-        if let Some(reason) = read_only_reason(review) {
-            self.flash = Some(Flash::Info(reason));
-            return Vec::new();
-        }
-        let effects = save_if_dirty(review).into_iter().collect();
-        let gaps = review.gaps_now();
-        let count = review.data.standards().filter(|s| s.judged_by_me).count();
-        self.overlay =
-            Some(Overlay::ConfirmSubmit { submission: review.data.submission.id.clone(), gaps, count, selected: 0 });
-        effects
-    }
-
     pub(super) fn document_command(&mut self, command: Command) -> Vec<Effect> {
         let Some(doc) = self.document.as_mut() else {
             return Vec::new();
@@ -847,44 +584,5 @@ impl App {
             KeyCode::Char(c) => input.push(c),
             _ => {}
         }
-    }
-}
-
-/// A save of the rationale being typed, if there is unsaved text. The review is marked clean
-/// at once so the next tick does not queue the same save; a failure comes back as `SaveFailed`
-/// and keeps the text.
-pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
-    review.dirty_since?;
-    let standard = review.current()?;
-    let effect = Effect::Save {
-        submission: review.data.submission.id.clone(),
-        standard: standard.code.clone(),
-        outcome: standard.mine.as_ref().and_then(|j| j.outcome),
-        rationale: review.rationale(),
-    };
-    review.dirty_since = None;
-    Some(effect)
-}
-
-/// Why my judgement of the selected standard cannot be changed, if it cannot.
-fn read_only_reason(review: &ReviewState) -> Option<String> {
-    let data = &review.data;
-    if !data.role.votes() {
-        return Some(format!("As {} you do not judge standards here.", data.role.label()));
-    }
-    if data.submitted {
-        return Some("Your judgements are submitted and read-only (the chair can reopen them).".into());
-    }
-    if !data.submission.stage.allows_judging() {
-        return Some(format!(
-            "{} is at the {} stage: no standards review.",
-            data.submission.id,
-            data.submission.stage.label()
-        ));
-    }
-    match review.current() {
-        None => Some("There are no standards here.".into()),
-        Some(s) if !s.judged_by_me => Some(format!("{} is not one of your standards.", s.code)),
-        Some(_) => None,
     }
 }

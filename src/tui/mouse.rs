@@ -9,10 +9,11 @@ use std::cell::RefCell;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
-use super::app::{App, Effect, Overlay, Screen, save_if_dirty};
+use super::app::{App, Effect, Overlay, Screen};
 use super::keymap::{Command, Context};
 use super::panel::PanelFocus;
 use super::review::Focus;
+use super::review_keys::save_if_dirty;
 
 /// What a row on the screen stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

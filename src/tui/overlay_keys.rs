@@ -2,8 +2,9 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Effect, Flash, Overlay, Screen, save_if_dirty};
+use super::app::{App, Effect, Flash, Overlay, Screen};
 use super::keymap::Command;
+use super::review_keys::save_if_dirty;
 use crate::store::FinderEntry;
 
 impl App {
