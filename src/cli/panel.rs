@@ -75,6 +75,15 @@ pub enum PanelCommand {
         #[arg(long, default_value = "")]
         override_reason: String,
     },
+    /// Sign a condition off as met, withdraw it, or open it again.
+    #[command(after_help = "Example:\n  accredit panel condition-status S-2026-009 C1 --status met")]
+    ConditionStatus {
+        submission: String,
+        /// The condition's id, such as C1.
+        condition: String,
+        #[arg(long, value_parser = ["open", "met", "withdrawn"])]
+        status: String,
+    },
     /// List what keeps the panel report from being complete (exit 1 if anything does).
     Check { submission: String },
     /// Sync, then push the panel report to the hub as a new version (the same report again is
@@ -127,6 +136,14 @@ fn check_standards(known: &[(String, Vec<Outcome>)], wanted: &[String]) -> Resul
     Ok(())
 }
 
+fn condition_status_label(status: ConditionStatus) -> &'static str {
+    match status {
+        ConditionStatus::Open => "open",
+        ConditionStatus::Met => "met: signed off",
+        ConditionStatus::Withdrawn => "withdrawn: no longer in the report",
+    }
+}
+
 fn check_text(text: &str) -> Result<()> {
     if text.trim().is_empty() {
         bail!("--text is empty: say what the provider must do, or what the panel advises or commends");
@@ -141,6 +158,7 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
         | PanelCommand::Recommend { submission, .. }
         | PanelCommand::Commend { submission, .. }
         | PanelCommand::Decide { submission, .. }
+        | PanelCommand::ConditionStatus { submission, .. }
         | PanelCommand::Check { submission } => submission.clone(),
         PanelCommand::Push { submission } => return push(data_dir, store, submission),
         PanelCommand::Reports { submission, version, format, output } => {
@@ -223,6 +241,23 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
             }
             consolidation.decision = Some(Decision { kind, override_reason });
             println!("{submission}: {}", kind.label());
+        }
+        PanelCommand::ConditionStatus { condition, status, .. } => {
+            let status = match status.as_str() {
+                "met" => ConditionStatus::Met,
+                "withdrawn" => ConditionStatus::Withdrawn,
+                _ => ConditionStatus::Open,
+            };
+            let Some(record) = consolidation.conditions.iter_mut().find(|c| c.id.eq_ignore_ascii_case(&condition))
+            else {
+                let ids: Vec<&str> = consolidation.conditions.iter().map(|c| c.id.as_str()).collect();
+                bail!(
+                    "{submission} has no condition {condition} (its conditions: {})",
+                    if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+                );
+            };
+            record.status = status;
+            println!("{submission} {}: {}", record.id, condition_status_label(status));
         }
         PanelCommand::Check { .. } => {
             let problems = consolidation.problems(&standards, rules);

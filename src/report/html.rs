@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::model::Report;
 use super::{mark, outcome_words};
 use crate::domain::Outcome;
+use crate::domain::consolidation::ConditionStatus;
 use crate::text::sanitize;
 
 fn esc(text: &str) -> String {
@@ -200,7 +201,7 @@ pub fn render(r: &Report) -> String {
                 c.standards.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", "),
                 paragraphs(&c.text),
                 paragraphs(&c.evidence_required),
-                c.due
+                if c.status == ConditionStatus::Met { format!("{} (met)", c.due) } else { c.due.to_string() }
             );
         }
         let _ = writeln!(o, "</table>");

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::model::Report;
 use super::{mark, outcome_words};
+use crate::domain::consolidation::ConditionStatus;
 use crate::text::sanitize;
 
 /// Escapes what Markdown would read as markup in a line of text.
@@ -156,10 +157,11 @@ pub fn render(r: &Report) -> String {
     for c in &r.conditions {
         let _ = writeln!(
             o,
-            "**{}** ({}) — due **{}**",
+            "**{}** ({}) — due **{}**{}",
             md(&c.id),
             c.standards.iter().map(|s| md(s)).collect::<Vec<_>>().join(", "),
-            c.due
+            c.due,
+            if c.status == ConditionStatus::Met { " — met: signed off by the panel" } else { "" }
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", paragraphs(&c.text));

@@ -526,3 +526,38 @@ mod since_pushed {
         insta::assert_snapshot!("report_changes_since_pushed_80x24", terminal.backend());
     }
 }
+
+mod condition_status {
+    use crate::support::{accredit, demo_data_dir, stderr, stdout};
+
+    #[test]
+    fn a_condition_is_signed_off_and_withdrawn_from_the_command_line() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        let added = run(&[
+            "panel",
+            "condition",
+            "S-2026-009",
+            "--standards",
+            "SET-DEMO 1.1",
+            "--text",
+            "Protect learning time.",
+            "--evidence",
+            "Employer letters.",
+            "--due",
+            "2026-06-30",
+        ]);
+        assert!(added.status.success(), "{}", stderr(&added));
+        let met = run(&["panel", "condition-status", "S-2026-009", "c1", "--status", "met"]);
+        assert!(stdout(&met).contains("C1: met"), "{}{}", stdout(&met), stderr(&met));
+        let report = stdout(&run(&["report", "S-2026-009"]));
+        assert!(report.contains("due **2026-06-30** — met: signed off by the panel"), "{report}");
+        let withdrawn = run(&["panel", "condition-status", "S-2026-009", "C1", "--status", "withdrawn"]);
+        assert!(withdrawn.status.success());
+        let report = stdout(&run(&["report", "S-2026-009"]));
+        assert!(!report.contains("Protect learning time."), "a withdrawn condition leaves the report");
+        let missing = run(&["panel", "condition-status", "S-2026-009", "C9", "--status", "met"]);
+        assert_eq!(missing.status.code(), Some(1));
+        assert!(stderr(&missing).contains("no condition C9 (its conditions: C1)"), "{}", stderr(&missing));
+    }
+}
