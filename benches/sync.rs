@@ -42,8 +42,7 @@ use accredit::hub::admin::Assignment;
 use accredit::store::Store;
 use accredit::sync::{HubClient, Summary, SyncError, sync};
 use accredit::wire::{
-    ChangesResponse, DEFAULT_PULL_LIMIT, JudgementBody, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, Op, OpKind, OpOutcome,
-    UserRole,
+    ChangesResponse, DEFAULT_PULL_LIMIT, JudgementBody, MAX_OPS_PER_PUSH, Op, OpKind, OpOutcome, UserRole,
 };
 use common::{Samples, ms, percentile_ms, print_table, timed};
 use jiff::civil::date;
@@ -133,26 +132,6 @@ const POST_OPS: &str = "HTTP POST /ops";
 const GET_CHANGES: &str = "HTTP GET /changes";
 const GET_DOCUMENT: &str = "HTTP GET /documents/{sha}";
 
-/// The sync engine's split of a batch into requests under the hub's body limit (a copy of the
-/// private `accredit::sync::under_body_limit`; the judgements here always fit in one).
-fn under_body_limit(ops: &[Op]) -> Vec<&[Op]> {
-    let budget = MAX_BODY_BYTES - 4096;
-    let mut runs = Vec::new();
-    let (mut start, mut size) = (0, 0);
-    for (i, op) in ops.iter().enumerate() {
-        let len = serde_json::to_vec(op).map_or(budget, |bytes| bytes.len()) + 1;
-        if i > start && size + len > budget {
-            runs.push(&ops[start..i]);
-            (start, size) = (i, 0);
-        }
-        size += len;
-    }
-    if start < ops.len() {
-        runs.push(&ops[start..]);
-    }
-    runs
-}
-
 /// `accredit::sync::sync` step for step, through the same public calls, each timed.
 fn traced_sync(store: &mut Store, client: &HubClient, me: &str, trace: &mut Trace) -> Result<Summary, SyncError> {
     let mut summary = Summary::default();
@@ -161,7 +140,7 @@ fn traced_sync(store: &mut Store, client: &HubClient, me: &str, trace: &mut Trac
         if batch.is_empty() {
             break;
         }
-        for ops in under_body_limit(&batch) {
+        for ops in accredit::sync::under_body_limit(&batch) {
             let results = trace.time(POST_OPS, || client.push(ops))?;
             if results.len() != ops.len() || results.iter().zip(ops).any(|(r, o)| r.op_id != o.op_id) {
                 return Err(SyncError::Protocol("the push answers do not match the ops sent".into()));

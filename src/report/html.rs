@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::model::Report;
-use super::{mark, outcome_words};
+use super::{describe_framework, describe_member, mark, outcome_words};
 use crate::domain::Outcome;
 use crate::domain::consolidation::ConditionStatus;
 use crate::text::sanitize;
@@ -92,19 +92,7 @@ pub fn render(r: &Report) -> String {
     if let Some(modes) = &s.modes {
         fact("Modes of delivery", esc(modes));
     }
-    let frameworks: Vec<String> = r
-        .frameworks
-        .iter()
-        .map(|f| {
-            format!(
-                "{} ({} {}){}",
-                esc(&f.title),
-                esc(&f.id),
-                esc(&f.version),
-                if f.official || f.title.to_lowercase().contains("illustrative") { "" } else { ", illustrative" }
-            )
-        })
-        .collect();
+    let frameworks: Vec<String> = r.frameworks.iter().map(|f| describe_framework(f, esc)).collect();
     fact("Judged against", frameworks.join("; "));
     fact("Review", if s.partial { "partial re-review".into() } else { "full review".into() });
     fact("Submitted", esc(&s.submitted_at));
@@ -133,18 +121,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "<h2>Panel and declarations of interest</h2>\n<ul>");
     let _ = writeln!(o, "<li>Chair: {}</li>", esc(&r.panel.chair.name));
     for m in &r.panel.members {
-        let mut line = format!("{}: {}", esc(&m.name), m.role.label());
-        if let Some(standards) = &m.standards {
-            let _ = write!(line, ", judging {} only", standards.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", "));
-        }
-        if m.recused {
-            let _ = write!(
-                line,
-                " — recused{}",
-                m.recusal_reason.as_deref().map(|r| format!(": {}", esc(r))).unwrap_or_default()
-            );
-        }
-        let _ = writeln!(o, "<li>{line}</li>");
+        let _ = writeln!(o, "<li>{}</li>", describe_member(m, esc));
     }
     let _ = writeln!(o, "</ul>\n<h2>Documentation considered</h2>\n<ul>");
     for d in &r.documents {

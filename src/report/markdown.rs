@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::model::Report;
-use super::{mark, outcome_words};
+use super::{describe_framework, describe_member, mark, outcome_words};
 use crate::domain::consolidation::ConditionStatus;
 use crate::text::sanitize;
 
@@ -44,19 +44,7 @@ pub fn render(r: &Report) -> String {
     if let Some(modes) = &s.modes {
         let _ = writeln!(o, "| Modes of delivery | {} |", md(modes));
     }
-    let frameworks: Vec<String> = r
-        .frameworks
-        .iter()
-        .map(|f| {
-            format!(
-                "{} ({} {}){}",
-                md(&f.title),
-                md(&f.id),
-                md(&f.version),
-                if f.official || f.title.to_lowercase().contains("illustrative") { "" } else { ", illustrative" }
-            )
-        })
-        .collect();
+    let frameworks: Vec<String> = r.frameworks.iter().map(|f| describe_framework(f, md)).collect();
     let _ = writeln!(o, "| Judged against | {} |", frameworks.join("; "));
     let _ = writeln!(o, "| Review | {} |", if s.partial { "partial re-review" } else { "full review" });
     let _ = writeln!(o, "| Submitted | {} |", md(&s.submitted_at));
@@ -99,18 +87,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "- Chair: {}", md(&r.panel.chair.name));
     for m in &r.panel.members {
-        let mut line = format!("- {}: {}", md(&m.name), m.role.label());
-        if let Some(standards) = &m.standards {
-            let _ = write!(line, ", judging {} only", standards.iter().map(|s| md(s)).collect::<Vec<_>>().join(", "));
-        }
-        if m.recused {
-            let _ = write!(
-                line,
-                " — recused{}",
-                m.recusal_reason.as_deref().map(|r| format!(": {}", md(r))).unwrap_or_default()
-            );
-        }
-        let _ = writeln!(o, "{line}");
+        let _ = writeln!(o, "- {}", describe_member(m, md));
     }
     let _ = writeln!(o);
 

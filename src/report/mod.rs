@@ -40,6 +40,37 @@ pub fn render(report: &Report, format: Format) -> String {
 }
 
 use crate::domain::Outcome;
+use model::{FrameworkFacts, MemberFacts};
+
+/// "Title (id version)", marked illustrative when the catalogue is not official.
+fn describe_framework(f: &FrameworkFacts, escape: impl Fn(&str) -> String) -> String {
+    let illustrative = !f.official && !f.title.to_lowercase().contains("illustrative");
+    format!(
+        "{} ({} {}){}",
+        escape(&f.title),
+        escape(&f.id),
+        escape(&f.version),
+        if illustrative { ", illustrative" } else { "" }
+    )
+}
+
+/// "Name: role, judging … only — recused: reason", as the panel list says it.
+fn describe_member(m: &MemberFacts, escape: impl Fn(&str) -> String) -> String {
+    let mut line = format!("{}: {}", escape(&m.name), m.role.label());
+    if let Some(standards) = &m.standards {
+        line.push_str(&format!(
+            ", judging {} only",
+            standards.iter().map(|s| escape(s)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if m.recused {
+        line.push_str(" — recused");
+        if let Some(reason) = &m.recusal_reason {
+            line.push_str(&format!(": {}", escape(reason)));
+        }
+    }
+    line
+}
 
 fn outcome_words(outcome: Option<Outcome>) -> &'static str {
     match outcome {

@@ -69,7 +69,7 @@ impl std::fmt::Display for Summary {
 
 /// Splits ops into consecutive runs whose request body stays under the hub's limit (one op
 /// always fits: a rationale is at most 100,000 characters).
-fn under_body_limit(ops: &[Op]) -> Vec<&[Op]> {
+pub fn under_body_limit(ops: &[Op]) -> Vec<&[Op]> {
     // Room for `{"ops":[...]}` and the separators, with a margin.
     let budget = MAX_BODY_BYTES - 4096;
     let mut runs = Vec::new();
