@@ -14,7 +14,7 @@ pub mod schema;
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
@@ -59,6 +59,18 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long a write waits for another connection's write lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl StoreError {
+    /// Whether the write failed only because another connection held the database, so the same
+    /// write may succeed if tried again.
+    pub fn is_busy(&self) -> bool {
+        let StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) = self else { return false };
+        matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    }
+}
+
 pub struct Store {
     conn: Connection,
 }
@@ -76,7 +88,12 @@ impl Store {
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Every transaction here may write, and a DEFERRED one that reads and then writes after
+        // another connection (the sync worker, the CLI, another hub request) has committed cannot
+        // take the write lock over its older snapshot: SQLite answers SQLITE_BUSY at once, without
+        // waiting for the busy timeout. IMMEDIATE takes the write lock at BEGIN, where waiting works.
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;

@@ -11,7 +11,7 @@ use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
 use super::panel::{PanelData, PanelState, ReportPreview};
-use super::review::{Focus, ReviewState, SaveStatus};
+use super::review::{Focus, PendingSave, Retry, ReviewState, SaveStatus};
 use super::review_keys::save_if_dirty;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
@@ -25,6 +25,8 @@ use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
 /// A pause in typing this long saves at once.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(250);
+/// A save refused because the cache was busy is tried again this long after.
+pub const SAVE_RETRY_AFTER: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 pub enum Action {
@@ -48,8 +50,11 @@ pub enum Action {
     Saved(Judgement),
     SaveFailed {
         standard: String,
+        outcome: Option<Outcome>,
         rationale: String,
         message: String,
+        /// The cache was busy (another connection writing): the same save may succeed later.
+        busy: bool,
     },
     Submitted {
         submission: String,
@@ -87,6 +92,8 @@ pub enum Action {
     ConsolidationSaveFailed {
         submission: String,
         message: String,
+        /// The cache was busy: the same save is tried again.
+        busy: bool,
     },
     ReportLoaded(Box<ReportPreview>),
 }
@@ -301,7 +308,9 @@ impl App {
             Action::Key(_) => Vec::new(),
             Action::Paste(text) => self.on_paste(&text),
             Action::Mouse(event) => self.on_mouse(event),
-            Action::Tick(now) => self.autosave(now).into_iter().chain(self.panel_autosave(now)).collect(),
+            Action::Tick(now) => {
+                self.autosave(now).into_iter().chain(self.retry_saves(now)).chain(self.panel_autosave(now)).collect()
+            }
             Action::QueueLoaded(queue) => {
                 self.queue = queue;
                 self.queue_selected = self.queue_selected.min(self.queue.len().saturating_sub(1));
@@ -347,14 +356,29 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::SaveFailed { standard, rationale, message } => {
+            Action::SaveFailed { standard, outcome, rationale, message, busy } => {
                 if let Some(review) = &mut self.review {
-                    review.unsaved.insert(standard.clone(), rationale);
+                    review.unsaved.insert(standard.clone(), rationale.clone());
+                    if busy {
+                        review
+                            .retries
+                            .insert(standard.clone(), PendingSave { outcome, rationale, retry: Retry::Armed });
+                    }
                     review.save_status = SaveStatus::Failed(message.clone());
                 }
-                self.flash = Some(Flash::Error(format!(
-                    "Could not save {standard}: {message}. Your text is kept; it will be saved when you next edit."
-                )));
+                // What is on screen stays what the cache holds; say what happens to the rest.
+                self.flash = Some(Flash::Error(if busy {
+                    format!(
+                        "{standard} is not saved yet: the cache was busy ({message}). Your outcome and text are kept \
+                         and saved again in {} seconds; nothing is lost while accredit is open.",
+                        SAVE_RETRY_AFTER.as_secs()
+                    )
+                } else {
+                    format!(
+                        "Could not save {standard}: {message}. The outcome shown is the one recorded; your text is \
+                         kept on screen and saved when you next edit."
+                    )
+                }));
                 Vec::new()
             }
             Action::Submitted { submission, count } => {
@@ -406,9 +430,9 @@ impl App {
                 Vec::new()
             }
             Action::PanelLoaded { data, select } => self.panel_loaded(*data, select),
-            Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission, None),
-            Action::ConsolidationSaveFailed { submission, message } => {
-                self.consolidation_saved(&submission, Some(message))
+            Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission),
+            Action::ConsolidationSaveFailed { submission, message, busy } => {
+                self.consolidation_failed(&submission, &message, busy)
             }
             Action::ReportLoaded(preview) => {
                 self.report = Some(*preview);
@@ -505,6 +529,26 @@ impl App {
         let since = review.dirty_since?;
         let idle = review.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
         if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.save_current() } else { None }
+    }
+
+    /// The saves that failed on a busy cache and are due to be tried again.
+    fn retry_saves(&mut self, now: Instant) -> Vec<Effect> {
+        let Some(review) = self.review.as_mut() else { return Vec::new() };
+        let submission = review.data.submission.id.clone();
+        let mut due = Vec::new();
+        review.retries.retain(|standard, pending| {
+            if !pending.retry.fire(now, SAVE_RETRY_AFTER) {
+                return true;
+            }
+            due.push(Effect::Save {
+                submission: submission.clone(),
+                standard: standard.clone(),
+                outcome: pending.outcome,
+                rationale: pending.rationale.clone(),
+            });
+            false
+        });
+        due
     }
 
     /// A save of the selected standard's rationale, if it has unsaved text.
