@@ -212,6 +212,9 @@ pub fn run() -> Result<()> {
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
     init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
     tracing::info!(command = ?cli.command, "start");
+    if matches!(cli.command, None | Some(Command::Demo { .. })) {
+        require_terminal()?;
+    }
     let settings = load_settings(&data_dir)?;
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?, settings),
@@ -294,6 +297,20 @@ fn run_tui(
     worker: Option<accredit::sync::SyncWorker>,
 ) -> Result<()> {
     accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
+}
+
+/// The TUI draws on a terminal; started from a pipe or a service it says so and which verbs work
+/// without one, before any work is done.
+fn require_terminal() -> Result<()> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        bail!(
+            "the TUI needs a terminal, and standard input or output is not one (a pipe, a file or a service). \
+             Without a terminal use the command-line verbs: `accredit status`, `judge`, `submit`, `sync`, \
+             `export --form` and `import --form`, `report`, `panel` (see `accredit --help`)"
+        );
+    }
+    Ok(())
 }
 
 fn today() -> jiff::civil::Date {

@@ -451,3 +451,14 @@ fn demo_refuses_to_overwrite_a_real_cache() {
     assert_eq!(store.me().expect("read").as_deref(), Some("u-real"), "the cache is untouched");
     assert_eq!(store.meta("kind").expect("read"), None);
 }
+
+#[test]
+fn the_tui_without_a_terminal_says_so_instead_of_panicking() {
+    let dir = demo_data_dir();
+    for args in [&[][..], &["demo"][..]] {
+        let message = error(dir.path(), args);
+        assert!(message.contains("the TUI needs a terminal"), "{args:?}: {message}");
+        assert!(message.contains("accredit status") && message.contains("judge"), "names the verbs: {message}");
+        assert!(!message.contains("panicked"), "{args:?}: {message}");
+    }
+}
