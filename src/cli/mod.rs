@@ -1,5 +1,6 @@
 //! The command line (design §3): parsing, and one module per group of verbs.
 
+mod advice;
 mod demo;
 mod doctor;
 mod exchange;
@@ -212,9 +213,6 @@ pub fn run() -> Result<()> {
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
     init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
     tracing::info!(command = ?cli.command, "start");
-    if matches!(cli.command, None | Some(Command::Demo { .. })) {
-        require_terminal()?;
-    }
     let settings = load_settings(&data_dir)?;
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?, settings),
@@ -269,17 +267,18 @@ fn load_settings(data_dir: &DataDir) -> Result<Settings> {
 fn open_cache(data_dir: &DataDir) -> Result<Store> {
     let path = data_dir.cache();
     if !path.exists() {
-        bail!("there is no cache in {} yet; try the demo with `accredit demo`", data_dir.root().display());
+        bail!("there is no cache in {} yet; {}", data_dir.root().display(), advice::remake_cache(data_dir));
     }
     let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
     if store.me()?.is_none() {
-        bail!("the cache {} is empty or unfinished; `accredit demo --reset` makes a fresh demo", path.display());
+        bail!("the cache {} is empty or unfinished; {}", path.display(), advice::remake_cache(data_dir));
     }
     Ok(store)
 }
 
 /// Opens the TUI, syncing in the background when this cache is connected to a hub.
 fn open_tui(data_dir: &DataDir, store: Store, settings: Settings) -> Result<()> {
+    require_terminal()?;
     let worker = match sync::client(data_dir) {
         Ok((client, credentials)) => {
             Some(accredit::sync::SyncWorker::start(data_dir.cache(), client, credentials.user))
@@ -301,7 +300,7 @@ fn run_tui(
 
 /// The TUI draws on a terminal; started from a pipe or a service it says so and which verbs work
 /// without one, before any work is done.
-fn require_terminal() -> Result<()> {
+pub(crate) fn require_terminal() -> Result<()> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         bail!(
