@@ -91,10 +91,10 @@ impl Runtime {
             Effect::LoadQueue => {
                 self.store.assignments(&me).map(Action::QueueLoaded).and_then(|loaded| Ok(vec![loaded, self.counts()?]))
             }
-            Effect::OpenReview { submission, select } => self
+            Effect::OpenReview { submission, select, show } => self
                 .store
                 .load_review(&submission, &me)
-                .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select }]),
+                .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select, show }]),
             Effect::OpenDocument { submission, document, locator } => self
                 .store
                 .document_text(&submission, &document, &me)
@@ -142,9 +142,9 @@ impl Runtime {
             Effect::Resolve { id, resolution } => self.store.resolve_conflict(&me, id, resolution).and_then(|()| {
                 Ok(vec![Action::SyncViewLoaded(Box::new(self.sync_view()?)), self.counts()?, Action::SyncDue])
             }),
-            Effect::OpenPanel { submission, select } => {
-                self.panel_data(&submission).map(|data| vec![Action::PanelLoaded { data: Box::new(data), select }])
-            }
+            Effect::OpenPanel { submission, select, show } => self
+                .panel_data(&submission)
+                .map(|data| vec![Action::PanelLoaded { data: Box::new(data), select, show }]),
             Effect::SaveConsolidation { submission, mut consolidation } => {
                 consolidation.max_conditions = Some(self.app.max_conditions);
                 let saved = match self.store.save_consolidation(&submission, &me, &consolidation) {

@@ -73,6 +73,7 @@ impl App {
         Some(Effect::OpenReview {
             submission: review.data.submission.id.clone(),
             select: review.current().map(|s| s.code.clone()),
+            show: false,
         })
     }
 

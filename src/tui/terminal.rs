@@ -45,21 +45,35 @@ pub fn run(
         runtime.connect(worker);
     }
     let mut terminal = ratatui::init();
-    if mouse {
-        // A panic restores the terminal through ratatui's hook; mouse reporting is ours to end.
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(io::stdout(), event::DisableMouseCapture);
-            hook(info);
-        }));
-        execute!(io::stdout(), event::EnableMouseCapture)?;
-    }
+    // A panic restores the terminal through ratatui's hook; bracketed paste and mouse reporting
+    // are ours to end.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = leave_modes(mouse);
+        hook(info);
+    }));
+    enter_modes(mouse)?;
     let result = event_loop(&mut terminal, &mut runtime, editing_dir);
-    if mouse {
-        let _ = execute!(io::stdout(), event::DisableMouseCapture);
-    }
+    let _ = leave_modes(mouse);
     ratatui::restore();
     result
+}
+
+/// Bracketed paste (a paste of any length arrives as one event, not as typed keys) and, when
+/// configured, mouse reporting.
+fn enter_modes(mouse: bool) -> io::Result<()> {
+    execute!(io::stdout(), event::EnableBracketedPaste)?;
+    if mouse {
+        execute!(io::stdout(), event::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+fn leave_modes(mouse: bool) -> io::Result<()> {
+    if mouse {
+        execute!(io::stdout(), event::DisableMouseCapture)?;
+    }
+    execute!(io::stdout(), event::DisableBracketedPaste)
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir: &Path) -> Result<(), TuiError> {
@@ -114,16 +128,12 @@ fn edit_externally(terminal: &mut DefaultTerminal, dir: &Path, text: &str, mouse
     let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
     let mut words = editor.split_whitespace();
     let program = words.next().unwrap_or("vi");
-    if mouse {
-        execute!(io::stdout(), event::DisableMouseCapture)?;
-    }
+    leave_modes(mouse)?;
     ratatui::restore();
     let status = std::process::Command::new(program).args(words).arg(&path).status();
     ct::enable_raw_mode()?;
     execute!(io::stdout(), ct::EnterAlternateScreen)?;
-    if mouse {
-        execute!(io::stdout(), event::EnableMouseCapture)?;
-    }
+    enter_modes(mouse)?;
     terminal.clear()?;
     let status = status.map_err(|e| io::Error::new(e.kind(), format!("cannot start {program}: {e}")))?;
     if !status.success() {
