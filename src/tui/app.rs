@@ -61,6 +61,8 @@ pub enum Action {
     Failed(String),
     /// Time for a periodic sync.
     SyncDue,
+    /// Another connection (another `accredit` process, the sync thread) wrote to the cache.
+    CacheChanged,
     /// A sync ended: its one-line summary, or whether the hub was unreachable and why not.
     SyncFinished {
         result: Result<String, SyncFailure>,
@@ -393,6 +395,7 @@ impl App {
                 Vec::new()
             }
             Action::SyncDue => self.start_sync(false),
+            Action::CacheChanged => self.cache_changed(),
             Action::SyncFinished { result, at } => self.sync_finished(result, at),
             Action::ReportPushed { submission, result } => {
                 self.flash = Some(match result {

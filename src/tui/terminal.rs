@@ -117,6 +117,7 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
         }
         runtime.dispatch(Action::Tick(Instant::now()));
         runtime.poll_sync();
+        runtime.notice_outside_writes();
     }
 }
 
