@@ -39,6 +39,8 @@ pub enum Action {
     ReviewLoaded {
         data: Box<ReviewData>,
         select: Option<String>,
+        /// Switch to the Review screen; `false` for a reload (after a sync), which never moves you.
+        show: bool,
     },
     DocumentLoaded {
         submission: String,
@@ -64,6 +66,8 @@ pub enum Action {
     Failed(String),
     /// Time for a periodic sync.
     SyncDue,
+    /// Another connection (another `accredit` process, the sync thread) wrote to the cache.
+    CacheChanged,
     /// A sync ended: its one-line summary, or whether the hub was unreachable and why not.
     SyncFinished {
         result: Result<String, SyncFailure>,
@@ -85,6 +89,8 @@ pub enum Action {
     PanelLoaded {
         data: Box<PanelData>,
         select: Option<String>,
+        /// Switch to the Panel screen; `false` for a reload (after a sync), which never moves you.
+        show: bool,
     },
     ConsolidationSaved {
         submission: String,
@@ -112,6 +118,8 @@ pub enum Effect {
     OpenReview {
         submission: String,
         select: Option<String>,
+        /// Whether the user asked for it (switch to it) or a sync refreshes it (stay where you are).
+        show: bool,
     },
     OpenDocument {
         submission: String,
@@ -145,6 +153,8 @@ pub enum Effect {
     OpenPanel {
         submission: String,
         select: Option<String>,
+        /// Whether the chair asked for it (switch to it) or a sync refreshes it (stay where you are).
+        show: bool,
     },
     /// Writes the chair's whole consolidation (reviewer judgements are never touched).
     SaveConsolidation {
@@ -316,7 +326,12 @@ impl App {
                 self.queue_selected = self.queue_selected.min(self.queue.len().saturating_sub(1));
                 Vec::new()
             }
-            Action::ReviewLoaded { data, select } => {
+            Action::ReviewLoaded { data, select, show } => {
+                let same = self.review.as_ref().is_some_and(|r| r.data.submission.id == data.submission.id);
+                if !show && !same {
+                    // A reload of a review that was closed meanwhile.
+                    return Vec::new();
+                }
                 let selected = select.or_else(|| {
                     self.review
                         .as_ref()
@@ -324,7 +339,9 @@ impl App {
                         .and_then(|r| r.current().map(|s| s.code.clone()))
                 });
                 self.review = Some(ReviewState::new(*data, selected.as_deref()));
-                self.screen = Screen::Review;
+                if show {
+                    self.screen = Screen::Review;
+                }
                 Vec::new()
             }
             Action::DocumentLoaded { submission, info, text, locator } => {
@@ -387,7 +404,7 @@ impl App {
                     "Submitted {count} judgements for {submission}. Other reviewers' submitted judgements are now shown."
                 )));
                 let select = self.review.as_ref().and_then(|r| r.current().map(|s| s.code.clone()));
-                vec![Effect::OpenReview { submission, select }, Effect::LoadQueue]
+                vec![Effect::OpenReview { submission, select, show: true }, Effect::LoadQueue]
             }
             Action::ExternalEdited(text) => {
                 let Some(review) = &mut self.review else {
@@ -402,6 +419,7 @@ impl App {
                 Vec::new()
             }
             Action::SyncDue => self.start_sync(false),
+            Action::CacheChanged => self.cache_changed(),
             Action::SyncFinished { result, at } => self.sync_finished(result, at),
             Action::ReportPushed { submission, result } => {
                 self.flash = Some(match result {
@@ -429,7 +447,7 @@ impl App {
                 self.conflicts = conflicts;
                 Vec::new()
             }
-            Action::PanelLoaded { data, select } => self.panel_loaded(*data, select),
+            Action::PanelLoaded { data, select, show } => self.panel_loaded(*data, select, show),
             Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission),
             Action::ConsolidationSaveFailed { submission, message, busy } => {
                 self.consolidation_failed(&submission, &message, busy)
@@ -505,17 +523,36 @@ impl App {
         }
     }
 
+    /// A paste of any length is one edit, saved at once.
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         match self.context() {
             Context::Editor => {
                 if let Some((editor, _)) = self.editing_text() {
-                    editor.insert_str(text);
+                    // Terminals send a pasted line break as CR.
+                    editor.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
                     self.typed_in_editor();
+                    return if self.screen == Screen::Panel {
+                        self.panel_save().into_iter().collect()
+                    } else {
+                        self.save_current().into_iter().collect()
+                    };
                 }
             }
             Context::Prompt => {
                 if let Some(prompt) = self.panel.as_mut().and_then(|p| p.prompt.as_mut()) {
                     prompt.input.insert_str(text.replace(['\n', '\r'], " "));
+                }
+            }
+            Context::Merge => {
+                if let Some(merge) = self.sync_view.as_mut().and_then(|v| v.merge.as_mut()) {
+                    merge.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+                }
+            }
+            Context::Finder => {
+                let entries = self.finder_entries.as_deref().unwrap_or_default();
+                if let Some(Overlay::Finder(finder)) = &mut self.overlay {
+                    finder.query.push_str(&text.replace(['\n', '\r'], " "));
+                    finder.refresh(entries);
                 }
             }
             _ => {}
@@ -573,9 +610,9 @@ impl App {
                             a.submission
                         )));
                     } else if a.role == MemberRole::Chair {
-                        return vec![Effect::OpenPanel { submission: a.submission.clone(), select: None }];
+                        return vec![Effect::OpenPanel { submission: a.submission.clone(), select: None, show: true }];
                     } else {
-                        return vec![Effect::OpenReview { submission: a.submission.clone(), select: None }];
+                        return vec![Effect::OpenReview { submission: a.submission.clone(), select: None, show: true }];
                     }
                 }
             }

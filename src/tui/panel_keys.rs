@@ -22,16 +22,18 @@ fn save(panel: &PanelState) -> Effect {
 }
 
 impl App {
-    pub(super) fn panel_loaded(&mut self, data: PanelData, select: Option<String>) -> Vec<Effect> {
+    pub(super) fn panel_loaded(&mut self, data: PanelData, select: Option<String>, show: bool) -> Vec<Effect> {
         match self.panel.take() {
-            // A reload of the open panel (after a sync): stay where the chair is.
+            // The open panel again: keep where the chair is in it.
             Some(open) if open.data.submission.id == data.submission.id => {
                 self.panel = Some(open.reloaded(data, select.as_deref()));
             }
-            _ => {
-                self.panel = Some(PanelState::new(data, select.as_deref()));
-                self.screen = Screen::Panel;
-            }
+            // A reload of a panel that was closed meanwhile.
+            other if !show => self.panel = other,
+            _ => self.panel = Some(PanelState::new(data, select.as_deref())),
+        }
+        if show {
+            self.screen = Screen::Panel;
         }
         Vec::new()
     }
@@ -98,6 +100,7 @@ impl App {
         Some(Effect::OpenPanel {
             submission: panel.data.submission.id.clone(),
             select: panel.current().map(|s| s.code.clone()),
+            show: false,
         })
     }
 
@@ -233,7 +236,11 @@ impl App {
                 panel.chooser = DecisionKind::ALL.iter().position(|&k| k == current);
             }
             Command::OpenReview => {
-                effects.push(Effect::OpenReview { submission: panel.data.submission.id.clone(), select: code });
+                effects.push(Effect::OpenReview {
+                    submission: panel.data.submission.id.clone(),
+                    select: code,
+                    show: true,
+                });
             }
             Command::OpenReport => {
                 effects.push(Effect::OpenReport { submission: panel.data.submission.id.clone() });

@@ -576,3 +576,44 @@ fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     assert!(markdown.contains("**Accredited**"), "{markdown}");
     assert!(markdown.contains("The panel weighed the minority view"), "the resolution notes reach the appendix");
 }
+
+/// Issue 9 #6: 5,000 characters pasted (bracketed paste, as terminals send a paste) into the
+/// rationale editor arrive whole and are in the cache at once, without another key; one Esc
+/// leaves the editor.
+#[test]
+fn a_long_paste_arrives_whole_and_is_saved_at_once() {
+    let tmux = Tmux::new("paste");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    open_review(&tmux, dir.path());
+    tmux.keys(&["e"]);
+    tmux.wait_for("the rationale editor", in_editor);
+
+    let line = "Assessment of clinical reasoning is mapped to every outcome; ";
+    let mut text = String::new();
+    let mut n = 0;
+    while text.chars().count() < 5_000 {
+        n += 1;
+        text.push_str(line);
+        if n % 20 == 0 {
+            text.push('\n');
+        }
+    }
+    let text: String = text.chars().take(5_000).collect();
+    tmux.run(&["set-buffer", "-b", "long", "--", &text]);
+    // -p: bracketed paste, since accredit asked the terminal for it.
+    tmux.run(&["paste-buffer", "-p", "-b", "long", "-t", SESSION]);
+
+    let start = Instant::now();
+    let stored_text = loop {
+        let rationale = stored(dir.path(), "MPF 1.1").map(|j| j.rationale).unwrap_or_default();
+        if rationale.chars().count() >= 5_000 || start.elapsed() > DEADLINE {
+            break rationale;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(stored_text.chars().count(), 5_000, "the whole paste is saved without another key");
+    assert_eq!(stored_text, text, "the paste is saved as pasted, line breaks included");
+
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the review keys after one Esc", |s| in_review(s) && s.contains("saved"));
+}
