@@ -13,7 +13,7 @@ mod sync;
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use accredit::paths::DataDir;
@@ -76,12 +76,18 @@ enum Command {
     #[command(after_help = "Example:\n  accredit submit S-2026-014")]
     Submit { submission: String },
     /// Check a token against the hub and keep it (mode 0600) for `accredit sync`.
-    #[command(after_help = "Example:\n  accredit login --server https://hub.example.org --token 6f1c…")]
+    ///
+    /// Without --token (or ACCREDIT_TOKEN) the token is asked for, not shown as typed, or read
+    /// from standard input when that is not a terminal; either way it stays out of the shell's
+    /// history and the process list.
+    #[command(
+        after_help = "Examples:\n  accredit login --server https://hub.example.org            (asks for the token)\n  accredit login --server https://hub.example.org < token.txt\n  accredit login --server https://hub.example.org --token 6f1c…"
+    )]
     Login {
         #[arg(long)]
         server: String,
         #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
-        token: String,
+        token: Option<String>,
     },
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
@@ -191,7 +197,8 @@ impl From<OutcomeArg> for accredit::domain::Outcome {
 }
 
 pub fn run() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Verbs about accredit itself need no profile.
     match &cli.command {
         Some(Command::Completions { shell }) => return shell::completions(*shell, &mut Cli::command()),
@@ -209,10 +216,12 @@ pub fn run() -> Result<()> {
         Some(Command::Config { default, path }) => return settings::run(&data_dir, default, path),
         _ => {}
     }
-    std::fs::create_dir_all(data_dir.root())
+    data_dir
+        .create_private()
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
     init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
-    tracing::info!(command = ?cli.command, "start");
+    // The verb only: arguments carry tokens (`login --token`) and rationale texts.
+    tracing::info!(verb = %verb(&matches), "start");
     let settings = load_settings(&data_dir)?;
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?, settings),
@@ -240,7 +249,13 @@ pub fn run() -> Result<()> {
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)
         }
-        Some(Command::Login { server, token }) => sync::login(&data_dir, &server, &token),
+        Some(Command::Login { server, token }) => {
+            let token = match token {
+                Some(token) => token,
+                None => sync::read_token().wrap_err("cannot read the token")?,
+            };
+            sync::login(&data_dir, &server, &token)
+        }
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
         Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),
         Some(Command::Hub { db, command }) => hub::run(&db.unwrap_or_else(|| data_dir.hub_db()), command),
@@ -310,6 +325,17 @@ pub(crate) fn require_terminal() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The verb as typed, without its arguments: `hub add-user`, `panel outcome`, `sync`.
+fn verb(matches: &clap::ArgMatches) -> String {
+    let mut words = Vec::new();
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        words.push(name);
+        at = sub;
+    }
+    if words.is_empty() { "tui".to_string() } else { words.join(" ") }
 }
 
 fn today() -> jiff::civil::Date {

@@ -12,7 +12,7 @@ mod read;
 mod replica;
 pub mod schema;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
@@ -33,6 +33,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the cache at {path} cannot be opened: {source}")]
     Open { path: String, source: rusqlite::Error },
+    #[error("cannot make {path} private to its owner: {source}")]
+    Private { path: String, source: std::io::Error },
     #[error("the cache was written by a newer accredit (schema {found}, this one knows {known}); update accredit")]
     TooNew { found: i64, known: i64 },
     #[error("no submission {0} in the cache (see `accredit status` for yours)")]
@@ -80,7 +82,15 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let conn =
             Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        Self::setup(conn)
+        let store = Self::setup(conn)?;
+        // Judgements and token hashes are nobody else's business: the database and the WAL
+        // and shared-memory files beside it are 0600, also when an older accredit made them.
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            crate::paths::make_private(&file)
+                .map_err(|source| StoreError::Private { path: file.display().to_string(), source })?;
+        }
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
