@@ -6,6 +6,7 @@
 mod error;
 pub mod form;
 mod framework;
+pub mod media;
 mod panel;
 mod submission;
 
