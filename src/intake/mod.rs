@@ -151,6 +151,12 @@ pub fn extract_file(path: &Path, media_type: &str) -> Result<(Vec<u8>, Extracted
     Ok((bytes, extracted))
 }
 
+/// The SHA-256 of `bytes` in lowercase hex (how documents are addressed).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Splits text that carries `[page N]` markers into pages (text before the first marker is page
 /// 1's); text without markers is one page.
 pub fn text_pages(text: &str) -> Vec<Page> {
@@ -176,7 +182,11 @@ pub fn text_pages(text: &str) -> Vec<Page> {
 
 /// The page number of a `[page N]` marker line.
 pub fn marker_number(line: &str) -> Option<u32> {
-    line.trim().strip_prefix("[page ")?.strip_suffix(']')?.trim().parse().ok()
+    let t = line.trim();
+    if t.starts_with(UNNUMBERED) && t.ends_with(']') {
+        return Some(0);
+    }
+    t.strip_prefix("[page ")?.strip_suffix(']')?.trim().parse().ok()
 }
 
 /// NFKC-normalises text, drops control characters other than newline and tab, and escapes any
@@ -195,18 +205,26 @@ pub fn clean(text: &str) -> String {
 }
 
 fn looks_like_marker(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("[page ") || t.starts_with("[printed ")
+    let t = line.trim_start().to_lowercase();
+    ["[page", "[pdf", "[unnumbered"].iter().any(|m| t.starts_with(m))
 }
 
-/// The text stored for a document: its pages behind `[page N]` markers, each followed by the
-/// printed page where one was confirmed (`[printed p.12]`).
-pub fn render(pages: &[Page], printed: Option<&[Option<String>]>) -> String {
+/// The text stored for a document: its pages behind `[page N]` markers. With the officer's
+/// confirmed `offset`, N is the printed page (what providers cite) and a `[PDF p.M]` line names
+/// the physical page; a page before printed p.1 (a cover) is `[unnumbered page, PDF p.M]`.
+pub fn render(pages: &[Page], offset: Option<i64>) -> String {
     let mut out = String::new();
-    for (i, page) in pages.iter().enumerate() {
-        out.push_str(&format!("[page {}]\n", page.number));
-        if let Some(label) = printed.and_then(|p| p.get(i)).and_then(Option::as_ref) {
-            out.push_str(&format!("[printed p.{label}]\n"));
+    for page in pages {
+        match offset {
+            None => out.push_str(&format!("[page {}]\n", page.number)),
+            Some(o) => {
+                let printed = page.number as i64 - o;
+                if printed >= 1 {
+                    out.push_str(&format!("[page {printed}]\n[PDF p.{}]\n", page.number));
+                } else {
+                    out.push_str(&format!("{UNNUMBERED}{}]\n", page.number));
+                }
+            }
         }
         if let Some(title) = &page.title {
             out.push_str(title);
@@ -220,6 +238,25 @@ pub fn render(pages: &[Page], printed: Option<&[Option<String>]>) -> String {
     out
 }
 
+const UNNUMBERED: &str = "[unnumbered page, PDF p.";
+
+/// The pages a locator names (`p.4`, `pp.3-4`, `pages 3–5`, `page 7`), or `None` for another kind
+/// of locator (a section, a heading).
+pub fn locator_pages(locator: &str) -> Option<(i64, i64)> {
+    let l = locator.trim().to_lowercase();
+    let rest = ["pages", "page", "pp.", "pp", "p.", "p"].iter().find_map(|p| l.strip_prefix(p))?;
+    let rest = rest.trim_start();
+    let first: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let start: i64 = first.parse().ok()?;
+    let after = rest[first.len()..].trim_start();
+    let end = after
+        .strip_prefix(['-', '–', '—'])
+        .map(|r| r.trim_start().chars().take_while(char::is_ascii_digit).collect::<String>())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(start);
+    Some((start, end.max(start)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,7 +265,28 @@ mod tests {
     fn clean_normalises_ligatures_and_escapes_markers() {
         let text = clean("e\u{FB03}cient \u{FB01}ne\n[page 9]\n  [page 3]\nok\u{7}\n");
         assert_eq!(text, "efficient fine\n\\[page 9]\n\\  [page 3]\nok\n");
+        // Cleaning twice changes nothing more.
+        assert_eq!(clean(&text), text);
         assert_eq!(text_pages(&render(&[Page { number: 1, title: None, text }], None)).len(), 1);
+    }
+
+    #[test]
+    fn locators_name_pages() {
+        assert_eq!(locator_pages("p.4"), Some((4, 4)));
+        assert_eq!(locator_pages("pp.3-4"), Some((3, 4)));
+        assert_eq!(locator_pages("pages 3–5"), Some((3, 5)));
+        assert_eq!(locator_pages("section 3.2"), None);
+    }
+
+    #[test]
+    fn an_offset_renders_printed_markers() {
+        let pages = [
+            Page { number: 1, title: None, text: "Cover".into() },
+            Page { number: 2, title: None, text: "Intro".into() },
+        ];
+        let text = render(&pages, Some(1));
+        assert_eq!(text, "[unnumbered page, PDF p.1]\nCover\n[page 1]\n[PDF p.2]\nIntro\n");
+        assert_eq!(text_pages(&text).iter().map(|p| p.number).collect::<Vec<_>>(), [0, 1]);
     }
 
     #[test]
