@@ -214,8 +214,14 @@ impl SubmissionPackage {
                     match crate::intake::extract(&doc.path, &doc.media_type, &bytes) {
                         Ok(extracted) => {
                             let mut notes: Vec<String> = extracted.warnings.iter().map(ToString::to_string).collect();
-                            if let Some(found) = crate::intake::detect_printed(&extracted.pages) {
-                                notes.push(found.to_string());
+                            match (crate::intake::detect_printed(&extracted.pages), doc.page_offset) {
+                                (Some(found), None) if found.offset != 0 => notes.push(format!(
+                                    "{found}: not applied; set \"page_offset\": {} on the document once confirmed",
+                                    found.offset
+                                )),
+                                (Some(found), _) => notes.push(found.to_string()),
+                                (None, Some(offset)) => notes.push(format!("page_offset {offset} set by the officer")),
+                                (None, None) => {}
                             }
                             documents.insert(doc.id.clone(), crate::intake::render(&extracted.pages, doc.page_offset));
                             originals.insert(

@@ -6,8 +6,9 @@
 //! NFKC-normalised (ligatures become letters, so search finds "fine" in "ﬁne"), and a line that
 //! looks like one of our `[page N]` markers is escaped so a document cannot forge a page.
 
-mod docx;
-mod pdf;
+pub mod docx;
+pub mod pack;
+pub mod pdf;
 mod printed;
 mod xlsx;
 mod zipread;

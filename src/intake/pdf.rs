@@ -13,6 +13,11 @@ pub fn program() -> String {
 }
 
 pub(super) fn extract(file: &str, bytes: &[u8], limit: Duration) -> Result<Extracted, ExtractError> {
+    extract_with(file, bytes, &program(), limit)
+}
+
+/// As `extract`, with another program and time limit (tests simulate a crash or a hang).
+pub fn extract_with(file: &str, bytes: &[u8], program: &str, limit: Duration) -> Result<Extracted, ExtractError> {
     if !bytes.starts_with(b"%PDF-") {
         return Err(ExtractError::Corrupt {
             file: file.into(),
@@ -20,7 +25,7 @@ pub(super) fn extract(file: &str, bytes: &[u8], limit: Duration) -> Result<Extra
             detail: "it does not start with %PDF-".into(),
         });
     }
-    let text = run(file, bytes, limit)?;
+    let text = run(file, bytes, program, limit)?;
     let mut pages: Vec<Page> = text
         .split('\u{c}')
         .enumerate()
@@ -35,9 +40,8 @@ pub(super) fn extract(file: &str, bytes: &[u8], limit: Duration) -> Result<Extra
     Ok(Extracted { extractor: PDF_EXTRACTOR, pages, warnings, page_labels: None })
 }
 
-fn run(file: &str, bytes: &[u8], limit: Duration) -> Result<String, ExtractError> {
-    let program = program();
-    let mut child = Command::new(&program)
+fn run(file: &str, bytes: &[u8], program: &str, limit: Duration) -> Result<String, ExtractError> {
+    let mut child = Command::new(program)
         .args(["-layout", "-enc", "UTF-8", "-eol", "unix", "-q", "-", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -42,7 +42,7 @@ impl std::fmt::Display for PrintedNumbering {
         } else {
             write!(
                 f,
-                "printed p.1 is physical page {} (offset {}; {} of {} pages numbered, {}): confirm it or set page_offset in the manifest",
+                "printed p.1 is physical page {} (offset {}; {} of {} pages numbered, {})",
                 1 + self.offset,
                 self.offset,
                 self.agreeing,

@@ -6,6 +6,7 @@ mod editor_keys;
 mod exchange;
 mod formats;
 mod hub_http;
+mod intake;
 mod intake_fixtures;
 mod linear;
 mod mouse;
