@@ -8,6 +8,7 @@ mod formats;
 mod hub_http;
 mod intake;
 mod intake_fixtures;
+mod intake_property;
 mod linear;
 mod mouse;
 mod panel;
