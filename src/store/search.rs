@@ -165,6 +165,18 @@ impl Store {
     }
 }
 
+/// Whether `refresh` has anything to do (a read, so opening a cache takes no write lock when
+/// the index is current).
+pub(crate) fn needs_refresh(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index')
+             OR EXISTS (SELECT 1 FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM indexed_blobs))
+             OR EXISTS (SELECT 1 FROM frameworks WHERE id || '@' || version NOT IN (SELECT framework FROM indexed_frameworks))",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Brings the index up to date: new blobs' pages, new frameworks' standards, and (for
 /// `submission`, or every submission the first time) the narratives.
 pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<()> {
