@@ -114,7 +114,8 @@ impl Hub {
         Ok(package)
     }
 
-    fn frameworks(&self) -> Result<Vec<Framework>> {
+    /// Every framework on the hub.
+    pub fn frameworks(&self) -> Result<Vec<Framework>> {
         let keys: Vec<(String, String)> = {
             let mut stmt = self.store.connection().prepare("SELECT id, version FROM frameworks")?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
