@@ -234,7 +234,7 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
         | PanelCommand::Check { submission } => submission.clone(),
         PanelCommand::Push { submission } => return push(data_dir, store, submission),
         PanelCommand::Reports { submission, version, format, output } => {
-            return reports(data_dir, submission, *version, format, output.clone());
+            return reports(data_dir, store, submission, *version, format, output.clone());
         }
     };
     let me = chair(store, &submission)?;
@@ -529,22 +529,42 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
 
 fn reports(
     data_dir: &DataDir,
+    store: &Store,
     submission: &str,
     version: Option<i64>,
     format: &str,
     output: Option<PathBuf>,
 ) -> Result<()> {
     let (client, _) = super::sync::client(data_dir)?;
+    let versions = client.reports(submission).wrap_err_with(|| format!("cannot list the reports of {submission}"))?;
     let Some(version) = version else {
-        let versions = client.reports(submission)?;
         if versions.is_empty() {
             println!("no report of {submission} has been pushed yet");
         }
         for r in versions {
-            println!("version {}  pushed {} by {}  sha256 {}", r.version, r.pushed_at, r.pushed_by, &r.sha256[..12]);
+            // Names, not user ids; an id the cache does not know stays as it is.
+            let by = store.person_name(&r.pushed_by).unwrap_or_else(|_| r.pushed_by.clone());
+            println!(
+                "version {}  pushed {} by {}  sha256 {}",
+                r.version,
+                r.pushed_at,
+                by,
+                r.sha256.get(..12).unwrap_or(&r.sha256)
+            );
         }
         return Ok(());
     };
+    if !versions.iter().any(|r| r.version == version) {
+        let existing: Vec<String> = versions.iter().map(|r| r.version.to_string()).collect();
+        bail!(
+            "{submission} has no report version {version}: {}",
+            if existing.is_empty() {
+                "none has been pushed yet".to_string()
+            } else {
+                format!("the hub holds version{} {}", if existing.len() == 1 { "" } else { "s" }, existing.join(", "))
+            }
+        );
+    }
     let text = client.report(submission, version, format)?;
     match output {
         Some(path) => {

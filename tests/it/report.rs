@@ -644,3 +644,242 @@ mod condition_status {
         assert!(stderr(&missing).contains("no condition C9 (its conditions: C1)"), "{}", stderr(&missing));
     }
 }
+
+/// Every bad input of the chair's verbs gets an error saying what to do (issue 12, items 1 and
+/// 4 to 8).
+mod chair_inputs {
+    use crate::support::{accredit, demo_data_dir, stderr, stdout};
+
+    const CHAIRED: &str = "S-2026-009";
+
+    #[test]
+    fn standard_codes_are_forgiving_and_an_empty_list_is_refused() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        let ok = run(&["panel", "recommend", CHAIRED, "--standards", "mpf1.4,set-demo 5.3", "--text", "Consider it."]);
+        assert!(ok.status.success(), "{}", stderr(&ok));
+        let report = stdout(&run(&["report", CHAIRED]));
+        assert!(report.contains("**R1** (MPF 1.4, SET-DEMO 5.3): Consider it."), "{report}");
+        let empty = run(&["panel", "recommend", CHAIRED, "--standards", "", "--text", "Consider it."]);
+        assert_eq!(empty.status.code(), Some(1));
+        assert!(stderr(&empty).contains("no standard given"), "{}", stderr(&empty));
+        let unknown = run(&["panel", "commend", CHAIRED, "--standards", "mpf9.9", "--text", "Good."]);
+        assert!(stderr(&unknown).contains("\"mpf9.9\" is not under review"), "{}", stderr(&unknown));
+        let outcome =
+            run(&["panel", "outcome", CHAIRED, "mpf1.1", "--outcome", "met", "--rationale", "Met on E03 p.4."]);
+        assert!(stdout(&outcome).contains("MPF 1.1: the panel's outcome is met"), "{}", stderr(&outcome));
+        let cleared = run(&["panel", "clear-outcome", CHAIRED, "MPF-1.1"]);
+        assert!(stdout(&cleared).contains("MPF 1.1: the panel's outcome is cleared"), "{}", stderr(&cleared));
+        let again = run(&["panel", "clear-outcome", CHAIRED, "MPF 1.1"]);
+        assert!(stderr(&again).contains("has no panel outcome to clear"), "{}", stderr(&again));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        let condition = |due: &str, extra: &[&str]| {
+            let mut args = vec![
+                "panel",
+                "condition",
+                CHAIRED,
+                "--standards",
+                "mpf1.4",
+                "--text",
+                "Publish it.",
+                "--evidence",
+                "The document.",
+                "--due",
+            ];
+            args.push(due);
+            args.extend_from_slice(extra);
+            run(&args)
+        };
+        let bad = condition("30/06/2030", &[]);
+        assert_eq!(bad.status.code(), Some(2), "a usage error");
+        assert!(stderr(&bad).contains("write it as YYYY-MM-DD"), "{}", stderr(&bad));
+        let past = condition("2020-01-01", &[]);
+        assert_eq!(past.status.code(), Some(1));
+        assert!(stderr(&past).contains("2020-01-01 is in the past"), "{}", stderr(&past));
+        let confirmed = condition("2020-01-01", &["--past-due-ok"]);
+        assert!(stdout(&confirmed).contains("added condition C1, due 2020-01-01"), "{}", stderr(&confirmed));
+        let edit = run(&["panel", "edit", CHAIRED, "C1", "--due", "2019-01-01"]);
+        assert!(stderr(&edit).contains("in the past"), "{}", stderr(&edit));
+    }
+
+    #[test]
+    fn records_are_edited_removed_and_numbered_stably() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        for text in ["First.", "Second.", "Third."] {
+            let added = run(&[
+                "panel",
+                "condition",
+                CHAIRED,
+                "--standards",
+                "mpf1.4",
+                "--text",
+                text,
+                "--evidence",
+                "Letters.",
+                "--due",
+                "2030-06-30",
+            ]);
+            assert!(added.status.success(), "{}", stderr(&added));
+        }
+        let edited =
+            run(&["panel", "edit", CHAIRED, "c2", "--text", "Second, reworded.", "--standards", "mpf1.5,mpf1.4"]);
+        assert!(stdout(&edited).contains("C2: edited (due 2030-06-30, MPF 1.5, MPF 1.4)"), "{}", stderr(&edited));
+        let removed = run(&["panel", "remove", CHAIRED, "C1"]);
+        assert!(stdout(&removed).contains("C1: removed"), "{}", stderr(&removed));
+        let report = stdout(&run(&["report", CHAIRED]));
+        assert!(!report.contains("First."), "removed");
+        assert!(report.contains("**C2** (MPF 1.5, MPF 1.4) — due **2030-06-30**"), "{report}");
+        assert!(report.contains("Second, reworded.") && report.contains("**C3**"), "the others keep their ids");
+        let nothing = run(&["panel", "edit", CHAIRED, "C2"]);
+        assert!(stderr(&nothing).contains("nothing to change"), "{}", stderr(&nothing));
+        let missing = run(&["panel", "remove", CHAIRED, "R7"]);
+        assert!(stderr(&missing).contains("has no record R7 (its records: C2, C3)"), "{}", stderr(&missing));
+    }
+
+    #[test]
+    fn deferring_asks_for_information_by_a_date_and_check_names_the_recorded_decision() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        let bare = run(&["panel", "decide", CHAIRED, "--decision", "deferred"]);
+        assert_eq!(bare.status.code(), Some(1));
+        assert!(stderr(&bare).contains("--requested-information"), "{}", stderr(&bare));
+        let deferred = run(&[
+            "panel",
+            "decide",
+            CHAIRED,
+            "--decision",
+            "deferred",
+            "--requested-information",
+            "The signed placement agreements for 2026.",
+            "--information-due",
+            "2030-05-01",
+        ]);
+        assert!(deferred.status.success(), "{}", stderr(&deferred));
+        let report = stdout(&run(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(report.contains("## Information requested\n\nDue by 2030-05-01."), "{report}");
+        assert!(report.contains("The signed placement agreements for 2026."));
+        assert!(!report.contains("sends the evidence for each"), "no condition-evidence instruction: {report}");
+        let check = run(&["panel", "check", CHAIRED]);
+        let said = format!("{}{}", stdout(&check), stderr(&check));
+        assert!(!said.contains("Accredited with conditions"), "{said}");
+        assert!(!said.contains("say what information"), "the deferral is complete: {said}");
+    }
+
+    #[test]
+    fn a_signed_off_condition_leaves_the_to_do_list_with_its_date() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        for standard in ["mpf1.4", "mpf1.5"] {
+            let added = run(&[
+                "panel",
+                "condition",
+                CHAIRED,
+                "--standards",
+                standard,
+                "--text",
+                "Do it.",
+                "--evidence",
+                "Proof.",
+                "--due",
+                "2030-06-30",
+            ]);
+            assert!(added.status.success(), "{}", stderr(&added));
+        }
+        let today = jiff::Zoned::now().date().to_string();
+        let met = run(&["panel", "condition-status", CHAIRED, "C1", "--status", "met"]);
+        assert!(stdout(&met).contains(&format!("C1: met: signed off on {today}")), "{}", stdout(&met));
+        let report = stdout(&run(&["report", CHAIRED]));
+        assert!(report.contains("open condition by its due date (C2 by 2030-06-30)"), "{report}");
+        assert!(report.contains(&format!("C1 was signed off as met by the panel chair on {today}")), "{report}");
+    }
+
+    #[test]
+    fn every_verb_has_examples_in_its_help() {
+        let dir = demo_data_dir();
+        for verb in [
+            "outcome",
+            "clear-outcome",
+            "condition",
+            "recommend",
+            "commend",
+            "edit",
+            "remove",
+            "decide",
+            "condition-status",
+            "check",
+            "push",
+            "reports",
+        ] {
+            let help = accredit(dir.path(), &["panel", verb, "--help"]);
+            assert!(stdout(&help).contains("Example"), "panel {verb} --help has no example");
+        }
+        let help = stdout(&accredit(dir.path(), &["report", "--help"]));
+        assert!(help.contains("--audience provider --format pdf"), "{help}");
+    }
+
+    #[test]
+    fn a_pdf_needs_an_output_file() {
+        let dir = demo_data_dir();
+        let out = accredit(dir.path(), &["report", CHAIRED, "--format", "pdf"]);
+        assert!(stderr(&out).contains("--format pdf writes a file: give --output FILE.pdf"), "{}", stderr(&out));
+    }
+}
+
+/// The hub names the organisation; a pushed report is FINAL with its version, a changed one a
+/// DRAFT again; `panel reports` names who pushed and which versions exist.
+mod issued {
+    use crate::support::{TestHub, accredit, stderr, stdout};
+    use accredit::store::Store;
+
+    use super::push::complete_for;
+
+    const CHAIRED: &str = "S-2026-009";
+
+    #[test]
+    fn a_pushed_report_is_final_and_a_changed_one_a_draft_again() {
+        let hub = TestHub::demo();
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        assert!(run(&["login", "--server", &hub.url, "--token", hub.token("u-demo")]).status.success());
+        assert!(run(&["sync"]).status.success());
+        {
+            let mut store = Store::open(&dir.path().join("cache.sqlite")).unwrap();
+            let consolidation = complete_for(&store, CHAIRED);
+            store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        }
+        let draft = stdout(&run(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(draft.contains("NHS England — Centre for Advancing Practice · S-2026-009/DRAFT"), "{draft}");
+        let pushed = run(&["panel", "push", CHAIRED]);
+        assert!(pushed.status.success(), "{}", stderr(&pushed));
+        let final_ = stdout(&run(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(final_.contains("S-2026-009/R1 · FINAL, version 1"), "{final_}");
+        let today = jiff::Zoned::now().date().to_string();
+        assert!(final_.contains(&format!("| Date of issue | {today} |")), "{final_}");
+        let hubs = stdout(&run(&["panel", "reports", CHAIRED, "--version", "1"]));
+        assert!(hubs.contains("S-2026-009/R1 · FINAL, version 1"), "the hub keeps the FINAL rendering");
+        let list = stdout(&run(&["panel", "reports", CHAIRED]));
+        assert!(list.contains("by Sam Okafor"), "names, not ids: {list}");
+        let missing = run(&["panel", "reports", CHAIRED, "--version", "3"]);
+        assert!(stderr(&missing).contains("no report version 3: the hub holds version 1"), "{}", stderr(&missing));
+
+        let outcome = run(&[
+            "panel",
+            "outcome",
+            CHAIRED,
+            "mpf1.1",
+            "--outcome",
+            "met",
+            "--rationale",
+            "Reworded after the meeting.",
+        ]);
+        assert!(outcome.status.success(), "{}", stderr(&outcome));
+        let changed = stdout(&run(&["report", CHAIRED]));
+        assert!(changed.contains("S-2026-009/DRAFT · DRAFT: not issued"), "{changed}");
+    }
+}
