@@ -123,6 +123,7 @@ impl Hub {
             member: access.panel.member(&caller.user.id),
             stage: access.stage,
             submitted_all: self.submitted_all(&access.panel.submission, &access.panel, &caller.user.id)?,
+            members: &access.panel.members,
         })
     }
 }

@@ -15,6 +15,10 @@ use crate::wire::{Op, OpOutcome, ReportVersion};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PushRefused {
     Forbidden,
+    /// The chair's, but the submission is not at the panel review stage.
+    Stage(String),
+    /// Voting members who have not submitted their judgements, by name.
+    NotSubmitted(Vec<String>),
     /// The consolidation is not a complete report: every problem.
     Incomplete(Vec<String>),
 }
@@ -97,8 +101,22 @@ impl Hub {
         caller: &Caller,
         submission: &str,
     ) -> Result<Result<(ReportVersion, bool), PushRefused>> {
-        if !self.consolidation_access(caller, submission, Action::WriteConsolidation)?.allowed() {
-            return Ok(Err(PushRefused::Forbidden));
+        let Some(access) = self.access(submission)? else { return Ok(Err(PushRefused::Forbidden)) };
+        if !decide(caller.actor(), Some(&self.context(&access, caller)?), Action::WriteConsolidation).allowed() {
+            return Ok(Err(if access.panel.chair == caller.user.id {
+                PushRefused::Stage(access.stage.label().to_string())
+            } else {
+                PushRefused::Forbidden
+            }));
+        }
+        let mut waiting = Vec::new();
+        for member in access.panel.members.iter().filter(|m| m.role.votes() && !m.recused) {
+            if !self.submitted_all(submission, &access.panel, &member.user)? {
+                waiting.push(self.store.person_name(&member.user)?);
+            }
+        }
+        if !waiting.is_empty() {
+            return Ok(Err(PushRefused::NotSubmitted(waiting)));
         }
         let input = self.store.report_input(submission)?;
         let rules = input.rules;

@@ -11,7 +11,7 @@ use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
 use super::panel::{PanelData, PanelState, ReportPreview};
-use super::review::{Focus, ReviewState, SaveStatus};
+use super::review::{Focus, PendingSave, Retry, ReviewState, SaveStatus};
 use super::review_keys::save_if_dirty;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
@@ -25,6 +25,8 @@ use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
 /// A pause in typing this long saves at once.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(250);
+/// A save refused because the cache was busy is tried again this long after.
+pub const SAVE_RETRY_AFTER: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 pub enum Action {
@@ -37,6 +39,8 @@ pub enum Action {
     ReviewLoaded {
         data: Box<ReviewData>,
         select: Option<String>,
+        /// Switch to the Review screen; `false` for a reload (after a sync), which never moves you.
+        show: bool,
     },
     DocumentLoaded {
         submission: String,
@@ -48,8 +52,11 @@ pub enum Action {
     Saved(Judgement),
     SaveFailed {
         standard: String,
+        outcome: Option<Outcome>,
         rationale: String,
         message: String,
+        /// The cache was busy (another connection writing): the same save may succeed later.
+        busy: bool,
     },
     Submitted {
         submission: String,
@@ -59,6 +66,8 @@ pub enum Action {
     Failed(String),
     /// Time for a periodic sync.
     SyncDue,
+    /// Another connection (another `accredit` process, the sync thread) wrote to the cache.
+    CacheChanged,
     /// A sync ended: its one-line summary, or whether the hub was unreachable and why not.
     SyncFinished {
         result: Result<String, SyncFailure>,
@@ -80,6 +89,8 @@ pub enum Action {
     PanelLoaded {
         data: Box<PanelData>,
         select: Option<String>,
+        /// Switch to the Panel screen; `false` for a reload (after a sync), which never moves you.
+        show: bool,
     },
     ConsolidationSaved {
         submission: String,
@@ -87,6 +98,8 @@ pub enum Action {
     ConsolidationSaveFailed {
         submission: String,
         message: String,
+        /// The cache was busy: the same save is tried again.
+        busy: bool,
     },
     ReportLoaded(Box<ReportPreview>),
 }
@@ -105,6 +118,8 @@ pub enum Effect {
     OpenReview {
         submission: String,
         select: Option<String>,
+        /// Whether the user asked for it (switch to it) or a sync refreshes it (stay where you are).
+        show: bool,
     },
     OpenDocument {
         submission: String,
@@ -138,6 +153,8 @@ pub enum Effect {
     OpenPanel {
         submission: String,
         select: Option<String>,
+        /// Whether the chair asked for it (switch to it) or a sync refreshes it (stay where you are).
+        show: bool,
     },
     /// Writes the chair's whole consolidation (reviewer judgements are never touched).
     SaveConsolidation {
@@ -301,13 +318,20 @@ impl App {
             Action::Key(_) => Vec::new(),
             Action::Paste(text) => self.on_paste(&text),
             Action::Mouse(event) => self.on_mouse(event),
-            Action::Tick(now) => self.autosave(now).into_iter().chain(self.panel_autosave(now)).collect(),
+            Action::Tick(now) => {
+                self.autosave(now).into_iter().chain(self.retry_saves(now)).chain(self.panel_autosave(now)).collect()
+            }
             Action::QueueLoaded(queue) => {
                 self.queue = queue;
                 self.queue_selected = self.queue_selected.min(self.queue.len().saturating_sub(1));
                 Vec::new()
             }
-            Action::ReviewLoaded { data, select } => {
+            Action::ReviewLoaded { data, select, show } => {
+                let same = self.review.as_ref().is_some_and(|r| r.data.submission.id == data.submission.id);
+                if !show && !same {
+                    // A reload of a review that was closed meanwhile.
+                    return Vec::new();
+                }
                 let selected = select.or_else(|| {
                     self.review
                         .as_ref()
@@ -315,7 +339,9 @@ impl App {
                         .and_then(|r| r.current().map(|s| s.code.clone()))
                 });
                 self.review = Some(ReviewState::new(*data, selected.as_deref()));
-                self.screen = Screen::Review;
+                if show {
+                    self.screen = Screen::Review;
+                }
                 Vec::new()
             }
             Action::DocumentLoaded { submission, info, text, locator } => {
@@ -347,14 +373,29 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::SaveFailed { standard, rationale, message } => {
+            Action::SaveFailed { standard, outcome, rationale, message, busy } => {
                 if let Some(review) = &mut self.review {
-                    review.unsaved.insert(standard.clone(), rationale);
+                    review.unsaved.insert(standard.clone(), rationale.clone());
+                    if busy {
+                        review
+                            .retries
+                            .insert(standard.clone(), PendingSave { outcome, rationale, retry: Retry::Armed });
+                    }
                     review.save_status = SaveStatus::Failed(message.clone());
                 }
-                self.flash = Some(Flash::Error(format!(
-                    "Could not save {standard}: {message}. Your text is kept; it will be saved when you next edit."
-                )));
+                // What is on screen stays what the cache holds; say what happens to the rest.
+                self.flash = Some(Flash::Error(if busy {
+                    format!(
+                        "{standard} is not saved yet: the cache was busy ({message}). Your outcome and text are kept \
+                         and saved again in {} seconds; nothing is lost while accredit is open.",
+                        SAVE_RETRY_AFTER.as_secs()
+                    )
+                } else {
+                    format!(
+                        "Could not save {standard}: {message}. The outcome shown is the one recorded; your text is \
+                         kept on screen and saved when you next edit."
+                    )
+                }));
                 Vec::new()
             }
             Action::Submitted { submission, count } => {
@@ -363,7 +404,7 @@ impl App {
                     "Submitted {count} judgements for {submission}. Other reviewers' submitted judgements are now shown."
                 )));
                 let select = self.review.as_ref().and_then(|r| r.current().map(|s| s.code.clone()));
-                vec![Effect::OpenReview { submission, select }, Effect::LoadQueue]
+                vec![Effect::OpenReview { submission, select, show: true }, Effect::LoadQueue]
             }
             Action::ExternalEdited(text) => {
                 let Some(review) = &mut self.review else {
@@ -378,6 +419,7 @@ impl App {
                 Vec::new()
             }
             Action::SyncDue => self.start_sync(false),
+            Action::CacheChanged => self.cache_changed(),
             Action::SyncFinished { result, at } => self.sync_finished(result, at),
             Action::ReportPushed { submission, result } => {
                 self.flash = Some(match result {
@@ -405,10 +447,10 @@ impl App {
                 self.conflicts = conflicts;
                 Vec::new()
             }
-            Action::PanelLoaded { data, select } => self.panel_loaded(*data, select),
-            Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission, None),
-            Action::ConsolidationSaveFailed { submission, message } => {
-                self.consolidation_saved(&submission, Some(message))
+            Action::PanelLoaded { data, select, show } => self.panel_loaded(*data, select, show),
+            Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission),
+            Action::ConsolidationSaveFailed { submission, message, busy } => {
+                self.consolidation_failed(&submission, &message, busy)
             }
             Action::ReportLoaded(preview) => {
                 self.report = Some(*preview);
@@ -481,17 +523,36 @@ impl App {
         }
     }
 
+    /// A paste of any length is one edit, saved at once.
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         match self.context() {
             Context::Editor => {
                 if let Some((editor, _)) = self.editing_text() {
-                    editor.insert_str(text);
+                    // Terminals send a pasted line break as CR.
+                    editor.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
                     self.typed_in_editor();
+                    return if self.screen == Screen::Panel {
+                        self.panel_save().into_iter().collect()
+                    } else {
+                        self.save_current().into_iter().collect()
+                    };
                 }
             }
             Context::Prompt => {
                 if let Some(prompt) = self.panel.as_mut().and_then(|p| p.prompt.as_mut()) {
                     prompt.input.insert_str(text.replace(['\n', '\r'], " "));
+                }
+            }
+            Context::Merge => {
+                if let Some(merge) = self.sync_view.as_mut().and_then(|v| v.merge.as_mut()) {
+                    merge.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+                }
+            }
+            Context::Finder => {
+                let entries = self.finder_entries.as_deref().unwrap_or_default();
+                if let Some(Overlay::Finder(finder)) = &mut self.overlay {
+                    finder.query.push_str(&text.replace(['\n', '\r'], " "));
+                    finder.refresh(entries);
                 }
             }
             _ => {}
@@ -505,6 +566,26 @@ impl App {
         let since = review.dirty_since?;
         let idle = review.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
         if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.save_current() } else { None }
+    }
+
+    /// The saves that failed on a busy cache and are due to be tried again.
+    fn retry_saves(&mut self, now: Instant) -> Vec<Effect> {
+        let Some(review) = self.review.as_mut() else { return Vec::new() };
+        let submission = review.data.submission.id.clone();
+        let mut due = Vec::new();
+        review.retries.retain(|standard, pending| {
+            if !pending.retry.fire(now, SAVE_RETRY_AFTER) {
+                return true;
+            }
+            due.push(Effect::Save {
+                submission: submission.clone(),
+                standard: standard.clone(),
+                outcome: pending.outcome,
+                rationale: pending.rationale.clone(),
+            });
+            false
+        });
+        due
     }
 
     /// A save of the selected standard's rationale, if it has unsaved text.
@@ -529,9 +610,9 @@ impl App {
                             a.submission
                         )));
                     } else if a.role == MemberRole::Chair {
-                        return vec![Effect::OpenPanel { submission: a.submission.clone(), select: None }];
+                        return vec![Effect::OpenPanel { submission: a.submission.clone(), select: None, show: true }];
                     } else {
-                        return vec![Effect::OpenReview { submission: a.submission.clone(), select: None }];
+                        return vec![Effect::OpenReview { submission: a.submission.clone(), select: None, show: true }];
                     }
                 }
             }

@@ -75,7 +75,7 @@ impl App {
                 self.overlay = None;
                 return match entry {
                     Some(FinderEntry::Submission { submission, .. }) => {
-                        vec![Effect::OpenReview { submission, select: None }]
+                        vec![Effect::OpenReview { submission, select: None, show: true }]
                     }
                     Some(FinderEntry::Standard { submission, code, .. }) => self.go_to_standard(submission, code),
                     Some(FinderEntry::Evidence { submission, document, .. }) => {
@@ -110,7 +110,7 @@ impl App {
             return effects;
         }
         let mut effects: Vec<Effect> = self.review.as_mut().and_then(save_if_dirty).into_iter().collect();
-        effects.push(Effect::OpenReview { submission, select: Some(code) });
+        effects.push(Effect::OpenReview { submission, select: Some(code), show: true });
         effects
     }
 }

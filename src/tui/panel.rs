@@ -133,6 +133,8 @@ pub struct PanelState {
     pub dirty_since: Option<Instant>,
     pub last_typed: Option<Instant>,
     pub save_status: SaveStatus,
+    /// A save the busy cache refused, to try again.
+    pub retry: super::review::Retry,
     pub detail_scroll: u16,
     pub prompt: Option<Prompt>,
     /// The decision chooser, open at this choice.
@@ -157,6 +159,7 @@ impl PanelState {
             dirty_since: None,
             last_typed: None,
             save_status: SaveStatus::Saved,
+            retry: super::review::Retry::Idle,
             detail_scroll: 0,
             prompt: None,
             chooser: None,

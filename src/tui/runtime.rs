@@ -21,6 +21,9 @@ pub struct Runtime {
     /// A rationale waiting to be edited in `$EDITOR`; the terminal loop takes it.
     pub external_edit: Option<String>,
     sync: Option<SyncWorker>,
+    /// The cache's `PRAGMA data_version` when last looked at: it changes when another
+    /// connection commits.
+    data_version: Option<i64>,
 }
 
 impl Runtime {
@@ -28,7 +31,14 @@ impl Runtime {
     pub fn new(store: Store, today: Date, settings: Settings) -> Result<Runtime, StoreError> {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
-        let mut runtime = Runtime { app: App::new(me, name, today, settings), store, external_edit: None, sync: None };
+        let mut runtime = Runtime {
+            app: App::new(me, name, today, settings),
+            store,
+            external_edit: None,
+            sync: None,
+            data_version: None,
+        };
+        runtime.data_version = runtime.data_version();
         for action in runtime.run(Effect::LoadQueue) {
             runtime.dispatch(action);
         }
@@ -51,6 +61,25 @@ impl Runtime {
         }
     }
 
+    /// Reloads what is on screen when another connection has written to the cache since the
+    /// last look (`accredit judge` beside the open TUI, the sync thread).
+    pub fn notice_outside_writes(&mut self) {
+        let now = self.data_version();
+        if now.is_some() && std::mem::replace(&mut self.data_version, now) != now {
+            self.dispatch(Action::CacheChanged);
+        }
+    }
+
+    fn data_version(&self) -> Option<i64> {
+        match self.store.connection().query_row("PRAGMA data_version", [], |row| row.get(0)) {
+            Ok(version) => Some(version),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the cache's data_version");
+                None
+            }
+        }
+    }
+
     /// Takes what the sync thread finished, if anything.
     pub fn poll_sync(&mut self) {
         while let Some(outcome) = self.sync.as_ref().and_then(SyncWorker::try_outcome) {
@@ -62,6 +91,8 @@ impl Runtime {
                         not_connected: false,
                         message: e.to_string(),
                     });
+                    // The sync's own reload covers what it wrote.
+                    self.data_version = self.data_version();
                     Action::SyncFinished { result, at }
                 }
                 WorkerOutcome::ReportPushed { submission, result } => {
@@ -91,10 +122,10 @@ impl Runtime {
             Effect::LoadQueue => {
                 self.store.assignments(&me).map(Action::QueueLoaded).and_then(|loaded| Ok(vec![loaded, self.counts()?]))
             }
-            Effect::OpenReview { submission, select } => self
+            Effect::OpenReview { submission, select, show } => self
                 .store
                 .load_review(&submission, &me)
-                .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select }]),
+                .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select, show }]),
             Effect::OpenDocument { submission, document, locator } => self
                 .store
                 .document_text(&submission, &document, &me)
@@ -103,7 +134,9 @@ impl Runtime {
             Effect::Save { submission, standard, outcome, rationale } => {
                 let saved = match self.store.save_judgement(&submission, &standard, &me, outcome, &rationale) {
                     Ok(judgement) => Action::Saved(judgement),
-                    Err(e) => Action::SaveFailed { standard, rationale, message: e.to_string() },
+                    Err(e) => {
+                        Action::SaveFailed { busy: e.is_busy(), message: e.to_string(), standard, outcome, rationale }
+                    }
                 };
                 self.counts().map(|counts| vec![saved, counts])
             }
@@ -142,14 +175,14 @@ impl Runtime {
             Effect::Resolve { id, resolution } => self.store.resolve_conflict(&me, id, resolution).and_then(|()| {
                 Ok(vec![Action::SyncViewLoaded(Box::new(self.sync_view()?)), self.counts()?, Action::SyncDue])
             }),
-            Effect::OpenPanel { submission, select } => {
-                self.panel_data(&submission).map(|data| vec![Action::PanelLoaded { data: Box::new(data), select }])
-            }
+            Effect::OpenPanel { submission, select, show } => self
+                .panel_data(&submission)
+                .map(|data| vec![Action::PanelLoaded { data: Box::new(data), select, show }]),
             Effect::SaveConsolidation { submission, mut consolidation } => {
                 consolidation.max_conditions = Some(self.app.max_conditions);
                 let saved = match self.store.save_consolidation(&submission, &me, &consolidation) {
                     Ok(()) => Action::ConsolidationSaved { submission },
-                    Err(e) => Action::ConsolidationSaveFailed { submission, message: e.to_string() },
+                    Err(e) => Action::ConsolidationSaveFailed { busy: e.is_busy(), message: e.to_string(), submission },
                 };
                 self.counts().map(|counts| vec![saved, counts])
             }

@@ -1,11 +1,13 @@
 //! Integration tests, in one binary so they share one build and one link.
 
 mod cli;
+mod concurrency;
 mod e2e;
 mod editor_keys;
 mod exchange;
 mod formats;
 mod hub_http;
+mod hub_security;
 mod linear;
 mod mouse;
 mod panel;

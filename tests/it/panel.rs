@@ -685,3 +685,42 @@ fn pushing_from_the_report_screen_asks_first_and_only_when_complete() {
     // No hub in this test: the push is asked of the sync thread, and the runtime says why not.
     assert!(flash(&rt).contains("was not pushed: this cache is not connected to a hub"), "{}", flash(&rt));
 }
+
+/// Issue 9 #7: a sync (here the periodic one finishing) while the Panel is open keeps the chair
+/// on the Panel, even with another submission's review still loaded from before, and Enter on the
+/// queue opens the panel again afterwards.
+#[test]
+fn a_sync_while_on_the_panel_never_moves_the_chair() {
+    let mut rt = runtime_with(Settings::default());
+    let other = rt
+        .app
+        .queue
+        .iter()
+        .position(|a| a.submission != SUBMISSION && !a.recused && a.role != accredit::domain::MemberRole::Chair)
+        .expect("a submission I review");
+    let other_id = rt.app.queue[other].submission.clone();
+    for _ in 0..other {
+        press(&mut rt, KeyCode::Down);
+    }
+    press(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.screen, Screen::Review, "Enter opens the review of {other_id}");
+    press(&mut rt, KeyCode::Esc);
+    assert_eq!(rt.app.screen, Screen::Queue);
+    press(&mut rt, KeyCode::Char('g'));
+    open_panel(&mut rt);
+
+    synced(&mut rt);
+    assert_eq!(rt.app.screen, Screen::Panel, "a sync leaves the chair on the Panel");
+    assert_eq!(panel(&rt).data.submission.id, SUBMISSION);
+    let title = screen_text(&rt, 80, 24);
+    assert!(title.contains(&format!("Panel {SUBMISSION}")), "the title still names the panel:\n{title}");
+
+    // Back to the queue and in again: Enter still opens the panel.
+    press(&mut rt, KeyCode::Esc);
+    press(&mut rt, KeyCode::Esc);
+    assert_eq!(rt.app.screen, Screen::Queue, "Esc twice leaves the panel for the queue");
+    synced(&mut rt);
+    assert_eq!(rt.app.screen, Screen::Queue, "a sync leaves the user on the queue");
+    press(&mut rt, KeyCode::Char('g'));
+    open_panel(&mut rt);
+}
