@@ -24,6 +24,9 @@ pub enum HubCommand {
         #[arg(long)]
         id: Option<String>,
     },
+    /// Set the organisation's name, which heads every panel report the hub issues.
+    #[command(after_help = "Example:\n  accredit hub set-organisation \"NHS England — Centre for Advancing Practice\"")]
+    SetOrganisation { name: String },
     /// Revoke a user's token: their next request gets 401.
     Revoke { user: String },
     /// Import a framework.json (validated as the workstation does).
@@ -71,6 +74,13 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
     let mut hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     match command {
         HubCommand::Init => println!("hub database ready at {}", db.display()),
+        HubCommand::SetOrganisation { name } => {
+            if name.trim().is_empty() {
+                return Err(eyre!("the organisation's name is empty"));
+            }
+            hub.store_mut().set_meta(accredit::store::ORGANISATION_KEY, name.trim())?;
+            println!("reports from this hub are issued by {}", name.trim());
+        }
         HubCommand::AddUser { name, role, id } => {
             let role = UserRole::parse(&role).ok_or_else(|| eyre!("unknown role {role}"))?;
             let (user, token) = hub.add_user(id.as_deref(), &name, role)?;

@@ -111,14 +111,19 @@ enum Command {
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
     Sync,
-    /// Render the panel report (chair): Markdown, self-contained HTML, or JSON.
+    /// Render the panel report (chair): Markdown, self-contained HTML, JSON, or PDF (through
+    /// headless Chromium). DRAFT until pushed; FINAL with the hub's version once it is.
     #[command(
-        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --format html --output report.html"
+        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --audience provider --format pdf --output letter.pdf\n  accredit report S-2026-009 --audience panel --format html --output record.html"
     )]
     Report {
         submission: String,
-        #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "json", "pdf"])]
         format: String,
+        /// provider: the letter to the university, without the internal appendix; panel: the
+        /// panel's record, with it.
+        #[arg(long, default_value = "panel", value_parser = ["provider", "panel"])]
+        audience: String,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -262,8 +267,8 @@ pub fn run() -> Result<()> {
             review::judge(&mut open_cache(&data_dir)?, &submission, &standard, outcome.into(), rationale)
         }
         Some(Command::Submit { submission }) => review::submit(&mut open_cache(&data_dir)?, &submission),
-        Some(Command::Report { submission, format, output }) => {
-            panel::report(&open_cache(&data_dir)?, &submission, &format, output)
+        Some(Command::Report { submission, format, audience, output }) => {
+            panel::report(&open_cache(&data_dir)?, &submission, &format, &audience, output)
         }
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)

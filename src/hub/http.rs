@@ -158,8 +158,9 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-async fn me(caller: Caller) -> Json<MeResponse> {
-    Json(MeResponse { user: caller.user })
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResponse>, ApiError> {
+    let organisation = state.with_hub(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
+    Ok(Json(MeResponse { user: caller.user, organisation }))
 }
 
 async fn push(
