@@ -1,6 +1,6 @@
 //! The application state and its pure `update`: an action in, effects out, no I/O.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
@@ -11,7 +11,7 @@ use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
 use super::panel::{PanelData, PanelState, ReportPreview};
-use super::review::{Focus, ReviewState, SaveStatus};
+use super::review::{Focus, ReviewState};
 use super::review_keys::save_if_dirty;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
@@ -21,10 +21,7 @@ use crate::domain::consolidation::Consolidation;
 use crate::domain::{Gap, Judgement, MemberRole, Outcome};
 use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
 
-/// How long typed text may wait before it is written, at most.
-pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
-/// A pause in typing this long saves at once.
-pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(250);
+pub use super::autosave::{AUTOSAVE_AFTER, AUTOSAVE_IDLE};
 
 #[derive(Debug)]
 pub enum Action {
@@ -224,10 +221,13 @@ pub struct App {
     /// A sync brought changes while the rationale editor was open: reload when it closes.
     pub(super) review_stale: bool,
     pub quit: bool,
+    /// The time the action being handled arrived: `update` reads no clock of its own.
+    pub(super) now: Instant,
 }
 
 impl App {
-    pub fn new(me: String, me_name: String, today: Date, settings: Settings) -> App {
+    /// An app that starts on the queue; `now` is the clock at start (`update` brings later ones).
+    pub fn new(me: String, me_name: String, today: Date, settings: Settings, now: Instant) -> App {
         App {
             me,
             me_name,
@@ -256,6 +256,7 @@ impl App {
             sync_return: Screen::Queue,
             review_stale: false,
             quit: false,
+            now,
         }
     }
 
@@ -305,7 +306,10 @@ impl App {
         self.review.as_ref().is_some_and(ReviewState::is_dirty) || self.panel.as_ref().is_some_and(PanelState::is_dirty)
     }
 
-    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+    /// Applies `action`, which arrived at `now`, and returns the work it asks for. Pure: no
+    /// terminal, store, network or clock.
+    pub fn update(&mut self, action: Action, now: Instant) -> Vec<Effect> {
+        self.now = now;
         match action {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
@@ -367,7 +371,7 @@ impl App {
             Action::SaveFailed { standard, rationale, message } => {
                 if let Some(review) = &mut self.review {
                     review.unsaved.insert(standard.clone(), rationale);
-                    review.save_status = SaveStatus::Failed(message.clone());
+                    review.autosave.failed(message.clone());
                 }
                 self.flash = Some(Flash::Error(format!(
                     "Could not save {standard}: {message}. Your text is kept; it will be saved when you next edit."
@@ -387,7 +391,7 @@ impl App {
                     return Vec::new();
                 };
                 review.editor = super::review::new_editor(&text);
-                review.dirty_since = Some(Instant::now());
+                review.autosave.changed();
                 self.save_current().into_iter().collect()
             }
             Action::Failed(message) => {
@@ -539,9 +543,7 @@ impl App {
     /// Saves typed text once it has waited long enough or typing has paused.
     fn autosave(&mut self, now: Instant) -> Option<Effect> {
         let review = self.review.as_ref()?;
-        let since = review.dirty_since?;
-        let idle = review.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
-        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.save_current() } else { None }
+        if review.autosave.due(now) { self.save_current() } else { None }
     }
 
     /// A save of the selected standard's rationale, if it has unsaved text.
@@ -623,3 +625,7 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

@@ -3,6 +3,7 @@
 //! terminal; tests drive `Runtime` directly and draw into a `TestBackend`.
 
 pub mod app;
+pub mod autosave;
 pub mod document;
 mod editing;
 pub mod editor_keys;

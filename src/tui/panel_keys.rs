@@ -6,10 +6,9 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{AUTOSAVE_AFTER, AUTOSAVE_IDLE, App, Effect, Flash, Overlay, Screen};
+use super::app::{App, Effect, Flash, Overlay, Screen};
 use super::keymap::{Command, Context};
 use super::panel::{Field, PanelData, PanelFocus, PanelState, Prompt, PromptKind, line_editor};
-use super::review::SaveStatus;
 use crate::domain::Outcome;
 use crate::domain::consolidation::{DecisionKind, needs_resolution_note};
 
@@ -43,10 +42,10 @@ impl App {
             return Vec::new();
         };
         match failure {
-            None if !panel.is_dirty() => panel.save_status = SaveStatus::Saved,
+            None if !panel.is_dirty() => panel.autosave.saved(),
             None => {}
             Some(message) => {
-                panel.save_status = SaveStatus::Failed(message.clone());
+                panel.autosave.failed(message.clone());
                 self.flash = Some(Flash::Error(format!(
                     "Could not save the panel's work on {submission}: {message}. It stays on screen and is saved with your next change."
                 )));
@@ -63,9 +62,7 @@ impl App {
 
     pub(super) fn panel_autosave(&mut self, now: Instant) -> Option<Effect> {
         let panel = self.panel.as_ref()?;
-        let since = panel.dirty_since?;
-        let idle = panel.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
-        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.panel_save() } else { None }
+        if panel.autosave.due(now) { self.panel_save() } else { None }
     }
 
     pub(super) fn leave_panel_editor(&mut self) -> Vec<Effect> {

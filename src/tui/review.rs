@@ -16,14 +16,8 @@ pub enum Focus {
     Editor,
 }
 
-/// Whether what the screen shows of my judgement is in the cache.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveStatus {
-    Saved,
-    /// Typed but not yet written (autosave is due within a second).
-    Unsaved,
-    Failed(String),
-}
+use super::autosave::Autosave;
+pub use super::autosave::SaveStatus;
 
 pub struct ReviewState {
     pub data: ReviewData,
@@ -35,13 +29,11 @@ pub struct ReviewState {
     pub editor: TextArea<'static>,
     /// The vim mode of the editor (`editor = "vim"`).
     pub vim: VimState,
-    /// When the editor first held text not yet saved.
-    pub dirty_since: Option<Instant>,
-    pub last_typed: Option<Instant>,
+    /// Whether the rationale in the editor is saved, and when a save is due.
+    pub autosave: Autosave,
     pub detail_scroll: u16,
     /// Rationales whose save failed, by standard, so moving away never drops them.
     pub unsaved: HashMap<String, String>,
-    pub save_status: SaveStatus,
 }
 
 impl ReviewState {
@@ -56,11 +48,9 @@ impl ReviewState {
             evidence_selected: 0,
             editor: TextArea::default(),
             vim: VimState::default(),
-            dirty_since: None,
-            last_typed: None,
+            autosave: Autosave::default(),
             detail_scroll: 0,
             unsaved: HashMap::new(),
-            save_status: SaveStatus::Saved,
         };
         let start = select.and_then(|code| state.position(code)).or_else(|| state.next_gap_from(0, true)).unwrap_or(0);
         state.select(start);
@@ -95,8 +85,11 @@ impl ReviewState {
             None => (String::new(), false),
         };
         self.editor = new_editor(&text);
-        self.dirty_since = dirty.then(Instant::now);
-        self.save_status = if dirty { SaveStatus::Unsaved } else { SaveStatus::Saved };
+        if dirty {
+            self.autosave.changed();
+        } else {
+            self.autosave.saved();
+        }
         if self.focus == Focus::Editor {
             self.focus = Focus::Standards;
         }
@@ -107,15 +100,12 @@ impl ReviewState {
     }
 
     /// Marks the editor's text as typed and not yet saved.
-    pub fn typed(&mut self) {
-        let now = Instant::now();
-        self.dirty_since.get_or_insert(now);
-        self.last_typed = Some(now);
-        self.save_status = SaveStatus::Unsaved;
+    pub fn typed(&mut self, now: Instant) {
+        self.autosave.typed(now);
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.dirty_since.is_some()
+        self.autosave.is_dirty()
     }
 
     pub fn current_outcome(&self) -> Option<Outcome> {
@@ -161,8 +151,7 @@ impl ReviewState {
             standard.mine = Some(judgement);
         }
         if selected_code.as_deref() == Some(code.as_str()) && self.rationale() == text {
-            self.dirty_since = None;
-            self.save_status = SaveStatus::Saved;
+            self.autosave.saved();
         }
     }
 }

@@ -107,7 +107,7 @@ impl App {
                     _ => effects.push(Effect::EditExternally { text: review.rationale() }),
                 }
                 if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
-                    review.dirty_since = None;
+                    review.autosave.take();
                 }
             }
             Command::Submit => {
@@ -157,7 +157,9 @@ impl App {
 /// at once so the next tick does not queue the same save; a failure comes back as `SaveFailed`
 /// and keeps the text.
 pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
-    review.dirty_since?;
+    if !review.is_dirty() {
+        return None;
+    }
     let standard = review.current()?;
     let effect = Effect::Save {
         submission: review.data.submission.id.clone(),
@@ -165,7 +167,7 @@ pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
         outcome: standard.mine.as_ref().and_then(|j| j.outcome),
         rationale: review.rationale(),
     };
-    review.dirty_since = None;
+    review.autosave.take();
     Some(effect)
 }
 

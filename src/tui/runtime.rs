@@ -3,6 +3,7 @@
 //! user drives.
 
 use std::collections::VecDeque;
+use std::time::Instant;
 
 use jiff::civil::Date;
 
@@ -32,7 +33,7 @@ impl Runtime {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
         let mut runtime = Runtime {
-            app: App::new(me, name, today, settings),
+            app: App::new(me, name, today, settings, Instant::now()),
             store,
             external_edit: None,
             sync: None,
@@ -53,9 +54,14 @@ impl Runtime {
 
     /// Applies `action` and every effect it leads to, in order.
     pub fn dispatch(&mut self, action: Action) {
+        // The clock is read here, at the edge: a tick brings its own time.
+        let now = match &action {
+            Action::Tick(at) => *at,
+            _ => Instant::now(),
+        };
         let mut pending = VecDeque::from([action]);
         while let Some(action) = pending.pop_front() {
-            for effect in self.app.update(action) {
+            for effect in self.app.update(action, now) {
                 pending.extend(self.run(effect));
             }
         }

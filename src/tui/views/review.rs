@@ -251,7 +251,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
     } else if data.submitted {
         " My judgement · submitted, read-only ".to_string()
     } else {
-        let saved = match &review.save_status {
+        let saved = match &review.autosave.status {
             SaveStatus::Saved if standard.mine.is_some() => "saved",
             SaveStatus::Saved => "not started",
             SaveStatus::Unsaved => "saving…",
