@@ -301,6 +301,25 @@ impl App {
         self.keymap.hints(context)
     }
 
+    /// A finder that starts from the submission (and standard) on screen.
+    fn new_finder(&self, entries: &[FinderEntry]) -> FinderState {
+        let mut finder = FinderState::new(entries);
+        let here = match self.screen {
+            Screen::Review | Screen::Document => {
+                self.review.as_ref().map(|r| (r.data.submission.id.as_str(), r.current().map(|s| s.code.as_str())))
+            }
+            Screen::Panel | Screen::Report => {
+                self.panel.as_ref().map(|p| (p.data.submission.id.as_str(), p.current().map(|s| s.code.as_str())))
+            }
+            Screen::Queue => self.queue.get(self.queue_selected).map(|a| (a.submission.as_str(), None)),
+            Screen::Sync => None,
+        };
+        if let Some((submission, standard)) = here {
+            finder.start_at(entries, submission, standard);
+        }
+        finder
+    }
+
     /// Whether the run loop should tick soon (typed text is waiting to be saved).
     pub fn wants_tick(&self) -> bool {
         self.review.as_ref().is_some_and(ReviewState::is_dirty) || self.panel.as_ref().is_some_and(PanelState::is_dirty)
@@ -351,7 +370,7 @@ impl App {
             }
             Action::FinderLoaded(entries) => {
                 // Entries reloaded under an open finder (a sync brought more) keep the query.
-                let mut finder = FinderState::new(&entries);
+                let mut finder = self.new_finder(&entries);
                 if let Some(Overlay::Finder(open)) = &self.overlay {
                     finder.query = open.query.clone();
                     finder.refresh(&entries);
@@ -479,7 +498,7 @@ impl App {
             Command::Find => {
                 let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
                 match &self.finder_entries {
-                    Some(entries) => self.overlay = Some(Overlay::Finder(Box::new(FinderState::new(entries)))),
+                    Some(entries) => self.overlay = Some(Overlay::Finder(Box::new(self.new_finder(entries)))),
                     None => effects.push(Effect::LoadFinder),
                 }
                 effects
