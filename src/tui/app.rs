@@ -12,7 +12,7 @@ use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
 use super::panel::{PanelData, PanelState, ReportPreview};
 use super::review::{Focus, ReviewState};
-use super::review_keys::save_if_dirty;
+use super::review_keys::{read_only_reason, save_if_dirty};
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
@@ -298,7 +298,27 @@ impl App {
                 _ => vec![("Esc".into(), "normal mode"), (self.keymap.key_for(Context::Editor, Command::Help), "help")],
             };
         }
-        self.keymap.hints(context)
+        match context {
+            // Judging keys only while my judgements can change.
+            Context::Review if self.review.as_ref().is_some_and(|r| read_only_reason(r).is_some()) => {
+                self.keymap.hints_where(context, |c| {
+                    !matches!(c, Command::SetOutcome(_) | Command::EditRationale | Command::NextGap | Command::Submit)
+                })
+            }
+            // Conflict keys only with a conflict to settle.
+            Context::Sync if self.sync_view.as_ref().is_none_or(|v| v.conflicts.is_empty()) => self
+                .keymap
+                .hints_where(context, |c| !matches!(c, Command::KeepMine | Command::TakeTheirs | Command::EditMerge)),
+            // Gaps stop the submission: the keys go to a gap or cancel.
+            Context::Confirm if matches!(&self.overlay, Some(Overlay::ConfirmSubmit { gaps, .. }) if !gaps.is_empty()) =>
+            {
+                vec![
+                    (self.keymap.key_for(context, Command::Open), "go to the gap"),
+                    (self.keymap.key_for(context, Command::Cancel), "cancel"),
+                ]
+            }
+            _ => self.keymap.hints(context),
+        }
     }
 
     /// A finder that starts from the submission (and standard) on screen.

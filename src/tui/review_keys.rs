@@ -172,7 +172,7 @@ pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
 }
 
 /// Why my judgement of the selected standard cannot be changed, if it cannot.
-fn read_only_reason(review: &ReviewState) -> Option<String> {
+pub(super) fn read_only_reason(review: &ReviewState) -> Option<String> {
     let data = &review.data;
     if !data.role.votes() {
         return Some(format!("As {} you do not judge standards here.", data.role.label()));

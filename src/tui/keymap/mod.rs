@@ -379,10 +379,21 @@ impl Keymap {
     }
 
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        self.hints_where(context, |_| true)
+    }
+
+    /// The hint bar of `context` for the commands `applies` keeps (those that do something
+    /// now). A global key the context binds to something else is not shown as global: on the
+    /// Document screen `q` goes back and `/` searches the document, so neither is hinted twice.
+    pub fn hints_where(&self, context: Context, applies: impl Fn(Command) -> bool) -> Vec<(String, &'static str)> {
+        let shadowed = |key: &Key| self.bindings.iter().any(|b| b.context == context && b.keys.contains(key));
         self.help(context)
             .into_iter()
-            .filter(|b| b.hint && !b.keys.is_empty())
-            .map(|b| (b.keys.first().map(|k| k.to_string()).unwrap_or_default(), short(b.description)))
+            .filter(|b| b.hint && applies(b.command))
+            .filter_map(|b| {
+                let key = if b.context == context { b.keys.first() } else { b.keys.iter().find(|k| !shadowed(k)) };
+                key.map(|k| (k.to_string(), short(b.description)))
+            })
             .collect()
     }
 
@@ -456,6 +467,15 @@ mod tests {
         assert_eq!(keymap.lookup(Context::Document, Key::char('/')), Some(Command::Search));
         assert_eq!(keymap.lookup(Context::Review, Key::char('/')), Some(Command::Find));
         assert_eq!(keymap.lookup(Context::Review, Key::char('2')), Some(Command::SetOutcome(Outcome::PartiallyMet)));
+    }
+
+    #[test]
+    fn a_global_key_the_context_binds_otherwise_is_not_hinted_twice() {
+        let keymap = Keymap::default();
+        let hints = keymap.hints(Context::Document);
+        let slashes = hints.iter().filter(|(key, _)| key == "/").count();
+        assert_eq!(slashes, 1, "one `/`, the document's search: {hints:?}");
+        assert!(!hints.iter().any(|(key, what)| key == "q" && *what == "quit"), "q goes back here: {hints:?}");
     }
 
     #[test]
