@@ -1,5 +1,6 @@
 //! The application state and its pure `update`: an action in, effects out, no I/O.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use jiff::civil::Date;
@@ -30,7 +31,11 @@ pub enum Action {
     /// Only when `mouse = true`.
     Mouse(MouseEvent),
     Tick(Instant),
-    QueueLoaded(Vec<Assignment>),
+    QueueLoaded {
+        queue: Vec<Assignment>,
+        /// For each panel I chair: how many things keep its report from being complete.
+        to_settle: HashMap<String, usize>,
+    },
     ReviewLoaded {
         data: Box<ReviewData>,
         select: Option<String>,
@@ -204,6 +209,8 @@ pub struct App {
     pub screen: Screen,
     pub queue: Vec<Assignment>,
     pub queue_selected: usize,
+    /// For each panel I chair: how many things are left to settle before its report is complete.
+    pub queue_to_settle: HashMap<String, usize>,
     pub review: Option<ReviewState>,
     pub document: Option<DocumentState>,
     /// The chair's Panel screen and its report preview.
@@ -242,6 +249,7 @@ impl App {
             screen: Screen::Queue,
             queue: Vec::new(),
             queue_selected: 0,
+            queue_to_settle: HashMap::new(),
             review: None,
             document: None,
             panel: None,
@@ -355,9 +363,16 @@ impl App {
             Action::Paste(text) => self.on_paste(&text),
             Action::Mouse(event) => self.on_mouse(event),
             Action::Tick(now) => self.autosave(now).into_iter().chain(self.panel_autosave(now)).collect(),
-            Action::QueueLoaded(queue) => {
+            Action::QueueLoaded { mut queue, to_settle } => {
+                let selected = self.queue.get(self.queue_selected).map(|a| a.submission.clone());
+                // What needs me first; the store's order (soonest due) within each.
+                queue.sort_by_key(|a| !needs_me(a, &to_settle));
                 self.queue = queue;
-                self.queue_selected = self.queue_selected.min(self.queue.len().saturating_sub(1));
+                self.queue_to_settle = to_settle;
+                self.queue_selected = selected
+                    .and_then(|id| self.queue.iter().position(|a| a.submission == id))
+                    .unwrap_or(self.queue_selected)
+                    .min(self.queue.len().saturating_sub(1));
                 Vec::new()
             }
             Action::ReviewLoaded { data, select, show } => {
@@ -662,6 +677,19 @@ impl App {
             KeyCode::Char(c) => input.push(c),
             _ => {}
         }
+    }
+}
+
+/// Whether a row of the queue has work for me: a review I can still judge and submit, or a
+/// panel I chair with something left to settle.
+pub fn needs_me(a: &Assignment, to_settle: &HashMap<String, usize>) -> bool {
+    if a.recused {
+        return false;
+    }
+    match a.role {
+        MemberRole::Chair => a.stage != crate::domain::Stage::Decided && to_settle.get(&a.submission) != Some(&0),
+        MemberRole::Officer => false,
+        _ => a.stage.allows_judging() && !a.submitted && a.total > 0,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `App::update` alone: actions in, effects and state out, with no store, terminal or clock
 //! (the time comes in as an argument).
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jiff::civil::date;
@@ -34,7 +35,8 @@ fn app() -> (App, Instant) {
         assignment("S-2", MemberRole::Chair, false),
         assignment("S-3", MemberRole::Reviewer, true),
     ];
-    assert!(app.update(Action::QueueLoaded(queue), t0).is_empty());
+    let to_settle = HashMap::from([("S-2".to_string(), 4)]);
+    assert!(app.update(Action::QueueLoaded { queue, to_settle }, t0).is_empty());
     (app, t0)
 }
 
@@ -94,4 +96,26 @@ fn no_tick_saves_when_nothing_was_typed() {
     let (mut app, t) = app();
     assert!(!app.wants_tick());
     assert!(app.update(Action::Tick(t + Duration::from_secs(5)), t + Duration::from_secs(5)).is_empty());
+}
+
+#[test]
+fn the_queue_puts_what_needs_me_first_and_keeps_the_selection() {
+    let (mut app, t) = app();
+    key(&mut app, KeyCode::Char('j'), t);
+    assert_eq!(app.queue[app.queue_selected].submission, "S-2");
+    let mut returned = assignment("S-0", MemberRole::Reviewer, false);
+    returned.stage = Stage::Returned;
+    let mut settled = assignment("S-4", MemberRole::Chair, false);
+    settled.reviewers_submitted = 2;
+    let queue = vec![
+        returned,
+        assignment("S-1", MemberRole::Reviewer, false),
+        settled,
+        assignment("S-2", MemberRole::Chair, false),
+    ];
+    let to_settle = HashMap::from([("S-2".to_string(), 3), ("S-4".to_string(), 0)]);
+    app.update(Action::QueueLoaded { queue, to_settle }, t);
+    let order: Vec<&str> = app.queue.iter().map(|a| a.submission.as_str()).collect();
+    assert_eq!(order, ["S-1", "S-2", "S-0", "S-4"], "work to do first, in the store's order within each");
+    assert_eq!(app.queue[app.queue_selected].submission, "S-2", "the selection follows its row");
 }

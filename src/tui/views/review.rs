@@ -220,11 +220,21 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
             lines.push(Line::from(text_line.to_string()));
         }
     }
+    // The award under review, on every standard (programmes of one name differ by it).
+    let award = sanitize(&data.submission.award);
+    let title = if is_linear(app) {
+        lines.insert(0, Line::from(Span::styled(format!("Award: {award}"), theme.muted)));
+        "Details".to_string()
+    } else if award.is_empty() {
+        String::new()
+    } else {
+        format!(" {award} ")
+    };
     let border = if review.focus == Focus::Evidence { theme.focus } else { theme.border };
     let paragraph = Paragraph::new(Text::from(lines))
         .wrap(Wrap { trim: false })
         .scroll((review.detail_scroll, 0))
-        .block(pane(app, if is_linear(app) { "Details" } else { "" }, border));
+        .block(pane(app, title, border));
     frame.render_widget(paragraph, area);
 }
 
