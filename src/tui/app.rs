@@ -308,9 +308,14 @@ impl App {
         }
         match context {
             // Judging keys only while my judgements can change.
-            Context::Review if self.review.as_ref().is_some_and(|r| read_only_reason(r).is_some()) => {
-                self.keymap.hints_where(context, |c| {
-                    !matches!(c, Command::SetOutcome(_) | Command::EditRationale | Command::NextGap | Command::Submit)
+            Context::Review => {
+                let review = self.review.as_ref();
+                let read_only = review.is_some_and(|r| read_only_reason(r).is_some());
+                let others = review.is_some_and(|r| r.data.others_visible);
+                self.keymap.hints_where(context, |c| match c {
+                    Command::SetOutcome(_) | Command::EditRationale | Command::NextGap | Command::Submit => !read_only,
+                    Command::NextDifference => others,
+                    _ => true,
                 })
             }
             // Conflict keys only with a conflict to settle.

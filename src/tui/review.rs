@@ -132,6 +132,16 @@ impl ReviewState {
     }
 
     /// The next (or previous) standard with a gap, starting at `from` (inclusive), wrapping.
+    /// The next standard from `from` (itself included) where my outcome differs from another
+    /// member's submitted one (only once the others are shown).
+    pub fn next_difference_from(&self, from: usize, forward: bool) -> Option<usize> {
+        let n = self.order.len();
+        (0..n).map(|k| if forward { (from + k) % n } else { (from + n - k % n) % n }).find(|&i| {
+            let (s, j) = self.order[i];
+            differs(&self.data.sections[s].standards[j]) && self.data.others_visible
+        })
+    }
+
     pub fn next_gap_from(&self, from: usize, forward: bool) -> Option<usize> {
         let n = self.order.len();
         let gaps: Vec<String> = self.gaps_now().into_iter().map(|(code, _)| code).collect();
@@ -154,6 +164,12 @@ impl ReviewState {
             self.autosave.saved();
         }
     }
+}
+
+/// Whether my outcome of `standard` differs from a submitted outcome of another member.
+pub fn differs(standard: &crate::store::StandardView) -> bool {
+    let mine = standard.mine.as_ref().and_then(|j| j.outcome);
+    mine.is_some() && standard.others.iter().any(|o| o.outcome.is_some() && o.outcome != mine)
 }
 
 pub fn new_editor(text: &str) -> TextArea<'static> {

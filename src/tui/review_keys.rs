@@ -76,6 +76,19 @@ impl App {
                     None => self.flash = Some(Flash::Info("Nothing for you to judge here.".into())),
                 }
             }
+            Command::NextDifference | Command::PreviousDifference => {
+                let forward = command == Command::NextDifference;
+                let step = if forward { 1 } else { n.max(1) - 1 };
+                match review.next_difference_from((review.selected + step) % n.max(1), forward) {
+                    Some(i) => move_to(review, i, &mut effects),
+                    None if !review.data.others_visible => {
+                        self.flash = Some(Flash::Info(
+                            "The other members' judgements are shown once yours are submitted.".into(),
+                        ))
+                    }
+                    None => self.flash = Some(Flash::Info("Your outcomes agree with every other member's.".into())),
+                }
+            }
             Command::SetOutcome(_) | Command::ClearOutcome | Command::EditRationale | Command::EditExternal => {
                 if let Some(reason) = read_only_reason(review) {
                     self.flash = Some(Flash::Info(reason));

@@ -98,6 +98,21 @@ fn a_whole_review_from_queue_to_submission() {
         0
     );
     assert_eq!(rt.app.queue.iter().find(|a| a.submission == SUBMISSION).map(|a| a.submitted), Some(true));
+
+    // Where I differ: `d` walks the standards whose outcome another member judged otherwise.
+    let review = rt.app.review.as_ref().unwrap();
+    let differing: Vec<String> =
+        review.data.standards().filter(|s| accredit::tui::review::differs(s)).map(|s| s.code.clone()).collect();
+    assert!(differing.contains(&"MPF 2.11".to_string()), "I said met where a member said partially: {differing:?}");
+    let mut visited = Vec::new();
+    for _ in 0..differing.len() {
+        keys(&mut rt, "d");
+        visited.push(selected_code(&rt));
+    }
+    visited.sort();
+    let mut expected = differing.clone();
+    expected.sort();
+    assert_eq!(visited, expected, "d visits each differing standard once");
 }
 
 #[test]

@@ -122,6 +122,9 @@ pub enum Command {
     EditExternal,
     NextGap,
     PreviousGap,
+    /// After submitting: the next standard where my outcome differs from another member's.
+    NextDifference,
+    PreviousDifference,
     Submit,
     FocusNext,
     ScrollDetailDown,
@@ -168,6 +171,8 @@ impl Command {
             Command::Bottom => "bottom",
             Command::Open => "open",
             Command::Back => "back",
+            Command::NextDifference => "next_difference",
+            Command::PreviousDifference => "previous_difference",
             Command::Quit => "quit",
             Command::Help => "help",
             Command::Find => "find",
@@ -281,6 +286,8 @@ impl Default for Keymap {
                 b(Review, &[c('E')], EditExternal, "write the rationale in $EDITOR", false),
                 b(Review, &[c(']')], NextGap, "next gap (no outcome, or rationale missing)", true),
                 b(Review, &[c('[')], PreviousGap, "previous gap", false),
+                b(Review, &[c('d')], NextDifference, "next standard where I differ from another member", true),
+                b(Review, &[c('D')], PreviousDifference, "previous standard where I differ", false),
                 b(Review, &[p(K::Tab)], FocusNext, "switch between standards and evidence", false),
                 b(Review, &[p(K::Enter)], Open, "open the selected evidence", false),
                 b(Review, &[Key::ctrl('n'), c('J')], ScrollDetailDown, "scroll the detail down", false),
@@ -448,6 +455,7 @@ fn short(description: &'static str) -> &'static str {
         "filter:" => "needs me",
         "decide:" => "decide",
         "preview" => "report",
+        "next" if description.contains("differ") => "where I differ",
         _ => first,
     })
 }

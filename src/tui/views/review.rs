@@ -93,6 +93,7 @@ fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
         if !standard.judged_by_me { ("–", theme.muted) } else { (outcome_mark(outcome), theme.outcome(outcome)) };
     let flag = match standard.gap() {
         Some(Gap::RationaleRequired(_)) => Span::styled("!", theme.alert),
+        _ if crate::tui::review::differs(standard) => Span::styled("≠", theme.alert),
         _ => Span::raw(" "),
     };
     Line::from(vec![
@@ -116,6 +117,9 @@ fn standard_words(theme: &Theme, standard: &StandardView, width: u16) -> Text<'s
     let mut state = if standard.judged_by_me { outcome_word(outcome).to_string() } else { "not yours".to_string() };
     if let Some(Gap::RationaleRequired(_)) = standard.gap() {
         state.push_str(", rationale required");
+    }
+    if crate::tui::review::differs(standard) {
+        state.push_str(", differs from another member");
     }
     let style = if standard.judged_by_me { theme.outcome(outcome) } else { theme.muted };
     let text = format!("{} {}: {state}", sanitize(&standard.code), sanitize(&standard.title));
