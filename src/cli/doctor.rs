@@ -47,7 +47,7 @@ pub fn run(data_dir: &DataDir) -> Result<()> {
     let checks = vec![
         data_folder(data_dir.root()),
         config(data_dir.config()),
-        cache(&data_dir.cache()),
+        cache(&data_dir.cache(), &super::advice::remake_cache(data_dir)),
         hub(hub_login::status(data_dir)),
         clock(jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(), accredit::build_info::build_date()),
     ];
@@ -128,25 +128,21 @@ fn config(path: &Path) -> Check {
     }
 }
 
-fn cache(path: &Path) -> Check {
+fn cache(path: &Path, remake: &str) -> Check {
     const NAME: &str = "cache";
     if !path.exists() {
-        return Check::fail(
-            NAME,
-            format!("there is no cache at {}", path.display()),
-            "run `accredit demo` to try accredit on the demo data",
-        );
+        return Check::fail(NAME, format!("there is no cache at {}", path.display()), remake);
     }
-    let aside = "move it aside (keep the copy: it may hold unsynced judgements) and run `accredit demo` again, or ask the accreditation office to restore your data";
+    let aside = format!("move it aside (keep the copy: it may hold unsynced judgements), then {remake}");
     let health = match Store::inspect(path) {
         Ok(health) => health,
-        Err(e) => return Check::fail(NAME, format!("{} cannot be read as a cache: {e}", path.display()), aside),
+        Err(e) => return Check::fail(NAME, format!("{} cannot be read as a cache: {e}", path.display()), &aside),
     };
     if !health.is_sound() {
         return Check::fail(
             NAME,
             format!("{} is damaged; SQLite's integrity check says:\n{}", path.display(), health.integrity.join("\n")),
-            aside,
+            &aside,
         );
     }
     if health.schema > health.latest {
@@ -162,11 +158,7 @@ fn cache(path: &Path) -> Check {
         );
     }
     if health.owner.is_none() {
-        return Check::fail(
-            NAME,
-            format!("{} is empty or unfinished (it has no owner)", path.display()),
-            "run `accredit demo --reset` for a fresh demo",
-        );
+        return Check::fail(NAME, format!("{} is empty or unfinished (it has no owner)", path.display()), remake);
     }
     let schema = if health.schema == health.latest {
         format!("schema {}, the latest", health.schema)

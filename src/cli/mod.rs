@@ -1,5 +1,6 @@
 //! The command line (design §3): parsing, and one module per group of verbs.
 
+mod advice;
 mod demo;
 mod doctor;
 mod exchange;
@@ -12,7 +13,7 @@ mod sync;
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use accredit::paths::DataDir;
@@ -75,12 +76,18 @@ enum Command {
     #[command(after_help = "Example:\n  accredit submit S-2026-014")]
     Submit { submission: String },
     /// Check a token against the hub and keep it (mode 0600) for `accredit sync`.
-    #[command(after_help = "Example:\n  accredit login --server https://hub.example.org --token 6f1c…")]
+    ///
+    /// Without --token (or ACCREDIT_TOKEN) the token is asked for, not shown as typed, or read
+    /// from standard input when that is not a terminal; either way it stays out of the shell's
+    /// history and the process list.
+    #[command(
+        after_help = "Examples:\n  accredit login --server https://hub.example.org            (asks for the token)\n  accredit login --server https://hub.example.org < token.txt\n  accredit login --server https://hub.example.org --token 6f1c…"
+    )]
     Login {
         #[arg(long)]
         server: String,
         #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
-        token: String,
+        token: Option<String>,
     },
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
@@ -190,7 +197,8 @@ impl From<OutcomeArg> for accredit::domain::Outcome {
 }
 
 pub fn run() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Verbs about accredit itself need no profile.
     match &cli.command {
         Some(Command::Completions { shell }) => return shell::completions(*shell, &mut Cli::command()),
@@ -208,10 +216,12 @@ pub fn run() -> Result<()> {
         Some(Command::Config { default, path }) => return settings::run(&data_dir, default, path),
         _ => {}
     }
-    std::fs::create_dir_all(data_dir.root())
+    data_dir
+        .create_private()
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
     init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
-    tracing::info!(command = ?cli.command, "start");
+    // The verb only: arguments carry tokens (`login --token`) and rationale texts.
+    tracing::info!(verb = %verb(&matches), "start");
     let settings = load_settings(&data_dir)?;
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?, settings),
@@ -239,7 +249,13 @@ pub fn run() -> Result<()> {
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)
         }
-        Some(Command::Login { server, token }) => sync::login(&data_dir, &server, &token),
+        Some(Command::Login { server, token }) => {
+            let token = match token {
+                Some(token) => token,
+                None => sync::read_token().wrap_err("cannot read the token")?,
+            };
+            sync::login(&data_dir, &server, &token)
+        }
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
         Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),
         Some(Command::Hub { db, command }) => hub::run(&db.unwrap_or_else(|| data_dir.hub_db()), command),
@@ -266,17 +282,18 @@ fn load_settings(data_dir: &DataDir) -> Result<Settings> {
 fn open_cache(data_dir: &DataDir) -> Result<Store> {
     let path = data_dir.cache();
     if !path.exists() {
-        bail!("there is no cache in {} yet; try the demo with `accredit demo`", data_dir.root().display());
+        bail!("there is no cache in {} yet; {}", data_dir.root().display(), advice::remake_cache(data_dir));
     }
     let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
     if store.me()?.is_none() {
-        bail!("the cache {} is empty or unfinished; `accredit demo --reset` makes a fresh demo", path.display());
+        bail!("the cache {} is empty or unfinished; {}", path.display(), advice::remake_cache(data_dir));
     }
     Ok(store)
 }
 
 /// Opens the TUI, syncing in the background when this cache is connected to a hub.
 fn open_tui(data_dir: &DataDir, store: Store, settings: Settings) -> Result<()> {
+    require_terminal()?;
     let worker = match sync::client(data_dir) {
         Ok((client, credentials)) => {
             Some(accredit::sync::SyncWorker::start(data_dir.cache(), client, credentials.user))
@@ -294,6 +311,31 @@ fn run_tui(
     worker: Option<accredit::sync::SyncWorker>,
 ) -> Result<()> {
     accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
+}
+
+/// The TUI draws on a terminal; started from a pipe or a service it says so and which verbs work
+/// without one, before any work is done.
+pub(crate) fn require_terminal() -> Result<()> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        bail!(
+            "the TUI needs a terminal, and standard input or output is not one (a pipe, a file or a service). \
+             Without a terminal use the command-line verbs: `accredit status`, `judge`, `submit`, `sync`, \
+             `export --form` and `import --form`, `report`, `panel` (see `accredit --help`)"
+        );
+    }
+    Ok(())
+}
+
+/// The verb as typed, without its arguments: `hub add-user`, `panel outcome`, `sync`.
+fn verb(matches: &clap::ArgMatches) -> String {
+    let mut words = Vec::new();
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        words.push(name);
+        at = sub;
+    }
+    if words.is_empty() { "tui".to_string() } else { words.join(" ") }
 }
 
 fn today() -> jiff::civil::Date {

@@ -30,6 +30,59 @@ pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// The token, asked for on the terminal without echo, or read from standard input's first line.
+pub fn read_token() -> Result<String> {
+    use std::io::{BufRead, IsTerminal, Read, Write};
+    let stdin = std::io::stdin();
+    let token = if stdin.is_terminal() {
+        eprint!("Token (from your accreditation office; not shown as you type): ");
+        std::io::stderr().flush()?;
+        let token = read_hidden_line()?;
+        eprintln!();
+        token
+    } else {
+        let mut line = String::new();
+        stdin.lock().take(4096).read_line(&mut line)?;
+        line
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        bail!("no token was given; paste the token the accreditation office sent you");
+    }
+    Ok(token)
+}
+
+/// A line typed on the terminal with echo off (raw mode), restored however it ends.
+fn read_hidden_line() -> Result<String> {
+    use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    use ratatui::crossterm::terminal;
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = terminal::disable_raw_mode();
+        }
+    }
+    terminal::enable_raw_mode()?;
+    let _restore = Restore;
+    let mut line = String::new();
+    loop {
+        let Event::Key(key) = event::read()? else { continue };
+        if key.kind != KeyEventKind::Press {
+            continue;
+        }
+        match key.code {
+            KeyCode::Enter => return Ok(line),
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => bail!("cancelled"),
+            KeyCode::Esc => bail!("cancelled"),
+            KeyCode::Backspace => {
+                line.pop();
+            }
+            KeyCode::Char(c) if line.len() < 4096 => line.push(c),
+            _ => {}
+        }
+    }
+}
+
 /// The hub client for this data folder's credentials.
 pub fn client(data_dir: &DataDir) -> Result<(HubClient, Credentials), SyncError> {
     let credentials = Credentials::load(&data_dir.credentials())?.ok_or(SyncError::NotLoggedIn)?;

@@ -1,7 +1,7 @@
 //! The application state and its pure `update`: an action in, effects out, no I/O.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
@@ -12,7 +12,7 @@ use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
 use super::panel::{PanelData, PanelState, ReportPreview};
-use super::review::{Focus, ReviewState};
+use super::review::{Focus, PendingSave, Retry, ReviewState};
 use super::review_keys::{read_only_reason, save_if_dirty};
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
@@ -23,6 +23,8 @@ use crate::domain::{Gap, Judgement, MemberRole, Outcome};
 use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
 
 pub use super::autosave::{AUTOSAVE_AFTER, AUTOSAVE_IDLE};
+/// A save refused because the cache was busy is tried again this long after.
+pub const SAVE_RETRY_AFTER: Duration = Duration::from_secs(2);
 
 #[derive(Debug)]
 pub enum Action {
@@ -52,8 +54,11 @@ pub enum Action {
     Saved(Judgement),
     SaveFailed {
         standard: String,
+        outcome: Option<Outcome>,
         rationale: String,
         message: String,
+        /// The cache was busy (another connection writing): the same save may succeed later.
+        busy: bool,
     },
     Submitted {
         submission: String,
@@ -95,6 +100,8 @@ pub enum Action {
     ConsolidationSaveFailed {
         submission: String,
         message: String,
+        /// The cache was busy: the same save is tried again.
+        busy: bool,
     },
     ReportLoaded(Box<ReportPreview>),
 }
@@ -367,7 +374,9 @@ impl App {
             Action::Key(_) => Vec::new(),
             Action::Paste(text) => self.on_paste(&text),
             Action::Mouse(event) => self.on_mouse(event),
-            Action::Tick(now) => self.autosave(now).into_iter().chain(self.panel_autosave(now)).collect(),
+            Action::Tick(now) => {
+                self.autosave(now).into_iter().chain(self.retry_saves(now)).chain(self.panel_autosave(now)).collect()
+            }
             Action::QueueLoaded { mut queue, to_settle } => {
                 let selected = self.queue.get(self.queue_selected).map(|a| a.submission.clone());
                 // What needs me first; the store's order (soonest due) within each.
@@ -427,14 +436,29 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::SaveFailed { standard, rationale, message } => {
+            Action::SaveFailed { standard, outcome, rationale, message, busy } => {
                 if let Some(review) = &mut self.review {
-                    review.unsaved.insert(standard.clone(), rationale);
+                    review.unsaved.insert(standard.clone(), rationale.clone());
+                    if busy {
+                        review
+                            .retries
+                            .insert(standard.clone(), PendingSave { outcome, rationale, retry: Retry::Armed });
+                    }
                     review.autosave.failed(message.clone());
                 }
-                self.flash = Some(Flash::Error(format!(
-                    "Could not save {standard}: {message}. Your text is kept; it will be saved when you next edit."
-                )));
+                // What is on screen stays what the cache holds; say what happens to the rest.
+                self.flash = Some(Flash::Error(if busy {
+                    format!(
+                        "{standard} is not saved yet: the cache was busy ({message}). Your outcome and text are kept \
+                         and saved again in {} seconds; nothing is lost while accredit is open.",
+                        SAVE_RETRY_AFTER.as_secs()
+                    )
+                } else {
+                    format!(
+                        "Could not save {standard}: {message}. The outcome shown is the one recorded; your text is \
+                         kept on screen and saved when you next edit."
+                    )
+                }));
                 Vec::new()
             }
             Action::Submitted { submission, count } => {
@@ -487,9 +511,9 @@ impl App {
                 Vec::new()
             }
             Action::PanelLoaded { data, select, show } => self.panel_loaded(*data, select, show),
-            Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission, None),
-            Action::ConsolidationSaveFailed { submission, message } => {
-                self.consolidation_saved(&submission, Some(message))
+            Action::ConsolidationSaved { submission } => self.consolidation_saved(&submission),
+            Action::ConsolidationSaveFailed { submission, message, busy } => {
+                self.consolidation_failed(&submission, &message, busy)
             }
             Action::ReportLoaded(preview) => {
                 self.report = Some(*preview);
@@ -603,6 +627,26 @@ impl App {
     fn autosave(&mut self, now: Instant) -> Option<Effect> {
         let review = self.review.as_ref()?;
         if review.autosave.due(now) { self.save_current() } else { None }
+    }
+
+    /// The saves that failed on a busy cache and are due to be tried again.
+    fn retry_saves(&mut self, now: Instant) -> Vec<Effect> {
+        let Some(review) = self.review.as_mut() else { return Vec::new() };
+        let submission = review.data.submission.id.clone();
+        let mut due = Vec::new();
+        review.retries.retain(|standard, pending| {
+            if !pending.retry.fire(now, SAVE_RETRY_AFTER) {
+                return true;
+            }
+            due.push(Effect::Save {
+                submission: submission.clone(),
+                standard: standard.clone(),
+                outcome: pending.outcome,
+                rationale: pending.rationale.clone(),
+            });
+            false
+        });
+        due
     }
 
     /// A save of the selected standard's rationale, if it has unsaved text.

@@ -133,6 +133,8 @@ pub struct PanelState {
     pub vim: VimState,
     /// Whether the text being typed is saved, and when a save is due.
     pub autosave: Autosave,
+    /// A save the busy cache refused, to try again.
+    pub retry: super::review::Retry,
     pub detail_scroll: u16,
     pub prompt: Option<Prompt>,
     /// The decision chooser, open at this choice.
@@ -155,6 +157,7 @@ impl PanelState {
             editor: TextArea::default(),
             vim: VimState::default(),
             autosave: Autosave::default(),
+            retry: super::review::Retry::Idle,
             detail_scroll: 0,
             prompt: None,
             chooser: None,

@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Effect, Flash, Overlay, Screen};
+use super::app::{App, Effect, Flash, Overlay, SAVE_RETRY_AFTER, Screen};
 use super::keymap::{Command, Context};
 use super::panel::{Field, PanelData, PanelFocus, PanelState, Prompt, PromptKind, line_editor};
+use super::review::Retry;
 use crate::domain::Outcome;
 use crate::domain::consolidation::{DecisionKind, needs_resolution_note};
 
@@ -37,20 +38,34 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn consolidation_saved(&mut self, submission: &str, failure: Option<String>) -> Vec<Effect> {
+    pub(super) fn consolidation_saved(&mut self, submission: &str) -> Vec<Effect> {
+        if let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) {
+            panel.retry = Retry::Idle;
+            if !panel.is_dirty() {
+                panel.autosave.saved();
+            }
+        }
+        Vec::new()
+    }
+
+    pub(super) fn consolidation_failed(&mut self, submission: &str, message: &str, busy: bool) -> Vec<Effect> {
         let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) else {
             return Vec::new();
         };
-        match failure {
-            None if !panel.is_dirty() => panel.autosave.saved(),
-            None => {}
-            Some(message) => {
-                panel.autosave.failed(message.clone());
-                self.flash = Some(Flash::Error(format!(
-                    "Could not save the panel's work on {submission}: {message}. It stays on screen and is saved with your next change."
-                )));
-            }
-        }
+        panel.autosave.failed(message.to_string());
+        self.flash = Some(Flash::Error(if busy {
+            panel.retry = Retry::Armed;
+            format!(
+                "The panel's work on {submission} is not saved yet: the cache was busy ({message}). It stays on \
+                 screen and is saved again in {} seconds.",
+                SAVE_RETRY_AFTER.as_secs()
+            )
+        } else {
+            format!(
+                "Could not save the panel's work on {submission}: {message}. It stays on screen and is saved with \
+                 your next change."
+            )
+        }));
         Vec::new()
     }
 
@@ -61,7 +76,10 @@ impl App {
     }
 
     pub(super) fn panel_autosave(&mut self, now: Instant) -> Option<Effect> {
-        let panel = self.panel.as_ref()?;
+        let panel = self.panel.as_mut()?;
+        if panel.retry.fire(now, SAVE_RETRY_AFTER) {
+            return Some(save(panel));
+        }
         if panel.autosave.due(now) { self.panel_save() } else { None }
     }
 

@@ -19,6 +19,42 @@ pub enum Focus {
 use super::autosave::Autosave;
 pub use super::autosave::SaveStatus;
 
+/// A save to try again: what the reviewer meant to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSave {
+    pub outcome: Option<Outcome>,
+    pub rationale: String,
+    pub retry: Retry,
+}
+
+/// When a save that a busy cache refused is tried again: armed by the failure, given its time by
+/// the next tick (the clock comes in with the tick), fired by a later one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Retry {
+    #[default]
+    Idle,
+    Armed,
+    Due(Instant),
+}
+
+impl Retry {
+    /// Advances the retry to `now`: true when the save is to be tried now.
+    pub fn fire(&mut self, now: Instant, after: std::time::Duration) -> bool {
+        match *self {
+            Retry::Idle => false,
+            Retry::Armed => {
+                *self = Retry::Due(now + after);
+                false
+            }
+            Retry::Due(at) if at <= now => {
+                *self = Retry::Idle;
+                true
+            }
+            Retry::Due(_) => false,
+        }
+    }
+}
+
 pub struct ReviewState {
     pub data: ReviewData,
     /// (section, standard) of each standard in display order.
@@ -34,6 +70,8 @@ pub struct ReviewState {
     pub detail_scroll: u16,
     /// Rationales whose save failed, by standard, so moving away never drops them.
     pub unsaved: HashMap<String, String>,
+    /// Saves that failed because the cache was busy, by standard, tried again on a later tick.
+    pub retries: HashMap<String, PendingSave>,
 }
 
 impl ReviewState {
@@ -51,6 +89,7 @@ impl ReviewState {
             autosave: Autosave::default(),
             detail_scroll: 0,
             unsaved: HashMap::new(),
+            retries: HashMap::new(),
         };
         let start = select.and_then(|code| state.position(code)).or_else(|| state.next_gap_from(0, true)).unwrap_or(0);
         state.select(start);
@@ -112,6 +151,16 @@ impl ReviewState {
         self.current().and_then(|s| s.mine.as_ref()).and_then(|j| j.outcome)
     }
 
+    /// The outcome a save of the selected standard should carry: one still waiting to be
+    /// retried wins over the recorded one, so saving the rationale never undoes it.
+    pub fn outcome_to_save(&self) -> Option<Outcome> {
+        let code = &self.current()?.code;
+        match self.retries.get(code) {
+            Some(pending) => pending.outcome,
+            None => self.current_outcome(),
+        }
+    }
+
     /// Every gap, counting the rationale in the editor for the selected standard.
     pub fn gaps_now(&self) -> Vec<(String, Gap)> {
         let selected = self.current().map(|s| s.code.clone());
@@ -156,6 +205,7 @@ impl ReviewState {
         let code = judgement.standard.clone();
         let text = judgement.rationale.clone();
         self.unsaved.remove(&code);
+        self.retries.remove(&code);
         let selected_code = self.current().map(|s| s.code.clone());
         if let Some(standard) = self.standard_mut(&code) {
             standard.mine = Some(judgement);

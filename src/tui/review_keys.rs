@@ -97,6 +97,10 @@ impl App {
                 let standard = review.current().expect("a judged standard is selected");
                 let submission = review.data.submission.id.clone();
                 let code = standard.code.clone();
+                if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
+                    // The outcome pressed now replaces one still waiting to be retried.
+                    review.retries.remove(&code);
+                }
                 match command {
                     Command::SetOutcome(outcome) => effects.push(Effect::Save {
                         submission,
@@ -173,13 +177,14 @@ pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
     if !review.is_dirty() {
         return None;
     }
-    let standard = review.current()?;
+    let standard = review.current()?.code.clone();
     let effect = Effect::Save {
         submission: review.data.submission.id.clone(),
-        standard: standard.code.clone(),
-        outcome: standard.mine.as_ref().and_then(|j| j.outcome),
+        outcome: review.outcome_to_save(),
         rationale: review.rationale(),
+        standard: standard.clone(),
     };
+    review.retries.remove(&standard);
     review.autosave.take();
     Some(effect)
 }

@@ -139,7 +139,9 @@ impl Runtime {
             Effect::Save { submission, standard, outcome, rationale } => {
                 let saved = match self.store.save_judgement(&submission, &standard, &me, outcome, &rationale) {
                     Ok(judgement) => Action::Saved(judgement),
-                    Err(e) => Action::SaveFailed { standard, rationale, message: e.to_string() },
+                    Err(e) => {
+                        Action::SaveFailed { busy: e.is_busy(), message: e.to_string(), standard, outcome, rationale }
+                    }
                 };
                 self.counts().map(|counts| vec![saved, counts])
             }
@@ -185,7 +187,7 @@ impl Runtime {
                 consolidation.max_conditions = Some(self.app.max_conditions);
                 let saved = match self.store.save_consolidation(&submission, &me, &consolidation) {
                     Ok(()) => Action::ConsolidationSaved { submission },
-                    Err(e) => Action::ConsolidationSaveFailed { submission, message: e.to_string() },
+                    Err(e) => Action::ConsolidationSaveFailed { busy: e.is_busy(), message: e.to_string(), submission },
                 };
                 self.counts().map(|counts| vec![saved, counts])
             }

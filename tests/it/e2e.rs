@@ -62,6 +62,14 @@ impl Tmux {
     }
 
     /// Starts `accredit --data-dir DIR ARGS...` directly as the pane's command.
+    /// Starts `accredit demo` and waits for what every test needs before its first key: the queue
+    /// drawn and the first sync with the demo's hub finished (until then the sync worker writes
+    /// the cache and reloads the screen under the keys).
+    fn start_demo(&self, data_dir: &Path) -> String {
+        self.start(data_dir, &["demo"]);
+        self.wait_for("the queue after the demo's first sync", |s| s.contains("accredit · Queue") && first_sync_done(s))
+    }
+
     fn start(&self, data_dir: &Path, args: &[&str]) {
         self.start_with_env(data_dir, args, &[]);
     }
@@ -166,6 +174,13 @@ impl Drop for Tmux {
     }
 }
 
+/// Whether the header says a sync finished ("synced 10:42"), not merely "3 unsynced".
+fn first_sync_done(screen: &str) -> bool {
+    let header = screen.lines().next().unwrap_or_default();
+    let words: Vec<&str> = header.split_whitespace().collect();
+    words.windows(2).any(|w| w[0] == "synced" && w[1].starts_with(|c: char| c.is_ascii_digit()))
+}
+
 fn show(screen: &Option<String>) -> &str {
     screen.as_deref().unwrap_or("(none captured)")
 }
@@ -226,8 +241,7 @@ fn stored(dir: &Path, code: &str) -> Option<Judgement> {
 
 /// Opens the demo, waits for the queue, opens S-2026-014 and waits for the review.
 fn open_review(tmux: &Tmux, dir: &Path) -> String {
-    tmux.start(dir, &["demo"]);
-    let queue = tmux.wait_text(&["accredit · Queue", SUB]);
+    let queue = tmux.start_demo(dir);
     assert!(queue.contains(&format!("▸ {SUB}")), "S-2026-014 is first in the queue:\n{queue}");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the review of S-2026-014", |s| s.contains("accredit · Review S-2026-014") && in_review(s))
@@ -277,8 +291,8 @@ fn judgements_typed_in_the_tui_survive_quitting_and_reopening() {
     tmux.wait_gone();
 
     // `demo` again, without --reset, reopens the same cache.
-    tmux.start(dir.path(), &["demo"]);
-    let queue = tmux.wait_text(&["accredit · Queue", "3/51 judged"]);
+    let queue = tmux.start_demo(dir.path());
+    assert!(queue.contains("3/51 judged"), "{queue}");
     assert!(queue.contains(SUB), "{queue}");
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the reopened review", |s| s.contains("Standards 3/51") && in_review(s));
@@ -367,8 +381,7 @@ fn kill_9_while_typing_loses_at_most_the_unsaved_tail() {
 fn escape_sequences_in_a_narrative_do_not_reach_the_terminal() {
     let tmux = Tmux::new("escapes");
     let dir = demo_data_dir();
-    tmux.start(dir.path(), &["demo"]);
-    tmux.wait_text(&["accredit · Queue", SUB]);
+    tmux.start_demo(dir.path());
     let title_before = tmux.pane_title();
     assert!(!title_before.contains("pwned"), "{title_before}");
 
@@ -422,7 +435,8 @@ fn the_header_counts_unsynced_changes_made_before_the_tui_opened() {
     }
     assert_eq!(open_store(dir.path()).unsynced_count().expect("count the outbox"), 2);
 
-    tmux.start(dir.path(), &["demo"]);
+    // Without a hub (no login), so nothing pushes the two changes away while the test looks.
+    tmux.start(dir.path(), &[]);
     let screen = tmux.wait_text(&["accredit · Queue", "2/51 judged"]);
     let header = screen.lines().next().unwrap_or_default();
     assert!(
@@ -514,8 +528,8 @@ fn no_color_draws_every_screen_without_colour() {
 fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     let tmux = Tmux::new("chair");
     let dir = tempfile::tempdir().expect("temporary folder");
-    tmux.start(dir.path(), &["demo"]);
-    tmux.wait_text(&["accredit · Queue", "S-2026-009", "synced"]);
+    let queue = tmux.start_demo(dir.path());
+    assert!(queue.contains("S-2026-009"), "{queue}");
     // S-2026-009, which Sam chairs, is the third row of the queue.
     // Down to the chair's row, wherever the queue puts it.
     for _ in 0..10 {

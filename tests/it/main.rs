@@ -1,6 +1,7 @@
 //! Integration tests, in one binary so they share one build and one link.
 
 mod cli;
+mod concurrency;
 mod e2e;
 mod editor_keys;
 mod exchange;

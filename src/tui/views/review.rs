@@ -269,6 +269,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
             SaveStatus::Saved if standard.mine.is_some() => "saved",
             SaveStatus::Saved => "not started",
             SaveStatus::Unsaved => "saving…",
+            SaveStatus::Failed(_) if review.retries.contains_key(&standard.code) => "NOT SAVED YET · retrying",
             SaveStatus::Failed(_) => "NOT SAVED",
         };
         match (editing, app.editor_keys) {
