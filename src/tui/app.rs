@@ -11,6 +11,7 @@ use super::editor_keys::VimMode;
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
+use super::palette::PaletteState;
 use super::panel::{PanelData, PanelState, ReportPreview};
 use super::review::{Focus, PendingSave, Retry, ReviewState};
 use super::review_keys::{read_only_reason, save_if_dirty};
@@ -192,6 +193,8 @@ pub enum Overlay {
     ConfirmPush {
         submission: String,
     },
+    /// The `:` command palette.
+    Palette(Box<PaletteState>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,6 +282,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.overlay {
             Some(Overlay::Finder(_)) => return Context::Finder,
+            Some(Overlay::Palette(_)) => return Context::Palette,
             Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. }) => return Context::Confirm,
             Some(Overlay::Help) | None => {}
         }
@@ -536,6 +540,7 @@ impl App {
         }
         match context {
             Context::Finder => return self.finder_key(event, command),
+            Context::Palette => return self.palette_key(event, command),
             Context::Confirm => return self.confirm_key(command),
             Context::Editor => return self.editor_key(event, command),
             Context::Document if self.document.as_ref().is_some_and(|d| d.search_input.is_some()) => {
@@ -568,6 +573,11 @@ impl App {
                 effects
             }
             Command::SyncNow => self.start_sync(true),
+            Command::OpenPalette => {
+                let palette = PaletteState::new(&self.keymap, context);
+                self.overlay = Some(Overlay::Palette(Box::new(palette)));
+                Vec::new()
+            }
             Command::OpenSync if self.screen != Screen::Sync => {
                 let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
                 self.sync_return = self.screen;

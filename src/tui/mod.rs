@@ -11,6 +11,7 @@ pub mod finder;
 pub mod keymap;
 pub mod mouse;
 mod overlay_keys;
+pub mod palette;
 pub mod panel;
 mod panel_data;
 mod panel_keys;

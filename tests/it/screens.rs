@@ -218,3 +218,24 @@ fn redact_timestamps(text: &str) -> String {
     }
     out
 }
+
+/// Issue 9 #17: the `:` palette lists the screen's and the global actions with their keys,
+/// narrows by name, and Enter runs the action as its key would.
+#[test]
+fn command_palette_runs_an_action_by_name() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    keys(&mut rt, ":");
+    snapshot("palette_review", &rt);
+    keys(&mut rt, "partially");
+    snapshot("palette_review_partially", &rt);
+    press(&mut rt, KeyCode::Enter);
+    assert!(rt.app.overlay.is_none(), "running an action closes the palette");
+    let review = rt.app.review.as_ref().expect("the review");
+    let mine = review.current().and_then(|s| s.mine.as_ref()).and_then(|j| j.outcome);
+    assert_eq!(mine, Some(accredit::domain::Outcome::PartiallyMet), "the palette ran `2`");
+    let stored = rt.store.load_review("S-2026-014", "u-demo").expect("the review");
+    let code = review.current().expect("selected").code.clone();
+    let in_store = stored.standards().find(|s| s.code == code).and_then(|s| s.mine.as_ref()).and_then(|j| j.outcome);
+    assert_eq!(in_store, Some(accredit::domain::Outcome::PartiallyMet), "and it is saved");
+}

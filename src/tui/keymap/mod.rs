@@ -28,10 +28,11 @@ pub enum Context {
     Report,
     Prompt,
     Decide,
+    Palette,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::Queue,
         Context::Review,
@@ -45,6 +46,7 @@ impl Context {
         Context::Report,
         Context::Prompt,
         Context::Decide,
+        Context::Palette,
     ];
 
     /// The section name in `config.toml` (`[keys.review]`).
@@ -63,6 +65,7 @@ impl Context {
             Context::Report => "report",
             Context::Prompt => "prompt",
             Context::Decide => "decide",
+            Context::Palette => "palette",
         }
     }
 
@@ -73,14 +76,20 @@ impl Context {
     /// Contexts that take typed text: keys that type a character cannot be bound there, and
     /// global keys do not apply.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Editor | Context::Finder | Context::Merge | Context::Prompt)
+        matches!(self, Context::Editor | Context::Finder | Context::Merge | Context::Prompt | Context::Palette)
     }
 
     /// Whether the global bindings apply here when the context has none for a key.
     pub fn falls_back(self) -> bool {
         !matches!(
             self,
-            Context::Editor | Context::Finder | Context::Confirm | Context::Merge | Context::Prompt | Context::Decide
+            Context::Editor
+                | Context::Finder
+                | Context::Confirm
+                | Context::Merge
+                | Context::Prompt
+                | Context::Decide
+                | Context::Palette
         )
     }
 
@@ -99,6 +108,7 @@ impl Context {
             Context::Report => "Report preview",
             Context::Prompt => "Typing a line",
             Context::Decide => "Choosing the decision",
+            Context::Palette => "Command palette",
         }
     }
 }
@@ -137,6 +147,8 @@ pub enum Command {
     LeaveEditor,
     SyncNow,
     OpenSync,
+    /// The `:` command palette.
+    OpenPalette,
     KeepMine,
     TakeTheirs,
     EditMerge,
@@ -196,6 +208,7 @@ impl Command {
             Command::LeaveEditor => "leave_editor",
             Command::SyncNow => "sync_now",
             Command::OpenSync => "open_sync",
+            Command::OpenPalette => "command_palette",
             Command::KeepMine => "keep_mine",
             Command::TakeTheirs => "take_theirs",
             Command::EditMerge => "edit_merge",
@@ -270,6 +283,7 @@ impl Default for Keymap {
                 b(Global, &[c('?')], Help, "show every key", true),
                 b(Global, &[c('s')], SyncNow, "sync with the hub now", true),
                 b(Global, &[c('y')], OpenSync, "sync status: outbox, conflicts, log", false),
+                b(Global, &[c(':')], OpenPalette, "command palette: every action by name", false),
                 b(Global, &[c('q'), Key::ctrl('c')], Quit, "quit (everything is already saved)", true),
                 b(
                     Queue,
@@ -355,6 +369,10 @@ impl Default for Keymap {
                 b(Context::Decide, &[c('j'), p(K::Down)], Down, "next decision", false),
                 b(Context::Decide, &[c('k'), p(K::Up)], Up, "previous decision", false),
                 b(Context::Decide, &[p(K::Esc)], Cancel, "cancel", true),
+                b(Palette, &[p(K::Enter)], Open, "run the selected action", true),
+                b(Palette, &[p(K::Down), Key::ctrl('n')], Down, "next action", false),
+                b(Palette, &[p(K::Up), Key::ctrl('p')], Up, "previous action", false),
+                b(Palette, &[p(K::Esc)], Cancel, "close", true),
                 b(Finder, &[p(K::Enter)], Open, "go to the selected item", true),
                 b(Finder, &[p(K::Down), Key::ctrl('n')], Down, "next result", false),
                 b(Finder, &[p(K::Up), Key::ctrl('p')], Up, "previous result", false),
