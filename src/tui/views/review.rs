@@ -235,10 +235,17 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
         format!(" {award} ")
     };
     let border = if review.focus == Focus::Evidence { theme.focus } else { theme.border };
-    let paragraph = Paragraph::new(Text::from(lines))
-        .wrap(Wrap { trim: false })
-        .scroll((review.detail_scroll, 0))
-        .block(pane(app, title, border));
+    let mut block = pane(app, title, border);
+    // A pane with more below says so, and how to see it.
+    let inner = block.inner(area);
+    let rows: usize =
+        lines.iter().map(|line| usize::from(super::linear::wrapped_rows(&line.to_string(), inner.width).max(1))).sum();
+    if rows > usize::from(review.detail_scroll) + usize::from(inner.height) {
+        let down = app.keymap.key_for(Context::Review, Command::ScrollDetailDown);
+        block = block.title_bottom(Line::from(Span::styled(format!(" ↓ more: {down} "), theme.muted)).right_aligned());
+    }
+    let paragraph =
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }).scroll((review.detail_scroll, 0)).block(block);
     frame.render_widget(paragraph, area);
 }
 
