@@ -1,4 +1,4 @@
-//! The command line (design §3): parsing, and one module per group of verbs.
+//! The command line (README "Command line", docs/architecture.md): parsing, and one module per group of verbs.
 
 mod advice;
 mod demo;
