@@ -28,7 +28,14 @@ pub enum HubCommand {
     #[command(after_help = "Example:\n  accredit hub set-organisation \"NHS England — Centre for Advancing Practice\"")]
     SetOrganisation { name: String },
     /// Revoke a user's token: their next request gets 401.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite revoke u-rev1")]
     Revoke { user: String },
+    /// Give a user a new token (shown once); the old one stops working at once.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite rotate-token u-rev1")]
+    RotateToken { user: String },
+    /// Every account: who, role, added, last seen, revoked.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite users")]
+    Users,
     /// Import a framework.json (validated as the workstation does).
     ImportFramework { file: PathBuf },
     /// Import a submission package: a folder with submission.json and its documents.
@@ -91,6 +98,24 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
         HubCommand::Revoke { user } => {
             hub.revoke(&user)?;
             println!("revoked {user}'s token");
+        }
+        HubCommand::RotateToken { user } => {
+            let token = hub.rotate_token(&user)?;
+            println!(
+                "{user}'s old token no longer works; the new token (shown once; give it to them for `accredit login`):"
+            );
+            println!("{token}");
+        }
+        HubCommand::Users => {
+            println!("{:<12} {:<28} {:<9} {:<10} {:<17} status", "id", "name", "role", "added", "last seen");
+            for a in hub.users()? {
+                let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+                let seen =
+                    a.last_seen.as_deref().map_or("never".to_string(), |t| t.get(..16).unwrap_or(t).replace('T', " "));
+                let name = accredit::text::sanitize(&a.name);
+                let status = if a.revoked { "revoked" } else { "active" };
+                println!("{:<12} {:<28} {:<9} {:<10} {:<17} {status}", a.id, name, a.role, day(&a.created_at), seen);
+            }
         }
         HubCommand::ImportFramework { file } => {
             let framework = hub.import_framework_file(&file)?;

@@ -34,7 +34,9 @@ pub enum HubError {
     Format(#[from] FormatError),
     #[error("{0}")]
     Invalid(String),
-    #[error("the hub database was written by a newer accredit (hub schema {found}, this one knows {known}); update accredit")]
+    #[error(
+        "the hub database was written by a newer accredit (hub schema {found}, this one knows {known}); update accredit"
+    )]
     TooNew { found: i64, known: i64 },
 }
 

@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL
     );
     "#,
+    // 2: when each account was last seen (to the minute), for `accredit hub users`.
+    r#"
+    ALTER TABLE hub_users ADD COLUMN last_seen TEXT;
+    "#,
 ];
 
 /// The hub schema version of a fully migrated hub database.
