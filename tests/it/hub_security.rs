@@ -130,3 +130,29 @@ fn a_rotated_token_replaces_the_old_one_and_a_revoked_one_dies_at_once() {
     let never = accounts.iter().find(|a| a.id == "u-admin").expect("the admin is listed");
     assert!(!never.revoked && never.last_seen.is_none(), "{never:?}");
 }
+
+#[test]
+fn malformed_op_ids_and_keys_are_refused_unrecorded() {
+    let (mut hub, tokens) = demo_hub();
+    let chair = caller(&hub, &tokens, "u-demo");
+    let recorded = |hub: &Hub| -> i64 {
+        hub.store().connection().query_row("SELECT count(*) FROM hub_ops", [], |r| r.get(0)).unwrap()
+    };
+    let before = recorded(&hub);
+    let with_id = |id: String| Op { op_id: id, ..consolidation_op("S-2026-009") };
+    let long_key = Op {
+        kind: OpKind::Consolidation { submission: "S".repeat(65), consolidation: Consolidation::default() },
+        ..consolidation_op("S-2026-009")
+    };
+    let ops = [with_id(String::new()), with_id("x".repeat(1_900_000)), with_id("not-a-uuid".into()), long_key];
+    let answers = hub.apply_ops(&chair, &ops).expect("push");
+    for answer in &answers {
+        assert!(answer.op_id.len() <= 36, "a huge id is not echoed whole");
+        let reason = rejection(&answer.outcome);
+        assert!(reason.contains("UUID") || reason.contains("64 characters"), "{reason}");
+    }
+    assert_eq!(recorded(&hub), before, "nothing of a malformed op is kept");
+    // A well-formed op still goes through.
+    let answer = hub.apply_ops(&chair, &[consolidation_op("S-2026-009")]).expect("push");
+    assert!(matches!(answer[0].outcome, OpOutcome::Applied { .. }), "{answer:?}");
+}
