@@ -10,6 +10,7 @@ mod hub_http;
 mod intake;
 mod intake_fixtures;
 mod intake_property;
+mod intake_sync;
 mod linear;
 mod mouse;
 mod panel;
