@@ -195,3 +195,23 @@ fn accredit_search_finds_a_word_on_a_pdf_page() {
     let out = crate::support::accredit(dir.path(), &["search", "()"]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no word to search for"));
 }
+
+#[test]
+fn accredit_import_takes_a_providers_pack_offline() {
+    let dir = crate::support::demo_data_dir();
+    let pack = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs/eastfield-mh");
+    for entry in std::fs::read_dir(&src).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), pack.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let out = crate::support::accredit(dir.path(), &["import", pack.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("Imported S-2026-030 (version 1)") && stdout.contains("2 documents, 4 mapped standards"),
+        "{stdout}"
+    );
+    assert!(pack.path().join("accredit-draft/submission.json").exists());
+}
