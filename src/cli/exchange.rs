@@ -18,7 +18,27 @@ pub fn import_package(store: &mut Store, path: &Path) -> Result<()> {
     }
     let frameworks = store.frameworks()?;
     let find = |id: &str, version: &str| frameworks.iter().find(|f| f.id == id && f.version == version);
-    let package = format::load_submission_dir(path, find)?;
+    // A folder without submission.json is a provider's pack: intake makes the draft first.
+    let draft_dir = path.join("accredit-draft");
+    let dir = if path.join("submission.json").exists() {
+        path.to_path_buf()
+    } else {
+        let report = accredit::intake::pack::read_pack(path, &frameworks, jiff::Zoned::now().date());
+        for (label, list) in [("note", &report.notes), ("warning", &report.warnings), ("error", &report.errors)] {
+            for finding in list {
+                println!("{label}: {finding}");
+            }
+        }
+        if !report.errors.is_empty() {
+            bail!("{} error(s) in the pack {}; nothing was imported", report.errors.len(), path.display());
+        }
+        let Some(draft) = report.draft else { bail!("the pack {} gave no draft", path.display()) };
+        accredit::intake::pack::write_draft(&draft, &draft_dir)
+            .wrap_err_with(|| format!("cannot write the draft to {}", draft_dir.display()))?;
+        println!("wrote the draft package {}", draft_dir.display());
+        draft_dir
+    };
+    let package = format::load_submission_dir(&dir, find)?;
     store.import_submission(&package)?;
     let s = &package.submission;
     println!(

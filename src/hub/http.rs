@@ -16,6 +16,8 @@ use serde::Deserialize;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+mod documents;
+
 use super::panel::PushRefused;
 use super::{Caller, Hub};
 use crate::report::Format;
@@ -125,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(me))
         .route("/api/v1/ops", post(push))
         .route("/api/v1/changes", get(changes))
+        .route("/api/v1/documents/batch", post(documents::batch))
         .route("/api/v1/documents/{sha256}", get(document))
         .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
         .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))

@@ -136,6 +136,14 @@ pub fn document() -> Value {
                     "401": { "description": "unknown, malformed or revoked token", "content": { "application/json": { "schema": error } } },
                     "403": { "description": "not a document of a submission the caller is on (or no such document)", "content": { "application/json": { "schema": error } } }
                 } } },
+            "/api/v1/documents/batch": { "post": { "summary": "several documents' texts at once (at most 64; the answer stops past 16 MB, ask again for the rest)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["sha256"],
+                    "properties": { "sha256": { "type": "array", "maxItems": 64, "items": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } } } } } },
+                "responses": with(errors(&[("400", "not a list of SHA-256s, or too many")]), "200", "the documents sent, in the order asked, and those refused",
+                    json!({ "type": "object", "required": ["documents", "forbidden"], "properties": {
+                        "documents": { "type": "array", "items": { "type": "object", "required": ["sha256", "text"],
+                            "properties": { "sha256": { "type": "string" }, "text": { "type": "string" } } } },
+                        "forbidden": { "type": "array", "items": { "type": "string" } } } })) } },
             "/api/v1/submissions/{id}/reports": {
                 "post": { "summary": "push the panel report: the hub builds it from its own data and keeps it as a new version (the same report again is the same version)",
                     "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],

@@ -5,6 +5,7 @@
 
 mod consolidation;
 pub use consolidation::ORGANISATION_KEY;
+mod documents;
 mod frameworks;
 mod health;
 mod import;

@@ -144,6 +144,57 @@ impl HubClient {
             .map_err(|e| SyncError::Protocol(format!("report {submission} version {version}: {e}")))
     }
 
+    /// Several documents' texts, fetched in batches (`POST /api/v1/documents/batch`), each
+    /// checked against its SHA-256; `keep` is called with each as it arrives, so an interrupted
+    /// download resumes where it stopped. A hub without the batch route gets one GET each.
+    pub fn documents(
+        &self,
+        wanted: &[String],
+        mut keep: impl FnMut(&str, &str) -> Result<(), SyncError>,
+    ) -> Result<usize, SyncError> {
+        let mut rest: Vec<String> = wanted.to_vec();
+        let mut fetched = 0;
+        while !rest.is_empty() {
+            let ask: Vec<String> = rest.iter().take(crate::wire::MAX_DOCUMENTS_PER_BATCH).cloned().collect();
+            let response = self
+                .agent
+                .post(self.url("/api/v1/documents/batch"))
+                .header("Authorization", &format!("Bearer {}", self.token))
+                .send_json(crate::wire::DocumentBatchRequest { sha256: ask.clone() })
+                .map_err(|e| self.unreachable(e))?;
+            let answer: crate::wire::DocumentBatchResponse = match self.check(response) {
+                Ok(response) => self.read(response)?,
+                Err(SyncError::Refused { status: 404 | 405, .. }) => {
+                    for sha in &rest {
+                        keep(sha, &self.document(sha)?)?;
+                        fetched += 1;
+                    }
+                    return Ok(fetched);
+                }
+                Err(e) => return Err(e),
+            };
+            if let Some(sha) = answer.forbidden.first() {
+                return Err(SyncError::Refused {
+                    status: 403,
+                    message: format!("document {sha} is not a document of a submission you are on"),
+                });
+            }
+            if answer.documents.is_empty() {
+                return Err(SyncError::Protocol("the hub sent an empty document batch".into()));
+            }
+            for doc in &answer.documents {
+                if !ask.contains(&doc.sha256) {
+                    return Err(SyncError::Protocol(format!("the hub sent document {} unasked", doc.sha256)));
+                }
+                verify(&doc.sha256, &doc.text)?;
+                keep(&doc.sha256, &doc.text)?;
+                fetched += 1;
+            }
+            rest.retain(|sha| !answer.documents.iter().any(|d| &d.sha256 == sha));
+        }
+        Ok(fetched)
+    }
+
     /// A document's text, checked against its SHA-256: a corrupt download is refused.
     pub fn document(&self, sha256: &str) -> Result<String, SyncError> {
         let mut response = self.get(&format!("/api/v1/documents/{sha256}"))?;
@@ -153,12 +204,18 @@ impl HubClient {
             .limit(MAX_RESPONSE_BYTES)
             .read_to_string()
             .map_err(|e| self.body_error(&format!("document {sha256}"), e))?;
-        let got: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-        if got != sha256 {
-            return Err(SyncError::Protocol(format!(
-                "document {sha256} arrived corrupt (its SHA-256 is {got}); nothing was stored"
-            )));
-        }
+        verify(sha256, &text)?;
         Ok(text)
     }
+}
+
+/// A downloaded document must have the SHA-256 it was asked for.
+fn verify(sha256: &str, text: &str) -> Result<(), SyncError> {
+    let got: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    if got != sha256 {
+        return Err(SyncError::Protocol(format!(
+            "document {sha256} arrived corrupt (its SHA-256 is {got}); nothing was stored"
+        )));
+    }
+    Ok(())
 }

@@ -115,12 +115,11 @@ pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, 
     loop {
         let since = store.sync_cursor()?;
         let page = client.changes(since, DEFAULT_PULL_LIMIT)?;
-        let mut documents = HashMap::new();
-        for sha in store.missing_documents(&page.changes)? {
-            documents.insert(sha.to_string(), client.document(sha)?);
-        }
-        summary.documents += documents.len();
-        summary.pulled += store.apply_changes(me, &page.changes, page.next, &documents)?;
+        // Documents in batches, each kept as it arrives (verified): a sync cut off in the
+        // middle resumes with the documents still missing.
+        let missing: Vec<String> = store.missing_documents(&page.changes)?.into_iter().map(String::from).collect();
+        summary.documents += client.documents(&missing, |sha, text| Ok(store.keep_document(sha, text)?))?;
+        summary.pulled += store.apply_changes(me, &page.changes, page.next, &HashMap::new())?;
         if !page.more || page.next <= since {
             break;
         }

@@ -289,3 +289,29 @@ mod tests {
         assert_eq!(serde_json::to_string(&rejected).unwrap(), r#"{"op_id":"y","status":"rejected","reason":"no"}"#);
     }
 }
+
+/// The most documents one `POST /api/v1/documents/batch` asks for.
+pub const MAX_DOCUMENTS_PER_BATCH: usize = 64;
+/// The hub stops adding documents to a batch answer past this many bytes (the client asks
+/// again for the rest).
+pub const DOCUMENT_BATCH_BYTES: usize = 16 * 1024 * 1024;
+
+/// `POST /api/v1/documents/batch`: several documents' texts by SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentBatchRequest {
+    pub sha256: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentBatchResponse {
+    /// The documents sent, in the order asked (a prefix of it when the batch was full).
+    pub documents: Vec<DocumentText>,
+    /// Asked for but not sent: not a document of a submission the caller is on.
+    pub forbidden: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentText {
+    pub sha256: String,
+    pub text: String,
+}

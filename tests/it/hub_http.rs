@@ -13,13 +13,14 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Every route the router serves, as (method, path) — the contract's list of endpoints.
-const ROUTES: [(&str, &str); 9] = [
+const ROUTES: [(&str, &str); 10] = [
     ("get", "/healthz"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/me"),
     ("post", "/api/v1/ops"),
     ("get", "/api/v1/changes"),
     ("get", "/api/v1/documents/{sha256}"),
+    ("post", "/api/v1/documents/batch"),
     ("post", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports/{version}"),

@@ -179,3 +179,39 @@ fn the_demo_pack_round_trips_into_a_reviewable_submission() {
     assert_eq!(media_type, media::PDF);
     assert_eq!(bytes, std::fs::read(dir.join("module-descriptors.pdf")).unwrap(), "the original is kept byte for byte");
 }
+
+#[test]
+fn accredit_search_finds_a_word_on_a_pdf_page() {
+    let dir = crate::support::demo_data_dir();
+    let out = crate::support::accredit(dir.path(), &["search", "entry", "requirements", "--submission", "S-2026-014"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.lines().next().is_some_and(|l| l.starts_with("S-2026-014  E01 p.3  ")), "{stdout}");
+    assert!(stdout.contains("«Entry» «requirements»"), "{stdout}");
+    let out = crate::support::accredit(dir.path(), &["search", "mini-CEX", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["format"], "accredit.search.v1");
+    assert!(json["hits"].as_array().is_some_and(|h| !h.is_empty() && h[0]["kind"].is_string()), "{json}");
+    let out = crate::support::accredit(dir.path(), &["search", "()"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no word to search for"));
+}
+
+#[test]
+fn accredit_import_takes_a_providers_pack_offline() {
+    let dir = crate::support::demo_data_dir();
+    let pack = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs/eastfield-mh");
+    for entry in std::fs::read_dir(&src).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), pack.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let out = crate::support::accredit(dir.path(), &["import", pack.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("Imported S-2026-030 (version 1)") && stdout.contains("2 documents, 4 mapped standards"),
+        "{stdout}"
+    );
+    assert!(pack.path().join("accredit-draft/submission.json").exists());
+}

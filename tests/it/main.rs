@@ -11,6 +11,7 @@ mod hub_security;
 mod intake;
 mod intake_fixtures;
 mod intake_property;
+mod intake_sync;
 mod linear;
 mod mouse;
 mod panel;

@@ -260,7 +260,7 @@ fn connections_cut_before_or_during_an_answer_lose_nothing_and_apply_once() {
 
     // 5. A new machine's first document download is cut: nothing of that page is stored.
     let mut fresh = Machine::new(&proxy.url, hub.token("u-demo"), "u-demo");
-    plan.then("GET /api/v1/documents/", Fault::CutAnswerAfter(200));
+    plan.then("POST /api/v1/documents/batch", Fault::CutAnswerAfter(200));
     let error = fresh.try_sync().expect_err("a cut document fails the sync");
     assert!(matches!(error, SyncError::Unreachable { .. }), "{error}");
     assert_eq!(fresh.store.sync_cursor().unwrap(), 0);

@@ -1,0 +1,12 @@
+//! Documents downloaded ahead of the submissions that cite them.
+
+use super::{Result, Store};
+
+impl Store {
+    /// Keeps a downloaded document's text (already checked against its SHA-256 by the sync
+    /// client) so an interrupted first sync does not fetch it again.
+    pub fn keep_document(&self, sha256: &str, text: &str) -> Result<()> {
+        self.conn.execute("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)", (sha256, text))?;
+        Ok(())
+    }
+}
