@@ -128,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/documents/{sha256}", get(document))
         .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
         .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))
+        .route("/api/v1/submissions/{id}/confirmations", post(confirm).get(list_confirmations))
         // After the routes: a known path called with another method answers JSON too (axum's
         // default 405 has an empty body, which breaks the "errors are JSON" rule).
         .method_not_allowed_fallback(method_not_allowed)
@@ -339,4 +340,37 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener,
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     Ok((listener, local))
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Json<crate::wire::ConfirmRequest>, JsonRejection>,
+) -> Result<Json<crate::wire::Confirmation>, ApiError> {
+    let Json(body) = body?;
+    match state.with_hub(move |hub| hub.confirm(&caller, &id, &body.comment)).await? {
+        Ok(confirmation) => Ok(Json(confirmation)),
+        Err(super::confirm::ConfirmRefused::NotAMember) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only the panel's voting members confirm its report (the chair approves it)",
+        )),
+        Err(super::confirm::ConfirmRefused::NothingPushed) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nothing_pushed",
+            "the chair has not pushed a report to confirm yet",
+        )),
+    }
+}
+
+async fn list_confirmations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<crate::wire::ConfirmationsResponse>, ApiError> {
+    match state.with_hub(move |hub| hub.confirmations(&caller, &id)).await? {
+        Some(list) => Ok(Json(list)),
+        None => Err(forbidden()),
+    }
 }

@@ -7,6 +7,7 @@ use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
 use super::{Caller, Hub, HubError, Result};
 use crate::domain::consolidation::Consolidation;
+use crate::report::model::ConfirmationFacts;
 use crate::report::{self, Format};
 use crate::store::now_timestamp;
 use crate::wire::{Op, OpOutcome, ReportVersion};
@@ -134,6 +135,8 @@ impl Hub {
         // The hash is of the draft, so the same consolidation is the same version; the kept
         // renderings are FINAL with their version and date of issue.
         let mut input = input;
+        input.confirmations =
+            self.confirmation_list(submission)?.confirmations.iter().map(ConfirmationFacts::from).collect();
         let sha256 = report::content_sha256(&report::build(&input));
         if let Some(existing) = self.report_versions(submission)?.into_iter().find(|r| r.sha256 == sha256) {
             return Ok(Ok((existing, false)));

@@ -38,6 +38,17 @@ pub const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL
     );
     "#,
+    // 2: members confirm the pushed panel report is accurate (issue 12).
+    r#"
+    CREATE TABLE hub_confirmations (
+        submission_id TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        comment       TEXT NOT NULL DEFAULT '',
+        confirmed_at  TEXT NOT NULL,
+        PRIMARY KEY (submission_id, user_id)
+    );
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

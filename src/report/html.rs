@@ -316,7 +316,20 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "<h2>Sign-off</h2>\n<div class=\"signoff\">");
     let _ = writeln!(o, "<p>Approved by the panel chair: <strong>{}</strong></p>", esc(&r.sign_off.chair));
     let _ = writeln!(o, "<p>Date: {}</p>", r.sign_off.date.as_deref().map_or("not decided yet".into(), date));
-    let _ = writeln!(o, "<p>Each member of the panel confirms the report is accurate.</p>\n</div>");
+    if r.sign_off.confirmations.is_empty() {
+        let _ = writeln!(o, "<p>Confirmed accurate by: no member yet.</p>");
+    } else {
+        let _ = writeln!(o, "<p>Confirmed accurate by:</p>\n<ul>");
+        for c in &r.sign_off.confirmations {
+            let comment = match r.internal() {
+                Some(_) if !c.comment.trim().is_empty() => format!(" — comment: {}", esc(c.comment.trim())),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "<li>{} on {} (version {}){comment}</li>", esc(&c.name), date(&c.date), c.version);
+        }
+        let _ = writeln!(o, "</ul>");
+    }
+    let _ = writeln!(o, "</div>");
 
     if let Some(a) = r.internal() {
         let _ = writeln!(

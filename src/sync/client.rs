@@ -127,6 +127,22 @@ impl HubClient {
         self.read(self.check(response)?)
     }
 
+    /// Confirms, as a panel member, that the latest pushed report is accurate.
+    pub fn confirm(&self, submission: &str, comment: &str) -> Result<crate::wire::Confirmation, SyncError> {
+        let response = self
+            .agent
+            .post(self.url(&format!("/api/v1/submissions/{submission}/confirmations")))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .send_json(crate::wire::ConfirmRequest { comment: comment.to_string() })
+            .map_err(|e| self.unreachable(e))?;
+        self.read(self.check(response)?)
+    }
+
+    /// Who has confirmed the report of `submission`, and who has not.
+    pub fn confirmations(&self, submission: &str) -> Result<crate::wire::ConfirmationsResponse, SyncError> {
+        self.read(self.get(&format!("/api/v1/submissions/{submission}/confirmations"))?)
+    }
+
     /// Every pushed version of a submission's report.
     pub fn reports(&self, submission: &str) -> Result<Vec<ReportVersion>, SyncError> {
         let answer: ReportsResponse = self.read(self.get(&format!("/api/v1/submissions/{submission}/reports"))?)?;

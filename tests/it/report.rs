@@ -882,4 +882,53 @@ mod issued {
         let changed = stdout(&run(&["report", CHAIRED]));
         assert!(changed.contains("S-2026-009/DRAFT · DRAFT: not issued"), "{changed}");
     }
+
+    #[test]
+    fn members_confirm_from_their_own_data_folder_and_the_sign_off_lists_them() {
+        let hub = TestHub::demo();
+        let chair_dir = tempfile::tempdir().unwrap();
+        let member_dir = tempfile::tempdir().unwrap();
+        let chair = |args: &[&str]| accredit(chair_dir.path(), args);
+        let member = |args: &[&str]| accredit(member_dir.path(), args);
+        assert!(chair(&["login", "--server", &hub.url, "--token", hub.token("u-demo")]).status.success());
+        assert!(member(&["login", "--server", &hub.url, "--token", hub.token("u-rev2")]).status.success());
+        assert!(chair(&["sync"]).status.success());
+        let early = member(&["panel", "confirm", CHAIRED]);
+        assert_eq!(early.status.code(), Some(1));
+        assert!(stderr(&early).contains("has not pushed a report to confirm yet"), "{}", stderr(&early));
+        {
+            let mut store = Store::open(&chair_dir.path().join("cache.sqlite")).unwrap();
+            let consolidation = complete_for(&store, CHAIRED);
+            store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        }
+        let first = chair(&["panel", "push", CHAIRED]);
+        let said = stdout(&first);
+        assert!(said.contains("as version 1"), "{said}{}", stderr(&first));
+        assert!(said.contains("not yet confirmed by: Dr Anika Sørensen, Tomasz Wiśniewski"), "{said}");
+        let own = chair(&["panel", "confirm", CHAIRED]);
+        assert!(stderr(&own).contains("only the panel's voting members confirm"), "{}", stderr(&own));
+        let confirmed = member(&["panel", "confirm", CHAIRED, "--comment", "Accurate; one typo in MPF 1.2."]);
+        assert!(
+            stdout(&confirmed).contains("Dr Anika Sørensen confirmed version 1 of the report of S-2026-009"),
+            "{}{}",
+            stdout(&confirmed),
+            stderr(&confirmed)
+        );
+        let second = chair(&["panel", "push", CHAIRED]);
+        let said = stdout(&second);
+        assert!(said.contains("as version 2"), "a confirmation is a new version: {said}{}", stderr(&second));
+        assert!(said.contains("not yet confirmed by: Tomasz Wiśniewski"), "{said}");
+        let today = jiff::Zoned::now().date().to_string();
+        let record = stdout(&chair(&["report", CHAIRED]));
+        assert!(record.contains("S-2026-009/R2 · FINAL, version 2"), "the local draft matches the hub's: {record}");
+        assert!(
+            record.contains(&format!(
+                "- Confirmed accurate by Dr Anika Sørensen on {today} (version 1) — comment: Accurate; one typo in MPF 1.2."
+            )),
+            "{record}"
+        );
+        let letter = stdout(&chair(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(letter.contains(&format!("- Confirmed accurate by Dr Anika Sørensen on {today} (version 1)\n")));
+        assert!(!letter.contains("one typo"), "comments stay in the panel's record");
+    }
 }
