@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Every route the router serves, as (method, path) — the contract's list of endpoints.
-const ROUTES: [(&str, &str); 9] = [
+const ROUTES: [(&str, &str); 11] = [
     ("get", "/healthz"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/me"),
@@ -23,6 +23,8 @@ const ROUTES: [(&str, &str); 9] = [
     ("post", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports/{version}"),
+    ("post", "/api/v1/submissions/{id}/confirmations"),
+    ("get", "/api/v1/submissions/{id}/confirmations"),
 ];
 
 struct Api {
@@ -210,7 +212,11 @@ async fn me_answers_the_tokens_user() {
     let api = api();
     let answer = api.get_as("/api/v1/me", "u-rev2").await;
     assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(answer.json(), json!({"user": {"id": "u-rev2", "name": "Dr Anika Sørensen", "role": "reviewer"}}));
+    assert_eq!(
+        answer.json(),
+        json!({"user": {"id": "u-rev2", "name": "Dr Anika Sørensen", "role": "reviewer"},
+               "organisation": "NHS England — Centre for Advancing Practice"})
+    );
     let admin = api.get_as("/api/v1/me", "u-admin").await.json();
     assert_eq!(admin["user"]["role"], "admin");
     // Upper-case hex is the same token.
