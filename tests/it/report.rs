@@ -821,6 +821,28 @@ mod chair_inputs {
         }
         let help = stdout(&accredit(dir.path(), &["report", "--help"]));
         assert!(help.contains("--audience provider --format pdf"), "{help}");
+        for verb in [
+            &["--help"][..],
+            &["panel", "--help"],
+            &["hub", "--help"],
+            &["hub", "init", "--help"],
+            &["hub", "add-user", "--help"],
+            &["hub", "set-organisation", "--help"],
+            &["hub", "revoke", "--help"],
+            &["hub", "import-framework", "--help"],
+            &["hub", "import-submission", "--help"],
+            &["hub", "assign", "--help"],
+            &["judge", "--help"],
+            &["submit", "--help"],
+            &["sync", "--help"],
+            &["status", "--help"],
+            &["login", "--help"],
+            &["demo", "--help"],
+            &["serve", "--help"],
+        ] {
+            let help = accredit(dir.path(), verb);
+            assert!(stdout(&help).contains("Example"), "accredit {} has no example", verb.join(" "));
+        }
     }
 
     #[test]
