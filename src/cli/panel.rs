@@ -164,7 +164,7 @@ pub enum PanelCommand {
     Push { submission: String },
     /// The versions pushed to the hub, or one of them (the chair and the accreditation office).
     #[command(
-        after_help = "Examples:\n  accredit panel reports S-2026-009\n  accredit panel reports S-2026-009 --version 2 --format html --output v2.html"
+        after_help = "Examples:\n  accredit panel reports S-2026-009\n  accredit panel reports S-2026-009 --version 2 --format html --output v2.html\n  accredit panel reports S-2026-009 --version 2 --audience provider --output letter-v2.md"
     )]
     Reports {
         submission: String,
@@ -172,6 +172,9 @@ pub enum PanelCommand {
         version: Option<i64>,
         #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
         format: String,
+        /// provider: the letter as sent to the university; panel: the record with the appendix.
+        #[arg(long, default_value = "panel", value_parser = ["provider", "panel"])]
+        audience: String,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -245,8 +248,8 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
         | PanelCommand::Check { submission } => submission.clone(),
         PanelCommand::Push { submission } => return push(data_dir, store, submission),
         PanelCommand::Confirm { submission, comment } => return confirm(data_dir, submission, comment),
-        PanelCommand::Reports { submission, version, format, output } => {
-            return reports(data_dir, store, submission, *version, format, output.clone());
+        PanelCommand::Reports { submission, version, format, audience, output } => {
+            return reports(data_dir, store, submission, *version, format, audience, output.clone());
         }
     };
     let me = chair(store, &submission)?;
@@ -569,6 +572,7 @@ fn reports(
     submission: &str,
     version: Option<i64>,
     format: &str,
+    audience: &str,
     output: Option<PathBuf>,
 ) -> Result<()> {
     let (client, _) = super::sync::client(data_dir)?;
@@ -601,7 +605,7 @@ fn reports(
             }
         );
     }
-    let text = client.report(submission, version, format)?;
+    let text = client.report_for(submission, version, format, audience)?;
     match output {
         Some(path) => {
             std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))?;

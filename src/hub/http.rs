@@ -275,6 +275,9 @@ async fn list_reports(
 struct ReportQuery {
     #[serde(default = "markdown")]
     format: String,
+    /// `panel` (default: the record, with the internal appendix) or `provider` (the letter).
+    #[serde(default)]
+    audience: Option<String>,
 }
 
 fn markdown() -> String {
@@ -301,7 +304,12 @@ async fn get_report(
     if !allowed {
         return Err(forbidden());
     }
-    match state.with_hub(move |hub| hub.report(&caller, &id, version, format)).await? {
+    let audience = match query.audience.as_deref() {
+        None => crate::report::Audience::Panel,
+        Some(text) => crate::report::Audience::parse(text)
+            .ok_or_else(|| ApiError::bad_request("audience is provider or panel"))?,
+    };
+    match state.with_hub(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
         None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
     }

@@ -151,7 +151,19 @@ impl HubClient {
 
     /// One pushed version, rendered as `format` (`md`, `html` or `json`).
     pub fn report(&self, submission: &str, version: i64, format: &str) -> Result<String, SyncError> {
-        let mut response = self.get(&format!("/api/v1/submissions/{submission}/reports/{version}?format={format}"))?;
+        self.report_for(submission, version, format, "panel")
+    }
+
+    /// One pushed version for `audience` (`panel` or `provider`), rendered as `format`.
+    pub fn report_for(
+        &self,
+        submission: &str,
+        version: i64,
+        format: &str,
+        audience: &str,
+    ) -> Result<String, SyncError> {
+        let mut response = self
+            .get(&format!("/api/v1/submissions/{submission}/reports/{version}?format={format}&audience={audience}"))?;
         response
             .body_mut()
             .with_config()

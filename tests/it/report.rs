@@ -885,6 +885,22 @@ mod issued {
         assert!(final_.contains(&format!("| Date of issue | {today} |")), "{final_}");
         let hubs = stdout(&run(&["panel", "reports", CHAIRED, "--version", "1"]));
         assert!(hubs.contains("S-2026-009/R1 · FINAL, version 1"), "the hub keeps the FINAL rendering");
+        assert!(hubs.contains("Appendix (internal"), "by default the panel's record");
+        let letter = stdout(&run(&["panel", "reports", CHAIRED, "--version", "1", "--audience", "provider"]));
+        assert!(letter.contains("S-2026-009/R1 · FINAL, version 1"), "{letter}");
+        assert!(!letter.contains("Appendix (internal"), "the provider's letter has no appendix");
+        let json = stdout(&run(&[
+            "panel",
+            "reports",
+            CHAIRED,
+            "--version",
+            "1",
+            "--audience",
+            "provider",
+            "--format",
+            "json",
+        ]));
+        assert!(json.contains("\"audience\": \"provider\""), "the JSON says which: {json}");
         let list = stdout(&run(&["panel", "reports", CHAIRED]));
         assert!(list.contains("by Sam Okafor"), "names, not ids: {list}");
         let missing = run(&["panel", "reports", CHAIRED, "--version", "3"]);
