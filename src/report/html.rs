@@ -53,6 +53,7 @@ h3 { font-size: 1.05rem; margin-top: 1.4rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .95em; }
 th, td { border: 1px solid var(--rule); padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
+td > p:first-child { margin-top: 0; } td > p:last-child { margin-bottom: 0; }
 thead { display: table-header-group; }
 .letterhead { display: flex; justify-content: space-between; gap: 1rem; border-bottom: 2px solid var(--ink); padding-bottom: .3rem; }
 .status { font-weight: bold; letter-spacing: .05em; }
