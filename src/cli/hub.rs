@@ -13,6 +13,7 @@ use accredit::wire::UserRole;
 #[derive(Debug, Subcommand)]
 pub enum HubCommand {
     /// Create the hub's database (idempotent).
+    #[command(after_help = "Example:\n  accredit hub init --db /srv/accredit/hub.sqlite")]
     Init,
     /// Add a user and print their token, once: only its hash is kept.
     #[command(after_help = "Example:\n  accredit hub add-user \"Dr Anika Sørensen\" --role reviewer --id u-rev2")]
@@ -37,8 +38,10 @@ pub enum HubCommand {
     #[command(after_help = "Example:\n  accredit hub --db hub.sqlite users")]
     Users,
     /// Import a framework.json (validated as the workstation does).
+    #[command(after_help = "Example:\n  accredit hub import-framework fixtures/frameworks/mpf-2017.json")]
     ImportFramework { file: PathBuf },
     /// Import a submission package: a folder with submission.json and its documents.
+    #[command(after_help = "Example:\n  accredit hub import-submission fixtures/submissions/S-2026-014")]
     ImportSubmission { dir: PathBuf },
     /// Read a provider's pack (Word mapping document + evidence files) into a draft submission
     /// package, report every problem, and import it when there is none.

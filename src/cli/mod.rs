@@ -24,7 +24,7 @@ use accredit::tui::Settings;
 #[derive(Debug, Parser)]
 #[command(name = "accredit", version = accredit::build_info::VERSION, about = "A keyboard-first workstation for accreditation panels.", long_about = None)]
 #[command(
-    after_help = "Run `accredit demo` to try it on the built-in demo data; `accredit doctor` checks your set-up."
+    after_help = "Examples:\n  accredit demo\n  accredit login --server https://hub.example.org\n  accredit judge S-2026-009 mpf1.6 --outcome met --rationale \"Met on E03 p.4.\"\n\nRun `accredit demo` to try it on the built-in demo data; `accredit doctor` checks your set-up."
 )]
 pub struct Cli {
     /// Keep the cache, config and log in DIR (for tests and for several profiles).
@@ -128,6 +128,9 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// The chair's consolidation: panel outcomes, conditions, recommendations, the decision.
+    #[command(
+        after_help = "Examples:\n  accredit panel outcome S-2026-009 mpf1.4 --outcome met --rationale \"Met on E03 p.4.\"\n  accredit panel check S-2026-009\n  accredit panel push S-2026-009\n  accredit panel confirm S-2026-009   (a member)"
+    )]
     Panel {
         #[command(subcommand)]
         command: panel::PanelCommand,
@@ -143,6 +146,9 @@ enum Command {
         db: Option<PathBuf>,
     },
     /// Administer the hub's database: users, imports, panels.
+    #[command(
+        after_help = "Examples:\n  accredit hub init\n  accredit hub add-user \"Dr Anika Sørensen\" --role reviewer\n  accredit hub set-organisation \"NHS England — Centre for Advancing Practice\""
+    )]
     Hub {
         /// The hub's database (default: hub.sqlite in the data folder).
         #[arg(long, global = true)]

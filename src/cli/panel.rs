@@ -13,6 +13,7 @@ use accredit::domain::consolidation::{
 };
 use accredit::domain::input::{check_due, parse_date, resolve_codes};
 use accredit::paths::DataDir;
+use accredit::report::model::ConfirmationFacts;
 use accredit::report::{self, Audience, Format, IssueInput};
 use accredit::store::Store;
 
@@ -144,6 +145,16 @@ pub enum PanelCommand {
         #[arg(long, value_parser = ["open", "met", "withdrawn"])]
         status: String,
     },
+    /// Confirm, as a member of the panel, that the report the chair pushed is accurate (with an
+    /// optional comment); the next push lists it in the sign-off.
+    #[command(
+        after_help = "Examples:\n  accredit panel confirm S-2026-009\n  accredit panel confirm S-2026-009 --comment \"C1's date should read 10 June.\""
+    )]
+    Confirm {
+        submission: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
     /// List what keeps the panel report from being complete (exit 1 if anything does).
     #[command(after_help = "Example:\n  accredit panel check S-2026-009")]
     Check { submission: String },
@@ -153,7 +164,7 @@ pub enum PanelCommand {
     Push { submission: String },
     /// The versions pushed to the hub, or one of them (the chair and the accreditation office).
     #[command(
-        after_help = "Examples:\n  accredit panel reports S-2026-009\n  accredit panel reports S-2026-009 --version 2 --format html --output v2.html"
+        after_help = "Examples:\n  accredit panel reports S-2026-009\n  accredit panel reports S-2026-009 --version 2 --format html --output v2.html\n  accredit panel reports S-2026-009 --version 2 --audience provider --output letter-v2.md"
     )]
     Reports {
         submission: String,
@@ -161,6 +172,9 @@ pub enum PanelCommand {
         version: Option<i64>,
         #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
         format: String,
+        /// provider: the letter as sent to the university; panel: the record with the appendix.
+        #[arg(long, default_value = "panel", value_parser = ["provider", "panel"])]
+        audience: String,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -233,8 +247,9 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
         | PanelCommand::ConditionStatus { submission, .. }
         | PanelCommand::Check { submission } => submission.clone(),
         PanelCommand::Push { submission } => return push(data_dir, store, submission),
-        PanelCommand::Reports { submission, version, format, output } => {
-            return reports(data_dir, store, submission, *version, format, output.clone());
+        PanelCommand::Confirm { submission, comment } => return confirm(data_dir, submission, comment),
+        PanelCommand::Reports { submission, version, format, audience, output } => {
+            return reports(data_dir, store, submission, *version, format, audience, output.clone());
         }
     };
     let me = chair(store, &submission)?;
@@ -395,7 +410,7 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
             );
         }
         // Answered above, before the consolidation is loaded.
-        PanelCommand::Push { .. } | PanelCommand::Reports { .. } => return Ok(()),
+        PanelCommand::Push { .. } | PanelCommand::Reports { .. } | PanelCommand::Confirm { .. } => return Ok(()),
     }
     store.save_consolidation(&submission, &me, &consolidation)?;
     Ok(())
@@ -510,6 +525,11 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
     if let Ok((_, Some(organisation))) = client.me_and_organisation() {
         store.set_meta(accredit::store::ORGANISATION_KEY, &organisation)?;
     }
+    // The members' confirmations go into the sign-off; kept here too, so drafts match the hub.
+    let confirmations =
+        client.confirmations(submission).wrap_err_with(|| format!("cannot read the confirmations of {submission}"))?;
+    let facts: Vec<ConfirmationFacts> = confirmations.confirmations.iter().map(ConfirmationFacts::from).collect();
+    store.record_confirmations(submission, &facts)?;
     let pushed = client.push_report(submission).wrap_err_with(|| format!("cannot push the report of {submission}"))?;
     let r = &pushed.report;
     // Kept here so the Report screen can show what changed since.
@@ -524,6 +544,25 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
             &r.sha256[..12]
         );
     }
+    if confirmations.awaiting.is_empty() {
+        println!("every member has confirmed the report");
+    } else {
+        println!("not yet confirmed by: {}", confirmations.awaiting.join(", "));
+    }
+    Ok(())
+}
+
+/// A member confirms the latest pushed report.
+fn confirm(data_dir: &DataDir, submission: &str, comment: &str) -> Result<()> {
+    let (client, _) = super::sync::client(data_dir)?;
+    let done =
+        client.confirm(submission, comment).wrap_err_with(|| format!("cannot confirm the report of {submission}"))?;
+    println!(
+        "{} confirmed version {} of the report of {submission}{}",
+        done.name,
+        done.version,
+        if done.comment.is_empty() { String::new() } else { format!(", commenting: {}", done.comment) }
+    );
     Ok(())
 }
 
@@ -533,6 +572,7 @@ fn reports(
     submission: &str,
     version: Option<i64>,
     format: &str,
+    audience: &str,
     output: Option<PathBuf>,
 ) -> Result<()> {
     let (client, _) = super::sync::client(data_dir)?;
@@ -565,7 +605,7 @@ fn reports(
             }
         );
     }
-    let text = client.report(submission, version, format)?;
+    let text = client.report_for(submission, version, format, audience)?;
     match output {
         Some(path) => {
             std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))?;

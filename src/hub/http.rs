@@ -131,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/documents/{sha256}", get(document))
         .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
         .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))
+        .route("/api/v1/submissions/{id}/confirmations", post(confirm).get(list_confirmations))
         // After the routes: a known path called with another method answers JSON too (axum's
         // default 405 has an empty body, which breaks the "errors are JSON" rule).
         .method_not_allowed_fallback(method_not_allowed)
@@ -309,6 +310,9 @@ async fn list_reports(
 struct ReportQuery {
     #[serde(default = "markdown")]
     format: String,
+    /// `panel` (default: the record, with the internal appendix) or `provider` (the letter).
+    #[serde(default)]
+    audience: Option<String>,
 }
 
 fn markdown() -> String {
@@ -335,7 +339,12 @@ async fn get_report(
     if !allowed {
         return Err(forbidden());
     }
-    match state.with_hub(move |hub| hub.report(&caller, &id, version, format)).await? {
+    let audience = match query.audience.as_deref() {
+        None => crate::report::Audience::Panel,
+        Some(text) => crate::report::Audience::parse(text)
+            .ok_or_else(|| ApiError::bad_request("audience is provider or panel"))?,
+    };
+    match state.with_hub(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
         None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
     }
@@ -374,4 +383,37 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener,
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     Ok((listener, local))
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Json<crate::wire::ConfirmRequest>, JsonRejection>,
+) -> Result<Json<crate::wire::Confirmation>, ApiError> {
+    let Json(body) = body?;
+    match state.with_hub(move |hub| hub.confirm(&caller, &id, &body.comment)).await? {
+        Ok(confirmation) => Ok(Json(confirmation)),
+        Err(super::confirm::ConfirmRefused::NotAMember) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only the panel's voting members confirm its report (the chair approves it)",
+        )),
+        Err(super::confirm::ConfirmRefused::NothingPushed) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nothing_pushed",
+            "the chair has not pushed a report to confirm yet",
+        )),
+    }
+}
+
+async fn list_confirmations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<crate::wire::ConfirmationsResponse>, ApiError> {
+    match state.with_hub(move |hub| hub.confirmations(&caller, &id)).await? {
+        Some(list) => Ok(Json(list)),
+        None => Err(forbidden()),
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 mod auth;
+pub mod confirm;
 mod feed;
 pub mod http;
 pub mod openapi;

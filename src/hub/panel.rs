@@ -7,7 +7,8 @@ use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
 use super::{Caller, Hub, HubError, Result};
 use crate::domain::consolidation::Consolidation;
-use crate::report::{self, Format};
+use crate::report::model::ConfirmationFacts;
+use crate::report::{self, Audience, Format};
 use crate::store::now_timestamp;
 use crate::wire::{Op, OpOutcome, ReportVersion};
 
@@ -134,6 +135,8 @@ impl Hub {
         // The hash is of the draft, so the same consolidation is the same version; the kept
         // renderings are FINAL with their version and date of issue.
         let mut input = input;
+        input.confirmations =
+            self.confirmation_list(submission)?.confirmations.iter().map(ConfirmationFacts::from).collect();
         let sha256 = report::content_sha256(&report::build(&input));
         if let Some(existing) = self.report_versions(submission)?.into_iter().find(|r| r.sha256 == sha256) {
             return Ok(Ok((existing, false)));
@@ -161,6 +164,17 @@ impl Hub {
                 report::render(&built, Format::Html),
                 caller.user.id,
                 pushed_at
+            ],
+        )?;
+        let letter = built.clone().for_audience(Audience::Provider);
+        tx.execute(
+            "INSERT INTO report_letters (submission_id, version, json, markdown, html) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                submission,
+                version,
+                report::render(&letter, Format::Json),
+                report::render(&letter, Format::Markdown),
+                report::render(&letter, Format::Html)
             ],
         )?;
         tx.commit()?;
@@ -202,8 +216,20 @@ impl Hub {
         Ok(Some(self.report_versions(submission)?))
     }
 
-    /// One pushed version in one format.
+    /// One pushed version in one format, as the panel's record.
     pub fn report(&self, caller: &Caller, submission: &str, version: i64, format: Format) -> Result<Option<String>> {
+        self.report_for(caller, submission, version, format, Audience::Panel)
+    }
+
+    /// One pushed version in one format, for `audience` (the provider's letter has no appendix).
+    pub fn report_for(
+        &self,
+        caller: &Caller,
+        submission: &str,
+        version: i64,
+        format: Format,
+        audience: Audience,
+    ) -> Result<Option<String>> {
         if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
             return Ok(None);
         }
@@ -216,7 +242,13 @@ impl Hub {
             .store
             .connection()
             .query_row(
-                &format!("SELECT {column} FROM reports WHERE submission_id = ?1 AND version = ?2"),
+                &format!(
+                    "SELECT {column} FROM {} WHERE submission_id = ?1 AND version = ?2",
+                    match audience {
+                        Audience::Panel => "reports",
+                        Audience::Provider => "report_letters",
+                    }
+                ),
                 params![submission, version],
                 |r| r.get(0),
             )

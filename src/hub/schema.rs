@@ -40,7 +40,18 @@ pub const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL
     );
     "#,
-    // 2: when each account was last seen (to the minute), for `accredit hub users`.
+    // 2: members confirm the pushed panel report is accurate (issue 12).
+    r#"
+    CREATE TABLE hub_confirmations (
+        submission_id TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        comment       TEXT NOT NULL DEFAULT '',
+        confirmed_at  TEXT NOT NULL,
+        PRIMARY KEY (submission_id, user_id)
+    );
+    "#,
+    // 3: when each account was last seen (to the minute), for `accredit hub users`.
     r#"
     ALTER TABLE hub_users ADD COLUMN last_seen TEXT;
     "#,

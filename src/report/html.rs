@@ -53,6 +53,7 @@ h3 { font-size: 1.05rem; margin-top: 1.4rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .95em; }
 th, td { border: 1px solid var(--rule); padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
+td > p:first-child { margin-top: 0; } td > p:last-child { margin-bottom: 0; }
 thead { display: table-header-group; }
 .letterhead { display: flex; justify-content: space-between; gap: 1rem; border-bottom: 2px solid var(--ink); padding-bottom: .3rem; }
 .status { font-weight: bold; letter-spacing: .05em; }
@@ -119,6 +120,34 @@ fn mark_svg(outcome: Option<Outcome>) -> &'static str {
     }
 }
 
+/// Escaped text with each YYYY-MM-DD date kept on one line.
+fn esc_dates(text: &str) -> String {
+    let escaped = esc(text);
+    let bytes = escaped.as_bytes();
+    let is_date = |at: usize| {
+        bytes.len() >= at + 10
+            && bytes[at..at + 10]
+                .iter()
+                .enumerate()
+                .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+            && (at == 0 || !bytes[at - 1].is_ascii_digit())
+            && bytes.get(at + 10).is_none_or(|b| !b.is_ascii_digit())
+    };
+    let mut out = String::with_capacity(escaped.len());
+    let mut at = 0;
+    while at < escaped.len() {
+        if is_date(at) {
+            out.push_str(&format!("<span class=\"date\">{}</span>", &escaped[at..at + 10]));
+            at += 10;
+        } else {
+            let c = escaped[at..].chars().next().unwrap_or_default();
+            out.push(c);
+            at += c.len_utf8().max(1);
+        }
+    }
+    out
+}
+
 fn code(text: &str) -> String {
     format!("<span class=\"code\">{}</span>", esc(text))
 }
@@ -161,7 +190,7 @@ pub fn render(r: &Report) -> String {
     fact(&mut o, "Date of decision", issue.decided_on.as_deref().map_or("not decided yet".into(), date));
     fact(&mut o, "Date of issue", issue.issued_on.as_deref().map_or("not issued (draft)".into(), date));
     let _ = writeln!(o, "</table>");
-    let _ = writeln!(o, "<p class=\"summary\">{}</p>", esc(&r.summary));
+    let _ = writeln!(o, "<p class=\"summary\">{}</p>", esc_dates(&r.summary));
 
     let c = &r.counts;
     let _ = writeln!(o, "<h2>Outcome</h2>\n<p class=\"decision\">{}</p>", esc(&r.decision.label));
@@ -236,11 +265,11 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o, "<h2>Next steps</h2>\n<ul>");
     for step in &r.next_steps {
-        let _ = writeln!(o, "<li>{}</li>", esc(step));
+        let _ = writeln!(o, "<li>{}</li>", esc_dates(step));
     }
     let _ = writeln!(o, "</ul>\n<h2>Accreditation monitoring</h2>");
     for line in &r.monitoring {
-        let _ = writeln!(o, "<p>{}</p>", esc(line));
+        let _ = writeln!(o, "<p>{}</p>", esc_dates(line));
     }
 
     let _ = writeln!(o, "<h2>Key facts</h2>\n<table>");
@@ -316,7 +345,20 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "<h2>Sign-off</h2>\n<div class=\"signoff\">");
     let _ = writeln!(o, "<p>Approved by the panel chair: <strong>{}</strong></p>", esc(&r.sign_off.chair));
     let _ = writeln!(o, "<p>Date: {}</p>", r.sign_off.date.as_deref().map_or("not decided yet".into(), date));
-    let _ = writeln!(o, "<p>Each member of the panel confirms the report is accurate.</p>\n</div>");
+    if r.sign_off.confirmations.is_empty() {
+        let _ = writeln!(o, "<p>Confirmed accurate by: no member yet.</p>");
+    } else {
+        let _ = writeln!(o, "<p>Confirmed accurate by:</p>\n<ul>");
+        for c in &r.sign_off.confirmations {
+            let comment = match r.internal() {
+                Some(_) if !c.comment.trim().is_empty() => format!(" — comment: {}", esc(c.comment.trim())),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "<li>{} on {} (version {}){comment}</li>", esc(&c.name), date(&c.date), c.version);
+        }
+        let _ = writeln!(o, "</ul>");
+    }
+    let _ = writeln!(o, "</div>");
 
     if let Some(a) = r.internal() {
         let _ = writeln!(
@@ -385,4 +427,18 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o, "</body>\n</html>");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc_dates;
+
+    #[test]
+    fn dates_in_running_text_stay_on_one_line() {
+        assert_eq!(
+            esc_dates("C1 by 2026-06-10; <x> 12026-06-100"),
+            "C1 by <span class=\"date\">2026-06-10</span>; &lt;x&gt; 12026-06-100"
+        );
+        assert_eq!(esc_dates("née 2026-01-01"), "née <span class=\"date\">2026-01-01</span>");
+    }
 }

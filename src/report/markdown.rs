@@ -210,7 +210,16 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "- Approved by the panel chair: {}", md(&r.sign_off.chair));
     let _ = writeln!(o, "- Date: {}", r.sign_off.date.as_deref().unwrap_or("not decided yet"));
-    let _ = writeln!(o, "- Each member of the panel confirms the report is accurate.");
+    if r.sign_off.confirmations.is_empty() {
+        let _ = writeln!(o, "- Confirmed accurate by: no member yet");
+    }
+    for c in &r.sign_off.confirmations {
+        let comment = match r.internal() {
+            Some(_) if !c.comment.trim().is_empty() => format!(" — comment: {}", md(c.comment.trim())),
+            _ => String::new(),
+        };
+        let _ = writeln!(o, "- Confirmed accurate by {} on {} (version {}){comment}", md(&c.name), c.date, c.version);
+    }
     let _ = writeln!(o);
     let Some(a) = r.internal() else { return o };
     let _ = writeln!(o, "## Appendix (internal, not sent to the provider): judgements by reviewer");

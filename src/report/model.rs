@@ -30,6 +30,32 @@ pub struct ReportInput {
     pub organisation: Option<String>,
     /// Whether this rendering is a draft or a pushed version.
     pub issue: IssueInput,
+    /// Members' confirmations that the report is accurate, as the hub holds them.
+    pub confirmations: Vec<ConfirmationFacts>,
+}
+
+/// One member's confirmation, for the sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ConfirmationFacts {
+    pub name: String,
+    /// The date they confirmed (YYYY-MM-DD).
+    pub date: String,
+    /// The report version they read.
+    pub version: i64,
+    /// Shown in the panel's record only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+}
+
+impl From<&crate::wire::Confirmation> for ConfirmationFacts {
+    fn from(c: &crate::wire::Confirmation) -> ConfirmationFacts {
+        ConfirmationFacts {
+            name: c.name.clone(),
+            date: c.confirmed_at.get(..10).unwrap_or(&c.confirmed_at).to_string(),
+            version: c.version,
+            comment: c.comment.clone(),
+        }
+    }
 }
 
 /// A report is a draft until the hub keeps it as a version.
@@ -103,6 +129,7 @@ pub struct SignOffFacts {
     pub chair: String,
     /// The decision's date.
     pub date: Option<String>,
+    pub confirmations: Vec<ConfirmationFacts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -433,7 +460,11 @@ pub fn build(input: &ReportInput) -> Report {
     Report {
         format: REPORT_FORMAT,
         audience: Audience::Panel,
-        sign_off: SignOffFacts { chair: name(&input.panel.chair), date: issue.decided_on.clone() },
+        sign_off: SignOffFacts {
+            chair: name(&input.panel.chair),
+            date: issue.decided_on.clone(),
+            confirmations: input.confirmations.clone(),
+        },
         issue,
         summary,
         submission: input.submission.clone(),

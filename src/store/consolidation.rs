@@ -5,7 +5,21 @@ use rusqlite::{OptionalExtension, params};
 use super::{Result, Store, StoreError, now_timestamp};
 use crate::domain::consolidation::Consolidation;
 use crate::domain::{JudgementState, Outcome};
-use crate::report::model::{FrameworkFacts, IssueInput, ReportInput, StandardFacts, SubmissionFacts};
+use crate::report::model::{
+    ConfirmationFacts, FrameworkFacts, IssueInput, ReportInput, StandardFacts, SubmissionFacts,
+};
+
+fn confirmations_key(submission: &str) -> String {
+    format!("confirmations/{submission}")
+}
+
+impl Store {
+    /// Keeps the hub's list of members' confirmations, for the sign-off of reports built here.
+    pub fn record_confirmations(&self, submission: &str, confirmations: &[ConfirmationFacts]) -> Result<()> {
+        let json = serde_json::to_string(confirmations).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.set_meta(&confirmations_key(submission), &json)
+    }
+}
 
 /// The `meta` key of the organisation that sends reports (set on the hub, copied to clients).
 pub const ORGANISATION_KEY: &str = "organisation";
@@ -217,6 +231,11 @@ impl Store {
             consolidation,
             organisation: self.meta(ORGANISATION_KEY)?,
             issue: IssueInput::Draft,
+            confirmations: match self.meta(&confirmations_key(submission))? {
+                Some(json) => serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("confirmations of {submission}: {e}")))?,
+                None => Vec::new(),
+            },
         })
     }
 }

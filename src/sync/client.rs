@@ -127,6 +127,22 @@ impl HubClient {
         self.read(self.check(response)?)
     }
 
+    /// Confirms, as a panel member, that the latest pushed report is accurate.
+    pub fn confirm(&self, submission: &str, comment: &str) -> Result<crate::wire::Confirmation, SyncError> {
+        let response = self
+            .agent
+            .post(self.url(&format!("/api/v1/submissions/{submission}/confirmations")))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .send_json(crate::wire::ConfirmRequest { comment: comment.to_string() })
+            .map_err(|e| self.unreachable(e))?;
+        self.read(self.check(response)?)
+    }
+
+    /// Who has confirmed the report of `submission`, and who has not.
+    pub fn confirmations(&self, submission: &str) -> Result<crate::wire::ConfirmationsResponse, SyncError> {
+        self.read(self.get(&format!("/api/v1/submissions/{submission}/confirmations"))?)
+    }
+
     /// Every pushed version of a submission's report.
     pub fn reports(&self, submission: &str) -> Result<Vec<ReportVersion>, SyncError> {
         let answer: ReportsResponse = self.read(self.get(&format!("/api/v1/submissions/{submission}/reports"))?)?;
@@ -135,7 +151,19 @@ impl HubClient {
 
     /// One pushed version, rendered as `format` (`md`, `html` or `json`).
     pub fn report(&self, submission: &str, version: i64, format: &str) -> Result<String, SyncError> {
-        let mut response = self.get(&format!("/api/v1/submissions/{submission}/reports/{version}?format={format}"))?;
+        self.report_for(submission, version, format, "panel")
+    }
+
+    /// One pushed version for `audience` (`panel` or `provider`), rendered as `format`.
+    pub fn report_for(
+        &self,
+        submission: &str,
+        version: i64,
+        format: &str,
+        audience: &str,
+    ) -> Result<String, SyncError> {
+        let mut response = self
+            .get(&format!("/api/v1/submissions/{submission}/reports/{version}?format={format}&audience={audience}"))?;
         response
             .body_mut()
             .with_config()

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Every route the router serves, as (method, path) — the contract's list of endpoints.
-const ROUTES: [(&str, &str); 10] = [
+const ROUTES: [(&str, &str); 12] = [
     ("get", "/healthz"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/me"),
@@ -24,6 +24,8 @@ const ROUTES: [(&str, &str); 10] = [
     ("post", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports/{version}"),
+    ("post", "/api/v1/submissions/{id}/confirmations"),
+    ("get", "/api/v1/submissions/{id}/confirmations"),
 ];
 
 struct Api {

@@ -821,6 +821,28 @@ mod chair_inputs {
         }
         let help = stdout(&accredit(dir.path(), &["report", "--help"]));
         assert!(help.contains("--audience provider --format pdf"), "{help}");
+        for verb in [
+            &["--help"][..],
+            &["panel", "--help"],
+            &["hub", "--help"],
+            &["hub", "init", "--help"],
+            &["hub", "add-user", "--help"],
+            &["hub", "set-organisation", "--help"],
+            &["hub", "revoke", "--help"],
+            &["hub", "import-framework", "--help"],
+            &["hub", "import-submission", "--help"],
+            &["hub", "assign", "--help"],
+            &["judge", "--help"],
+            &["submit", "--help"],
+            &["sync", "--help"],
+            &["status", "--help"],
+            &["login", "--help"],
+            &["demo", "--help"],
+            &["serve", "--help"],
+        ] {
+            let help = accredit(dir.path(), verb);
+            assert!(stdout(&help).contains("Example"), "accredit {} has no example", verb.join(" "));
+        }
     }
 
     #[test]
@@ -863,6 +885,22 @@ mod issued {
         assert!(final_.contains(&format!("| Date of issue | {today} |")), "{final_}");
         let hubs = stdout(&run(&["panel", "reports", CHAIRED, "--version", "1"]));
         assert!(hubs.contains("S-2026-009/R1 · FINAL, version 1"), "the hub keeps the FINAL rendering");
+        assert!(hubs.contains("Appendix (internal"), "by default the panel's record");
+        let letter = stdout(&run(&["panel", "reports", CHAIRED, "--version", "1", "--audience", "provider"]));
+        assert!(letter.contains("S-2026-009/R1 · FINAL, version 1"), "{letter}");
+        assert!(!letter.contains("Appendix (internal"), "the provider's letter has no appendix");
+        let json = stdout(&run(&[
+            "panel",
+            "reports",
+            CHAIRED,
+            "--version",
+            "1",
+            "--audience",
+            "provider",
+            "--format",
+            "json",
+        ]));
+        assert!(json.contains("\"audience\": \"provider\""), "the JSON says which: {json}");
         let list = stdout(&run(&["panel", "reports", CHAIRED]));
         assert!(list.contains("by Sam Okafor"), "names, not ids: {list}");
         let missing = run(&["panel", "reports", CHAIRED, "--version", "3"]);
@@ -881,5 +919,54 @@ mod issued {
         assert!(outcome.status.success(), "{}", stderr(&outcome));
         let changed = stdout(&run(&["report", CHAIRED]));
         assert!(changed.contains("S-2026-009/DRAFT · DRAFT: not issued"), "{changed}");
+    }
+
+    #[test]
+    fn members_confirm_from_their_own_data_folder_and_the_sign_off_lists_them() {
+        let hub = TestHub::demo();
+        let chair_dir = tempfile::tempdir().unwrap();
+        let member_dir = tempfile::tempdir().unwrap();
+        let chair = |args: &[&str]| accredit(chair_dir.path(), args);
+        let member = |args: &[&str]| accredit(member_dir.path(), args);
+        assert!(chair(&["login", "--server", &hub.url, "--token", hub.token("u-demo")]).status.success());
+        assert!(member(&["login", "--server", &hub.url, "--token", hub.token("u-rev2")]).status.success());
+        assert!(chair(&["sync"]).status.success());
+        let early = member(&["panel", "confirm", CHAIRED]);
+        assert_eq!(early.status.code(), Some(1));
+        assert!(stderr(&early).contains("has not pushed a report to confirm yet"), "{}", stderr(&early));
+        {
+            let mut store = Store::open(&chair_dir.path().join("cache.sqlite")).unwrap();
+            let consolidation = complete_for(&store, CHAIRED);
+            store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        }
+        let first = chair(&["panel", "push", CHAIRED]);
+        let said = stdout(&first);
+        assert!(said.contains("as version 1"), "{said}{}", stderr(&first));
+        assert!(said.contains("not yet confirmed by: Dr Anika Sørensen, Tomasz Wiśniewski"), "{said}");
+        let own = chair(&["panel", "confirm", CHAIRED]);
+        assert!(stderr(&own).contains("only the panel's voting members confirm"), "{}", stderr(&own));
+        let confirmed = member(&["panel", "confirm", CHAIRED, "--comment", "Accurate; one typo in MPF 1.2."]);
+        assert!(
+            stdout(&confirmed).contains("Dr Anika Sørensen confirmed version 1 of the report of S-2026-009"),
+            "{}{}",
+            stdout(&confirmed),
+            stderr(&confirmed)
+        );
+        let second = chair(&["panel", "push", CHAIRED]);
+        let said = stdout(&second);
+        assert!(said.contains("as version 2"), "a confirmation is a new version: {said}{}", stderr(&second));
+        assert!(said.contains("not yet confirmed by: Tomasz Wiśniewski"), "{said}");
+        let today = jiff::Zoned::now().date().to_string();
+        let record = stdout(&chair(&["report", CHAIRED]));
+        assert!(record.contains("S-2026-009/R2 · FINAL, version 2"), "the local draft matches the hub's: {record}");
+        assert!(
+            record.contains(&format!(
+                "- Confirmed accurate by Dr Anika Sørensen on {today} (version 1) — comment: Accurate; one typo in MPF 1.2."
+            )),
+            "{record}"
+        );
+        let letter = stdout(&chair(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(letter.contains(&format!("- Confirmed accurate by Dr Anika Sørensen on {today} (version 1)\n")));
+        assert!(!letter.contains("one typo"), "comments stay in the panel's record");
     }
 }
