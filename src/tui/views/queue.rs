@@ -36,7 +36,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     // the detail below).
     let mut room = area.width.saturating_sub(4);
     let mut fits = |w: u16| {
-        let fit = room >= w + 1;
+        let fit = room > w;
         if fit {
             room -= w + 1;
         }
