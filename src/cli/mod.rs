@@ -7,6 +7,7 @@ mod exchange;
 mod hub;
 mod panel;
 mod review;
+mod search;
 mod settings;
 mod shell;
 mod sync;
@@ -89,17 +90,40 @@ enum Command {
         #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
         token: Option<String>,
     },
+    /// Full-text search across the evidence pages, narratives and standards I may see.
+    #[command(
+        after_help = "Examples:\n  accredit search mini-CEX\n  accredit search \"supervision log\" --submission S-2026-014 --json"
+    )]
+    Search {
+        /// The words to find (every word must appear; `word*` finds words starting with it).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this submission.
+        #[arg(long)]
+        submission: Option<String>,
+        /// Print stable JSON (format accredit.search.v1).
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
     Sync,
-    /// Render the panel report (chair): Markdown, self-contained HTML, or JSON.
+    /// Render the panel report (chair): Markdown, self-contained HTML, JSON, or PDF (through
+    /// headless Chromium). DRAFT until pushed; FINAL with the hub's version once it is.
     #[command(
-        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --format html --output report.html"
+        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --audience provider --format pdf --output letter.pdf\n  accredit report S-2026-009 --audience panel --format html --output record.html"
     )]
     Report {
         submission: String,
-        #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "json", "pdf"])]
         format: String,
+        /// provider: the letter to the university, without the internal appendix; panel: the
+        /// panel's record, with it.
+        #[arg(long, default_value = "panel", value_parser = ["provider", "panel"])]
+        audience: String,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -243,11 +267,14 @@ pub fn run() -> Result<()> {
             review::judge(&mut open_cache(&data_dir)?, &submission, &standard, outcome.into(), rationale)
         }
         Some(Command::Submit { submission }) => review::submit(&mut open_cache(&data_dir)?, &submission),
-        Some(Command::Report { submission, format, output }) => {
-            panel::report(&open_cache(&data_dir)?, &submission, &format, output)
+        Some(Command::Report { submission, format, audience, output }) => {
+            panel::report(&open_cache(&data_dir)?, &submission, &format, &audience, output)
         }
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)
+        }
+        Some(Command::Search { query, submission, json, limit }) => {
+            search::run(&open_cache(&data_dir)?, &query.join(" "), submission.as_deref(), json, limit)
         }
         Some(Command::Login { server, token }) => {
             let token = match token {

@@ -158,8 +158,9 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-async fn me(caller: Caller) -> Json<MeResponse> {
-    Json(MeResponse { user: caller.user })
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResponse>, ApiError> {
+    let organisation = state.with_hub(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
+    Ok(Json(MeResponse { user: caller.user, organisation }))
 }
 
 async fn push(
@@ -236,6 +237,19 @@ async fn push_report(
             Ok((status, Json(PushReportResponse { report, created })))
         }
         Err(PushRefused::Forbidden) => Err(forbidden()),
+        Err(PushRefused::Stage(stage)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stage",
+            format!("the submission is at the {stage} stage: a panel report is pushed only at the panel review stage"),
+        )),
+        Err(PushRefused::NotSubmitted(names)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_submitted",
+            format!(
+                "the panel report waits for every voting member's judgements; not submitted yet: {}",
+                names.join(", ")
+            ),
+        )),
         Err(PushRefused::Incomplete(problems)) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "incomplete",

@@ -366,7 +366,7 @@ impl PanelState {
             _ => ('R', &mut c.recommendations),
         };
         let id = next_id(prefix, list.iter().map(|n| n.id.as_str()));
-        list.push(Note { id: id.clone(), standards: vec![code.to_string()], text: text.to_string() });
+        list.push(Note { id: id.clone(), standards: vec![code.to_string()], text: text.to_string(), withdrawn: false });
         id
     }
 
@@ -381,12 +381,13 @@ impl PanelState {
             evidence_required: evidence.to_string(),
             due,
             status: ConditionStatus::Open,
+            signed_off_on: None,
         });
         id
     }
 
     pub fn decide(&mut self, kind: DecisionKind, override_reason: &str) {
-        self.data.consolidation.decision = Some(Decision { kind, override_reason: override_reason.to_string() });
+        self.data.consolidation.decision = Some(Decision::new(kind, override_reason));
     }
 
     /// Whether `kind` departs from what the rules suggest now.
