@@ -353,3 +353,20 @@ fn a_cli_write_while_the_tui_is_open_appears_on_screen() {
     assert_eq!(rt.app.screen, Screen::Review, "the reload keeps the user on the review");
     assert_eq!(progress(&rt), before.map(|n| n + 1), "the queue counts the new judgement");
 }
+
+/// Issue 9 #4: one gap rule. A rationale of only a line break is a gap at submit, and the
+/// queue does not count it as done either.
+#[test]
+fn the_queue_and_submit_agree_on_what_a_gap_is() {
+    let mut rt = runtime();
+    let done = |rt: &Runtime| rt.app.queue.iter().find(|a| a.submission == SUBMISSION).map(|a| a.done);
+    let before = done(&rt);
+    rt.store.save_judgement(SUBMISSION, "MPF 1.1", ME, Some(Outcome::NotMet), "\n").expect("save");
+    rt.store.save_judgement(SUBMISSION, "MPF 1.2", ME, Some(Outcome::NotMet), "Not assessed.").expect("save");
+    rt.dispatch(Action::CacheChanged);
+    assert_eq!(done(&rt), before.map(|n| n + 1), "only the judgement with a real rationale is done");
+    open_first_submission(&mut rt);
+    let gaps: Vec<String> = rt.app.review.as_ref().unwrap().gaps_now().into_iter().map(|(code, _)| code).collect();
+    assert!(gaps.contains(&"MPF 1.1".to_string()), "a line break is no rationale at submit either");
+    assert!(!gaps.contains(&"MPF 1.2".to_string()));
+}

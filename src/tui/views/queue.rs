@@ -31,11 +31,33 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         return render_linear(app, frame, area);
     }
     let wide = area.width >= 120;
+    // Columns give way by priority when narrow: the submission and my progress stay, the
+    // programme keeps some room, then the due date and the role as space allows (both are in
+    // the detail below).
+    let mut room = area.width.saturating_sub(4);
+    let mut fits = |w: u16| {
+        let fit = room > w;
+        if fit {
+            room -= w + 1;
+        }
+        fit
+    };
+    fits(11);
+    fits(16);
+    fits(12);
+    let show_due = wide || fits(21);
+    let show_role = wide || fits(10);
     let mut header = vec!["Submission", "Programme"];
     if wide {
         header.extend(["Provider", "Stage"]);
     }
-    header.extend(["Role", "Due", "Progress"]);
+    if show_role {
+        header.push("Role");
+    }
+    if show_due {
+        header.push("Due");
+    }
+    header.push("Progress");
     let rows = app.queue.iter().map(|a| {
         let mut cells =
             vec![Cell::from(sanitize(&a.submission).into_owned()), Cell::from(sanitize(&a.programme).into_owned())];
@@ -43,13 +65,16 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             cells.push(Cell::from(sanitize(&a.provider).into_owned()));
             cells.push(Cell::from(a.stage.label()));
         }
-        cells.push(Cell::from(if a.recused { "recused" } else { a.role.label() }));
-        let due = if a.overdue(app.today) {
-            Cell::from(Span::styled(format!("⚠ {}", overdue_by(a.due, app.today)), theme.alert))
-        } else {
-            Cell::from(a.due.to_string())
-        };
-        cells.push(due);
+        if show_role {
+            cells.push(Cell::from(if a.recused { "recused" } else { a.role.label() }));
+        }
+        if show_due {
+            cells.push(if a.overdue(app.today) {
+                Cell::from(Span::styled(format!("⚠ {}", overdue_by(a.due, app.today)), theme.alert))
+            } else {
+                Cell::from(a.due.to_string())
+            });
+        }
         cells.push(Cell::from(progress(a, app.queue_to_settle.get(&a.submission).copied())));
         Row::new(cells)
     });
@@ -57,7 +82,13 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if wide {
         widths.extend([Constraint::Fill(2), Constraint::Length(22)]);
     }
-    widths.extend([Constraint::Length(10), Constraint::Length(21), Constraint::Length(16)]);
+    if show_role {
+        widths.push(Constraint::Length(10));
+    }
+    if show_due {
+        widths.push(Constraint::Length(21));
+    }
+    widths.push(Constraint::Length(16));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.title))
         .row_highlight_style(theme.selected)
