@@ -5,6 +5,7 @@ mod doctor;
 mod exchange;
 mod hub;
 mod panel;
+mod private;
 mod review;
 mod settings;
 mod shell;
@@ -75,12 +76,15 @@ enum Command {
     #[command(after_help = "Example:\n  accredit submit S-2026-014")]
     Submit { submission: String },
     /// Check a token against the hub and keep it (mode 0600) for `accredit sync`.
-    #[command(after_help = "Example:\n  accredit login --server https://hub.example.org --token 6f1c…")]
+    #[command(
+        after_help = "The token is asked for without echo, or read from standard input when it is not a terminal;\n--token (or ACCREDIT_TOKEN) also works, but a command line is seen by other users and kept in shell history.\n\nExamples:\n  accredit login --server https://hub.example.org\n  accredit login --server https://hub.example.org < token.txt"
+    )]
     Login {
         #[arg(long)]
         server: String,
+        /// The token; without it, it is asked for (or read from standard input).
         #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
-        token: String,
+        token: Option<String>,
     },
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
@@ -208,10 +212,14 @@ pub fn run() -> Result<()> {
         Some(Command::Config { default, path }) => return settings::run(&data_dir, default, path),
         _ => {}
     }
+    private::restrict_new_files();
     std::fs::create_dir_all(data_dir.root())
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
+    private::make_private(data_dir.root())
+        .wrap_err_with(|| format!("cannot make the data folder {} private", data_dir.root().display()))?;
     init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
-    tracing::info!(command = ?cli.command, "start");
+    // Only the verb: its arguments hold tokens and the texts of draft rationales.
+    tracing::info!(verb = verb(cli.command.as_ref()), "start");
     let settings = load_settings(&data_dir)?;
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?, settings),
@@ -239,7 +247,13 @@ pub fn run() -> Result<()> {
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)
         }
-        Some(Command::Login { server, token }) => sync::login(&data_dir, &server, &token),
+        Some(Command::Login { server, token }) => {
+            let token = match token {
+                Some(token) => token,
+                None => sync::read_token()?,
+            };
+            sync::login(&data_dir, &server, &token)
+        }
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
         Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),
         Some(Command::Hub { db, command }) => hub::run(&db.unwrap_or_else(|| data_dir.hub_db()), command),
@@ -250,6 +264,29 @@ pub fn run() -> Result<()> {
             exchange::export_form(&open_cache(&data_dir)?, &form, output.as_deref())
         }
         Some(Command::Doctor | Command::Config { .. } | Command::Completions { .. } | Command::Man) => Ok(()),
+    }
+}
+
+/// The name of a verb, for the log: never its arguments, which may hold secrets and texts.
+fn verb(command: Option<&Command>) -> &'static str {
+    match command {
+        None => "tui",
+        Some(Command::Demo { .. }) => "demo",
+        Some(Command::Status { .. }) => "status",
+        Some(Command::Judge { .. }) => "judge",
+        Some(Command::Submit { .. }) => "submit",
+        Some(Command::Login { .. }) => "login",
+        Some(Command::Sync) => "sync",
+        Some(Command::Report { .. }) => "report",
+        Some(Command::Panel { .. }) => "panel",
+        Some(Command::Serve { .. }) => "serve",
+        Some(Command::Hub { .. }) => "hub",
+        Some(Command::Import { .. }) => "import",
+        Some(Command::Export { .. }) => "export",
+        Some(Command::Config { .. }) => "config",
+        Some(Command::Doctor) => "doctor",
+        Some(Command::Completions { .. }) => "completions",
+        Some(Command::Man) => "man",
     }
 }
 
@@ -309,7 +346,7 @@ fn init_logging(data_dir: &DataDir, to_stderr: bool) {
         let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).try_init();
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.log()) else { return };
+    let Ok(file) = private::open_append(&data_dir.log()) else { return };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)

@@ -30,6 +30,60 @@ pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// The token, asked for without echo on a terminal, else the first line of standard input, so it
+/// need not be on the command line (where other users and the shell history see it).
+pub fn read_token() -> Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    let token = if stdin.is_terminal() {
+        prompt_without_echo("token: ").wrap_err("cannot read the token from the terminal")?
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).wrap_err("cannot read the token from standard input")?;
+        line
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        bail!(
+            "no token given: paste the token the hub's office gave you, or pipe it in (`accredit login --server URL < token.txt`)"
+        );
+    }
+    Ok(token)
+}
+
+/// Reads one line from the terminal in raw mode, so what is typed is not shown.
+fn prompt_without_echo(prompt: &str) -> Result<String> {
+    use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    use ratatui::crossterm::terminal;
+    use std::io::Write;
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    terminal::enable_raw_mode()?;
+    let read = (|| -> Result<String> {
+        let mut text = String::new();
+        loop {
+            if let Event::Key(key) = event::read()? {
+                if key.kind != KeyEventKind::Press {
+                    continue;
+                }
+                match key.code {
+                    KeyCode::Enter => return Ok(text),
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => bail!("login cancelled"),
+                    KeyCode::Esc => bail!("login cancelled"),
+                    KeyCode::Backspace => {
+                        text.pop();
+                    }
+                    KeyCode::Char(c) => text.push(c),
+                    _ => {}
+                }
+            }
+        }
+    })();
+    let _ = terminal::disable_raw_mode();
+    eprintln!();
+    read
+}
+
 /// The hub client for this data folder's credentials.
 pub fn client(data_dir: &DataDir) -> Result<(HubClient, Credentials), SyncError> {
     let credentials = Credentials::load(&data_dir.credentials())?.ok_or(SyncError::NotLoggedIn)?;

@@ -12,6 +12,7 @@ mod panel;
 mod report;
 mod review_flow;
 mod screens;
+mod security;
 mod setup;
 mod support;
 mod sync;
