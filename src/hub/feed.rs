@@ -45,6 +45,19 @@ struct Visibility<'h> {
 
 impl Visibility<'_> {
     fn allowed(&mut self, submission: &str, action: Action<'_>) -> Result<bool> {
+        self.remember(submission)?;
+        let context =
+            self.access[submission].as_ref().map(|(access, submitted_all)| super::permissions::PanelContext {
+                chair: &access.panel.chair,
+                member: access.panel.member(&self.caller.user.id),
+                stage: access.stage,
+                submitted_all: *submitted_all,
+            });
+        Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
+    }
+
+    /// Reads the submission's panel into the memo, once per pull.
+    fn remember(&mut self, submission: &str) -> Result<()> {
         if !self.access.contains_key(submission) {
             let entry = match self.hub.access(submission)? {
                 Some(access) => {
@@ -55,14 +68,16 @@ impl Visibility<'_> {
             };
             self.access.insert(submission.to_string(), entry);
         }
-        let context =
-            self.access[submission].as_ref().map(|(access, submitted_all)| super::permissions::PanelContext {
-                chair: &access.panel.chair,
-                member: access.panel.member(&self.caller.user.id),
-                stage: access.stage,
-                submitted_all: *submitted_all,
-            });
-        Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
+        Ok(())
+    }
+
+    /// Whether `reviewer` is recused from `submission`.
+    fn recused(&mut self, submission: &str, reviewer: &str) -> Result<bool> {
+        self.remember(submission)?;
+        Ok(self.access[submission]
+            .as_ref()
+            .and_then(|(access, _)| access.panel.member(reviewer))
+            .is_some_and(|m| m.recused))
     }
 
     /// The standards the caller is limited to on a submission, if any.
@@ -129,10 +144,12 @@ impl Hub {
                 Some(Change::Panel { seq, panel: self.panel_payload(id)? })
             }
             ("judgement", Some(id), [_, standard, reviewer]) => match self.judgement(id, standard, reviewer)? {
-                Some(j) if visibility.allowed(id, Action::ReadJudgement { reviewer, standard, state: j.state })? => {
-                    Some(Change::Judgement { seq, judgement: j })
+                Some(j) => {
+                    let reviewer_recused = visibility.recused(id, reviewer)?;
+                    let action = Action::ReadJudgement { reviewer, standard, state: j.state, reviewer_recused };
+                    visibility.allowed(id, action)?.then_some(Change::Judgement { seq, judgement: j })
                 }
-                _ => None,
+                None => None,
             },
             ("consolidation", Some(id), _) if visibility.allowed(id, Action::ReadConsolidation)? => {
                 let (consolidation, rev) = self.consolidation(id)?;

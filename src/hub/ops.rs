@@ -131,14 +131,15 @@ impl Hub {
         let decision = decide(
             caller.actor(),
             Some(&context),
-            Action::WriteJudgement { standard: &body.standard, current: current.map(|c| c.state) },
+            Action::WriteJudgement {
+                standard: &body.standard,
+                current: current.map(|c| c.state),
+                // Submitting the same judgement again (from a second machine) is not an edit.
+                resubmits: current.is_some_and(|c| c.state == JudgementState::Submitted && same(c, body)),
+            },
         );
         Ok(match decision {
             Decision::Allow if !in_scope => Decision::Deny("not one of your standards"),
-            // Submitting the same judgement again (from a second machine) is not an edit.
-            Decision::Deny(_) if current.is_some_and(|c| c.state == JudgementState::Submitted && same(c, body)) => {
-                Decision::Allow
-            }
             other => other,
         })
     }

@@ -29,12 +29,14 @@ pub enum Action<'a> {
         reviewer: &'a str,
         standard: &'a str,
         state: JudgementState,
+        /// Whether `reviewer` is (now) recused from the submission: their judgements are no
+        /// longer shown to anyone but themselves.
+        reviewer_recused: bool,
     },
     /// Write the caller's own judgement of `standard`; `current` is the hub's state of it.
-    WriteJudgement {
-        standard: &'a str,
-        current: Option<JudgementState>,
-    },
+    /// `resubmits`: the write is the submitted judgement the hub already holds, sent again (from
+    /// a second machine); it is not an edit, so only "submitted and read-only" gives way to it.
+    WriteJudgement { standard: &'a str, current: Option<JudgementState>, resubmits: bool },
     /// The chair's consolidation and the reports pushed so far.
     ReadConsolidation,
     /// Write the consolidation or push a panel report.
@@ -58,11 +60,13 @@ impl Decision {
 pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action<'_>) -> Decision {
     use Decision::{Allow, Deny};
     let Some(panel) = panel else {
-        return if actor.admin && !matches!(action, Action::WriteJudgement { .. } | Action::WriteConsolidation) {
-            Allow
-        } else {
-            Deny("not on this panel")
+        // No panel: nobody is a member, so nobody writes, and drafts have no reader.
+        let office_reads = match action {
+            Action::ReadSubmission | Action::ReadConsolidation => true,
+            Action::ReadJudgement { state, .. } => state == JudgementState::Submitted,
+            Action::WriteJudgement { .. } | Action::WriteConsolidation => false,
         };
+        return if actor.admin && office_reads { Allow } else { Deny("not on this panel") };
     };
     let is_chair = panel.chair == actor.user;
     let member = panel.member.filter(|m| m.user == actor.user);
@@ -72,6 +76,11 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
     match action {
         Action::ReadConsolidation if actor.admin || is_chair => Allow,
         Action::WriteConsolidation if is_chair => Allow,
+        // Someone off the panel is told what they would be told of a submission that does not
+        // exist, so the answer reveals nothing about it.
+        Action::ReadConsolidation | Action::WriteConsolidation if member.is_none() && !actor.admin => {
+            Deny("not on this panel")
+        }
         Action::ReadConsolidation | Action::WriteConsolidation => Deny("only the panel's chair consolidates"),
         Action::ReadSubmission => {
             if actor.admin || is_chair || member.is_some() {
@@ -80,12 +89,15 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
                 Deny("not on this panel")
             }
         }
-        Action::ReadJudgement { reviewer, standard, state } => {
+        Action::ReadJudgement { reviewer, standard, state, reviewer_recused } => {
             if reviewer == actor.user {
                 return if member.is_some() { Allow } else { Deny("not on this panel") };
             }
             if state == JudgementState::Draft {
                 return Deny("drafts are seen by their author only");
+            }
+            if reviewer_recused {
+                return Deny("the judgement's author is recused from this submission");
             }
             if actor.admin || is_chair {
                 return Allow;
@@ -99,12 +111,15 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
                 None => Deny("not on this panel"),
             }
         }
-        Action::WriteJudgement { standard, current } => {
+        Action::WriteJudgement { standard, current, resubmits } => {
             let Some(m) = member else {
                 return if is_chair { Deny("the chair does not judge standards") } else { Deny("not on this panel") };
             };
             if m.role == MemberRole::Officer || !m.judges(standard) {
                 Deny("not one of your standards")
+            } else if resubmits && current == Some(JudgementState::Submitted) {
+                // The same submitted judgement again changes nothing, whatever the stage now.
+                Allow
             } else if !panel.stage.allows_judging() {
                 Deny("the review is closed at this stage")
             } else if current == Some(JudgementState::Submitted) {
@@ -163,7 +178,8 @@ mod tests {
     }
 
     fn read(who: Who, submitted_all: bool, reviewer: &str, standard: &str, state: JudgementState) -> bool {
-        check(who, submitted_all, Stage::StandardsReview, Action::ReadJudgement { reviewer, standard, state })
+        let action = Action::ReadJudgement { reviewer, standard, state, reviewer_recused: false };
+        check(who, submitted_all, Stage::StandardsReview, action)
     }
 
     #[test]
@@ -216,8 +232,9 @@ mod tests {
 
     #[test]
     fn writing_judgements() {
-        let write =
-            |who, standard, current, stage| check(who, false, stage, Action::WriteJudgement { standard, current });
+        let write = |who, standard, current, stage| {
+            check(who, false, stage, Action::WriteJudgement { standard, current, resubmits: false })
+        };
         for who in EVERYONE {
             let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
             assert_eq!(write(who, "SET 1", None, Stage::StandardsReview), expected, "{who:?} new");
@@ -246,6 +263,67 @@ mod tests {
         let none = |admin, action| decide(Actor { user: "me", admin }, None, action).allowed();
         assert!(none(true, Action::ReadSubmission));
         assert!(!none(false, Action::ReadSubmission));
-        assert!(!none(true, Action::WriteJudgement { standard: "SET 1", current: None }));
+        assert!(!none(true, Action::WriteJudgement { standard: "SET 1", current: None, resubmits: false }));
+    }
+
+    /// Finding 4: a consolidation op on a submission that exists and is not yours was answered
+    /// unlike one on a submission that does not exist.
+    #[test]
+    fn off_the_panel_a_consolidation_is_refused_as_if_the_submission_did_not_exist() {
+        let absent = decide(Actor { user: "me", admin: false }, None, Action::WriteConsolidation);
+        for action in [Action::WriteConsolidation, Action::ReadConsolidation] {
+            let panel =
+                PanelContext { chair: "the-chair", member: None, stage: Stage::PanelReview, submitted_all: false };
+            let present = decide(Actor { user: "me", admin: false }, Some(&panel), action);
+            assert_eq!(present, absent, "{action:?}");
+        }
+    }
+
+    /// Finding 5: the no-panel branch let an admin read drafts.
+    #[test]
+    fn without_a_panel_nobody_reads_a_draft() {
+        for admin in [true, false] {
+            let read = |state| {
+                let action =
+                    Action::ReadJudgement { reviewer: "other", standard: "SET 1", state, reviewer_recused: false };
+                decide(Actor { user: "me", admin }, None, action).allowed()
+            };
+            assert!(!read(Draft), "admin {admin}: a draft has no reader without a panel");
+            assert_eq!(read(Submitted), admin, "admin {admin}: the office reads submitted judgements");
+        }
+    }
+
+    /// Finding 5: resubmitting the same submitted judgement turned any Deny into Allow.
+    #[test]
+    fn resubmitting_the_same_judgement_overrides_only_read_only() {
+        let write = |who, standard, stage| {
+            let action = Action::WriteJudgement { standard, current: Some(Submitted), resubmits: true };
+            check(who, false, stage, action)
+        };
+        for who in EVERYONE {
+            let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
+            for stage in [Stage::StandardsReview, Stage::PanelReview, Stage::Returned] {
+                assert_eq!(write(who, "SET 1", stage), expected, "{who:?} at {stage:?}");
+            }
+        }
+        assert!(!write(Who::LimitedLay, "MPF 1.1", Stage::StandardsReview), "outside the lay member's standards");
+    }
+
+    /// Finding 5: a member recused after judging still had their judgements in the chair's feed.
+    #[test]
+    fn a_recused_members_judgements_are_seen_by_nobody_else() {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                let action = Action::ReadJudgement {
+                    reviewer: "other",
+                    standard: "SET 1",
+                    state: Submitted,
+                    reviewer_recused: true,
+                };
+                assert!(!check(who, submitted_all, Stage::PanelReview, action), "{who:?} {submitted_all}");
+            }
+        }
+        let own = Action::ReadJudgement { reviewer: "me", standard: "SET 1", state: Submitted, reviewer_recused: true };
+        assert!(!check(Who::Recused, true, Stage::PanelReview, own), "recused: nothing of the submission");
     }
 }

@@ -58,7 +58,10 @@ fn set_up_hub(admin: &Path, db: &Path) -> (String, String) {
         ok(admin, &["hub", "--db", db, "import-framework", &fixture(framework)]);
     }
     ok(admin, &["hub", "--db", db, "import-submission", &fixture(&format!("submissions/{SUB}"))]);
-    ok(admin, &["hub", "--db", db, "assign", SUB, "--chair", "c-cleo", "--reviewers", "r-ada,r-ben", "--due", "2026-12-01"]);
+    ok(
+        admin,
+        &["hub", "--db", db, "assign", SUB, "--chair", "c-cleo", "--reviewers", "r-ada,r-ben", "--due", "2026-12-01"],
+    );
     (ada, cleo)
 }
 
