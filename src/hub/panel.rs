@@ -110,7 +110,8 @@ impl Hub {
                 (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect())
             })
             .collect();
-        let problems = input.consolidation.problems(&standards, rules);
+        let mut problems = self.members_yet_to_submit(submission)?;
+        problems.extend(input.consolidation.problems(&standards, rules));
         if !problems.is_empty() {
             return Ok(Err(PushRefused::Incomplete(problems)));
         }
@@ -152,6 +153,19 @@ impl Hub {
             },
             true,
         )))
+    }
+
+    /// One line for each voting member (not recused) who has not submitted every judgement they
+    /// owe: a report is pushed only on the whole panel's judgements.
+    fn members_yet_to_submit(&self, submission: &str) -> Result<Vec<String>> {
+        let Some(access) = self.access(submission)? else { return Ok(Vec::new()) };
+        let mut waiting = Vec::new();
+        for member in access.panel.members.iter().filter(|m| m.role.votes() && !m.recused) {
+            if !self.submitted_all(submission, &access.panel, &member.user)? {
+                waiting.push(format!("{} has not submitted their judgements", member.user));
+            }
+        }
+        Ok(waiting)
     }
 
     fn report_versions(&self, submission: &str) -> Result<Vec<ReportVersion>> {

@@ -75,7 +75,8 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
     }
     match action {
         Action::ReadConsolidation if actor.admin || is_chair => Allow,
-        Action::WriteConsolidation if is_chair => Allow,
+        Action::WriteConsolidation if is_chair && panel.stage == Stage::PanelReview => Allow,
+        Action::WriteConsolidation if is_chair => Deny("the consolidation is written only at panel review"),
         // Someone off the panel is told what they would be told of a submission that does not
         // exist, so the answer reveals nothing about it.
         Action::ReadConsolidation | Action::WriteConsolidation if member.is_none() && !actor.admin => {
@@ -254,6 +255,12 @@ mod tests {
                 let write = check(who, submitted_all, Stage::PanelReview, Action::WriteConsolidation);
                 assert_eq!(read, matches!(who, Who::Admin | Who::Chair), "{who:?} reads");
                 assert_eq!(write, who == Who::Chair, "{who:?} writes");
+                // Finding 2: a report was pushed for a submission returned at threshold.
+                for stage in
+                    [Stage::Submitted, Stage::ThresholdReview, Stage::Returned, Stage::StandardsReview, Stage::Decided]
+                {
+                    assert!(!check(who, submitted_all, stage, Action::WriteConsolidation), "{who:?} at {stage:?}");
+                }
             }
         }
     }
