@@ -180,3 +180,46 @@ fn a_data_folder_left_open_is_made_private() {
     assert_eq!(mode(&dir.path().join("accredit.log")), 0o600);
     assert_eq!(mode(&editing.join("S-1.txt")), 0o600);
 }
+
+/// Finding 2: a chair pushed an "Accredited" report for a submission returned at threshold, and
+/// for one where no voting reviewer had submitted.
+mod stage_rules {
+    use accredit::domain::consolidation::Consolidation;
+    use accredit::sync::SyncError;
+
+    use crate::support::TestHub;
+
+    const CHAIRED: &str = "S-2026-009";
+
+    fn hub_where(sql: &'static str) -> TestHub {
+        TestHub::demo_with(move |hub, _| {
+            hub.store().connection().execute(sql, [CHAIRED]).expect("change the demo");
+        })
+    }
+
+    #[test]
+    fn a_returned_submission_takes_no_consolidation_and_no_report() {
+        let hub = hub_where("UPDATE submissions SET stage = 'returned' WHERE id = ?1");
+        let mut chair = hub.machine("u-demo");
+        chair.sync();
+        chair.store.save_consolidation(CHAIRED, "u-demo", &Consolidation::default()).expect("save locally");
+        let summary = chair.sync();
+        assert_eq!(summary.rejected, 1, "the consolidation op is refused: {summary}");
+        let refused = chair.client.push_report(CHAIRED).expect_err("no report for a returned submission");
+        assert!(matches!(refused, SyncError::Refused { status: 403, .. }), "{refused}");
+    }
+
+    #[test]
+    fn a_report_waits_for_every_voting_member_and_names_who_has_not_submitted() {
+        let hub = hub_where("UPDATE judgements SET state = 'draft' WHERE submission_id = ?1");
+        let mut chair = hub.machine("u-demo");
+        chair.sync();
+        let refused = chair.client.push_report(CHAIRED).expect_err("nobody has submitted");
+        let SyncError::Refused { status: 409, message } = &refused else { panic!("refused as incomplete: {refused}") };
+        assert!(message.contains("has not submitted their judgements"), "{message}");
+        let panel = hub.open().store().panel(CHAIRED).expect("read the panel");
+        for member in panel.members.iter().filter(|m| m.role.votes() && !m.recused) {
+            assert!(message.contains(&member.user), "{} is named: {message}", member.user);
+        }
+    }
+}
