@@ -47,7 +47,7 @@ pub fn run(data_dir: &DataDir) -> Result<()> {
     let checks = vec![
         data_folder(data_dir.root()),
         config(data_dir.config()),
-        cache(&data_dir.cache()),
+        cache(&data_dir.cache(), &super::cache_advice(data_dir)),
         hub(hub_login::status(data_dir)),
         clock(jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(), accredit::build_info::build_date()),
     ];
@@ -128,16 +128,15 @@ fn config(path: &Path) -> Check {
     }
 }
 
-fn cache(path: &Path) -> Check {
+/// `advice`: what to do about a missing or damaged cache (a hub user syncs it back; the demo is
+/// for trying accredit out).
+fn cache(path: &Path, advice: &str) -> Check {
     const NAME: &str = "cache";
     if !path.exists() {
-        return Check::fail(
-            NAME,
-            format!("there is no cache at {}", path.display()),
-            "run `accredit demo` to try accredit on the demo data",
-        );
+        return Check::fail(NAME, format!("there is no cache at {}", path.display()), advice);
     }
-    let aside = "move it aside (keep the copy: it may hold unsynced judgements) and run `accredit demo` again, or ask the accreditation office to restore your data";
+    let aside = format!("move it aside (keep the copy: it may hold unsynced judgements); {advice}");
+    let aside = aside.as_str();
     let health = match Store::inspect(path) {
         Ok(health) => health,
         Err(e) => return Check::fail(NAME, format!("{} cannot be read as a cache: {e}", path.display()), aside),
@@ -162,11 +161,7 @@ fn cache(path: &Path) -> Check {
         );
     }
     if health.owner.is_none() {
-        return Check::fail(
-            NAME,
-            format!("{} is empty or unfinished (it has no owner)", path.display()),
-            "run `accredit demo --reset` for a fresh demo",
-        );
+        return Check::fail(NAME, format!("{} is empty or unfinished (it has no owner)", path.display()), advice);
     }
     let schema = if health.schema == health.latest {
         format!("schema {}, the latest", health.schema)

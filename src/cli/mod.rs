@@ -303,13 +303,27 @@ fn load_settings(data_dir: &DataDir) -> Result<Settings> {
 fn open_cache(data_dir: &DataDir) -> Result<Store> {
     let path = data_dir.cache();
     if !path.exists() {
-        bail!("there is no cache in {} yet; try the demo with `accredit demo`", data_dir.root().display());
+        bail!("there is no cache in {} yet; {}", data_dir.root().display(), cache_advice(data_dir));
     }
-    let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
+    let store = Store::open(&path)
+        .wrap_err_with(|| format!("cannot open the cache {}; {}", path.display(), cache_advice(data_dir)))?;
     if store.me()?.is_none() {
-        bail!("the cache {} is empty or unfinished; `accredit demo --reset` makes a fresh demo", path.display());
+        bail!("the cache {} is empty or unfinished; {}", path.display(), cache_advice(data_dir));
     }
     Ok(store)
+}
+
+/// What to do about a missing or damaged cache: a hub user gets everything back from the hub;
+/// the demo is only for trying accredit out.
+pub(crate) fn cache_advice(data_dir: &DataDir) -> String {
+    match accredit::sync::Credentials::load(&data_dir.credentials()) {
+        Ok(Some(credentials)) => format!(
+            "the hub has all your work: move the cache aside, then `accredit login --server {}` and `accredit sync`",
+            credentials.server
+        ),
+        _ => "to work with a hub, `accredit login --server URL` and `accredit sync`; to try accredit, `accredit demo`"
+            .to_string(),
+    }
 }
 
 /// Opens the TUI, syncing in the background when this cache is connected to a hub.
@@ -330,6 +344,13 @@ fn run_tui(
     settings: Settings,
     worker: Option<accredit::sync::SyncWorker>,
 ) -> Result<()> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        bail!(
+            "the TUI needs a terminal, and this has none; these verbs work without one: status, judge, submit, \
+             sync, login, export --form, import, report, panel, doctor (see `accredit --help`)"
+        );
+    }
     accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
 }
 

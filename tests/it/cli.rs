@@ -430,10 +430,10 @@ fn without_a_cache_the_verbs_point_to_the_demo() {
     }
     assert!(!dir.path().join("cache.sqlite").exists(), "no cache is created by a failed verb");
 
-    // A cache that was never filled (no owner) is refused too, pointing to a fresh demo.
+    // A cache that was never filled (no owner) is refused too, pointing to the hub or the demo.
     drop(open_store(dir.path()));
     let err = error(dir.path(), &["status"]);
-    assert!(err.contains("accredit demo --reset"), "{err}");
+    assert!(err.contains("`accredit sync`") && err.contains("`accredit demo`"), "{err}");
 }
 
 #[test]

@@ -223,3 +223,31 @@ mod stage_rules {
         }
     }
 }
+
+/// Finding 10: started without a terminal the TUI panicked (exit 101), and a hub user with a
+/// missing cache was sent to the demo.
+#[test]
+fn without_a_terminal_or_a_cache_the_advice_fits() {
+    let dir = crate::support::demo_data_dir();
+    let out = accredit(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&[], &out));
+    let err = stderr(&out);
+    assert!(err.contains("needs a terminal") && err.contains("status") && err.contains("sync"), "{err}");
+
+    let hub_user = tempfile::tempdir().expect("data folder");
+    let credentials = accredit::sync::Credentials {
+        server: "https://hub.example.org".into(),
+        token: "ab".repeat(32),
+        user: "r-ada".into(),
+    };
+    credentials.save(&hub_user.path().join("credentials.json")).expect("save credentials");
+    for args in [&["status"][..], &["doctor"]] {
+        let out = accredit(hub_user.path(), args);
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            text.contains("the hub has all your work") && text.contains("login --server https://hub.example.org"),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("accredit demo"), "{args:?}: a hub user is not sent to the demo: {text}");
+    }
+}
