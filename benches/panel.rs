@@ -112,6 +112,7 @@ fn consolidation(codes: &[String]) -> Consolidation {
                 evidence_required: "A revised assessment map and the supervisor preparation materials.".into(),
                 due: date(2026, 9, 1),
                 status: ConditionStatus::Open,
+                signed_off_on: None,
             });
         }
         c.outcomes.push(PanelOutcome {
@@ -147,6 +148,7 @@ fn consolidation(codes: &[String]) -> Consolidation {
             id: format!("R{}", i + 1),
             standards: vec![code.clone()],
             text: format!("Consider a shared supervisor forum for {code} to spread good practice across placements."),
+            withdrawn: false,
         });
     }
     for (i, code) in codes.iter().skip(4).step_by(19).enumerate() {
@@ -154,6 +156,7 @@ fn consolidation(codes: &[String]) -> Consolidation {
             id: format!("G{}", i + 1),
             standards: vec![code.clone()],
             text: format!("The learner support described under {code} is exemplary and valued by learners."),
+            withdrawn: false,
         });
     }
     c

@@ -8,6 +8,13 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("warning: cannot install the error report hooks: {e}");
     }
+    // Everything accredit creates (cache, WAL, log, credentials, editing files, the hub's
+    // database) is its user's alone: 0600 files in 0700 folders.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file mode mask; it cannot fail and touches no memory.
+    unsafe {
+        libc::umask(0o077);
+    }
     match cli::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(report) => {

@@ -25,6 +25,23 @@ impl DataDir {
         })
     }
 
+    /// Creates the folder readable by its owner only (0700) and makes every file already in it
+    /// 0600: it holds the cache, the log, the credentials and rationales being edited.
+    pub fn create_private(&self) -> std::io::Result<()> {
+        create_private_dir(&self.root)?;
+        #[cfg(unix)]
+        for entry in std::fs::read_dir(&self.root)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                create_private_dir(&entry.path())?;
+            } else if kind.is_file() {
+                make_private(&entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -56,4 +73,30 @@ impl DataDir {
     pub fn editing_dir(&self) -> PathBuf {
         self.root.join("editing")
     }
+}
+
+/// Creates `dir` (and its parents) if needed, and makes it 0700.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Makes `file` readable and writable by its owner only (0600), if it exists.
+pub fn make_private(file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => other?,
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }

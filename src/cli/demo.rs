@@ -29,6 +29,7 @@ pub fn run(data_dir: &DataDir, reset: bool, settings: Settings) -> Result<()> {
             _ => {}
         }
     }
+    super::require_terminal()?;
     if reset {
         remove_database(&cache)?;
         remove_database(&hub_db)?;

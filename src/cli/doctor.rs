@@ -47,8 +47,9 @@ pub fn run(data_dir: &DataDir) -> Result<()> {
     let checks = vec![
         data_folder(data_dir.root()),
         config(data_dir.config()),
-        cache(&data_dir.cache(), &super::cache_advice(data_dir)),
+        cache(&data_dir.cache(), &super::advice::remake_cache(data_dir)),
         hub(hub_login::status(data_dir)),
+        pdf_extractor(),
         clock(jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(), accredit::build_info::build_date()),
     ];
     print!("{}", report(&checks));
@@ -81,6 +82,25 @@ fn report(checks: &[Check]) -> String {
         }
     }
     out
+}
+
+/// Whether `pdftotext` (poppler-utils) is installed: the hub needs it to import PDF evidence;
+/// a reviewer's machine does not (pages come extracted).
+fn pdf_extractor() -> Check {
+    let program = accredit::intake::pdf::program();
+    match std::process::Command::new(&program).arg("-v").output() {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+            Check::ok("pdf extractor", text.lines().next().unwrap_or(&program).trim().to_string())
+        }
+        Err(_) => Check::warn(
+            "pdf extractor",
+            format!(
+                "{program} is not installed: importing PDF evidence (accredit hub intake) will fail; reviewing does not need it"
+            ),
+            "install poppler-utils (apt install poppler-utils, brew install poppler)",
+        ),
+    }
 }
 
 fn data_folder(root: &Path) -> Check {
@@ -128,24 +148,21 @@ fn config(path: &Path) -> Check {
     }
 }
 
-/// `advice`: what to do about a missing or damaged cache (a hub user syncs it back; the demo is
-/// for trying accredit out).
-fn cache(path: &Path, advice: &str) -> Check {
+fn cache(path: &Path, remake: &str) -> Check {
     const NAME: &str = "cache";
     if !path.exists() {
-        return Check::fail(NAME, format!("there is no cache at {}", path.display()), advice);
+        return Check::fail(NAME, format!("there is no cache at {}", path.display()), remake);
     }
-    let aside = format!("move it aside (keep the copy: it may hold unsynced judgements); {advice}");
-    let aside = aside.as_str();
+    let aside = format!("move it aside (keep the copy: it may hold unsynced judgements), then {remake}");
     let health = match Store::inspect(path) {
         Ok(health) => health,
-        Err(e) => return Check::fail(NAME, format!("{} cannot be read as a cache: {e}", path.display()), aside),
+        Err(e) => return Check::fail(NAME, format!("{} cannot be read as a cache: {e}", path.display()), &aside),
     };
     if !health.is_sound() {
         return Check::fail(
             NAME,
             format!("{} is damaged; SQLite's integrity check says:\n{}", path.display(), health.integrity.join("\n")),
-            aside,
+            &aside,
         );
     }
     if health.schema > health.latest {
@@ -161,7 +178,7 @@ fn cache(path: &Path, advice: &str) -> Check {
         );
     }
     if health.owner.is_none() {
-        return Check::fail(NAME, format!("{} is empty or unfinished (it has no owner)", path.display()), advice);
+        return Check::fail(NAME, format!("{} is empty or unfinished (it has no owner)", path.display()), remake);
     }
     let schema = if health.schema == health.latest {
         format!("schema {}, the latest", health.schema)

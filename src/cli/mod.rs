@@ -1,19 +1,20 @@
-//! The command line (design §3): parsing, and one module per group of verbs.
+//! The command line (README "Command line", docs/architecture.md): parsing, and one module per group of verbs.
 
+mod advice;
 mod demo;
 mod doctor;
 mod exchange;
 mod hub;
 mod panel;
-mod private;
 mod review;
+mod search;
 mod settings;
 mod shell;
 mod sync;
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use accredit::paths::DataDir;
@@ -76,27 +77,53 @@ enum Command {
     #[command(after_help = "Example:\n  accredit submit S-2026-014")]
     Submit { submission: String },
     /// Check a token against the hub and keep it (mode 0600) for `accredit sync`.
+    ///
+    /// Without --token (or ACCREDIT_TOKEN) the token is asked for, not shown as typed, or read
+    /// from standard input when that is not a terminal; either way it stays out of the shell's
+    /// history and the process list.
     #[command(
-        after_help = "The token is asked for without echo, or read from standard input when it is not a terminal;\n--token (or ACCREDIT_TOKEN) also works, but a command line is seen by other users and kept in shell history.\n\nExamples:\n  accredit login --server https://hub.example.org\n  accredit login --server https://hub.example.org < token.txt"
+        after_help = "Examples:\n  accredit login --server https://hub.example.org            (asks for the token)\n  accredit login --server https://hub.example.org < token.txt\n  accredit login --server https://hub.example.org --token 6f1c…"
     )]
     Login {
         #[arg(long)]
         server: String,
-        /// The token; without it, it is asked for (or read from standard input).
         #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
         token: Option<String>,
+    },
+    /// Full-text search across the evidence pages, narratives and standards I may see.
+    #[command(
+        after_help = "Examples:\n  accredit search mini-CEX\n  accredit search \"supervision log\" --submission S-2026-014 --json"
+    )]
+    Search {
+        /// The words to find (every word must appear; `word*` finds words starting with it).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this submission.
+        #[arg(long)]
+        submission: Option<String>,
+        /// Print stable JSON (format accredit.search.v1).
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
     },
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
     Sync,
-    /// Render the panel report (chair): Markdown, self-contained HTML, or JSON.
+    /// Render the panel report (chair): Markdown, self-contained HTML, JSON, or PDF (through
+    /// headless Chromium). DRAFT until pushed; FINAL with the hub's version once it is.
     #[command(
-        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --format html --output report.html"
+        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --audience provider --format pdf --output letter.pdf\n  accredit report S-2026-009 --audience panel --format html --output record.html"
     )]
     Report {
         submission: String,
-        #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "json", "pdf"])]
         format: String,
+        /// provider: the letter to the university, without the internal appendix; panel: the
+        /// panel's record, with it.
+        #[arg(long, default_value = "panel", value_parser = ["provider", "panel"])]
+        audience: String,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -194,7 +221,8 @@ impl From<OutcomeArg> for accredit::domain::Outcome {
 }
 
 pub fn run() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Verbs about accredit itself need no profile.
     match &cli.command {
         Some(Command::Completions { shell }) => return shell::completions(*shell, &mut Cli::command()),
@@ -212,14 +240,12 @@ pub fn run() -> Result<()> {
         Some(Command::Config { default, path }) => return settings::run(&data_dir, default, path),
         _ => {}
     }
-    private::restrict_new_files();
-    std::fs::create_dir_all(data_dir.root())
+    data_dir
+        .create_private()
         .wrap_err_with(|| format!("cannot create the data folder {}", data_dir.root().display()))?;
-    private::make_private(data_dir.root())
-        .wrap_err_with(|| format!("cannot make the data folder {} private", data_dir.root().display()))?;
     init_logging(&data_dir, matches!(cli.command, Some(Command::Serve { .. })));
-    // Only the verb: its arguments hold tokens and the texts of draft rationales.
-    tracing::info!(verb = verb(cli.command.as_ref()), "start");
+    // The verb only: arguments carry tokens (`login --token`) and rationale texts.
+    tracing::info!(verb = %verb(&matches), "start");
     let settings = load_settings(&data_dir)?;
     match cli.command {
         None => open_tui(&data_dir, open_cache(&data_dir)?, settings),
@@ -241,16 +267,19 @@ pub fn run() -> Result<()> {
             review::judge(&mut open_cache(&data_dir)?, &submission, &standard, outcome.into(), rationale)
         }
         Some(Command::Submit { submission }) => review::submit(&mut open_cache(&data_dir)?, &submission),
-        Some(Command::Report { submission, format, output }) => {
-            panel::report(&open_cache(&data_dir)?, &submission, &format, output)
+        Some(Command::Report { submission, format, audience, output }) => {
+            panel::report(&open_cache(&data_dir)?, &submission, &format, &audience, output)
         }
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)
         }
+        Some(Command::Search { query, submission, json, limit }) => {
+            search::run(&open_cache(&data_dir)?, &query.join(" "), submission.as_deref(), json, limit)
+        }
         Some(Command::Login { server, token }) => {
             let token = match token {
                 Some(token) => token,
-                None => sync::read_token()?,
+                None => sync::read_token().wrap_err("cannot read the token")?,
             };
             sync::login(&data_dir, &server, &token)
         }
@@ -267,29 +296,6 @@ pub fn run() -> Result<()> {
     }
 }
 
-/// The name of a verb, for the log: never its arguments, which may hold secrets and texts.
-fn verb(command: Option<&Command>) -> &'static str {
-    match command {
-        None => "tui",
-        Some(Command::Demo { .. }) => "demo",
-        Some(Command::Status { .. }) => "status",
-        Some(Command::Judge { .. }) => "judge",
-        Some(Command::Submit { .. }) => "submit",
-        Some(Command::Login { .. }) => "login",
-        Some(Command::Sync) => "sync",
-        Some(Command::Report { .. }) => "report",
-        Some(Command::Panel { .. }) => "panel",
-        Some(Command::Serve { .. }) => "serve",
-        Some(Command::Hub { .. }) => "hub",
-        Some(Command::Import { .. }) => "import",
-        Some(Command::Export { .. }) => "export",
-        Some(Command::Config { .. }) => "config",
-        Some(Command::Doctor) => "doctor",
-        Some(Command::Completions { .. }) => "completions",
-        Some(Command::Man) => "man",
-    }
-}
-
 /// The settings from config.toml; a bad file stops everything, loudly.
 fn load_settings(data_dir: &DataDir) -> Result<Settings> {
     Settings::load_from_env(data_dir.config()).map_err(|error| {
@@ -303,31 +309,18 @@ fn load_settings(data_dir: &DataDir) -> Result<Settings> {
 fn open_cache(data_dir: &DataDir) -> Result<Store> {
     let path = data_dir.cache();
     if !path.exists() {
-        bail!("there is no cache in {} yet; {}", data_dir.root().display(), cache_advice(data_dir));
+        bail!("there is no cache in {} yet; {}", data_dir.root().display(), advice::remake_cache(data_dir));
     }
-    let store = Store::open(&path)
-        .wrap_err_with(|| format!("cannot open the cache {}; {}", path.display(), cache_advice(data_dir)))?;
+    let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
     if store.me()?.is_none() {
-        bail!("the cache {} is empty or unfinished; {}", path.display(), cache_advice(data_dir));
+        bail!("the cache {} is empty or unfinished; {}", path.display(), advice::remake_cache(data_dir));
     }
     Ok(store)
 }
 
-/// What to do about a missing or damaged cache: a hub user gets everything back from the hub;
-/// the demo is only for trying accredit out.
-pub(crate) fn cache_advice(data_dir: &DataDir) -> String {
-    match accredit::sync::Credentials::load(&data_dir.credentials()) {
-        Ok(Some(credentials)) => format!(
-            "the hub has all your work: move the cache aside, then `accredit login --server {}` and `accredit sync`",
-            credentials.server
-        ),
-        _ => "to work with a hub, `accredit login --server URL` and `accredit sync`; to try accredit, `accredit demo`"
-            .to_string(),
-    }
-}
-
 /// Opens the TUI, syncing in the background when this cache is connected to a hub.
 fn open_tui(data_dir: &DataDir, store: Store, settings: Settings) -> Result<()> {
+    require_terminal()?;
     let worker = match sync::client(data_dir) {
         Ok((client, credentials)) => {
             Some(accredit::sync::SyncWorker::start(data_dir.cache(), client, credentials.user))
@@ -344,14 +337,32 @@ fn run_tui(
     settings: Settings,
     worker: Option<accredit::sync::SyncWorker>,
 ) -> Result<()> {
+    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
+}
+
+/// The TUI draws on a terminal; started from a pipe or a service it says so and which verbs work
+/// without one, before any work is done.
+pub(crate) fn require_terminal() -> Result<()> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         bail!(
-            "the TUI needs a terminal, and this has none; these verbs work without one: status, judge, submit, \
-             sync, login, export --form, import, report, panel, doctor (see `accredit --help`)"
+            "the TUI needs a terminal, and standard input or output is not one (a pipe, a file or a service). \
+             Without a terminal use the command-line verbs: `accredit status`, `judge`, `submit`, `sync`, \
+             `export --form` and `import --form`, `report`, `panel` (see `accredit --help`)"
         );
     }
-    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
+    Ok(())
+}
+
+/// The verb as typed, without its arguments: `hub add-user`, `panel outcome`, `sync`.
+fn verb(matches: &clap::ArgMatches) -> String {
+    let mut words = Vec::new();
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        words.push(name);
+        at = sub;
+    }
+    if words.is_empty() { "tui".to_string() } else { words.join(" ") }
 }
 
 fn today() -> jiff::civil::Date {
@@ -367,7 +378,7 @@ fn init_logging(data_dir: &DataDir, to_stderr: bool) {
         let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).try_init();
         return;
     }
-    let Ok(file) = private::open_append(&data_dir.log()) else { return };
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.log()) else { return };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)

@@ -11,7 +11,7 @@ pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
         bail!("--server takes the hub's URL, like https://hub.example.org or http://127.0.0.1:8080");
     }
     let client = HubClient::new(server, token);
-    let user = client.me().wrap_err_with(|| format!("cannot log in to {server}"))?;
+    let (user, organisation) = client.me_and_organisation().wrap_err_with(|| format!("cannot log in to {server}"))?;
     let path = data_dir.cache();
     let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
     if store.meta("kind")?.as_deref() == Some("demo") {
@@ -24,64 +24,66 @@ pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
         Some(_) => {}
         None => store.set_meta("me", &user.id)?,
     }
+    if let Some(organisation) = organisation {
+        store.set_meta(accredit::store::ORGANISATION_KEY, &organisation)?;
+    }
     Credentials { server: client.server().to_string(), token: token.trim().to_string(), user: user.id.clone() }
         .save(&data_dir.credentials())?;
     println!("logged in to {} as {} ({}); run `accredit sync` to fetch your work", client.server(), user.name, user.id);
     Ok(())
 }
 
-/// The token, asked for without echo on a terminal, else the first line of standard input, so it
-/// need not be on the command line (where other users and the shell history see it).
+/// The token, asked for on the terminal without echo, or read from standard input's first line.
 pub fn read_token() -> Result<String> {
-    use std::io::{BufRead, IsTerminal};
+    use std::io::{BufRead, IsTerminal, Read, Write};
     let stdin = std::io::stdin();
     let token = if stdin.is_terminal() {
-        prompt_without_echo("token: ").wrap_err("cannot read the token from the terminal")?
+        eprint!("Token (from your accreditation office; not shown as you type): ");
+        std::io::stderr().flush()?;
+        let token = read_hidden_line()?;
+        eprintln!();
+        token
     } else {
         let mut line = String::new();
-        stdin.lock().read_line(&mut line).wrap_err("cannot read the token from standard input")?;
+        stdin.lock().take(4096).read_line(&mut line)?;
         line
     };
     let token = token.trim().to_string();
     if token.is_empty() {
-        bail!(
-            "no token given: paste the token the hub's office gave you, or pipe it in (`accredit login --server URL < token.txt`)"
-        );
+        bail!("no token was given; paste the token the accreditation office sent you");
     }
     Ok(token)
 }
 
-/// Reads one line from the terminal in raw mode, so what is typed is not shown.
-fn prompt_without_echo(prompt: &str) -> Result<String> {
+/// A line typed on the terminal with echo off (raw mode), restored however it ends.
+fn read_hidden_line() -> Result<String> {
     use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
     use ratatui::crossterm::terminal;
-    use std::io::Write;
-    eprint!("{prompt}");
-    std::io::stderr().flush()?;
-    terminal::enable_raw_mode()?;
-    let read = (|| -> Result<String> {
-        let mut text = String::new();
-        loop {
-            if let Event::Key(key) = event::read()? {
-                if key.kind != KeyEventKind::Press {
-                    continue;
-                }
-                match key.code {
-                    KeyCode::Enter => return Ok(text),
-                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => bail!("login cancelled"),
-                    KeyCode::Esc => bail!("login cancelled"),
-                    KeyCode::Backspace => {
-                        text.pop();
-                    }
-                    KeyCode::Char(c) => text.push(c),
-                    _ => {}
-                }
-            }
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = terminal::disable_raw_mode();
         }
-    })();
-    let _ = terminal::disable_raw_mode();
-    eprintln!();
-    read
+    }
+    terminal::enable_raw_mode()?;
+    let _restore = Restore;
+    let mut line = String::new();
+    loop {
+        let Event::Key(key) = event::read()? else { continue };
+        if key.kind != KeyEventKind::Press {
+            continue;
+        }
+        match key.code {
+            KeyCode::Enter => return Ok(line),
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => bail!("cancelled"),
+            KeyCode::Esc => bail!("cancelled"),
+            KeyCode::Backspace => {
+                line.pop();
+            }
+            KeyCode::Char(c) if line.len() < 4096 => line.push(c),
+            _ => {}
+        }
+    }
 }
 
 /// The hub client for this data folder's credentials.

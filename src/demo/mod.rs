@@ -52,6 +52,9 @@ pub fn demo_user() -> Result<String, DemoError> {
 }
 
 /// Fills `store` with the demo data and makes the demo user its owner.
+/// The organisation the demo's hub sends reports for.
+pub const DEMO_ORGANISATION: &str = "NHS England — Centre for Advancing Practice";
+
 pub fn install(store: &mut Store) -> Result<(), DemoError> {
     let people = format::parse_people("fixtures/demo/people.json", required("demo/people.json")?)?;
     store.import_people(&people.people)?;
@@ -64,7 +67,7 @@ pub fn install(store: &mut Store) -> Result<(), DemoError> {
         let dir = format!("submissions/{id}");
         let file = format!("fixtures/{dir}/submission.json");
         let submission = format::parse_submission(&file, required(&format!("{dir}/submission.json"))?, find)?;
-        let package = SubmissionPackage::assemble(&file, submission, |path| {
+        let package = SubmissionPackage::assemble_extracted(&file, submission, |path| {
             fixture(&format!("{dir}/{path}"))
                 .map(|text| text.as_bytes().to_vec())
                 .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not among the fixtures"))
@@ -83,6 +86,8 @@ pub fn install(store: &mut Store) -> Result<(), DemoError> {
     }
     store.set_meta("me", &people.me)?;
     store.set_meta("kind", "demo")?;
+    // The demo's hub is the Centre's.
+    store.set_meta(crate::store::ORGANISATION_KEY, DEMO_ORGANISATION)?;
     Ok(())
 }
 

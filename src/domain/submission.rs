@@ -17,6 +17,11 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// Whether the chair records the panel's outcomes, conditions and decision now.
+    pub fn allows_consolidation(self) -> bool {
+        self == Stage::PanelReview
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Submitted => "submitted",
@@ -75,6 +80,10 @@ pub struct DocumentRef {
     pub title: String,
     pub media_type: String,
     pub path: String,
+    /// For a PDF, DOCX or XLSX: printed page = physical page - page_offset, as the officer
+    /// confirmed it (an unnumbered cover gives 1). Citations name printed pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_offset: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

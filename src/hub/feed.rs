@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use super::permissions::{Action, decide};
 use super::{Caller, Hub, HubError, Result, SubmissionAccess};
 use crate::domain::{FrameworkRef, Mapping, Person};
+use crate::store::StoreError;
 use crate::wire::{Change, ChangesResponse, HubDocument, HubJudgement, HubPanel, HubSubmission, MAX_PULL_LIMIT};
 
 const SEPARATOR: char = '\u{1f}';
@@ -45,19 +46,6 @@ struct Visibility<'h> {
 
 impl Visibility<'_> {
     fn allowed(&mut self, submission: &str, action: Action<'_>) -> Result<bool> {
-        self.remember(submission)?;
-        let context =
-            self.access[submission].as_ref().map(|(access, submitted_all)| super::permissions::PanelContext {
-                chair: &access.panel.chair,
-                member: access.panel.member(&self.caller.user.id),
-                stage: access.stage,
-                submitted_all: *submitted_all,
-            });
-        Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
-    }
-
-    /// Reads the submission's panel into the memo, once per pull.
-    fn remember(&mut self, submission: &str) -> Result<()> {
         if !self.access.contains_key(submission) {
             let entry = match self.hub.access(submission)? {
                 Some(access) => {
@@ -68,16 +56,15 @@ impl Visibility<'_> {
             };
             self.access.insert(submission.to_string(), entry);
         }
-        Ok(())
-    }
-
-    /// Whether `reviewer` is recused from `submission`.
-    fn recused(&mut self, submission: &str, reviewer: &str) -> Result<bool> {
-        self.remember(submission)?;
-        Ok(self.access[submission]
-            .as_ref()
-            .and_then(|(access, _)| access.panel.member(reviewer))
-            .is_some_and(|m| m.recused))
+        let context =
+            self.access[submission].as_ref().map(|(access, submitted_all)| super::permissions::PanelContext {
+                chair: &access.panel.chair,
+                member: access.panel.member(&self.caller.user.id),
+                stage: access.stage,
+                submitted_all: *submitted_all,
+                members: &access.panel.members,
+            });
+        Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
     }
 
     /// The standards the caller is limited to on a submission, if any.
@@ -140,16 +127,17 @@ impl Hub {
                 let limited = visibility.limited_to(id);
                 Some(Change::Submission { seq, submission: Box::new(self.submission_payload(id, limited.as_deref())?) })
             }
-            ("panel", Some(id), _) if visibility.allowed(id, Action::ReadSubmission)? => {
-                Some(Change::Panel { seq, panel: self.panel_payload(id)? })
-            }
+            ("panel", Some(id), _) if visibility.allowed(id, Action::ReadSubmission)? => match self.panel_payload(id) {
+                Ok(panel) => Some(Change::Panel { seq, panel }),
+                // A panel since removed: nothing to send, and no reason to fail the whole page.
+                Err(HubError::Store(StoreError::UnknownSubmission(_))) => None,
+                Err(e) => return Err(e),
+            },
             ("judgement", Some(id), [_, standard, reviewer]) => match self.judgement(id, standard, reviewer)? {
-                Some(j) => {
-                    let reviewer_recused = visibility.recused(id, reviewer)?;
-                    let action = Action::ReadJudgement { reviewer, standard, state: j.state, reviewer_recused };
-                    visibility.allowed(id, action)?.then_some(Change::Judgement { seq, judgement: j })
+                Some(j) if visibility.allowed(id, Action::ReadJudgement { reviewer, standard, state: j.state })? => {
+                    Some(Change::Judgement { seq, judgement: j })
                 }
-                None => None,
+                _ => None,
             },
             ("consolidation", Some(id), _) if visibility.allowed(id, Action::ReadConsolidation)? => {
                 let (consolidation, rev) = self.consolidation(id)?;

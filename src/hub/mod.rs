@@ -34,8 +34,10 @@ pub enum HubError {
     Format(#[from] FormatError),
     #[error("{0}")]
     Invalid(String),
-    #[error("cannot make {path} readable by its owner only: {source}")]
-    Private { path: String, source: std::io::Error },
+    #[error(
+        "the hub database was written by a newer accredit (hub schema {found}, this one knows {known}); update accredit"
+    )]
+    TooNew { found: i64, known: i64 },
 }
 
 pub type Result<T, E = HubError> = std::result::Result<T, E>;
@@ -57,31 +59,6 @@ impl Caller {
     }
 }
 
-/// Mode 0600 for the database and its `-wal` and `-shm` files (SQLite gives new WAL files the
-/// database's mode, so they follow once the database is private).
-fn make_private(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mut files = vec![path.to_path_buf()];
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let mut name = path.as_os_str().to_os_string();
-            name.push(suffix);
-            files.push(name.into());
-        }
-        for file in files {
-            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(HubError::Private { path: file.display().to_string(), source }),
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
 /// One submission's panel as the permission check needs it.
 struct SubmissionAccess {
     panel: Panel,
@@ -89,11 +66,9 @@ struct SubmissionAccess {
 }
 
 impl Hub {
-    /// Opens (or creates) the hub's database; it and its WAL are made readable by their owner only.
     pub fn open(path: &Path) -> Result<Hub> {
         let mut store = Store::open(path)?;
         schema::migrate(store.connection_mut())?;
-        make_private(path)?;
         Ok(Hub { store })
     }
 
@@ -152,6 +127,7 @@ impl Hub {
             member: access.panel.member(&caller.user.id),
             stage: access.stage,
             submitted_all: self.submitted_all(&access.panel.submission, &access.panel, &caller.user.id)?,
+            members: &access.panel.members,
         })
     }
 }

@@ -2,7 +2,6 @@
 //! chair alone) and the panel reports pushed to the accreditation office.
 
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
@@ -16,6 +15,10 @@ use crate::wire::{Op, OpOutcome, ReportVersion};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PushRefused {
     Forbidden,
+    /// The chair's, but the submission is not at the panel review stage.
+    Stage(String),
+    /// Voting members who have not submitted their judgements, by name.
+    NotSubmitted(Vec<String>),
     /// The consolidation is not a complete report: every problem.
     Incomplete(Vec<String>),
 }
@@ -98,8 +101,22 @@ impl Hub {
         caller: &Caller,
         submission: &str,
     ) -> Result<Result<(ReportVersion, bool), PushRefused>> {
-        if !self.consolidation_access(caller, submission, Action::WriteConsolidation)?.allowed() {
-            return Ok(Err(PushRefused::Forbidden));
+        let Some(access) = self.access(submission)? else { return Ok(Err(PushRefused::Forbidden)) };
+        if !decide(caller.actor(), Some(&self.context(&access, caller)?), Action::WriteConsolidation).allowed() {
+            return Ok(Err(if access.panel.chair == caller.user.id {
+                PushRefused::Stage(access.stage.label().to_string())
+            } else {
+                PushRefused::Forbidden
+            }));
+        }
+        let mut waiting = Vec::new();
+        for member in access.panel.members.iter().filter(|m| m.role.votes() && !m.recused) {
+            if !self.submitted_all(submission, &access.panel, &member.user)? {
+                waiting.push(self.store.person_name(&member.user)?);
+            }
+        }
+        if !waiting.is_empty() {
+            return Ok(Err(PushRefused::NotSubmitted(waiting)));
         }
         let input = self.store.report_input(submission)?;
         let rules = input.rules;
@@ -110,14 +127,14 @@ impl Hub {
                 (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect())
             })
             .collect();
-        let mut problems = self.members_yet_to_submit(submission)?;
-        problems.extend(input.consolidation.problems(&standards, rules));
+        let problems = input.consolidation.problems(&standards, rules);
         if !problems.is_empty() {
             return Ok(Err(PushRefused::Incomplete(problems)));
         }
-        let built = report::build(&input);
-        let json = report::render(&built, Format::Json);
-        let sha256: String = Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        // The hash is of the draft, so the same consolidation is the same version; the kept
+        // renderings are FINAL with their version and date of issue.
+        let mut input = input;
+        let sha256 = report::content_sha256(&report::build(&input));
         if let Some(existing) = self.report_versions(submission)?.into_iter().find(|r| r.sha256 == sha256) {
             return Ok(Ok((existing, false)));
         }
@@ -128,6 +145,10 @@ impl Hub {
             |r| r.get(0),
         )?;
         let pushed_at = now_timestamp();
+        input.issue =
+            report::IssueInput::Final { version, issued_on: pushed_at.get(..10).unwrap_or(&pushed_at).to_string() };
+        let built = report::build(&input);
+        let json = report::render(&built, Format::Json);
         tx.execute(
             "INSERT INTO reports (submission_id, version, sha256, json, markdown, html, pushed_by, pushed_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -153,19 +174,6 @@ impl Hub {
             },
             true,
         )))
-    }
-
-    /// One line for each voting member (not recused) who has not submitted every judgement they
-    /// owe: a report is pushed only on the whole panel's judgements.
-    fn members_yet_to_submit(&self, submission: &str) -> Result<Vec<String>> {
-        let Some(access) = self.access(submission)? else { return Ok(Vec::new()) };
-        let mut waiting = Vec::new();
-        for member in access.panel.members.iter().filter(|m| m.role.votes() && !m.recused) {
-            if !self.submitted_all(submission, &access.panel, &member.user)? {
-                waiting.push(format!("{} has not submitted their judgements", member.user));
-            }
-        }
-        Ok(waiting)
     }
 
     fn report_versions(&self, submission: &str) -> Result<Vec<ReportVersion>> {

@@ -19,6 +19,8 @@ pub struct PanelContext<'a> {
     pub stage: Stage,
     /// Whether the caller has submitted every judgement they owe on this submission.
     pub submitted_all: bool,
+    /// Every member of the panel: the author of a judgement may have been recused since.
+    pub members: &'a [Member],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,14 +31,14 @@ pub enum Action<'a> {
         reviewer: &'a str,
         standard: &'a str,
         state: JudgementState,
-        /// Whether `reviewer` is (now) recused from the submission: their judgements are no
-        /// longer shown to anyone but themselves.
-        reviewer_recused: bool,
     },
-    /// Write the caller's own judgement of `standard`; `current` is the hub's state of it.
-    /// `resubmits`: the write is the submitted judgement the hub already holds, sent again (from
-    /// a second machine); it is not an edit, so only "submitted and read-only" gives way to it.
-    WriteJudgement { standard: &'a str, current: Option<JudgementState>, resubmits: bool },
+    /// Write the caller's own judgement of `standard`; `current` is the hub's state of it, and
+    /// `unchanged` says the write repeats it exactly (a second machine sending the same submission).
+    WriteJudgement {
+        standard: &'a str,
+        current: Option<JudgementState>,
+        unchanged: bool,
+    },
     /// The chair's consolidation and the reports pushed so far.
     ReadConsolidation,
     /// Write the consolidation or push a panel report.
@@ -60,10 +62,10 @@ impl Decision {
 pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action<'_>) -> Decision {
     use Decision::{Allow, Deny};
     let Some(panel) = panel else {
-        // No panel: nobody is a member, so nobody writes, and drafts have no reader.
+        // No panel yet: the office reads the submission, never a draft, and nobody writes.
         let office_reads = match action {
             Action::ReadSubmission | Action::ReadConsolidation => true,
-            Action::ReadJudgement { state, .. } => state == JudgementState::Submitted,
+            Action::ReadJudgement { state, .. } => state != JudgementState::Draft,
             Action::WriteJudgement { .. } | Action::WriteConsolidation => false,
         };
         return if actor.admin && office_reads { Allow } else { Deny("not on this panel") };
@@ -74,13 +76,15 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
         return Deny("recused from this submission");
     }
     match action {
-        Action::ReadConsolidation if actor.admin || is_chair => Allow,
-        Action::WriteConsolidation if is_chair && panel.stage == Stage::PanelReview => Allow,
-        Action::WriteConsolidation if is_chair => Deny("the consolidation is written only at panel review"),
-        // Someone off the panel is told what they would be told of a submission that does not
-        // exist, so the answer reveals nothing about it.
-        Action::ReadConsolidation | Action::WriteConsolidation if member.is_none() && !actor.admin => {
+        // Someone off the panel learns nothing, not even that the submission exists: the same
+        // answer as for a submission that does not.
+        Action::ReadConsolidation | Action::WriteConsolidation if !(actor.admin || is_chair || member.is_some()) => {
             Deny("not on this panel")
+        }
+        Action::ReadConsolidation if actor.admin || is_chair => Allow,
+        Action::WriteConsolidation if is_chair && panel.stage.allows_consolidation() => Allow,
+        Action::WriteConsolidation if is_chair => {
+            Deny("the panel's outcomes are recorded only at the panel review stage")
         }
         Action::ReadConsolidation | Action::WriteConsolidation => Deny("only the panel's chair consolidates"),
         Action::ReadSubmission => {
@@ -90,15 +94,15 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
                 Deny("not on this panel")
             }
         }
-        Action::ReadJudgement { reviewer, standard, state, reviewer_recused } => {
+        Action::ReadJudgement { reviewer, standard, state } => {
             if reviewer == actor.user {
                 return if member.is_some() { Allow } else { Deny("not on this panel") };
             }
             if state == JudgementState::Draft {
                 return Deny("drafts are seen by their author only");
             }
-            if reviewer_recused {
-                return Deny("the judgement's author is recused from this submission");
+            if panel.members.iter().any(|m| m.user == reviewer && m.recused) {
+                return Deny("the author is recused from this submission");
             }
             if actor.admin || is_chair {
                 return Allow;
@@ -112,14 +116,15 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
                 None => Deny("not on this panel"),
             }
         }
-        Action::WriteJudgement { standard, current, resubmits } => {
+        Action::WriteJudgement { standard, current, unchanged } => {
             let Some(m) = member else {
                 return if is_chair { Deny("the chair does not judge standards") } else { Deny("not on this panel") };
             };
             if m.role == MemberRole::Officer || !m.judges(standard) {
                 Deny("not one of your standards")
-            } else if resubmits && current == Some(JudgementState::Submitted) {
-                // The same submitted judgement again changes nothing, whatever the stage now.
+            } else if unchanged && current == Some(JudgementState::Submitted) {
+                // The same submission again (from a second machine) is not an edit: a no-op,
+                // allowed only to the member who may write it.
                 Allow
             } else if !panel.stage.allows_judging() {
                 Deny("the review is closed at this stage")
@@ -169,18 +174,30 @@ mod tests {
 
     fn check(who: Who, submitted_all: bool, stage: Stage, action: Action<'_>) -> bool {
         let member = member(who);
+        let members: Vec<Member> = member.iter().cloned().chain([recused_author()]).collect();
         let panel = PanelContext {
             chair: if who == Who::Chair { "me" } else { "the-chair" },
             member: member.as_ref(),
             stage,
             submitted_all,
+            members: &members,
         };
         decide(Actor { user: "me", admin: who == Who::Admin }, Some(&panel), action).allowed()
     }
 
+    /// A reviewer recused after writing judgements.
+    fn recused_author() -> Member {
+        Member {
+            user: "recused-author".into(),
+            role: MemberRole::Reviewer,
+            standards: None,
+            recused: true,
+            recusal_reason: Some("a conflict of interest declared late".into()),
+        }
+    }
+
     fn read(who: Who, submitted_all: bool, reviewer: &str, standard: &str, state: JudgementState) -> bool {
-        let action = Action::ReadJudgement { reviewer, standard, state, reviewer_recused: false };
-        check(who, submitted_all, Stage::StandardsReview, action)
+        check(who, submitted_all, Stage::StandardsReview, Action::ReadJudgement { reviewer, standard, state })
     }
 
     #[test]
@@ -232,9 +249,70 @@ mod tests {
     }
 
     #[test]
+    fn a_member_recused_later_has_their_judgements_hidden_from_everyone() {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                assert!(!read(who, submitted_all, "recused-author", "SET 1", Submitted), "{who:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_submitted_judgement_again_is_allowed_only_to_its_writer() {
+        let again = |who, standard, stage| {
+            check(who, true, stage, Action::WriteJudgement { standard, current: Some(Submitted), unchanged: true })
+        };
+        for who in EVERYONE {
+            let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
+            assert_eq!(again(who, "SET 1", Stage::StandardsReview), expected, "{who:?}");
+            assert_eq!(again(who, "SET 1", Stage::Decided), expected, "{who:?} after the review closed: a no-op");
+        }
+        assert!(!again(Who::LimitedLay, "MPF 1.1", Stage::StandardsReview), "not the lay member's standard");
+        let changed = check(
+            Who::Reviewer,
+            true,
+            Stage::StandardsReview,
+            Action::WriteJudgement { standard: "SET 1", current: Some(Submitted), unchanged: false },
+        );
+        assert!(!changed, "an edit of a submitted judgement is refused");
+    }
+
+    #[test]
+    fn off_the_panel_a_consolidation_is_refused_as_if_the_submission_did_not_exist() {
+        let missing = decide(Actor { user: "me", admin: false }, None, Action::WriteConsolidation);
+        let members: Vec<Member> = Vec::new();
+        let panel = PanelContext {
+            chair: "the-chair",
+            member: None,
+            stage: Stage::PanelReview,
+            submitted_all: false,
+            members: &members,
+        };
+        for action in [Action::WriteConsolidation, Action::ReadConsolidation] {
+            let existing = decide(Actor { user: "me", admin: false }, Some(&panel), action);
+            assert_eq!(existing, missing, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn the_consolidation_is_written_only_at_the_panel_review_stage() {
+        for stage in [
+            Stage::Submitted,
+            Stage::ThresholdReview,
+            Stage::Returned,
+            Stage::StandardsReview,
+            Stage::PanelReview,
+            Stage::Decided,
+        ] {
+            let allowed = check(Who::Chair, true, stage, Action::WriteConsolidation);
+            assert_eq!(allowed, stage == Stage::PanelReview, "{stage:?}");
+        }
+    }
+
+    #[test]
     fn writing_judgements() {
         let write = |who, standard, current, stage| {
-            check(who, false, stage, Action::WriteJudgement { standard, current, resubmits: false })
+            check(who, false, stage, Action::WriteJudgement { standard, current, unchanged: false })
         };
         for who in EVERYONE {
             let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
@@ -255,82 +333,20 @@ mod tests {
                 let write = check(who, submitted_all, Stage::PanelReview, Action::WriteConsolidation);
                 assert_eq!(read, matches!(who, Who::Admin | Who::Chair), "{who:?} reads");
                 assert_eq!(write, who == Who::Chair, "{who:?} writes");
-                // Finding 2: a report was pushed for a submission returned at threshold.
-                for stage in
-                    [Stage::Submitted, Stage::ThresholdReview, Stage::Returned, Stage::StandardsReview, Stage::Decided]
-                {
-                    assert!(!check(who, submitted_all, stage, Action::WriteConsolidation), "{who:?} at {stage:?}");
-                }
             }
         }
     }
 
     #[test]
-    fn without_a_panel_only_an_admin_reads() {
+    fn without_a_panel_only_an_admin_reads_and_never_a_draft() {
         let none = |admin, action| decide(Actor { user: "me", admin }, None, action).allowed();
         assert!(none(true, Action::ReadSubmission));
         assert!(!none(false, Action::ReadSubmission));
-        assert!(!none(true, Action::WriteJudgement { standard: "SET 1", current: None, resubmits: false }));
-    }
-
-    /// Finding 4: a consolidation op on a submission that exists and is not yours was answered
-    /// unlike one on a submission that does not exist.
-    #[test]
-    fn off_the_panel_a_consolidation_is_refused_as_if_the_submission_did_not_exist() {
-        let absent = decide(Actor { user: "me", admin: false }, None, Action::WriteConsolidation);
-        for action in [Action::WriteConsolidation, Action::ReadConsolidation] {
-            let panel =
-                PanelContext { chair: "the-chair", member: None, stage: Stage::PanelReview, submitted_all: false };
-            let present = decide(Actor { user: "me", admin: false }, Some(&panel), action);
-            assert_eq!(present, absent, "{action:?}");
-        }
-    }
-
-    /// Finding 5: the no-panel branch let an admin read drafts.
-    #[test]
-    fn without_a_panel_nobody_reads_a_draft() {
-        for admin in [true, false] {
-            let read = |state| {
-                let action =
-                    Action::ReadJudgement { reviewer: "other", standard: "SET 1", state, reviewer_recused: false };
-                decide(Actor { user: "me", admin }, None, action).allowed()
-            };
-            assert!(!read(Draft), "admin {admin}: a draft has no reader without a panel");
-            assert_eq!(read(Submitted), admin, "admin {admin}: the office reads submitted judgements");
-        }
-    }
-
-    /// Finding 5: resubmitting the same submitted judgement turned any Deny into Allow.
-    #[test]
-    fn resubmitting_the_same_judgement_overrides_only_read_only() {
-        let write = |who, standard, stage| {
-            let action = Action::WriteJudgement { standard, current: Some(Submitted), resubmits: true };
-            check(who, false, stage, action)
-        };
-        for who in EVERYONE {
-            let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
-            for stage in [Stage::StandardsReview, Stage::PanelReview, Stage::Returned] {
-                assert_eq!(write(who, "SET 1", stage), expected, "{who:?} at {stage:?}");
-            }
-        }
-        assert!(!write(Who::LimitedLay, "MPF 1.1", Stage::StandardsReview), "outside the lay member's standards");
-    }
-
-    /// Finding 5: a member recused after judging still had their judgements in the chair's feed.
-    #[test]
-    fn a_recused_members_judgements_are_seen_by_nobody_else() {
-        for who in EVERYONE {
-            for submitted_all in [false, true] {
-                let action = Action::ReadJudgement {
-                    reviewer: "other",
-                    standard: "SET 1",
-                    state: Submitted,
-                    reviewer_recused: true,
-                };
-                assert!(!check(who, submitted_all, Stage::PanelReview, action), "{who:?} {submitted_all}");
-            }
-        }
-        let own = Action::ReadJudgement { reviewer: "me", standard: "SET 1", state: Submitted, reviewer_recused: true };
-        assert!(!check(Who::Recused, true, Stage::PanelReview, own), "recused: nothing of the submission");
+        assert!(!none(true, Action::WriteJudgement { standard: "SET 1", current: None, unchanged: false }));
+        assert!(!none(true, Action::WriteConsolidation));
+        let judgement = |state| Action::ReadJudgement { reviewer: "someone", standard: "SET 1", state };
+        assert!(none(true, judgement(Submitted)));
+        assert!(!none(true, judgement(Draft)), "an admin never reads a draft");
+        assert!(!none(false, judgement(Submitted)));
     }
 }

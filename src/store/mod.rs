@@ -4,6 +4,7 @@
 //! `synchronous=FULL`) before the caller is told it is saved.
 
 mod consolidation;
+pub use consolidation::ORGANISATION_KEY;
 mod frameworks;
 mod health;
 mod import;
@@ -11,14 +12,16 @@ mod judgements;
 mod read;
 mod replica;
 pub mod schema;
+mod search;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
 pub use replica::{Conflict, OutboxEntry, PushTally, Resolution};
+pub use search::{HitPlace, OfflineReadiness, SearchHit, fts_query};
 
 pub use read::{
     Assignment, DocumentInfo, FinderEntry, FrameworkInfo, OthersJudgement, ReviewData, SectionView, StandardView,
@@ -33,6 +36,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the cache at {path} cannot be opened: {source}")]
     Open { path: String, source: rusqlite::Error },
+    #[error("cannot make {path} private to its owner: {source}")]
+    Private { path: String, source: std::io::Error },
     #[error("the cache was written by a newer accredit (schema {found}, this one knows {known}); update accredit")]
     TooNew { found: i64, known: i64 },
     #[error("no submission {0} in the cache (see `accredit status` for yours)")]
@@ -59,6 +64,18 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long a write waits for another connection's write lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl StoreError {
+    /// Whether the write failed only because another connection held the database, so the same
+    /// write may succeed if tried again.
+    pub fn is_busy(&self) -> bool {
+        let StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) = self else { return false };
+        matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    }
+}
+
 pub struct Store {
     conn: Connection,
 }
@@ -68,7 +85,15 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let conn =
             Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        Self::setup(conn)
+        let store = Self::setup(conn)?;
+        // Judgements and token hashes are nobody else's business: the database and the WAL
+        // and shared-memory files beside it are 0600, also when an older accredit made them.
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            crate::paths::make_private(&file)
+                .map_err(|source| StoreError::Private { path: file.display().to_string(), source })?;
+        }
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -76,7 +101,12 @@ impl Store {
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Every transaction here may write, and a DEFERRED one that reads and then writes after
+        // another connection (the sync worker, the CLI, another hub request) has committed cannot
+        // take the write lock over its older snapshot: SQLite answers SQLITE_BUSY at once, without
+        // waiting for the busy timeout. IMMEDIATE takes the write lock at BEGIN, where waiting works.
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -85,6 +115,11 @@ impl Store {
             return Err(StoreError::TooNew { found, known: schema::latest_version() });
         }
         schema::migrate(&mut conn)?;
+        if search::needs_refresh(&conn)? {
+            let tx = conn.transaction()?;
+            search::refresh(&tx, None)?;
+            tx.commit()?;
+        }
         Ok(Store { conn })
     }
 

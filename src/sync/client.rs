@@ -92,8 +92,13 @@ impl HubClient {
 
     /// Who the token belongs to (checks it).
     pub fn me(&self) -> Result<User, SyncError> {
+        Ok(self.me_and_organisation()?.0)
+    }
+
+    /// Who the token belongs to, and the organisation the hub sends reports for.
+    pub fn me_and_organisation(&self) -> Result<(User, Option<String>), SyncError> {
         let me: MeResponse = self.read(self.get("/api/v1/me")?)?;
-        Ok(me.user)
+        Ok((me.user, me.organisation))
     }
 
     pub fn push(&self, ops: &[Op]) -> Result<Vec<OpResult>, SyncError> {

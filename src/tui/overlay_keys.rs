@@ -61,6 +61,39 @@ impl App {
         }
     }
 
+    /// Keys in the command palette: Enter runs the action as its key would.
+    pub(super) fn palette_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+        let Some(Overlay::Palette(palette)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::Cancel) => self.overlay = None,
+            Some(Command::Down) => {
+                palette.selected = (palette.selected + 1).min(palette.results.len().saturating_sub(1))
+            }
+            Some(Command::Up) => palette.selected = palette.selected.saturating_sub(1),
+            Some(Command::Open) => {
+                let key = palette.selected_entry().map(|e| e.key);
+                self.overlay = None;
+                if let Some(key) = key {
+                    return self.on_key(KeyEvent::new(key.code, key.modifiers));
+                }
+            }
+            _ => match event.code {
+                KeyCode::Backspace => {
+                    palette.query.pop();
+                    palette.refresh();
+                }
+                KeyCode::Char(c) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
+                    palette.query.push(c);
+                    palette.refresh();
+                }
+                _ => {}
+            },
+        }
+        Vec::new()
+    }
+
     pub(super) fn finder_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
         let entries = self.finder_entries.as_deref().unwrap_or_default();
         let Some(Overlay::Finder(finder)) = &mut self.overlay else {
@@ -75,7 +108,7 @@ impl App {
                 self.overlay = None;
                 return match entry {
                     Some(FinderEntry::Submission { submission, .. }) => {
-                        vec![Effect::OpenReview { submission, select: None }]
+                        vec![Effect::OpenReview { submission, select: None, show: true }]
                     }
                     Some(FinderEntry::Standard { submission, code, .. }) => self.go_to_standard(submission, code),
                     Some(FinderEntry::Evidence { submission, document, .. }) => {
@@ -110,7 +143,7 @@ impl App {
             return effects;
         }
         let mut effects: Vec<Effect> = self.review.as_mut().and_then(save_if_dirty).into_iter().collect();
-        effects.push(Effect::OpenReview { submission, select: Some(code) });
+        effects.push(Effect::OpenReview { submission, select: Some(code), show: true });
         effects
     }
 }

@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{AUTOSAVE_AFTER, AUTOSAVE_IDLE, App, Effect, Flash, Overlay, Screen};
+use super::app::{App, Effect, Flash, Overlay, SAVE_RETRY_AFTER, Screen};
 use super::keymap::{Command, Context};
 use super::panel::{Field, PanelData, PanelFocus, PanelState, Prompt, PromptKind, line_editor};
-use super::review::SaveStatus;
+use super::review::Retry;
 use crate::domain::Outcome;
 use crate::domain::consolidation::{DecisionKind, needs_resolution_note};
 
@@ -22,34 +22,50 @@ fn save(panel: &PanelState) -> Effect {
 }
 
 impl App {
-    pub(super) fn panel_loaded(&mut self, data: PanelData, select: Option<String>) -> Vec<Effect> {
+    pub(super) fn panel_loaded(&mut self, data: PanelData, select: Option<String>, show: bool) -> Vec<Effect> {
         match self.panel.take() {
-            // A reload of the open panel (after a sync): stay where the chair is.
+            // The open panel again: keep where the chair is in it.
             Some(open) if open.data.submission.id == data.submission.id => {
                 self.panel = Some(open.reloaded(data, select.as_deref()));
             }
-            _ => {
-                self.panel = Some(PanelState::new(data, select.as_deref()));
-                self.screen = Screen::Panel;
+            // A reload of a panel that was closed meanwhile.
+            other if !show => self.panel = other,
+            _ => self.panel = Some(PanelState::new(data, select.as_deref())),
+        }
+        if show {
+            self.screen = Screen::Panel;
+        }
+        Vec::new()
+    }
+
+    pub(super) fn consolidation_saved(&mut self, submission: &str) -> Vec<Effect> {
+        if let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) {
+            panel.retry = Retry::Idle;
+            if !panel.is_dirty() {
+                panel.autosave.saved();
             }
         }
         Vec::new()
     }
 
-    pub(super) fn consolidation_saved(&mut self, submission: &str, failure: Option<String>) -> Vec<Effect> {
+    pub(super) fn consolidation_failed(&mut self, submission: &str, message: &str, busy: bool) -> Vec<Effect> {
         let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) else {
             return Vec::new();
         };
-        match failure {
-            None if !panel.is_dirty() => panel.save_status = SaveStatus::Saved,
-            None => {}
-            Some(message) => {
-                panel.save_status = SaveStatus::Failed(message.clone());
-                self.flash = Some(Flash::Error(format!(
-                    "Could not save the panel's work on {submission}: {message}. It stays on screen and is saved with your next change."
-                )));
-            }
-        }
+        panel.autosave.failed(message.to_string());
+        self.flash = Some(Flash::Error(if busy {
+            panel.retry = Retry::Armed;
+            format!(
+                "The panel's work on {submission} is not saved yet: the cache was busy ({message}). It stays on \
+                 screen and is saved again in {} seconds.",
+                SAVE_RETRY_AFTER.as_secs()
+            )
+        } else {
+            format!(
+                "Could not save the panel's work on {submission}: {message}. It stays on screen and is saved with \
+                 your next change."
+            )
+        }));
         Vec::new()
     }
 
@@ -60,10 +76,11 @@ impl App {
     }
 
     pub(super) fn panel_autosave(&mut self, now: Instant) -> Option<Effect> {
-        let panel = self.panel.as_ref()?;
-        let since = panel.dirty_since?;
-        let idle = panel.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
-        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.panel_save() } else { None }
+        let panel = self.panel.as_mut()?;
+        if panel.retry.fire(now, SAVE_RETRY_AFTER) {
+            return Some(save(panel));
+        }
+        if panel.autosave.due(now) { self.panel_save() } else { None }
     }
 
     pub(super) fn leave_panel_editor(&mut self) -> Vec<Effect> {
@@ -81,6 +98,7 @@ impl App {
         Some(Effect::OpenPanel {
             submission: panel.data.submission.id.clone(),
             select: panel.current().map(|s| s.code.clone()),
+            show: false,
         })
     }
 
@@ -216,7 +234,11 @@ impl App {
                 panel.chooser = DecisionKind::ALL.iter().position(|&k| k == current);
             }
             Command::OpenReview => {
-                effects.push(Effect::OpenReview { submission: panel.data.submission.id.clone(), select: code });
+                effects.push(Effect::OpenReview {
+                    submission: panel.data.submission.id.clone(),
+                    select: code,
+                    show: true,
+                });
             }
             Command::OpenReport => {
                 effects.push(Effect::OpenReport { submission: panel.data.submission.id.clone() });

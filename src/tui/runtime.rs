@@ -3,6 +3,7 @@
 //! user drives.
 
 use std::collections::VecDeque;
+use std::time::Instant;
 
 use jiff::civil::Date;
 
@@ -11,6 +12,7 @@ use super::panel::{PanelData, ReportPreview};
 use super::report_preview::SincePushed;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
+use crate::domain::MemberRole;
 use crate::report::{self, Format};
 use crate::store::{Store, StoreError};
 use crate::sync::{SyncWorker, WorkerOutcome};
@@ -21,6 +23,9 @@ pub struct Runtime {
     /// A rationale waiting to be edited in `$EDITOR`; the terminal loop takes it.
     pub external_edit: Option<String>,
     sync: Option<SyncWorker>,
+    /// The cache's `PRAGMA data_version` when last looked at: it changes when another
+    /// connection commits.
+    data_version: Option<i64>,
 }
 
 impl Runtime {
@@ -28,7 +33,14 @@ impl Runtime {
     pub fn new(store: Store, today: Date, settings: Settings) -> Result<Runtime, StoreError> {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
-        let mut runtime = Runtime { app: App::new(me, name, today, settings), store, external_edit: None, sync: None };
+        let mut runtime = Runtime {
+            app: App::new(me, name, today, settings, Instant::now()),
+            store,
+            external_edit: None,
+            sync: None,
+            data_version: None,
+        };
+        runtime.data_version = runtime.data_version();
         for action in runtime.run(Effect::LoadQueue) {
             runtime.dispatch(action);
         }
@@ -43,10 +55,34 @@ impl Runtime {
 
     /// Applies `action` and every effect it leads to, in order.
     pub fn dispatch(&mut self, action: Action) {
+        // The clock is read here, at the edge: a tick brings its own time.
+        let now = match &action {
+            Action::Tick(at) => *at,
+            _ => Instant::now(),
+        };
         let mut pending = VecDeque::from([action]);
         while let Some(action) = pending.pop_front() {
-            for effect in self.app.update(action) {
+            for effect in self.app.update(action, now) {
                 pending.extend(self.run(effect));
+            }
+        }
+    }
+
+    /// Reloads what is on screen when another connection has written to the cache since the
+    /// last look (`accredit judge` beside the open TUI, the sync thread).
+    pub fn notice_outside_writes(&mut self) {
+        let now = self.data_version();
+        if now.is_some() && std::mem::replace(&mut self.data_version, now) != now {
+            self.dispatch(Action::CacheChanged);
+        }
+    }
+
+    fn data_version(&self) -> Option<i64> {
+        match self.store.connection().query_row("PRAGMA data_version", [], |row| row.get(0)) {
+            Ok(version) => Some(version),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the cache's data_version");
+                None
             }
         }
     }
@@ -62,6 +98,8 @@ impl Runtime {
                         not_connected: false,
                         message: e.to_string(),
                     });
+                    // The sync's own reload covers what it wrote.
+                    self.data_version = self.data_version();
                     Action::SyncFinished { result, at }
                 }
                 WorkerOutcome::ReportPushed { submission, result } => {
@@ -88,13 +126,11 @@ impl Runtime {
     fn run(&mut self, effect: Effect) -> Vec<Action> {
         let me = self.app.me.clone();
         let result = match effect {
-            Effect::LoadQueue => {
-                self.store.assignments(&me).map(Action::QueueLoaded).and_then(|loaded| Ok(vec![loaded, self.counts()?]))
-            }
-            Effect::OpenReview { submission, select } => self
+            Effect::LoadQueue => self.queue().and_then(|loaded| Ok(vec![loaded, self.counts()?])),
+            Effect::OpenReview { submission, select, show } => self
                 .store
                 .load_review(&submission, &me)
-                .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select }]),
+                .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select, show }]),
             Effect::OpenDocument { submission, document, locator } => self
                 .store
                 .document_text(&submission, &document, &me)
@@ -103,7 +139,9 @@ impl Runtime {
             Effect::Save { submission, standard, outcome, rationale } => {
                 let saved = match self.store.save_judgement(&submission, &standard, &me, outcome, &rationale) {
                     Ok(judgement) => Action::Saved(judgement),
-                    Err(e) => Action::SaveFailed { standard, rationale, message: e.to_string() },
+                    Err(e) => {
+                        Action::SaveFailed { busy: e.is_busy(), message: e.to_string(), standard, outcome, rationale }
+                    }
                 };
                 self.counts().map(|counts| vec![saved, counts])
             }
@@ -142,14 +180,14 @@ impl Runtime {
             Effect::Resolve { id, resolution } => self.store.resolve_conflict(&me, id, resolution).and_then(|()| {
                 Ok(vec![Action::SyncViewLoaded(Box::new(self.sync_view()?)), self.counts()?, Action::SyncDue])
             }),
-            Effect::OpenPanel { submission, select } => {
-                self.panel_data(&submission).map(|data| vec![Action::PanelLoaded { data: Box::new(data), select }])
-            }
+            Effect::OpenPanel { submission, select, show } => self
+                .panel_data(&submission)
+                .map(|data| vec![Action::PanelLoaded { data: Box::new(data), select, show }]),
             Effect::SaveConsolidation { submission, mut consolidation } => {
                 consolidation.max_conditions = Some(self.app.max_conditions);
                 let saved = match self.store.save_consolidation(&submission, &me, &consolidation) {
                     Ok(()) => Action::ConsolidationSaved { submission },
-                    Err(e) => Action::ConsolidationSaveFailed { submission, message: e.to_string() },
+                    Err(e) => Action::ConsolidationSaveFailed { busy: e.is_busy(), message: e.to_string(), submission },
                 };
                 self.counts().map(|counts| vec![saved, counts])
             }
@@ -161,6 +199,22 @@ impl Runtime {
             tracing::warn!(error = %e, "effect failed");
             vec![Action::Failed(e.to_string())]
         })
+    }
+
+    /// The queue, with how much each panel I chair has left to settle.
+    fn queue(&self) -> Result<Action, StoreError> {
+        let queue = self.store.assignments(&self.app.me)?;
+        let mut to_settle = std::collections::HashMap::new();
+        for a in queue.iter().filter(|a| a.role == MemberRole::Chair && !a.recused) {
+            to_settle.insert(a.submission.clone(), self.problems(&a.submission)?.len());
+        }
+        Ok(Action::QueueLoaded { queue, to_settle })
+    }
+
+    /// What keeps the panel report of `submission` from being complete.
+    fn problems(&self, submission: &str) -> Result<Vec<String>, StoreError> {
+        let input = self.store.report_input(submission)?;
+        Ok(problems_of(&input))
     }
 
     fn counts(&self) -> Result<Action, StoreError> {
@@ -185,12 +239,7 @@ impl Runtime {
     /// The panel report as Markdown, and what keeps it from being complete.
     fn report_preview(&self, submission: &str) -> Result<ReportPreview, StoreError> {
         let input = self.store.report_input(submission)?;
-        let standards: Vec<_> = input
-            .standards
-            .iter()
-            .map(|s| (s.code.clone(), super::panel::reviewer_outcomes(&input, &s.code)))
-            .collect();
-        let problems = input.consolidation.problems(&standards, input.rules);
+        let problems = problems_of(&input);
         let markdown = report::render(&report::build(&input), Format::Markdown);
         let mut preview = ReportPreview::new(submission.to_string(), problems, &markdown);
         preview.since_pushed = self.store.last_pushed_report(submission)?.map(|(version, pushed)| {
@@ -213,4 +262,12 @@ impl Runtime {
             merge: None,
         })
     }
+}
+
+/// The consolidation's problems, from the report's input (what the Report screen lists and the
+/// queue counts for the chair).
+fn problems_of(input: &report::ReportInput) -> Vec<String> {
+    let standards: Vec<_> =
+        input.standards.iter().map(|s| (s.code.clone(), super::panel::reviewer_outcomes(input, &s.code))).collect();
+    input.consolidation.problems(&standards, input.rules)
 }

@@ -47,8 +47,13 @@ impl App {
                 }
             }
         }
-        // Show what arrived: the queue, the open review (unless it is being typed in), the
-        // Sync screen.
+        self.cache_changed()
+    }
+
+    /// Shows what another writer (a sync, or another `accredit` process) put in the cache: the
+    /// queue, the open review (unless it is being typed in), the panel, the Sync screen. Never
+    /// moves the user to another screen.
+    pub(super) fn cache_changed(&mut self) -> Vec<Effect> {
         self.finder_entries = None;
         let mut effects = vec![Effect::LoadQueue];
         if matches!(self.overlay, Some(Overlay::Finder(_))) {
@@ -73,6 +78,7 @@ impl App {
         Some(Effect::OpenReview {
             submission: review.data.submission.id.clone(),
             select: review.current().map(|s| s.code.clone()),
+            show: false,
         })
     }
 

@@ -45,21 +45,35 @@ pub fn run(
         runtime.connect(worker);
     }
     let mut terminal = ratatui::init();
-    if mouse {
-        // A panic restores the terminal through ratatui's hook; mouse reporting is ours to end.
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(io::stdout(), event::DisableMouseCapture);
-            hook(info);
-        }));
-        execute!(io::stdout(), event::EnableMouseCapture)?;
-    }
+    // A panic restores the terminal through ratatui's hook; bracketed paste and mouse reporting
+    // are ours to end.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = leave_modes(mouse);
+        hook(info);
+    }));
+    enter_modes(mouse)?;
     let result = event_loop(&mut terminal, &mut runtime, editing_dir);
-    if mouse {
-        let _ = execute!(io::stdout(), event::DisableMouseCapture);
-    }
+    let _ = leave_modes(mouse);
     ratatui::restore();
     result
+}
+
+/// Bracketed paste (a paste of any length arrives as one event, not as typed keys) and, when
+/// configured, mouse reporting.
+fn enter_modes(mouse: bool) -> io::Result<()> {
+    execute!(io::stdout(), event::EnableBracketedPaste)?;
+    if mouse {
+        execute!(io::stdout(), event::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+fn leave_modes(mouse: bool) -> io::Result<()> {
+    if mouse {
+        execute!(io::stdout(), event::DisableMouseCapture)?;
+    }
+    execute!(io::stdout(), event::DisableBracketedPaste)
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir: &Path) -> Result<(), TuiError> {
@@ -103,6 +117,7 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
         }
         runtime.dispatch(Action::Tick(Instant::now()));
         runtime.poll_sync();
+        runtime.notice_outside_writes();
     }
 }
 
@@ -110,26 +125,78 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
 fn edit_externally(terminal: &mut DefaultTerminal, dir: &Path, text: &str, mouse: bool) -> io::Result<String> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join("rationale.txt");
-    std::fs::write(&path, text)?;
+    std::fs::write(&path, with_final_line_break(text))?;
     let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
-    let mut words = editor.split_whitespace();
-    let program = words.next().unwrap_or("vi");
-    if mouse {
-        execute!(io::stdout(), event::DisableMouseCapture)?;
-    }
+    leave_modes(mouse)?;
     ratatui::restore();
-    let status = std::process::Command::new(program).args(words).arg(&path).status();
+    let status = editor_command(&editor, &path).status();
     ct::enable_raw_mode()?;
     execute!(io::stdout(), ct::EnterAlternateScreen)?;
-    if mouse {
-        execute!(io::stdout(), event::EnableMouseCapture)?;
-    }
+    enter_modes(mouse)?;
     terminal.clear()?;
-    let status = status.map_err(|e| io::Error::new(e.kind(), format!("cannot start {program}: {e}")))?;
+    let status = status.map_err(|e| io::Error::new(e.kind(), format!("cannot start {editor}: {e}")))?;
     if !status.success() {
-        return Err(io::Error::other(format!("{program} exited with {status}")));
+        return Err(io::Error::other(format!("{editor} exited with {status}")));
     }
     let edited = std::fs::read_to_string(&path)?;
     // Editors end the file with a line break the user did not mean as part of the text.
     Ok(edited.strip_suffix('\n').unwrap_or(&edited).to_string())
+}
+
+/// A text file ends with a line break (vi and others warn, or add one, otherwise).
+fn with_final_line_break(text: &str) -> String {
+    if text.is_empty() || text.ends_with('\n') { text.to_string() } else { format!("{text}\n") }
+}
+
+/// `$EDITOR` is a shell command, as git and most tools read it: quotes, paths with spaces and
+/// `sh -c '…' --` work. The file is passed as the command's last argument (`"$@"`), never
+/// spliced into the command text.
+pub fn editor_command(editor: &str, file: &Path) -> std::process::Command {
+    if cfg!(unix) {
+        let mut command = std::process::Command::new("sh");
+        command.arg("-c").arg(format!("{editor} \"$@\"")).arg(editor).arg(file);
+        command
+    } else {
+        let mut words = editor.split_whitespace();
+        let mut command = std::process::Command::new(words.next().unwrap_or("notepad"));
+        command.args(words).arg(file);
+        command
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(editor: &str, file: &Path) -> std::process::ExitStatus {
+        editor_command(editor, file).status().expect("run the editor command")
+    }
+
+    #[test]
+    fn editor_is_read_as_a_shell_command_with_quotes_and_spaces() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let bin = dir.path().join("my editors");
+        std::fs::create_dir_all(&bin).expect("folder with a space");
+        let script = bin.join("append.sh");
+        std::fs::write(&script, "#!/bin/sh\nprintf '%s' \"$1\" >> \"$2\"\n").expect("script");
+        let file = dir.path().join("a rationale.txt");
+        std::fs::write(&file, "x").expect("file");
+
+        let quoted = format!("'{}' ' and more'", script.display());
+        assert!(run(&format!("sh {quoted}"), &file).success());
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "x and more");
+
+        let inline = r#"sh -c 'printf "%s" "$(cat "$1") edited" > "$1"' --"#;
+        assert!(run(inline, &file).success(), "sh -c '…' -- gets the file as $1");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "x and more edited");
+
+        assert!(!run("false", &file).success(), "a failing editor is reported as failing");
+    }
+
+    #[test]
+    fn the_file_handed_over_ends_with_a_line_break() {
+        assert_eq!(with_final_line_break("one\ntwo"), "one\ntwo\n");
+        assert_eq!(with_final_line_break("done\n"), "done\n");
+        assert_eq!(with_final_line_break(""), "");
+    }
 }

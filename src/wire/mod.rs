@@ -48,6 +48,9 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeResponse {
     pub user: User,
+    /// The organisation that sends panel reports (`accredit hub set-organisation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
 }
 
 /// What a reviewer's judgement says, as pushed (the reviewer is the caller).

@@ -420,20 +420,49 @@ fn bad_usage_exits_2_and_changes_nothing() {
 }
 
 #[test]
-fn without_a_cache_the_verbs_point_to_the_demo() {
+fn without_a_cache_the_verbs_say_how_to_get_one() {
     let dir = tempfile::tempdir().expect("temporary folder");
     for args in
         [&["status"][..], &["status", "--json"], &["judge", SUB, "MPF 1.1", "--outcome", "met"], &["submit", SUB]]
     {
         let err = error(dir.path(), args);
-        assert!(err.contains("`accredit demo`"), "{args:?}: {err}");
+        assert!(
+            err.contains("`accredit login --server URL --token TOKEN`") && err.contains("`accredit demo`"),
+            "{args:?}: {err}"
+        );
     }
     assert!(!dir.path().join("cache.sqlite").exists(), "no cache is created by a failed verb");
 
-    // A cache that was never filled (no owner) is refused too, pointing to the hub or the demo.
+    // A cache that was never filled (no owner) is refused too.
     drop(open_store(dir.path()));
     let err = error(dir.path(), &["status"]);
-    assert!(err.contains("`accredit sync`") && err.contains("`accredit demo`"), "{err}");
+    assert!(err.contains("empty or unfinished") && err.contains("accredit login"), "{err}");
+
+    // A hub user's profile: log in again and sync, never "the demo".
+    accredit::sync::Credentials {
+        server: "https://hub.example.org".into(),
+        token: "not-a-real-token".into(),
+        user: "u-rev1".into(),
+    }
+    .save(&dir.path().join("credentials.json"))
+    .expect("save credentials");
+    std::fs::remove_file(dir.path().join("cache.sqlite")).expect("remove the cache");
+    let err = error(dir.path(), &["status"]);
+    assert!(
+        err.contains("log in again and sync: `accredit login --server https://hub.example.org")
+            && !err.contains("demo"),
+        "{err}"
+    );
+    assert!(!err.contains("not-a-real-token"), "the token is never shown: {err}");
+    let doctor = stdout(&accredit(dir.path(), &["doctor"]));
+    assert!(doctor.contains("log in again and sync") && !doctor.contains("accredit demo"), "{doctor}");
+
+    // The demo's folder: a fresh demo.
+    let demo = demo_data_dir();
+    std::fs::write(demo.path().join("demo-hub.sqlite"), b"").expect("a demo hub file");
+    open_store(demo.path()).connection().execute("DELETE FROM meta WHERE key = 'me'", []).expect("unfinish");
+    let err = error(demo.path(), &["status"]);
+    assert!(err.contains("accredit demo --reset"), "{err}");
 }
 
 #[test]
@@ -450,4 +479,15 @@ fn demo_refuses_to_overwrite_a_real_cache() {
     let store = open_store(dir.path());
     assert_eq!(store.me().expect("read").as_deref(), Some("u-real"), "the cache is untouched");
     assert_eq!(store.meta("kind").expect("read"), None);
+}
+
+#[test]
+fn the_tui_without_a_terminal_says_so_instead_of_panicking() {
+    let dir = demo_data_dir();
+    for args in [&[][..], &["demo"][..]] {
+        let message = error(dir.path(), args);
+        assert!(message.contains("the TUI needs a terminal"), "{args:?}: {message}");
+        assert!(message.contains("accredit status") && message.contains("judge"), "names the verbs: {message}");
+        assert!(!message.contains("panicked"), "{args:?}: {message}");
+    }
 }

@@ -62,6 +62,14 @@ impl Tmux {
     }
 
     /// Starts `accredit --data-dir DIR ARGS...` directly as the pane's command.
+    /// Starts `accredit demo` and waits for what every test needs before its first key: the queue
+    /// drawn and the first sync with the demo's hub finished (until then the sync worker writes
+    /// the cache and reloads the screen under the keys).
+    fn start_demo(&self, data_dir: &Path) -> String {
+        self.start(data_dir, &["demo"]);
+        self.wait_for("the queue after the demo's first sync", |s| s.contains("accredit · Queue") && first_sync_done(s))
+    }
+
     fn start(&self, data_dir: &Path, args: &[&str]) {
         self.start_with_env(data_dir, args, &[]);
     }
@@ -166,6 +174,13 @@ impl Drop for Tmux {
     }
 }
 
+/// Whether the header says a sync finished ("synced 10:42"), not merely "3 unsynced".
+fn first_sync_done(screen: &str) -> bool {
+    let header = screen.lines().next().unwrap_or_default();
+    let words: Vec<&str> = header.split_whitespace().collect();
+    words.windows(2).any(|w| w[0] == "synced" && w[1].starts_with(|c: char| c.is_ascii_digit()))
+}
+
 fn show(screen: &Option<String>) -> &str {
     screen.as_deref().unwrap_or("(none captured)")
 }
@@ -226,8 +241,7 @@ fn stored(dir: &Path, code: &str) -> Option<Judgement> {
 
 /// Opens the demo, waits for the queue, opens S-2026-014 and waits for the review.
 fn open_review(tmux: &Tmux, dir: &Path) -> String {
-    tmux.start(dir, &["demo"]);
-    let queue = tmux.wait_text(&["accredit · Queue", SUB]);
+    let queue = tmux.start_demo(dir);
     assert!(queue.contains(&format!("▸ {SUB}")), "S-2026-014 is first in the queue:\n{queue}");
     tmux.keys(&["Enter"]);
     tmux.wait_for("the review of S-2026-014", |s| s.contains("accredit · Review S-2026-014") && in_review(s))
@@ -277,8 +291,8 @@ fn judgements_typed_in_the_tui_survive_quitting_and_reopening() {
     tmux.wait_gone();
 
     // `demo` again, without --reset, reopens the same cache.
-    tmux.start(dir.path(), &["demo"]);
-    let queue = tmux.wait_text(&["accredit · Queue", "3/51 judged"]);
+    let queue = tmux.start_demo(dir.path());
+    assert!(queue.contains("3/51 judged"), "{queue}");
     assert!(queue.contains(SUB), "{queue}");
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the reopened review", |s| s.contains("Standards 3/51") && in_review(s));
@@ -367,8 +381,7 @@ fn kill_9_while_typing_loses_at_most_the_unsaved_tail() {
 fn escape_sequences_in_a_narrative_do_not_reach_the_terminal() {
     let tmux = Tmux::new("escapes");
     let dir = demo_data_dir();
-    tmux.start(dir.path(), &["demo"]);
-    tmux.wait_text(&["accredit · Queue", SUB]);
+    tmux.start_demo(dir.path());
     let title_before = tmux.pane_title();
     assert!(!title_before.contains("pwned"), "{title_before}");
 
@@ -422,7 +435,8 @@ fn the_header_counts_unsynced_changes_made_before_the_tui_opened() {
     }
     assert_eq!(open_store(dir.path()).unsynced_count().expect("count the outbox"), 2);
 
-    tmux.start(dir.path(), &["demo"]);
+    // Without a hub (no login), so nothing pushes the two changes away while the test looks.
+    tmux.start(dir.path(), &[]);
     let screen = tmux.wait_text(&["accredit · Queue", "2/51 judged"]);
     let header = screen.lines().next().unwrap_or_default();
     assert!(
@@ -514,10 +528,21 @@ fn no_color_draws_every_screen_without_colour() {
 fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     let tmux = Tmux::new("chair");
     let dir = tempfile::tempdir().expect("temporary folder");
-    tmux.start(dir.path(), &["demo"]);
-    tmux.wait_text(&["accredit · Queue", "S-2026-009", "synced"]);
+    let queue = tmux.start_demo(dir.path());
+    assert!(queue.contains("S-2026-009"), "{queue}");
     // S-2026-009, which Sam chairs, is the third row of the queue.
-    tmux.keys(&["j", "j", "Enter"]);
+    // Down to the chair's row, wherever the queue puts it.
+    for _ in 0..10 {
+        let screen = tmux.wait_for("a selected queue row", |s| s.contains("▸ S-"));
+        if screen.contains("▸ S-2026-009") {
+            break;
+        }
+        let at = screen.find("▸ S-").map(|i| screen[i..].chars().take(12).collect::<String>()).unwrap_or_default();
+        tmux.keys(&["j"]);
+        tmux.wait_for("the selection to move down", |s| !s.contains(&at));
+    }
+    tmux.wait_text(&["▸ S-2026-009"]);
+    tmux.keys(&["Enter"]);
     tmux.wait_text(&["accredit · Panel S-2026-009", "things to settle"]);
     // Every standard: adopt a reviewer's wording as the panel's rationale, judge it met.
     for _ in 0..51 {
@@ -561,4 +586,45 @@ fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     assert_eq!(version, 1);
     assert!(markdown.contains("**Accredited**"), "{markdown}");
     assert!(markdown.contains("The panel weighed the minority view"), "the resolution notes reach the appendix");
+}
+
+/// Issue 9 #6: 5,000 characters pasted (bracketed paste, as terminals send a paste) into the
+/// rationale editor arrive whole and are in the cache at once, without another key; one Esc
+/// leaves the editor.
+#[test]
+fn a_long_paste_arrives_whole_and_is_saved_at_once() {
+    let tmux = Tmux::new("paste");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    open_review(&tmux, dir.path());
+    tmux.keys(&["e"]);
+    tmux.wait_for("the rationale editor", in_editor);
+
+    let line = "Assessment of clinical reasoning is mapped to every outcome; ";
+    let mut text = String::new();
+    let mut n = 0;
+    while text.chars().count() < 5_000 {
+        n += 1;
+        text.push_str(line);
+        if n % 20 == 0 {
+            text.push('\n');
+        }
+    }
+    let text: String = text.chars().take(5_000).collect();
+    tmux.run(&["set-buffer", "-b", "long", "--", &text]);
+    // -p: bracketed paste, since accredit asked the terminal for it.
+    tmux.run(&["paste-buffer", "-p", "-b", "long", "-t", SESSION]);
+
+    let start = Instant::now();
+    let stored_text = loop {
+        let rationale = stored(dir.path(), "MPF 1.1").map(|j| j.rationale).unwrap_or_default();
+        if rationale.chars().count() >= 5_000 || start.elapsed() > DEADLINE {
+            break rationale;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(stored_text.chars().count(), 5_000, "the whole paste is saved without another key");
+    assert_eq!(stored_text, text, "the paste is saved as pasted, line breaks included");
+
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the review keys after one Esc", |s| in_review(s) && s.contains("saved"));
 }

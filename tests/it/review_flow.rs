@@ -98,6 +98,21 @@ fn a_whole_review_from_queue_to_submission() {
         0
     );
     assert_eq!(rt.app.queue.iter().find(|a| a.submission == SUBMISSION).map(|a| a.submitted), Some(true));
+
+    // Where I differ: `d` walks the standards whose outcome another member judged otherwise.
+    let review = rt.app.review.as_ref().unwrap();
+    let differing: Vec<String> =
+        review.data.standards().filter(|s| accredit::tui::review::differs(s)).map(|s| s.code.clone()).collect();
+    assert!(differing.contains(&"MPF 2.11".to_string()), "I said met where a member said partially: {differing:?}");
+    let mut visited = Vec::new();
+    for _ in 0..differing.len() {
+        keys(&mut rt, "d");
+        visited.push(selected_code(&rt));
+    }
+    visited.sort();
+    let mut expected = differing.clone();
+    expected.sort();
+    assert_eq!(visited, expected, "d visits each differing standard once");
 }
 
 #[test]
@@ -177,7 +192,12 @@ fn evidence_opens_at_its_cited_page() {
 #[test]
 fn a_returned_submission_cannot_be_judged() {
     let mut rt = runtime();
-    press(&mut rt, KeyCode::Down);
+    // Nothing to do on a returned submission: it comes below the work to do.
+    let row = rt.app.queue.iter().position(|a| a.submission == "S-2026-015").expect("the returned submission");
+    assert_eq!(row + 1, rt.app.queue.len(), "the returned submission is last in the queue");
+    for _ in 0..row {
+        press(&mut rt, KeyCode::Down);
+    }
     assert_eq!(rt.app.queue[rt.app.queue_selected].submission, "S-2026-015");
     press(&mut rt, KeyCode::Enter);
     keys(&mut rt, "1");
@@ -299,4 +319,37 @@ fn taking_theirs_leaves_the_hubs_value_and_sends_nothing() {
     assert_eq!(mpf_1_6.outcome, Some(Outcome::PartiallyMet));
     keys(&mut rt, "s");
     assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("not connected")));
+}
+
+/// Issue 9 #8: `accredit judge` run beside the open TUI (another process writing the same cache
+/// file) shows up in the open review and the queue without a restart, and the user stays put.
+#[test]
+fn a_cli_write_while_the_tui_is_open_appears_on_screen() {
+    let dir = crate::support::demo_data_dir();
+    let store = accredit::store::Store::open(&dir.path().join("cache.sqlite")).expect("open the cache");
+    let mut rt = Runtime::new(store, date(2026, 3, 1), Settings::default()).expect("runtime");
+    open_first_submission(&mut rt);
+    let mine = |rt: &Runtime, code: &str| {
+        let review = rt.app.review.as_ref().expect("review open");
+        review.data.standards().find(|s| s.code == code).and_then(|s| s.mine.clone())
+    };
+    assert!(mine(&rt, "MPF 2.3").is_none(), "MPF 2.3 is not judged yet");
+    let progress = |rt: &Runtime| rt.app.queue.iter().find(|a| a.submission == SUBMISSION).map(|a| a.done);
+    let before = progress(&rt);
+
+    rt.notice_outside_writes();
+    assert!(mine(&rt, "MPF 2.3").is_none(), "nothing changed, nothing reloads");
+
+    let out = crate::support::accredit(
+        dir.path(),
+        &["judge", SUBMISSION, "MPF 2.3", "--outcome", "not-met", "--rationale", "No assessment found."],
+    );
+    assert!(out.status.success(), "accredit judge: {}", crate::support::stderr(&out));
+
+    rt.notice_outside_writes();
+    let judged = mine(&rt, "MPF 2.3").expect("the CLI's judgement is on screen");
+    assert_eq!(judged.outcome, Some(Outcome::NotMet));
+    assert_eq!(judged.rationale, "No assessment found.");
+    assert_eq!(rt.app.screen, Screen::Review, "the reload keeps the user on the review");
+    assert_eq!(progress(&rt), before.map(|n| n + 1), "the queue counts the new judgement");
 }

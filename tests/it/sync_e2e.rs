@@ -203,3 +203,118 @@ fn login_with_a_bad_token_fails_and_stores_nothing() {
     let message = fails(dir.path(), &["login", "--server", &format!("http://{closed}"), "--token", &"ab".repeat(32)]);
     assert!(message.contains("cannot be reached"), "{message}");
 }
+
+/// Every file below `dir`, recursively.
+fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read the folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() { files.extend(files_below(&path)) } else { files.push(path) }
+    }
+    files
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+}
+
+/// Issue 11's finding: the log held the bearer token (from `--token` or ACCREDIT_TOKEN) and draft
+/// rationales, in a world-readable file. Log in three ways, sync, judge, sync again, at debug
+/// level; then no file of the data folders or the hub's folder but the credentials holds a
+/// token, the rationale is only in the databases, and everything accredit made is private.
+#[test]
+fn no_file_but_the_credentials_holds_a_token_and_every_file_is_private() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let db = hub_dir.path().join("hub.sqlite");
+    let (ada_token, ben_token, cleo_token) = set_up_hub(hub_dir.path(), &db);
+    let hub = HubProcess::start(&db, "127.0.0.1:0").unwrap();
+    let rationale = "Confidential draft: the placement audit was never shown to the panel";
+
+    let login = |token: &str, how: &str| -> TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = std::process::Command::new(crate::support::binary());
+        command.arg("--data-dir").arg(dir.path()).args(["login", "--server", &hub.url]);
+        command.env_remove("ACCREDIT_DATA_DIR").env("ACCREDIT_LOG", "debug");
+        match how {
+            "argv" => {
+                command.args(["--token", token]);
+            }
+            "env" => {
+                command.env("ACCREDIT_TOKEN", token);
+            }
+            _ => {}
+        }
+        command.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+        command.stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().expect("start accredit login");
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("stdin");
+            if how == "stdin" {
+                writeln!(stdin, "{token}").expect("write the token");
+            }
+        }
+        let output = child.wait_with_output().expect("accredit login");
+        assert!(output.status.success(), "login by {how}: {}", describe(&["login"], &output));
+        dir
+    };
+    let ada = login(&ada_token, "stdin");
+    let ben = login(&ben_token, "env");
+    let cleo = login(&cleo_token, "argv");
+    for dir in [&ada, &ben, &cleo] {
+        ok(dir.path(), &["sync"]);
+    }
+    ok(ada.path(), &["judge", SUB, "SET-DEMO 2.1", "--outcome", "not-met", "--rationale", rationale]);
+    ok(ada.path(), &["sync"]);
+
+    let tokens = [&ada_token, &ben_token, &cleo_token];
+    for (root, kind) in [(ada.path(), "data"), (ben.path(), "data"), (cleo.path(), "data"), (hub_dir.path(), "hub")] {
+        for file in files_below(root) {
+            let bytes = std::fs::read(&file).expect("read a file");
+            let text = String::from_utf8_lossy(&bytes);
+            let name = file.file_name().unwrap().to_string_lossy().to_string();
+            for token in tokens {
+                if name != "credentials.json" {
+                    assert!(!text.contains(token.as_str()), "{} holds a token", file.display());
+                }
+            }
+            let database = name.contains(".sqlite");
+            assert!(database || !text.contains(rationale), "{} holds the rationale", file.display());
+            // The hub's stderr file is the test's own; everything else was made by accredit.
+            #[cfg(unix)]
+            if name != "serve.stderr" {
+                assert_eq!(mode(&file), 0o600, "{} ({kind} folder) is private", file.display());
+            }
+        }
+        #[cfg(unix)]
+        if kind == "data" {
+            assert_eq!(mode(root), 0o700, "the data folder {} is private", root.display());
+        }
+    }
+    let log = std::fs::read_to_string(ada.path().join("accredit.log")).expect("the log");
+    assert!(log.contains("verb=judge") && log.contains("verb=login"), "the log names the verbs:\n{log}");
+    drop(hub);
+}
+
+#[test]
+fn the_office_lists_the_accounts_and_rotates_a_token() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let db = hub_dir.path().join("hub.sqlite");
+    let (ada_token, ..) = set_up_hub(hub_dir.path(), &db);
+    let db_arg = db.to_str().unwrap();
+    let users = ok(hub_dir.path(), &["hub", "--db", db_arg, "users"]);
+    assert!(users.contains("r-ada") && users.contains("Ada Lovelace") && users.contains("never"), "{users}");
+    let rotated = ok(hub_dir.path(), &["hub", "--db", db_arg, "rotate-token", "r-ada"]);
+    let new_token = rotated.lines().last().unwrap_or_default().trim().to_string();
+    assert!(new_token.len() == 64 && new_token != ada_token, "{rotated}");
+    let hub = accredit::hub::Hub::open(&db).unwrap();
+    assert!(hub.authenticate(&ada_token).unwrap().is_none(), "the old token is dead");
+    assert!(hub.authenticate(&new_token).unwrap().is_some(), "the new one works");
+    drop(hub);
+    ok(hub_dir.path(), &["hub", "--db", db_arg, "revoke", "r-ada"]);
+    let users = ok(hub_dir.path(), &["hub", "--db", db_arg, "users"]);
+    let ada = users.lines().find(|l| l.starts_with("r-ada")).expect("r-ada is listed");
+    assert!(ada.ends_with("revoked") && !ada.contains("never"), "{users}");
+}
