@@ -49,10 +49,18 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, files);
+        } else if is_binary(&path) {
+            // A PDF, DOCX or XLSX is embedded as its extracted pages (NAME.pages.txt beside it),
+            // so the demo needs no extractor.
+            println!("cargo:rerun-if-changed={}", path.display());
         } else {
             files.push(path);
         }
     }
+}
+
+fn is_binary(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("pdf" | "docx" | "xlsx"))
 }
 
 fn git(args: &[&str]) -> Option<String> {

@@ -231,6 +231,7 @@ fn package(id: &str, n: usize, framework: &Framework) -> SubmissionPackage {
                 title: format!("Evidence document {d}"),
                 media_type: "text/plain".into(),
                 path: format!("E{d:02}.txt"),
+                page_offset: None,
             })
             .collect(),
         mappings: framework
@@ -250,7 +251,7 @@ fn package(id: &str, n: usize, framework: &Framework) -> SubmissionPackage {
         .iter()
         .map(|d| (d.id.clone(), format!("[page 1]\n{} of {id}\n[page 2]\nDetail of the evidence.\n", d.title)))
         .collect();
-    SubmissionPackage { submission, documents }
+    SubmissionPackage { submission, documents, originals: Default::default() }
 }
 
 fn seed_hub(path: &Path) -> Seeded {

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod format;
 pub mod hub;
 pub mod hub_login;
+pub mod intake;
 pub mod paths;
 pub mod report;
 pub mod store;

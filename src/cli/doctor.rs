@@ -49,6 +49,7 @@ pub fn run(data_dir: &DataDir) -> Result<()> {
         config(data_dir.config()),
         cache(&data_dir.cache(), &super::advice::remake_cache(data_dir)),
         hub(hub_login::status(data_dir)),
+        pdf_extractor(),
         clock(jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(), accredit::build_info::build_date()),
     ];
     print!("{}", report(&checks));
@@ -81,6 +82,25 @@ fn report(checks: &[Check]) -> String {
         }
     }
     out
+}
+
+/// Whether `pdftotext` (poppler-utils) is installed: the hub needs it to import PDF evidence;
+/// a reviewer's machine does not (pages come extracted).
+fn pdf_extractor() -> Check {
+    let program = accredit::intake::pdf::program();
+    match std::process::Command::new(&program).arg("-v").output() {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+            Check::ok("pdf extractor", text.lines().next().unwrap_or(&program).trim().to_string())
+        }
+        Err(_) => Check::warn(
+            "pdf extractor",
+            format!(
+                "{program} is not installed: importing PDF evidence (accredit hub intake) will fail; reviewing does not need it"
+            ),
+            "install poppler-utils (apt install poppler-utils, brew install poppler)",
+        ),
+    }
 }
 
 fn data_folder(root: &Path) -> Check {

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use color_eyre::eyre::{Result, WrapErr, eyre};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use accredit::hub::Hub;
 use accredit::hub::admin::Assignment;
@@ -29,14 +29,34 @@ pub enum HubCommand {
     #[command(after_help = "Example:\n  accredit hub set-organisation \"NHS England — Centre for Advancing Practice\"")]
     SetOrganisation { name: String },
     /// Revoke a user's token: their next request gets 401.
-    #[command(after_help = "Example:\n  accredit hub revoke u-rev2")]
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite revoke u-rev1")]
     Revoke { user: String },
+    /// Give a user a new token (shown once); the old one stops working at once.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite rotate-token u-rev1")]
+    RotateToken { user: String },
+    /// Every account: who, role, added, last seen, revoked.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite users")]
+    Users,
     /// Import a framework.json (validated as the workstation does).
     #[command(after_help = "Example:\n  accredit hub import-framework fixtures/frameworks/mpf-2017.json")]
     ImportFramework { file: PathBuf },
     /// Import a submission package: a folder with submission.json and its documents.
     #[command(after_help = "Example:\n  accredit hub import-submission fixtures/submissions/S-2026-014")]
     ImportSubmission { dir: PathBuf },
+    /// Read a provider's pack (Word mapping document + evidence files) into a draft submission
+    /// package, report every problem, and import it when there is none.
+    #[command(
+        after_help = "Examples:\n  accredit hub intake packs/northmoor --dry-run\n  accredit hub intake packs/northmoor"
+    )]
+    Intake {
+        dir: PathBuf,
+        /// Report only: write and import nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where the draft package goes (default: DIR/accredit-draft).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Set a submission's panel.
     #[command(
         after_help = "Example:\n  accredit hub assign S-2026-014 --chair u-chair --reviewers u-rev1,u-rev2 \\\n      --lay \"u-lay=SET-DEMO 1.2,SET-DEMO 5.3\" --due 2026-03-20"
@@ -82,6 +102,24 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
             hub.revoke(&user)?;
             println!("revoked {user}'s token");
         }
+        HubCommand::RotateToken { user } => {
+            let token = hub.rotate_token(&user)?;
+            println!(
+                "{user}'s old token no longer works; the new token (shown once; give it to them for `accredit login`):"
+            );
+            println!("{token}");
+        }
+        HubCommand::Users => {
+            println!("{:<12} {:<28} {:<9} {:<10} {:<17} status", "id", "name", "role", "added", "last seen");
+            for a in hub.users()? {
+                let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+                let seen =
+                    a.last_seen.as_deref().map_or("never".to_string(), |t| t.get(..16).unwrap_or(t).replace('T', " "));
+                let name = accredit::text::sanitize(&a.name);
+                let status = if a.revoked { "revoked" } else { "active" };
+                println!("{:<12} {:<28} {:<9} {:<10} {:<17} {status}", a.id, name, a.role, day(&a.created_at), seen);
+            }
+        }
         HubCommand::ImportFramework { file } => {
             let framework = hub.import_framework_file(&file)?;
             println!(
@@ -90,6 +128,34 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
                 framework.version,
                 framework.standards().count()
             );
+        }
+        HubCommand::Intake { dir, dry_run, out } => {
+            let frameworks = hub.frameworks()?;
+            let report = accredit::intake::pack::read_pack(&dir, &frameworks, jiff::Zoned::now().date());
+            for (label, list) in [("note", &report.notes), ("warning", &report.warnings), ("error", &report.errors)] {
+                for finding in list {
+                    println!("{label}: {finding}");
+                }
+            }
+            if !report.errors.is_empty() {
+                bail!("{} error(s) in the pack {}; nothing was written", report.errors.len(), dir.display());
+            }
+            let Some(draft) = report.draft else { bail!("the pack {} gave no draft", dir.display()) };
+            if dry_run {
+                println!("dry run: the draft {} was not written", draft.submission.id);
+                return Ok(());
+            }
+            let out = out.unwrap_or_else(|| dir.join("accredit-draft"));
+            accredit::intake::pack::write_draft(&draft, &out)
+                .map_err(|e| eyre!("cannot write the draft to {}: {e}", out.display()))?;
+            println!("wrote the draft package {}", out.display());
+            let package = hub.import_submission_dir(&out)?;
+            println!("imported submission {} with {} documents", package.submission.id, package.documents.len());
+            for (id, original) in &package.originals {
+                for note in &original.notes {
+                    println!("{id}: {note}");
+                }
+            }
         }
         HubCommand::ImportSubmission { dir } => {
             let package = hub.import_submission_dir(&dir)?;

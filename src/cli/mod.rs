@@ -1,4 +1,4 @@
-//! The command line (design §3): parsing, and one module per group of verbs.
+//! The command line (README "Command line", docs/architecture.md): parsing, and one module per group of verbs.
 
 mod advice;
 mod demo;
@@ -7,6 +7,7 @@ mod exchange;
 mod hub;
 mod panel;
 mod review;
+mod search;
 mod settings;
 mod shell;
 mod sync;
@@ -88,6 +89,24 @@ enum Command {
         server: String,
         #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
         token: Option<String>,
+    },
+    /// Full-text search across the evidence pages, narratives and standards I may see.
+    #[command(
+        after_help = "Examples:\n  accredit search mini-CEX\n  accredit search \"supervision log\" --submission S-2026-014 --json"
+    )]
+    Search {
+        /// The words to find (every word must appear; `word*` finds words starting with it).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this submission.
+        #[arg(long)]
+        submission: Option<String>,
+        /// Print stable JSON (format accredit.search.v1).
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
     },
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
@@ -259,6 +278,9 @@ pub fn run() -> Result<()> {
         }
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)
+        }
+        Some(Command::Search { query, submission, json, limit }) => {
+            search::run(&open_cache(&data_dir)?, &query.join(" "), submission.as_deref(), json, limit)
         }
         Some(Command::Login { server, token }) => {
             let token = match token {

@@ -67,7 +67,7 @@ pub fn install(store: &mut Store) -> Result<(), DemoError> {
         let dir = format!("submissions/{id}");
         let file = format!("fixtures/{dir}/submission.json");
         let submission = format::parse_submission(&file, required(&format!("{dir}/submission.json"))?, find)?;
-        let package = SubmissionPackage::assemble(&file, submission, |path| {
+        let package = SubmissionPackage::assemble_extracted(&file, submission, |path| {
             fixture(&format!("{dir}/{path}"))
                 .map(|text| text.as_bytes().to_vec())
                 .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not among the fixtures"))

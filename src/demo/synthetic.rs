@@ -70,6 +70,7 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
                     title: format!("Evidence document {d}"),
                     media_type: "text/plain".into(),
                     path: format!("E{d:02}.txt"),
+                    page_offset: None,
                 })
                 .collect(),
             mappings: framework
@@ -89,7 +90,7 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
             .iter()
             .map(|d| (d.id.clone(), format!("[page 1]\n{}\n[page 2]\nDetail of the evidence.\n", d.title)))
             .collect();
-        store.import_submission(&SubmissionPackage { submission, documents })?;
+        store.import_submission(&SubmissionPackage { submission, documents, originals: Default::default() })?;
         let members = people
             .iter()
             .filter(|p| p.id != "u-chair")

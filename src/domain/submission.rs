@@ -80,6 +80,10 @@ pub struct DocumentRef {
     pub title: String,
     pub media_type: String,
     pub path: String,
+    /// For a PDF, DOCX or XLSX: printed page = physical page - page_offset, as the officer
+    /// confirmed it (an unnumbered cover gives 1). Citations name printed pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_offset: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

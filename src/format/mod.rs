@@ -6,13 +6,14 @@
 mod error;
 pub mod form;
 mod framework;
+pub mod media;
 mod panel;
 mod submission;
 
 pub use error::{FormatError, Problem};
 pub use framework::parse_framework;
 pub use panel::{DemoJudgement, DemoPanel, DemoPeople, parse_panel, parse_people};
-pub use submission::{SubmissionPackage, load_submission_dir, parse_submission};
+pub use submission::{Original, SubmissionPackage, load_submission_dir, parse_submission};
 
 pub const FRAMEWORK_FORMAT: &str = "accredit.framework.v1";
 pub const SUBMISSION_FORMAT: &str = "accredit.submission.v1";

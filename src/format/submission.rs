@@ -32,8 +32,6 @@ struct SubmissionFile {
     mappings: Vec<Mapping>,
 }
 
-const MEDIA_TYPES: [&str; 2] = ["text/plain", "text/markdown"];
-
 /// Parses and validates a `submission.json` against the frameworks it names.
 ///
 /// `find_framework` looks a framework up by id and version (in the cache, or among the
@@ -110,11 +108,11 @@ pub fn parse_submission<'f>(
         if !document_ids.insert(doc.id.as_str()) {
             check.push(at("id"), format!("document id \"{}\" is used twice", doc.id), "give each document its own id");
         }
-        if !MEDIA_TYPES.contains(&doc.media_type.as_str()) {
+        if !super::media::ALL.contains(&doc.media_type.as_str()) {
             check.push(
                 at("media_type"),
                 format!("media type \"{}\" is not supported", doc.media_type),
-                "use text/plain or text/markdown",
+                "use text/plain, text/markdown, application/pdf, or the DOCX or XLSX media type",
             );
         }
         if !is_relative_inside(&doc.path) {
@@ -180,12 +178,27 @@ fn is_relative_inside(path: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct SubmissionPackage {
     pub submission: Submission,
-    /// Document id → its text.
+    /// Document id → its text (a PDF, DOCX or XLSX: its extracted pages behind `[page N]`
+    /// markers). This text is what syncs to reviewers' machines.
     pub documents: HashMap<String, String>,
+    /// Document id → the original file of a PDF, DOCX or XLSX, kept byte for byte.
+    pub originals: HashMap<String, Original>,
+}
+
+/// The original of an extracted document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Original {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub extractor: String,
+    pub pages: u32,
+    /// What intake noticed (tracked changes, pages without text, a printed numbering).
+    pub notes: Vec<String>,
 }
 
 impl SubmissionPackage {
-    /// Reads each listed document with `read(path)` and checks it is UTF-8 text.
+    /// Reads each listed document with `read(path)`: text is checked to be UTF-8; a PDF, DOCX
+    /// or XLSX is extracted into pages (every failing document is reported at once).
     pub fn assemble(
         file: &str,
         submission: Submission,
@@ -193,27 +206,123 @@ impl SubmissionPackage {
     ) -> Result<Self, FormatError> {
         let mut problems = Vec::new();
         let mut documents = HashMap::new();
+        let mut originals = HashMap::new();
         for (i, doc) in submission.documents.iter().enumerate() {
+            let at = format!("documents[{i}].path");
             match read(&doc.path) {
+                Ok(bytes) if super::media::is_binary(&doc.media_type) => {
+                    match crate::intake::extract(&doc.path, &doc.media_type, &bytes) {
+                        Ok(extracted) => {
+                            let mut notes: Vec<String> = extracted.warnings.iter().map(ToString::to_string).collect();
+                            match (crate::intake::detect_printed(&extracted.pages), doc.page_offset) {
+                                (Some(found), None) if found.offset != 0 => notes.push(format!(
+                                    "{found}: not applied; set \"page_offset\": {} on the document once confirmed",
+                                    found.offset
+                                )),
+                                (Some(found), _) => notes.push(found.to_string()),
+                                (None, Some(offset)) => notes.push(format!("page_offset {offset} set by the officer")),
+                                (None, None) => {}
+                            }
+                            documents.insert(doc.id.clone(), crate::intake::render(&extracted.pages, doc.page_offset));
+                            originals.insert(
+                                doc.id.clone(),
+                                Original {
+                                    sha256: crate::intake::sha256_hex(&bytes),
+                                    bytes,
+                                    extractor: extracted.extractor.to_string(),
+                                    pages: extracted.pages.len() as u32,
+                                    notes,
+                                },
+                            );
+                        }
+                        Err(e) => problems.push(Problem::new(at, e.to_string(), "fix or replace the file")),
+                    }
+                }
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
                         documents.insert(doc.id.clone(), text);
                     }
                     Err(_) => problems.push(Problem::new(
-                        format!("documents[{i}].path"),
+                        at,
                         format!("{} is not UTF-8 text", doc.path),
                         "save the document as UTF-8 plain text",
                     )),
                 },
                 Err(e) => problems.push(Problem::new(
-                    format!("documents[{i}].path"),
+                    at,
                     format!("cannot read {}: {e}", doc.path),
                     "put the document beside submission.json at that path",
                 )),
             }
         }
-        if problems.is_empty() { Ok(Self { submission, documents }) } else { Err(FormatError::new(file, problems)) }
+        problems.extend(check_locators(&submission, &originals));
+        if problems.is_empty() {
+            Ok(Self { submission, documents, originals })
+        } else {
+            Err(FormatError::new(file, problems))
+        }
     }
+
+    /// As `assemble`, for documents whose pages were extracted beforehand: a PDF, DOCX or XLSX
+    /// at `path` is read as the text of `path.pages.txt` (how the demo's fixtures embed them,
+    /// so the demo needs no extractor).
+    pub fn assemble_extracted(
+        file: &str,
+        submission: Submission,
+        read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+    ) -> Result<Self, FormatError> {
+        let binary: HashSet<String> = submission
+            .documents
+            .iter()
+            .filter(|d| super::media::is_binary(&d.media_type))
+            .map(|d| d.path.clone())
+            .collect();
+        let mut plain = submission.clone();
+        for doc in &mut plain.documents {
+            if binary.contains(&doc.path) {
+                doc.media_type = super::media::TEXT.into();
+            }
+        }
+        let package = Self::assemble(file, plain, |path| {
+            if binary.contains(path) { read(&format!("{path}.pages.txt")) } else { read(path) }
+        })?;
+        Ok(Self { submission, ..package })
+    }
+}
+
+/// A page locator beyond an extracted document's pages is an error naming the standard, the
+/// document and its page count.
+fn check_locators(submission: &Submission, originals: &HashMap<String, Original>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, mapping) in submission.mappings.iter().enumerate() {
+        for (j, evidence) in mapping.evidence.iter().enumerate() {
+            let Some(original) = originals.get(&evidence.document) else { continue };
+            let Some((first, last)) = crate::intake::locator_pages(&evidence.locator) else { continue };
+            let doc = submission.documents.iter().find(|d| d.id == evidence.document);
+            let offset = doc.and_then(|d| d.page_offset).unwrap_or(0).max(0);
+            let count = original.pages as i64 - offset;
+            if first < 1 || last > count {
+                let title = doc.map(|d| d.title.as_str()).unwrap_or_default();
+                problems.push(Problem::new(
+                    format!("mappings[{i}].evidence[{j}].locator"),
+                    format!(
+                        "{} cites {} \"{}\", but {} ({title}) has {count} printed pages{}",
+                        mapping.standard,
+                        evidence.document,
+                        evidence.locator,
+                        evidence.document,
+                        if offset > 0 {
+                            format!(" ({} physical, offset {offset})", original.pages)
+                        } else {
+                            String::new()
+                        },
+                    ),
+                    "correct the page, or set the document's page_offset if its printed numbers differ",
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// Reads a submission package folder: `submission.json` and the documents it lists.

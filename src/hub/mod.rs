@@ -35,6 +35,10 @@ pub enum HubError {
     Format(#[from] FormatError),
     #[error("{0}")]
     Invalid(String),
+    #[error(
+        "the hub database was written by a newer accredit (hub schema {found}, this one knows {known}); update accredit"
+    )]
+    TooNew { found: i64, known: i64 },
 }
 
 pub type Result<T, E = HubError> = std::result::Result<T, E>;

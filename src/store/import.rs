@@ -103,6 +103,19 @@ pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackag
             params![s.id, mapping.standard, mapping.narrative, evidence],
         )?;
     }
+    for (id, original) in &package.originals {
+        let media_type = s.documents.iter().find(|d| &d.id == id).map(|d| d.media_type.as_str()).unwrap_or_default();
+        tx.execute(
+            "INSERT OR IGNORE INTO originals (sha256, media_type, bytes) VALUES (?1, ?2, ?3)",
+            params![original.sha256, media_type, original.bytes],
+        )?;
+        tx.execute(
+            "INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.id, id, original.sha256, original.extractor, original.pages, original.notes.join("\n")],
+        )?;
+    }
+    super::search::refresh(tx, Some(&s.id))?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod judgements;
 mod read;
 mod replica;
 pub mod schema;
+mod search;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
 pub use replica::{Conflict, OutboxEntry, PushTally, Resolution};
+pub use search::{HitPlace, OfflineReadiness, SearchHit, fts_query};
 
 pub use read::{
     Assignment, DocumentInfo, FinderEntry, FrameworkInfo, OthersJudgement, ReviewData, SectionView, StandardView,
@@ -113,6 +115,11 @@ impl Store {
             return Err(StoreError::TooNew { found, known: schema::latest_version() });
         }
         schema::migrate(&mut conn)?;
+        if search::needs_refresh(&conn)? {
+            let tx = conn.transaction()?;
+            search::refresh(&tx, None)?;
+            tx.commit()?;
+        }
         Ok(Store { conn })
     }
 

@@ -606,9 +606,10 @@ fn package(s: &HubSubmission, tx: &Transaction<'_>, documents: &HashMap<String, 
                 title: d.title.clone(),
                 media_type: d.media_type.clone(),
                 path: d.id.clone(),
+                page_offset: None,
             })
             .collect(),
         mappings: s.mappings.clone(),
     };
-    Ok(SubmissionPackage { submission, documents: texts })
+    Ok(SubmissionPackage { submission, documents: texts, originals: HashMap::new() })
 }

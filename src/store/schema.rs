@@ -187,7 +187,34 @@ pub const MIGRATIONS: &[&str] = &[
         UNIQUE (submission_id, sha256)
     );
     "#,
-    // 4: each pushed version also as the provider's letter (no internal appendix), beside the
+    // 4: evidence as pages: the originals of extracted documents (PDF, DOCX, XLSX) kept byte
+    // for byte, which document came from which original by which extractor, and a full-text
+    // index over pages, narratives and standards (filled from Rust, see store/search.rs).
+    r#"
+    CREATE TABLE originals (
+        sha256     TEXT PRIMARY KEY,
+        media_type TEXT NOT NULL,
+        bytes      BLOB NOT NULL
+    );
+    CREATE TABLE document_originals (
+        submission_id   TEXT NOT NULL,
+        document_id     TEXT NOT NULL,
+        original_sha256 TEXT NOT NULL REFERENCES originals (sha256),
+        extractor       TEXT NOT NULL,
+        pages           INTEGER NOT NULL,
+        notes           TEXT NOT NULL,
+        PRIMARY KEY (submission_id, document_id),
+        FOREIGN KEY (submission_id, document_id) REFERENCES documents (submission_id, id) ON DELETE CASCADE
+    );
+    -- kind 'page': key1 = blob sha256, key2 = page number; 'narrative': key1 = submission,
+    -- key2 = standard; 'standard': key1 = framework id@version, key2 = code.
+    CREATE VIRTUAL TABLE search_index USING fts5 (
+        body, kind UNINDEXED, key1 UNINDEXED, key2 UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE indexed_blobs (sha256 TEXT PRIMARY KEY);
+    CREATE TABLE indexed_frameworks (framework TEXT PRIMARY KEY);
+    "#,
+    // 5: each pushed version also as the provider's letter (no internal appendix), beside the
     // panel's record in `reports`.
     r#"
     CREATE TABLE report_letters (

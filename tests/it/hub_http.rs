@@ -214,8 +214,10 @@ async fn me_answers_the_tokens_user() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
         answer.json(),
-        json!({"user": {"id": "u-rev2", "name": "Dr Anika Sørensen", "role": "reviewer"},
-               "organisation": "NHS England — Centre for Advancing Practice"})
+        json!({
+            "user": {"id": "u-rev2", "name": "Dr Anika Sørensen", "role": "reviewer"},
+            "organisation": "NHS England — Centre for Advancing Practice"
+        })
     );
     let admin = api.get_as("/api/v1/me", "u-admin").await.json();
     assert_eq!(admin["user"]["role"], "admin");

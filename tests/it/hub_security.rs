@@ -111,3 +111,22 @@ fn without_a_panel_the_office_reads_no_draft() {
     sql(&hub, "DELETE FROM panels WHERE submission_id = 'S-2026-021'");
     assert_eq!(drafts(&hub, "u-admin"), 0, "the office never reads a draft");
 }
+
+#[test]
+fn a_rotated_token_replaces_the_old_one_and_a_revoked_one_dies_at_once() {
+    let (mut hub, tokens) = demo_hub();
+    let old = tokens["u-rev1"].clone();
+    assert!(hub.authenticate(&old).unwrap().is_some());
+    let new = hub.rotate_token("u-rev1").expect("rotate");
+    assert!(hub.authenticate(&old).unwrap().is_none(), "the old token is dead");
+    assert_eq!(hub.authenticate(&new).unwrap().expect("the new token works").user.id, "u-rev1");
+    hub.revoke("u-rev1").expect("revoke");
+    assert!(hub.authenticate(&new).unwrap().is_none(), "revoked at once");
+    assert!(hub.rotate_token("u-nobody").is_err());
+
+    let accounts = hub.users().expect("list the accounts");
+    let rev1 = accounts.iter().find(|a| a.id == "u-rev1").expect("u-rev1 is listed");
+    assert!(rev1.revoked && rev1.last_seen.is_some(), "{rev1:?}");
+    let never = accounts.iter().find(|a| a.id == "u-admin").expect("the admin is listed");
+    assert!(!never.revoked && never.last_seen.is_none(), "{never:?}");
+}

@@ -23,7 +23,8 @@ use crate::support::{demo_store, judgement_rows};
 
 const ME: &str = "u-demo";
 const SUBMISSION: &str = "S-2026-009";
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+/// The common size, a wide one, and the two small ones a reader hit (issue 9).
+const SIZES: [(u16, u16); 4] = [(80, 24), (160, 48), (60, 20), (40, 10)];
 
 fn runtime_with(settings: Settings) -> Runtime {
     Runtime::new(demo_store(), date(2026, 3, 1), settings).expect("runtime")

@@ -62,6 +62,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     match &app.overlay {
         Some(Overlay::Help) => overlays::help(app, frame, body),
         Some(Overlay::Finder(finder)) => overlays::finder(app, finder, frame, body),
+        Some(Overlay::Palette(palette)) => overlays::palette(app, palette, frame, body),
         Some(Overlay::ConfirmSubmit { submission, gaps, count, selected }) => {
             overlays::confirm_submit(app, frame, body, submission, gaps, *count, *selected)
         }

@@ -1,0 +1,69 @@
+//! The demo's PDF, DOCX and XLSX fixtures: their embedded pages (`NAME.pages.txt`, which the
+//! demo reads so it needs no extractor) are what extracting them afresh gives.
+//! `ACCREDIT_BLESS=1 cargo test --test it intake_fixtures` rewrites them after `fixtures/generate.py`.
+
+use std::path::{Path, PathBuf};
+
+use accredit::format::media;
+use accredit::intake;
+
+fn fixture_documents() -> Vec<(PathBuf, &'static str, Option<i64>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/submissions");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path().join("submission.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for doc in json["documents"].as_array().unwrap() {
+            let media_type = doc["media_type"].as_str().unwrap();
+            let Some(kind) = media::ALL.iter().find(|m| **m == media_type && media::is_binary(m)) else { continue };
+            out.push((entry.path().join(doc["path"].as_str().unwrap()), *kind, doc["page_offset"].as_i64()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn embedded_pages_are_a_fresh_extraction() {
+    let docs = fixture_documents();
+    let kinds: Vec<&str> = docs.iter().map(|(_, k, _)| *k).collect();
+    for kind in [media::PDF, media::DOCX, media::XLSX] {
+        assert!(kinds.contains(&kind), "the fixtures hold no {kind} document");
+    }
+    for (path, kind, offset) in docs {
+        let (_, extracted) = intake::extract_file(&path, kind)
+            .unwrap_or_else(|e| panic!("{e} (CI installs poppler-utils for pdftotext)"));
+        let text = intake::render(&extracted.pages, offset);
+        let sidecar = PathBuf::from(format!("{}.pages.txt", path.display()));
+        if std::env::var_os("ACCREDIT_BLESS").is_some() {
+            std::fs::write(&sidecar, &text).unwrap();
+        }
+        let embedded = std::fs::read_to_string(&sidecar).unwrap_or_else(|e| {
+            panic!("{}: {e}; run ACCREDIT_BLESS=1 cargo test --test it intake_fixtures", sidecar.display())
+        });
+        assert_eq!(embedded, text, "{} changed: re-bless its pages", path.display());
+    }
+}
+
+#[test]
+fn each_format_gives_its_pages() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/submissions/S-2026-014/documents");
+    let (_, pdf) = intake::extract_file(&dir.join("E01.pdf"), media::PDF).unwrap();
+    assert_eq!(pdf.pages.len(), 10, "a cover and nine numbered pages");
+    assert!(pdf.pages[1].text.contains("1. Key facts"));
+    let printed = intake::detect_printed(&pdf.pages).expect("the footers number the pages");
+    assert_eq!((printed.offset, printed.agreeing), (1, 9));
+    assert!(printed.to_string().starts_with("printed p.1 is physical page 2"), "{printed}");
+
+    let (_, docx) = intake::extract_file(&dir.join("E06.docx"), media::DOCX).unwrap();
+    assert_eq!(docx.pages.len(), 4, "a title page and three pages, split at page breaks");
+    assert!(docx.warnings.is_empty(), "{:?}", docx.warnings);
+
+    let (_, xlsx) = intake::extract_file(&dir.join("E09.xlsx"), media::XLSX).unwrap();
+    assert_eq!(
+        xlsx.pages.iter().map(|p| p.title.clone().unwrap_or_default()).collect::<Vec<_>>(),
+        ["Sheet: Lead", "Sheet: Team", "Sheet: Practice", "Sheet: Development"]
+    );
+    // Rows keep their columns aligned.
+    assert!(xlsx.pages[1].text.lines().any(|l| l.contains(" | ")), "{}", xlsx.pages[1].text);
+}
