@@ -40,7 +40,11 @@ pub const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL
     );
     "#,
-    // 2: members confirm the pushed panel report is accurate (issue 12).
+    // 2: when each account was last seen (to the minute), for `accredit hub users`.
+    r#"
+    ALTER TABLE hub_users ADD COLUMN last_seen TEXT;
+    "#,
+    // 3: members confirm the pushed panel report is accurate (issue 12).
     r#"
     CREATE TABLE hub_confirmations (
         submission_id TEXT NOT NULL,
@@ -50,10 +54,6 @@ pub const MIGRATIONS: &[&str] = &[
         confirmed_at  TEXT NOT NULL,
         PRIMARY KEY (submission_id, user_id)
     );
-    "#,
-    // 3: when each account was last seen (to the minute), for `accredit hub users`.
-    r#"
-    ALTER TABLE hub_users ADD COLUMN last_seen TEXT;
     "#,
 ];
 
