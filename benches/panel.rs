@@ -112,6 +112,7 @@ fn consolidation(codes: &[String]) -> Consolidation {
                 evidence_required: "A revised assessment map and the supervisor preparation materials.".into(),
                 due: date(2026, 9, 1),
                 status: ConditionStatus::Open,
+                signed_off_on: None,
             });
         }
         c.outcomes.push(PanelOutcome {
@@ -147,6 +148,7 @@ fn consolidation(codes: &[String]) -> Consolidation {
             id: format!("R{}", i + 1),
             standards: vec![code.clone()],
             text: format!("Consider a shared supervisor forum for {code} to spread good practice across placements."),
+            withdrawn: false,
         });
     }
     for (i, code) in codes.iter().skip(4).step_by(19).enumerate() {
@@ -154,6 +156,7 @@ fn consolidation(codes: &[String]) -> Consolidation {
             id: format!("G{}", i + 1),
             standards: vec![code.clone()],
             text: format!("The learner support described under {code} is exemplary and valued by learners."),
+            withdrawn: false,
         });
     }
     c
@@ -466,6 +469,28 @@ fn main() {
     }
     rows.push(build_rows);
     sub_steps.extend([input_rows, preview]);
+
+    // 4. The provider's letter printed to PDF through headless Chromium (when installed): a
+    //    child process per print, so a few runs only (aim < 5 s).
+    if accredit::report::pdf::chromium().is_some() {
+        let letter = report::build(&store.report_input(&submission).expect("report input"))
+            .for_audience(accredit::report::Audience::Provider);
+        let html = report::render(&letter, Format::Html);
+        let dir = std::env::temp_dir().join(format!("accredit-bench-pdf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        let mut pdf = Samples::new("report: print the letter to PDF (Chromium)", Some(5000.0));
+        for i in 0..4 {
+            let out = dir.join(format!("letter-{i}.pdf"));
+            let ((), d) = timed(|| report::pdf::print(&html, &out).expect("chromium prints"));
+            if i > 0 {
+                pdf.push(d);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        rows.push(pdf);
+    } else {
+        println!("no Chromium: the PDF print is not measured");
+    }
 
     // Tables.
     print_table(rows.iter().chain(&sub_steps), 44);

@@ -13,6 +13,7 @@ use accredit::wire::UserRole;
 #[derive(Debug, Subcommand)]
 pub enum HubCommand {
     /// Create the hub's database (idempotent).
+    #[command(after_help = "Example:\n  accredit hub init --db /srv/accredit/hub.sqlite")]
     Init,
     /// Add a user and print their token, once: only its hash is kept.
     #[command(after_help = "Example:\n  accredit hub add-user \"Dr Anika Sørensen\" --role reviewer --id u-rev2")]
@@ -24,11 +25,23 @@ pub enum HubCommand {
         #[arg(long)]
         id: Option<String>,
     },
+    /// Set the organisation's name, which heads every panel report the hub issues.
+    #[command(after_help = "Example:\n  accredit hub set-organisation \"NHS England — Centre for Advancing Practice\"")]
+    SetOrganisation { name: String },
     /// Revoke a user's token: their next request gets 401.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite revoke u-rev1")]
     Revoke { user: String },
+    /// Give a user a new token (shown once); the old one stops working at once.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite rotate-token u-rev1")]
+    RotateToken { user: String },
+    /// Every account: who, role, added, last seen, revoked.
+    #[command(after_help = "Example:\n  accredit hub --db hub.sqlite users")]
+    Users,
     /// Import a framework.json (validated as the workstation does).
+    #[command(after_help = "Example:\n  accredit hub import-framework fixtures/frameworks/mpf-2017.json")]
     ImportFramework { file: PathBuf },
     /// Import a submission package: a folder with submission.json and its documents.
+    #[command(after_help = "Example:\n  accredit hub import-submission fixtures/submissions/S-2026-014")]
     ImportSubmission { dir: PathBuf },
     /// Read a provider's pack (Word mapping document + evidence files) into a draft submission
     /// package, report every problem, and import it when there is none.
@@ -71,6 +84,13 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
     let mut hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     match command {
         HubCommand::Init => println!("hub database ready at {}", db.display()),
+        HubCommand::SetOrganisation { name } => {
+            if name.trim().is_empty() {
+                return Err(eyre!("the organisation's name is empty"));
+            }
+            hub.store_mut().set_meta(accredit::store::ORGANISATION_KEY, name.trim())?;
+            println!("reports from this hub are issued by {}", name.trim());
+        }
         HubCommand::AddUser { name, role, id } => {
             let role = UserRole::parse(&role).ok_or_else(|| eyre!("unknown role {role}"))?;
             let (user, token) = hub.add_user(id.as_deref(), &name, role)?;
@@ -81,6 +101,24 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
         HubCommand::Revoke { user } => {
             hub.revoke(&user)?;
             println!("revoked {user}'s token");
+        }
+        HubCommand::RotateToken { user } => {
+            let token = hub.rotate_token(&user)?;
+            println!(
+                "{user}'s old token no longer works; the new token (shown once; give it to them for `accredit login`):"
+            );
+            println!("{token}");
+        }
+        HubCommand::Users => {
+            println!("{:<12} {:<28} {:<9} {:<10} {:<17} status", "id", "name", "role", "added", "last seen");
+            for a in hub.users()? {
+                let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+                let seen =
+                    a.last_seen.as_deref().map_or("never".to_string(), |t| t.get(..16).unwrap_or(t).replace('T', " "));
+                let name = accredit::text::sanitize(&a.name);
+                let status = if a.revoked { "revoked" } else { "active" };
+                println!("{:<12} {:<28} {:<9} {:<10} {:<17} {status}", a.id, name, a.role, day(&a.created_at), seen);
+            }
         }
         HubCommand::ImportFramework { file } => {
             let framework = hub.import_framework_file(&file)?;

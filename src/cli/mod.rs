@@ -1,4 +1,4 @@
-//! The command line (design §3): parsing, and one module per group of verbs.
+//! The command line (README "Command line", docs/architecture.md): parsing, and one module per group of verbs.
 
 mod advice;
 mod demo;
@@ -24,7 +24,7 @@ use accredit::tui::Settings;
 #[derive(Debug, Parser)]
 #[command(name = "accredit", version = accredit::build_info::VERSION, about = "A keyboard-first workstation for accreditation panels.", long_about = None)]
 #[command(
-    after_help = "Run `accredit demo` to try it on the built-in demo data; `accredit doctor` checks your set-up."
+    after_help = "Examples:\n  accredit demo\n  accredit login --server https://hub.example.org\n  accredit judge S-2026-009 mpf1.6 --outcome met --rationale \"Met on E03 p.4.\"\n\nRun `accredit demo` to try it on the built-in demo data; `accredit doctor` checks your set-up."
 )]
 pub struct Cli {
     /// Keep the cache, config and log in DIR (for tests and for several profiles).
@@ -111,18 +111,26 @@ enum Command {
     /// Push my unsynced changes, then pull what is new; one line says what happened.
     #[command(after_help = "Example:\n  accredit sync")]
     Sync,
-    /// Render the panel report (chair): Markdown, self-contained HTML, or JSON.
+    /// Render the panel report (chair): Markdown, self-contained HTML, JSON, or PDF (through
+    /// headless Chromium). DRAFT until pushed; FINAL with the hub's version once it is.
     #[command(
-        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --format html --output report.html"
+        after_help = "Examples:\n  accredit report S-2026-009\n  accredit report S-2026-009 --audience provider --format pdf --output letter.pdf\n  accredit report S-2026-009 --audience panel --format html --output record.html"
     )]
     Report {
         submission: String,
-        #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "json", "pdf"])]
         format: String,
+        /// provider: the letter to the university, without the internal appendix; panel: the
+        /// panel's record, with it.
+        #[arg(long, default_value = "panel", value_parser = ["provider", "panel"])]
+        audience: String,
         #[arg(long)]
         output: Option<PathBuf>,
     },
     /// The chair's consolidation: panel outcomes, conditions, recommendations, the decision.
+    #[command(
+        after_help = "Examples:\n  accredit panel outcome S-2026-009 mpf1.4 --outcome met --rationale \"Met on E03 p.4.\"\n  accredit panel check S-2026-009\n  accredit panel push S-2026-009\n  accredit panel confirm S-2026-009   (a member)"
+    )]
     Panel {
         #[command(subcommand)]
         command: panel::PanelCommand,
@@ -138,6 +146,9 @@ enum Command {
         db: Option<PathBuf>,
     },
     /// Administer the hub's database: users, imports, panels.
+    #[command(
+        after_help = "Examples:\n  accredit hub init\n  accredit hub add-user \"Dr Anika Sørensen\" --role reviewer\n  accredit hub set-organisation \"NHS England — Centre for Advancing Practice\""
+    )]
     Hub {
         /// The hub's database (default: hub.sqlite in the data folder).
         #[arg(long, global = true)]
@@ -262,8 +273,8 @@ pub fn run() -> Result<()> {
             review::judge(&mut open_cache(&data_dir)?, &submission, &standard, outcome.into(), rationale)
         }
         Some(Command::Submit { submission }) => review::submit(&mut open_cache(&data_dir)?, &submission),
-        Some(Command::Report { submission, format, output }) => {
-            panel::report(&open_cache(&data_dir)?, &submission, &format, output)
+        Some(Command::Report { submission, format, audience, output }) => {
+            panel::report(&open_cache(&data_dir)?, &submission, &format, &audience, output)
         }
         Some(Command::Panel { command }) => {
             panel::run(&data_dir, &mut open_cache(&data_dir)?, command, settings.max_conditions)

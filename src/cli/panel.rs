@@ -11,20 +11,28 @@ use accredit::domain::consolidation::{
     Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome,
     more_lenient_than_most_severe, needs_resolution_note, next_id,
 };
+use accredit::domain::input::{check_due, parse_date, resolve_codes};
 use accredit::paths::DataDir;
-use accredit::report::{self, Format};
+use accredit::report::model::ConfirmationFacts;
+use accredit::report::{self, Audience, Format, IssueInput};
 use accredit::store::Store;
 
 use super::OutcomeArg;
+
+/// `--due 2026-06-30`: a date, or a message saying how to write one.
+fn date_arg(text: &str) -> std::result::Result<Date, String> {
+    parse_date(text)
+}
 
 #[derive(Debug, Subcommand)]
 pub enum PanelCommand {
     /// Record the panel's outcome for one standard.
     #[command(
-        after_help = "Example:\n  accredit panel outcome S-2026-009 \"SET-DEMO 5.3\" --outcome partially-met \\\n      --rationale \"...\" --resolution \"The lay member's concern is upheld in part.\""
+        after_help = "Examples:\n  accredit panel outcome S-2026-009 \"SET-DEMO 5.3\" --outcome partially-met \\\n      --rationale \"...\" --resolution \"The lay member's concern is upheld in part.\"\n  accredit panel outcome S-2026-009 mpf1.4 --outcome met --rationale \"Met on E03 p.4.\""
     )]
     Outcome {
         submission: String,
+        /// The standard's code, such as \"MPF 1.4\" (case, spaces and hyphens are forgiven: mpf1.4).
         standard: String,
         #[arg(long, value_enum)]
         outcome: OutcomeArg,
@@ -37,10 +45,16 @@ pub enum PanelCommand {
         #[arg(long, default_value = "")]
         no_condition_because: String,
     },
+    /// Clear the panel's outcome for one standard (it is open again).
+    #[command(after_help = "Example:\n  accredit panel clear-outcome S-2026-009 mpf1.4")]
+    ClearOutcome { submission: String, standard: String },
     /// Add a condition (C1, C2, …): must be met by its due date.
+    #[command(
+        after_help = "Example:\n  accredit panel condition S-2026-009 --standards mpf1.4,\"SET-DEMO 5.3\" \\\n      --text \"Publish the supervision agreement.\" --evidence \"The signed agreement\" --due 2026-06-30"
+    )]
     Condition {
         submission: String,
-        /// The standards it is tied to, comma-separated.
+        /// The standards it is tied to, comma-separated (mpf1.4 is read as MPF 1.4).
         #[arg(long, value_delimiter = ',', required = true)]
         standards: Vec<String>,
         #[arg(long)]
@@ -48,10 +62,17 @@ pub enum PanelCommand {
         /// What the provider must send.
         #[arg(long)]
         evidence: String,
-        #[arg(long)]
+        /// When it is due, written YYYY-MM-DD.
+        #[arg(long, value_parser = date_arg)]
         due: Date,
+        /// Accept a due date in the past (a condition recorded late).
+        #[arg(long)]
+        past_due_ok: bool,
     },
     /// Add a recommendation (R1, R2, …): advice, no deadline.
+    #[command(
+        after_help = "Example:\n  accredit panel recommend S-2026-009 --standards mpf1.4 --text \"Consider a supervisor forum.\""
+    )]
     Recommend {
         submission: String,
         #[arg(long, value_delimiter = ',', required = true)]
@@ -60,6 +81,9 @@ pub enum PanelCommand {
         text: String,
     },
     /// Add a commendation (G1, G2, …): good practice.
+    #[command(
+        after_help = "Example:\n  accredit panel commend S-2026-009 --standards \"MPF 2.1\" --text \"Exemplary learner support.\""
+    )]
     Commend {
         submission: String,
         #[arg(long, value_delimiter = ',', required = true)]
@@ -67,13 +91,50 @@ pub enum PanelCommand {
         #[arg(long)]
         text: String,
     },
-    /// Record the decision; one that departs from the rules needs --override-reason.
+    /// Edit a condition, recommendation or commendation; what is not given stays.
+    #[command(
+        after_help = "Examples:\n  accredit panel edit S-2026-009 C1 --due 2026-07-31\n  accredit panel edit S-2026-009 R2 --text \"Consider ...\" --standards mpf1.4,mpf1.5"
+    )]
+    Edit {
+        submission: String,
+        /// The record's id: C1, R2, G1 …
+        id: String,
+        #[arg(long)]
+        text: Option<String>,
+        /// Conditions only: what the provider must send.
+        #[arg(long)]
+        evidence: Option<String>,
+        /// Conditions only: the new due date, YYYY-MM-DD.
+        #[arg(long, value_parser = date_arg)]
+        due: Option<Date>,
+        #[arg(long)]
+        past_due_ok: bool,
+        #[arg(long, value_delimiter = ',')]
+        standards: Option<Vec<String>>,
+    },
+    /// Remove a record never pushed; one already in a pushed report is withdrawn instead (kept
+    /// in the history, out of the report; the numbering of the others does not change).
+    #[command(after_help = "Example:\n  accredit panel remove S-2026-009 C2")]
+    Remove { submission: String, id: String },
+    /// Record the decision; one that departs from the rules needs --override-reason, and
+    /// deferring needs the information requested and its due date.
+    #[command(
+        after_help = "Examples:\n  accredit panel decide S-2026-009 --decision accredited-with-conditions\n  accredit panel decide S-2026-009 --decision deferred \\\n      --requested-information \"The 2026 placement agreements\" --information-due 2026-05-01"
+    )]
     Decide {
         submission: String,
         #[arg(long, value_parser = ["accredited", "accredited-with-conditions", "not-accredited", "deferred"])]
         decision: String,
         #[arg(long, default_value = "")]
         override_reason: String,
+        /// Deferred: what the provider must send.
+        #[arg(long, default_value = "")]
+        requested_information: String,
+        /// Deferred: by when, YYYY-MM-DD.
+        #[arg(long, value_parser = date_arg)]
+        information_due: Option<Date>,
+        #[arg(long)]
+        past_due_ok: bool,
     },
     /// Sign a condition off as met, withdraw it, or open it again.
     #[command(after_help = "Example:\n  accredit panel condition-status S-2026-009 C1 --status met")]
@@ -84,7 +145,18 @@ pub enum PanelCommand {
         #[arg(long, value_parser = ["open", "met", "withdrawn"])]
         status: String,
     },
+    /// Confirm, as a member of the panel, that the report the chair pushed is accurate (with an
+    /// optional comment); the next push lists it in the sign-off.
+    #[command(
+        after_help = "Examples:\n  accredit panel confirm S-2026-009\n  accredit panel confirm S-2026-009 --comment \"C1's date should read 10 June.\""
+    )]
+    Confirm {
+        submission: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
     /// List what keeps the panel report from being complete (exit 1 if anything does).
+    #[command(after_help = "Example:\n  accredit panel check S-2026-009")]
     Check { submission: String },
     /// Sync, then push the panel report to the hub as a new version (the same report again is
     /// the same version).
@@ -92,7 +164,7 @@ pub enum PanelCommand {
     Push { submission: String },
     /// The versions pushed to the hub, or one of them (the chair and the accreditation office).
     #[command(
-        after_help = "Examples:\n  accredit panel reports S-2026-009\n  accredit panel reports S-2026-009 --version 2 --format html --output v2.html"
+        after_help = "Examples:\n  accredit panel reports S-2026-009\n  accredit panel reports S-2026-009 --version 2 --format html --output v2.html\n  accredit panel reports S-2026-009 --version 2 --audience provider --output letter-v2.md"
     )]
     Reports {
         submission: String,
@@ -100,6 +172,9 @@ pub enum PanelCommand {
         version: Option<i64>,
         #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
         format: String,
+        /// provider: the letter as sent to the university; panel: the record with the appendix.
+        #[arg(long, default_value = "panel", value_parser = ["provider", "panel"])]
+        audience: String,
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -127,13 +202,21 @@ fn reviewer_outcomes(store: &Store, submission: &str) -> Result<Vec<(String, Vec
         .collect())
 }
 
-fn check_standards(known: &[(String, Vec<Outcome>)], wanted: &[String]) -> Result<()> {
-    for code in wanted {
-        if !known.iter().any(|(c, _)| c == code) {
-            bail!("{code} is not under review in this submission");
-        }
-    }
-    Ok(())
+/// The typed codes as the submission spells them (forgiving case, spaces and hyphens).
+fn check_standards(known: &[(String, Vec<Outcome>)], wanted: &[String]) -> Result<Vec<String>> {
+    Ok(resolve_codes(known.iter().map(|(c, _)| c.as_str()), wanted)?)
+}
+
+fn check_standard(known: &[(String, Vec<Outcome>)], wanted: &str) -> Result<String> {
+    Ok(check_standards(known, &[wanted.to_string()])?.remove(0))
+}
+
+fn today() -> Date {
+    jiff::Zoned::now().date()
+}
+
+fn check_due_date(due: Date, confirmed: bool) -> Result<()> {
+    check_due(due, today(), confirmed).map_err(|e| eyre!(e))
 }
 
 fn condition_status_label(status: ConditionStatus) -> &'static str {
@@ -154,6 +237,9 @@ fn check_text(text: &str) -> Result<()> {
 pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_conditions: usize) -> Result<()> {
     let submission = match &command {
         PanelCommand::Outcome { submission, .. }
+        | PanelCommand::ClearOutcome { submission, .. }
+        | PanelCommand::Edit { submission, .. }
+        | PanelCommand::Remove { submission, .. }
         | PanelCommand::Condition { submission, .. }
         | PanelCommand::Recommend { submission, .. }
         | PanelCommand::Commend { submission, .. }
@@ -161,8 +247,9 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
         | PanelCommand::ConditionStatus { submission, .. }
         | PanelCommand::Check { submission } => submission.clone(),
         PanelCommand::Push { submission } => return push(data_dir, store, submission),
-        PanelCommand::Reports { submission, version, format, output } => {
-            return reports(data_dir, submission, *version, format, output.clone());
+        PanelCommand::Confirm { submission, comment } => return confirm(data_dir, submission, comment),
+        PanelCommand::Reports { submission, version, format, audience, output } => {
+            return reports(data_dir, store, submission, *version, format, audience, output.clone());
         }
     };
     let me = chair(store, &submission)?;
@@ -173,7 +260,7 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
     let rules = consolidation.rules();
     match command {
         PanelCommand::Outcome { standard, outcome, rationale, resolution, no_condition_because, .. } => {
-            check_standards(&standards, std::slice::from_ref(&standard))?;
+            let standard = check_standard(&standards, &standard)?;
             let outcome: Outcome = outcome.into();
             if rationale.trim().is_empty() {
                 bail!("the panel's outcome needs a rationale in the panel's own words");
@@ -201,9 +288,33 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
             }
             println!("{submission} {standard}: the panel's outcome is {}", outcome.label());
         }
-        PanelCommand::Condition { standards: tied, text, evidence, due, .. } => {
-            check_standards(&standards, &tied)?;
+        PanelCommand::ClearOutcome { standard, .. } => {
+            let standard = check_standard(&standards, &standard)?;
+            let before = consolidation.outcomes.len();
+            consolidation.outcomes.retain(|o| o.standard != standard);
+            if consolidation.outcomes.len() == before {
+                bail!("{submission} {standard} has no panel outcome to clear");
+            }
+            println!("{submission} {standard}: the panel's outcome is cleared (open again)");
+        }
+        PanelCommand::Edit { id, text, evidence, due, past_due_ok, standards: tied, .. } => {
+            let tied = tied.map(|t| check_standards(&standards, &t)).transpose()?;
+            if let Some(text) = &text {
+                check_text(text)?;
+            }
+            if let Some(due) = due {
+                check_due_date(due, past_due_ok)?;
+            }
+            edit_record(&mut consolidation, &submission, &id, text, evidence, due, tied)?;
+        }
+        PanelCommand::Remove { id, .. } => {
+            let pushed = store.last_pushed_report(&submission)?.is_some();
+            remove_record(&mut consolidation, &submission, &id, pushed)?;
+        }
+        PanelCommand::Condition { standards: tied, text, evidence, due, past_due_ok, .. } => {
+            let tied = check_standards(&standards, &tied)?;
             check_text(&text)?;
+            check_due_date(due, past_due_ok)?;
             let id = next_id('C', consolidation.conditions.iter().map(|c| c.id.as_str()));
             println!("added condition {id}, due {due}");
             consolidation.conditions.push(Condition {
@@ -213,24 +324,39 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
                 evidence_required: evidence,
                 due,
                 status: ConditionStatus::Open,
+                signed_off_on: None,
             });
         }
         PanelCommand::Recommend { standards: tied, text, .. } => {
-            check_standards(&standards, &tied)?;
+            let tied = check_standards(&standards, &tied)?;
             check_text(&text)?;
             let id = next_id('R', consolidation.recommendations.iter().map(|n| n.id.as_str()));
             println!("added recommendation {id}");
-            consolidation.recommendations.push(Note { id, standards: tied, text });
+            consolidation.recommendations.push(Note { id, standards: tied, text, withdrawn: false });
         }
         PanelCommand::Commend { standards: tied, text, .. } => {
-            check_standards(&standards, &tied)?;
+            let tied = check_standards(&standards, &tied)?;
             check_text(&text)?;
             let id = next_id('G', consolidation.commendations.iter().map(|n| n.id.as_str()));
             println!("added commendation {id}");
-            consolidation.commendations.push(Note { id, standards: tied, text });
+            consolidation.commendations.push(Note { id, standards: tied, text, withdrawn: false });
         }
-        PanelCommand::Decide { decision, override_reason, .. } => {
+        PanelCommand::Decide {
+            decision, override_reason, requested_information, information_due, past_due_ok, ..
+        } => {
             let kind = DecisionKind::parse(&decision).ok_or_else(|| eyre!("unknown decision {decision}"))?;
+            if kind == DecisionKind::Deferred {
+                if requested_information.trim().is_empty() || information_due.is_none() {
+                    bail!(
+                        "deferring asks the provider for something by a date: give --requested-information \"...\" and --information-due YYYY-MM-DD"
+                    );
+                }
+            } else if !requested_information.trim().is_empty() || information_due.is_some() {
+                bail!("--requested-information and --information-due go with --decision deferred only");
+            }
+            if let Some(due) = information_due {
+                check_due_date(due, past_due_ok)?;
+            }
             let suggested = consolidation.suggested_decision(rules);
             if consolidation.contradicts_rules(kind, rules) && override_reason.trim().is_empty() {
                 bail!(
@@ -239,7 +365,8 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
                     kind.label()
                 );
             }
-            consolidation.decision = Some(Decision { kind, override_reason });
+            consolidation.decision =
+                Some(Decision { requested_information, information_due, ..Decision::new(kind, override_reason) });
             println!("{submission}: {}", kind.label());
         }
         PanelCommand::ConditionStatus { condition, status, .. } => {
@@ -257,15 +384,22 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
                 );
             };
             record.status = status;
-            println!("{submission} {}: {}", record.id, condition_status_label(status));
+            let id = record.id.clone();
+            store.save_consolidation(&submission, &me, &consolidation)?;
+            let signed = store.consolidation(&submission)?;
+            let on = signed.conditions.iter().find(|c| c.id == id).and_then(|c| c.signed_off_on);
+            match on {
+                Some(on) => println!("{submission} {id}: {} on {on}", condition_status_label(status)),
+                None => println!("{submission} {id}: {}", condition_status_label(status)),
+            }
+            return Ok(());
         }
         PanelCommand::Check { .. } => {
             let problems = consolidation.problems(&standards, rules);
             if problems.is_empty() {
-                println!(
-                    "{submission}: the panel report is complete ({})",
-                    consolidation.suggested_decision(rules).label()
-                );
+                // The decision the chair recorded (complete means there is one), not a suggestion.
+                let decided = consolidation.decision.as_ref().map_or("no decision", |d| d.kind.label());
+                println!("{submission}: the panel report is complete (decision recorded: {decided})");
                 return Ok(());
             }
             bail!(
@@ -276,10 +410,98 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
             );
         }
         // Answered above, before the consolidation is loaded.
-        PanelCommand::Push { .. } | PanelCommand::Reports { .. } => return Ok(()),
+        PanelCommand::Push { .. } | PanelCommand::Reports { .. } | PanelCommand::Confirm { .. } => return Ok(()),
     }
     store.save_consolidation(&submission, &me, &consolidation)?;
     Ok(())
+}
+
+fn unknown_record(consolidation: &Consolidation, submission: &str, id: &str) -> color_eyre::Report {
+    let ids: Vec<&str> = consolidation
+        .conditions
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(consolidation.recommendations.iter().map(|n| n.id.as_str()))
+        .chain(consolidation.commendations.iter().map(|n| n.id.as_str()))
+        .collect();
+    eyre!(
+        "{submission} has no record {id} (its records: {})",
+        if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
+    )
+}
+
+fn edit_record(
+    consolidation: &mut Consolidation,
+    submission: &str,
+    id: &str,
+    text: Option<String>,
+    evidence: Option<String>,
+    due: Option<Date>,
+    standards: Option<Vec<String>>,
+) -> Result<()> {
+    if text.is_none() && evidence.is_none() && due.is_none() && standards.is_none() {
+        bail!("nothing to change: give --text, --standards, or for a condition --evidence or --due");
+    }
+    if let Some(c) = consolidation.conditions.iter_mut().find(|c| c.id.eq_ignore_ascii_case(id)) {
+        if let Some(text) = text {
+            c.text = text;
+        }
+        if let Some(evidence) = evidence {
+            c.evidence_required = evidence;
+        }
+        if let Some(due) = due {
+            c.due = due;
+        }
+        if let Some(standards) = standards {
+            c.standards = standards;
+        }
+        println!("{submission} {}: edited (due {}, {})", c.id, c.due, c.standards.join(", "));
+        return Ok(());
+    }
+    let notes = consolidation.recommendations.iter_mut().chain(consolidation.commendations.iter_mut());
+    let Some(n) = notes.into_iter().find(|n| n.id.eq_ignore_ascii_case(id)) else {
+        return Err(unknown_record(consolidation, submission, id));
+    };
+    if evidence.is_some() || due.is_some() {
+        bail!("{}: only a condition has evidence to send and a due date", n.id);
+    }
+    if let Some(text) = text {
+        n.text = text;
+    }
+    if let Some(standards) = standards {
+        n.standards = standards;
+    }
+    println!("{submission} {}: edited ({})", n.id, n.standards.join(", "));
+    Ok(())
+}
+
+/// Removes a record outright before any report was pushed; after, withdraws it.
+fn remove_record(consolidation: &mut Consolidation, submission: &str, id: &str, pushed: bool) -> Result<()> {
+    if let Some(at) = consolidation.conditions.iter().position(|c| c.id.eq_ignore_ascii_case(id)) {
+        let id = consolidation.conditions[at].id.clone();
+        if pushed {
+            consolidation.conditions[at].status = ConditionStatus::Withdrawn;
+            println!("{submission} {id}: withdrawn (a pushed report carried it; kept in the history)");
+        } else {
+            consolidation.conditions.remove(at);
+            println!("{submission} {id}: removed");
+        }
+        return Ok(());
+    }
+    for list in [&mut consolidation.recommendations, &mut consolidation.commendations] {
+        if let Some(at) = list.iter().position(|n| n.id.eq_ignore_ascii_case(id)) {
+            let id = list[at].id.clone();
+            if pushed {
+                list[at].withdrawn = true;
+                println!("{submission} {id}: withdrawn (a pushed report carried it; kept in the history)");
+            } else {
+                list.remove(at);
+                println!("{submission} {id}: removed");
+            }
+            return Ok(());
+        }
+    }
+    Err(unknown_record(consolidation, submission, id))
 }
 
 /// Syncs (so the hub has the latest consolidation), then asks the hub to publish the report.
@@ -299,6 +521,15 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
     }
     super::sync::sync(data_dir, store)?;
     let (client, _) = super::sync::client(data_dir)?;
+    // The organisation's name heads the report; keep the hub's, so drafts here match it.
+    if let Ok((_, Some(organisation))) = client.me_and_organisation() {
+        store.set_meta(accredit::store::ORGANISATION_KEY, &organisation)?;
+    }
+    // The members' confirmations go into the sign-off; kept here too, so drafts match the hub.
+    let confirmations =
+        client.confirmations(submission).wrap_err_with(|| format!("cannot read the confirmations of {submission}"))?;
+    let facts: Vec<ConfirmationFacts> = confirmations.confirmations.iter().map(ConfirmationFacts::from).collect();
+    store.record_confirmations(submission, &facts)?;
     let pushed = client.push_report(submission).wrap_err_with(|| format!("cannot push the report of {submission}"))?;
     let r = &pushed.report;
     // Kept here so the Report screen can show what changed since.
@@ -313,28 +544,68 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
             &r.sha256[..12]
         );
     }
+    if confirmations.awaiting.is_empty() {
+        println!("every member has confirmed the report");
+    } else {
+        println!("not yet confirmed by: {}", confirmations.awaiting.join(", "));
+    }
+    Ok(())
+}
+
+/// A member confirms the latest pushed report.
+fn confirm(data_dir: &DataDir, submission: &str, comment: &str) -> Result<()> {
+    let (client, _) = super::sync::client(data_dir)?;
+    let done =
+        client.confirm(submission, comment).wrap_err_with(|| format!("cannot confirm the report of {submission}"))?;
+    println!(
+        "{} confirmed version {} of the report of {submission}{}",
+        done.name,
+        done.version,
+        if done.comment.is_empty() { String::new() } else { format!(", commenting: {}", done.comment) }
+    );
     Ok(())
 }
 
 fn reports(
     data_dir: &DataDir,
+    store: &Store,
     submission: &str,
     version: Option<i64>,
     format: &str,
+    audience: &str,
     output: Option<PathBuf>,
 ) -> Result<()> {
     let (client, _) = super::sync::client(data_dir)?;
+    let versions = client.reports(submission).wrap_err_with(|| format!("cannot list the reports of {submission}"))?;
     let Some(version) = version else {
-        let versions = client.reports(submission)?;
         if versions.is_empty() {
             println!("no report of {submission} has been pushed yet");
         }
         for r in versions {
-            println!("version {}  pushed {} by {}  sha256 {}", r.version, r.pushed_at, r.pushed_by, &r.sha256[..12]);
+            // Names, not user ids; an id the cache does not know stays as it is.
+            let by = store.person_name(&r.pushed_by).unwrap_or_else(|_| r.pushed_by.clone());
+            println!(
+                "version {}  pushed {} by {}  sha256 {}",
+                r.version,
+                r.pushed_at,
+                by,
+                r.sha256.get(..12).unwrap_or(&r.sha256)
+            );
         }
         return Ok(());
     };
-    let text = client.report(submission, version, format)?;
+    if !versions.iter().any(|r| r.version == version) {
+        let existing: Vec<String> = versions.iter().map(|r| r.version.to_string()).collect();
+        bail!(
+            "{submission} has no report version {version}: {}",
+            if existing.is_empty() {
+                "none has been pushed yet".to_string()
+            } else {
+                format!("the hub holds version{} {}", if existing.len() == 1 { "" } else { "s" }, existing.join(", "))
+            }
+        );
+    }
+    let text = client.report_for(submission, version, format, audience)?;
     match output {
         Some(path) => {
             std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))?;
@@ -345,15 +616,44 @@ fn reports(
     Ok(())
 }
 
-pub fn report(store: &Store, submission: &str, format: &str, output: Option<PathBuf>) -> Result<()> {
-    let format = Format::parse(format).ok_or_else(|| eyre!("--format is md, html or json, not {format}"))?;
+/// Builds the report as the chair's cache sees it: FINAL with the hub's version when the
+/// consolidation is exactly what was last pushed, DRAFT otherwise.
+pub fn build_report(store: &Store, submission: &str, audience: Audience) -> Result<report::Report> {
+    let mut input = store.report_input(submission)?;
+    let draft = report::build(&input);
+    if let Some((version, sha256, pushed_at)) = store.last_pushed_version(submission)?
+        && report::content_sha256(&draft) == sha256
+    {
+        let issued_on = pushed_at.get(..10).unwrap_or(&pushed_at).to_string();
+        input.issue = IssueInput::Final { version, issued_on };
+        return Ok(report::build(&input).for_audience(audience));
+    }
+    Ok(draft.for_audience(audience))
+}
+
+pub fn report(store: &Store, submission: &str, format: &str, audience: &str, output: Option<PathBuf>) -> Result<()> {
+    let audience = Audience::parse(audience).ok_or_else(|| eyre!("--audience is provider or panel, not {audience}"))?;
     chair(store, submission)?;
-    let report = report::build(&store.report_input(submission)?);
+    let report = build_report(store, submission, audience)?;
+    let label = match audience {
+        Audience::Provider => "the provider's report",
+        Audience::Panel => "the panel's record (with the internal appendix)",
+    };
+    if format == "pdf" {
+        let Some(path) = output else {
+            bail!("--format pdf writes a file: give --output FILE.pdf");
+        };
+        let html = report::render(&report, Format::Html);
+        report::pdf::print(&html, &path).wrap_err_with(|| format!("cannot print {submission} to PDF"))?;
+        println!("wrote {label} of {submission} to {} ({})", path.display(), report.issue.status_words());
+        return Ok(());
+    }
+    let format = Format::parse(format).ok_or_else(|| eyre!("--format is md, html, json or pdf, not {format}"))?;
     let text = report::render(&report, format);
     match output {
         Some(path) => {
             std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))?;
-            println!("wrote the panel report of {submission} to {}", path.display());
+            println!("wrote {label} of {submission} to {} ({})", path.display(), report.issue.status_words());
         }
         None => print!("{text}"),
     }

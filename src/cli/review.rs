@@ -176,16 +176,7 @@ pub fn judge(
 
 /// Finds the standard the user means, forgiving case, spaces and hyphens (`mpf1.6`, `MPF-1.6`).
 fn resolve_standard<'a>(codes: impl Iterator<Item = &'a str> + Clone, wanted: &str) -> Option<String> {
-    if let Some(exact) = codes.clone().find(|c| *c == wanted) {
-        return Some(exact.to_string());
-    }
-    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_lowercase();
-    let wanted = squash(wanted);
-    let mut matches = codes.filter(|c| squash(c) == wanted);
-    match (matches.next(), matches.next()) {
-        (Some(one), None) => Some(one.to_string()),
-        _ => None,
-    }
+    accredit::domain::input::resolve_code(codes, wanted)
 }
 
 pub fn submit(store: &mut Store, submission: &str) -> Result<()> {

@@ -11,7 +11,7 @@ pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
         bail!("--server takes the hub's URL, like https://hub.example.org or http://127.0.0.1:8080");
     }
     let client = HubClient::new(server, token);
-    let user = client.me().wrap_err_with(|| format!("cannot log in to {server}"))?;
+    let (user, organisation) = client.me_and_organisation().wrap_err_with(|| format!("cannot log in to {server}"))?;
     let path = data_dir.cache();
     let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
     if store.meta("kind")?.as_deref() == Some("demo") {
@@ -23,6 +23,9 @@ pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
         }
         Some(_) => {}
         None => store.set_meta("me", &user.id)?,
+    }
+    if let Some(organisation) = organisation {
+        store.set_meta(accredit::store::ORGANISATION_KEY, &organisation)?;
     }
     Credentials { server: client.server().to_string(), token: token.trim().to_string(), user: user.id.clone() }
         .save(&data_dir.credentials())?;

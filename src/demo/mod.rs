@@ -52,6 +52,9 @@ pub fn demo_user() -> Result<String, DemoError> {
 }
 
 /// Fills `store` with the demo data and makes the demo user its owner.
+/// The organisation the demo's hub sends reports for.
+pub const DEMO_ORGANISATION: &str = "NHS England — Centre for Advancing Practice";
+
 pub fn install(store: &mut Store) -> Result<(), DemoError> {
     let people = format::parse_people("fixtures/demo/people.json", required("demo/people.json")?)?;
     store.import_people(&people.people)?;
@@ -83,6 +86,8 @@ pub fn install(store: &mut Store) -> Result<(), DemoError> {
     }
     store.set_meta("me", &people.me)?;
     store.set_meta("kind", "demo")?;
+    // The demo's hub is the Centre's.
+    store.set_meta(crate::store::ORGANISATION_KEY, DEMO_ORGANISATION)?;
     Ok(())
 }
 

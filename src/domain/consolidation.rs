@@ -40,6 +40,9 @@ pub struct Condition {
     pub evidence_required: String,
     pub due: Date,
     pub status: ConditionStatus,
+    /// When the chair signed it off as met (stamped on saving; cleared if it is opened again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_off_on: Option<Date>,
 }
 
 /// Advice (`R1`…) or good practice (`G1`…): no deadline.
@@ -48,6 +51,9 @@ pub struct Note {
     pub id: String,
     pub standards: Vec<String>,
     pub text: String,
+    /// Withdrawn after a report carrying it was pushed: kept in the history, never in a report.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withdrawn: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +104,28 @@ pub struct Decision {
     /// Why the panel departs from what the rules suggest; required when it does.
     #[serde(default)]
     pub override_reason: String,
+    /// When the decision was taken (stamped on saving whenever the decision changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<Date>,
+    /// Deferred: what the panel asks the provider for…
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub requested_information: String,
+    /// …and by when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information_due: Option<Date>,
+}
+
+impl Decision {
+    /// A decision with no dates or deferral details yet.
+    pub fn new(kind: DecisionKind, override_reason: impl Into<String>) -> Decision {
+        Decision {
+            kind,
+            override_reason: override_reason.into(),
+            decided_on: None,
+            requested_information: String::new(),
+            information_due: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,6 +212,31 @@ impl Consolidation {
         kind != DecisionKind::Deferred && kind != self.suggested_decision(rules)
     }
 
+    /// Stamps the dates a save makes true: an undated decision keeps the date of the same
+    /// decision before it, or is dated today when it is new or changed (a date given explicitly,
+    /// as an import does, stays); each condition's sign-off date is set when it became met and
+    /// cleared when it is no longer met. One home for both, called by the store on every save.
+    pub fn stamp_dates(&mut self, previous: &Consolidation, today: Date) {
+        if let Some(decision) = &mut self.decision
+            && decision.decided_on.is_none()
+        {
+            let same = previous.decision.as_ref().filter(|p| {
+                p.kind == decision.kind
+                    && p.requested_information == decision.requested_information
+                    && p.information_due == decision.information_due
+            });
+            decision.decided_on = Some(same.and_then(|p| p.decided_on).unwrap_or(today));
+        }
+        for c in &mut self.conditions {
+            if c.status != ConditionStatus::Met {
+                c.signed_off_on = None;
+            } else if c.signed_off_on.is_none() {
+                let before = previous.conditions.iter().find(|p| p.id == c.id).and_then(|p| p.signed_off_on);
+                c.signed_off_on = Some(before.unwrap_or(today));
+            }
+        }
+    }
+
     /// Everything that keeps this consolidation from being a complete panel report, given the
     /// standards under review and each standard's reviewer outcomes. Empty means ready to push.
     pub fn problems(&self, standards: &[(String, Vec<Outcome>)], rules: Rules) -> Vec<String> {
@@ -226,6 +279,14 @@ impl Consolidation {
                     self.suggested_decision(rules).label()
                 ))
             }
+            Some(d) if d.kind == DecisionKind::Deferred => {
+                if d.requested_information.trim().is_empty() {
+                    problems.push("the decision is deferred: say what information the provider must send".to_string());
+                }
+                if d.information_due.is_none() {
+                    problems.push("the decision is deferred: say by when the information is due".to_string());
+                }
+            }
             Some(_) => {}
         }
         problems
@@ -255,6 +316,7 @@ mod tests {
             evidence_required: "Letters".into(),
             due: jiff::civil::date(2026, 6, 10),
             status: ConditionStatus::Open,
+            signed_off_on: None,
         }
     }
 
@@ -297,11 +359,19 @@ mod tests {
         let mut c = Consolidation { outcomes: vec![outcome("A", NotMet)], ..Default::default() };
         c.conditions.push(condition("C1", "A"));
         let standards = vec![("A".to_string(), vec![NotMet, NotMet])];
-        c.decision = Some(Decision { kind: DecisionKind::Accredited, override_reason: String::new() });
+        c.decision = Some(Decision::new(DecisionKind::Accredited, ""));
         assert!(c.problems(&standards, rules).iter().any(|p| p.contains("override reason")));
-        c.decision = Some(Decision { kind: DecisionKind::Accredited, override_reason: "Appeal upheld".into() });
+        c.decision = Some(Decision::new(DecisionKind::Accredited, "Appeal upheld"));
         assert_eq!(c.problems(&standards, rules), Vec::<String>::new());
-        c.decision = Some(Decision { kind: DecisionKind::Deferred, override_reason: String::new() });
+        c.decision = Some(Decision::new(DecisionKind::Deferred, ""));
+        let problems = c.problems(&standards, rules);
+        assert!(problems.iter().any(|p| p.contains("what information")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("by when")), "{problems:?}");
+        c.decision = Some(Decision {
+            requested_information: "The placement agreements for 2026".into(),
+            information_due: Some(jiff::civil::date(2026, 5, 1)),
+            ..Decision::new(DecisionKind::Deferred, "")
+        });
         assert_eq!(c.problems(&standards, rules), Vec::<String>::new(), "deferring needs no override");
     }
 
@@ -318,6 +388,33 @@ mod tests {
         c.outcomes[0].no_condition_reason = "Addressed by R1".into();
         c.outcomes[0].resolution_note = "Both reviewers missed E05".into();
         assert!(!c.problems(&standards, rules).iter().any(|p| p.starts_with("A:")));
+    }
+
+    #[test]
+    fn saving_stamps_the_decision_date_and_sign_off_dates() {
+        let (day1, day2) = (jiff::civil::date(2026, 3, 1), jiff::civil::date(2026, 3, 9));
+        let empty = Consolidation::default();
+        let mut c = Consolidation { conditions: vec![condition("C1", "A")], ..Default::default() };
+        c.decision = Some(Decision::new(DecisionKind::AccreditedWithConditions, ""));
+        c.stamp_dates(&empty, day1);
+        assert_eq!(c.decision.as_ref().unwrap().decided_on, Some(day1));
+        assert_eq!(c.conditions[0].signed_off_on, None, "an open condition has no sign-off date");
+        let before = c.clone();
+        let mut later = before.clone();
+        later.decision.as_mut().unwrap().decided_on = None;
+        later.conditions[0].status = ConditionStatus::Met;
+        later.stamp_dates(&before, day2);
+        assert_eq!(later.decision.as_ref().unwrap().decided_on, Some(day1), "the same decision keeps its date");
+        assert_eq!(later.conditions[0].signed_off_on, Some(day2));
+        let signed = later.clone();
+        let mut again = signed.clone();
+        again.decision = Some(Decision::new(DecisionKind::NotAccredited, "x"));
+        again.stamp_dates(&signed, jiff::civil::date(2026, 4, 1));
+        assert_eq!(again.decision.as_ref().unwrap().decided_on, Some(jiff::civil::date(2026, 4, 1)));
+        assert_eq!(again.conditions[0].signed_off_on, Some(day2), "a sign-off keeps its first date");
+        again.conditions[0].status = ConditionStatus::Open;
+        again.stamp_dates(&signed, day2);
+        assert_eq!(again.conditions[0].signed_off_on, None, "opened again: no longer signed off");
     }
 
     #[test]

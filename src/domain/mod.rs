@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod consolidation;
 pub mod framework;
+pub mod input;
 pub mod judgement;
 pub mod panel;
 pub mod submission;

@@ -17,6 +17,11 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// Whether the chair records the panel's outcomes, conditions and decision now.
+    pub fn allows_consolidation(self) -> bool {
+        self == Stage::PanelReview
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Submitted => "submitted",

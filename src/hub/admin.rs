@@ -23,6 +23,17 @@ pub struct Assignment {
     pub due: Option<Date>,
 }
 
+/// One account on the hub, as the office lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub created_at: String,
+    pub last_seen: Option<String>,
+    pub revoked: bool,
+}
+
 impl Hub {
     /// Adds a person with a new token; the token is returned once and only its hash is kept.
     pub fn add_user(&mut self, id: Option<&str>, name: &str, role: UserRole) -> Result<(User, String)> {
@@ -69,6 +80,41 @@ impl Hub {
             params![person.id, role.as_str(), hash_token(&token), now_timestamp()],
         )?;
         Ok(token)
+    }
+
+    /// Gives `user` a new token, returned once; the old one stops working at once (a revoked
+    /// account is given access again).
+    pub fn rotate_token(&mut self, user: &str) -> Result<String> {
+        let token = new_token()?;
+        let changed = self.store.connection().execute(
+            "UPDATE hub_users SET token_hash = ?1, revoked = 0 WHERE id = ?2",
+            [hash_token(&token), user.to_string()],
+        )?;
+        if changed == 0 {
+            return Err(HubError::Invalid(format!("no user {user} (see `accredit hub users`)")));
+        }
+        Ok(token)
+    }
+
+    /// Every account: who, role, when added and last seen, whether revoked.
+    pub fn users(&self) -> Result<Vec<Account>> {
+        let mut stmt = self.store.connection().prepare(
+            "SELECT u.id, p.name, u.role, u.created_at, u.last_seen, u.revoked FROM hub_users u
+             JOIN people p ON p.id = u.id ORDER BY u.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Account {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                    created_at: r.get(3)?,
+                    last_seen: r.get(4)?,
+                    revoked: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     pub fn revoke(&mut self, user: &str) -> Result<()> {

@@ -37,9 +37,13 @@ impl Hub {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        Ok(row.map(|(id, name, role)| Caller {
-            user: User { id, name, role: UserRole::parse(&role).unwrap_or(UserRole::Reviewer) },
-        }))
+        let Some((id, name, role)) = row else { return Ok(None) };
+        // Last seen to the minute: at most one small write per user and minute.
+        let minute = jiff::Timestamp::now().round(jiff::Unit::Minute).map(|t| t.to_string()).unwrap_or_default();
+        self.store
+            .connection()
+            .execute("UPDATE hub_users SET last_seen = ?1 WHERE id = ?2 AND last_seen IS NOT ?1", [&minute, &id])?;
+        Ok(Some(Caller { user: User { id, name, role: UserRole::parse(&role).unwrap_or(UserRole::Reviewer) } }))
     }
 }
 

@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use super::permissions::{Action, decide};
 use super::{Caller, Hub, HubError, Result, SubmissionAccess};
 use crate::domain::{FrameworkRef, Mapping, Person};
+use crate::store::StoreError;
 use crate::wire::{Change, ChangesResponse, HubDocument, HubJudgement, HubPanel, HubSubmission, MAX_PULL_LIMIT};
 
 const SEPARATOR: char = '\u{1f}';
@@ -61,6 +62,7 @@ impl Visibility<'_> {
                 member: access.panel.member(&self.caller.user.id),
                 stage: access.stage,
                 submitted_all: *submitted_all,
+                members: &access.panel.members,
             });
         Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
     }
@@ -125,9 +127,12 @@ impl Hub {
                 let limited = visibility.limited_to(id);
                 Some(Change::Submission { seq, submission: Box::new(self.submission_payload(id, limited.as_deref())?) })
             }
-            ("panel", Some(id), _) if visibility.allowed(id, Action::ReadSubmission)? => {
-                Some(Change::Panel { seq, panel: self.panel_payload(id)? })
-            }
+            ("panel", Some(id), _) if visibility.allowed(id, Action::ReadSubmission)? => match self.panel_payload(id) {
+                Ok(panel) => Some(Change::Panel { seq, panel }),
+                // A panel since removed: nothing to send, and no reason to fail the whole page.
+                Err(HubError::Store(StoreError::UnknownSubmission(_))) => None,
+                Err(e) => return Err(e),
+            },
             ("judgement", Some(id), [_, standard, reviewer]) => match self.judgement(id, standard, reviewer)? {
                 Some(j) if visibility.allowed(id, Action::ReadJudgement { reviewer, standard, state: j.state })? => {
                     Some(Change::Judgement { seq, judgement: j })

@@ -131,14 +131,47 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/documents/{sha256}", get(document))
         .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
         .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))
+        .route("/api/v1/submissions/{id}/confirmations", post(confirm).get(list_confirmations))
         // After the routes: a known path called with another method answers JSON too (axum's
         // default 405 has an empty body, which breaks the "errors are JSON" rule).
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A body declared over the limit is refused before it is read, whoever sends it.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::map_response(json_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every error answer is the contract's JSON, also those that axum and tower-http make
+/// themselves as text or an empty body: a bad path parameter, a body too slow (408) or declared
+/// too large (413, answered before the body is read).
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    // The text axum gives names what was wrong (the parameter that did not parse); keep it.
+    let text = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let (code, message) = match status {
+        StatusCode::BAD_REQUEST => {
+            ("bad_request", if text.is_empty() { "the request is malformed".into() } else { text })
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", format!("the body is over {MAX_BODY_BYTES} bytes")),
+        StatusCode::REQUEST_TIMEOUT => {
+            ("timeout", "the request was not received within 30 seconds; send it again".into())
+        }
+        _ => ("error", status.canonical_reason().unwrap_or("the request failed").to_string()),
+    };
+    ApiError::new(status, code, message).into_response()
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -161,8 +194,9 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-async fn me(caller: Caller) -> Json<MeResponse> {
-    Json(MeResponse { user: caller.user })
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResponse>, ApiError> {
+    let organisation = state.with_hub(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
+    Ok(Json(MeResponse { user: caller.user, organisation }))
 }
 
 async fn push(
@@ -239,6 +273,19 @@ async fn push_report(
             Ok((status, Json(PushReportResponse { report, created })))
         }
         Err(PushRefused::Forbidden) => Err(forbidden()),
+        Err(PushRefused::Stage(stage)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stage",
+            format!("the submission is at the {stage} stage: a panel report is pushed only at the panel review stage"),
+        )),
+        Err(PushRefused::NotSubmitted(names)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_submitted",
+            format!(
+                "the panel report waits for every voting member's judgements; not submitted yet: {}",
+                names.join(", ")
+            ),
+        )),
         Err(PushRefused::Incomplete(problems)) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "incomplete",
@@ -263,6 +310,9 @@ async fn list_reports(
 struct ReportQuery {
     #[serde(default = "markdown")]
     format: String,
+    /// `panel` (default: the record, with the internal appendix) or `provider` (the letter).
+    #[serde(default)]
+    audience: Option<String>,
 }
 
 fn markdown() -> String {
@@ -289,7 +339,12 @@ async fn get_report(
     if !allowed {
         return Err(forbidden());
     }
-    match state.with_hub(move |hub| hub.report(&caller, &id, version, format)).await? {
+    let audience = match query.audience.as_deref() {
+        None => crate::report::Audience::Panel,
+        Some(text) => crate::report::Audience::parse(text)
+            .ok_or_else(|| ApiError::bad_request("audience is provider or panel"))?,
+    };
+    match state.with_hub(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
         None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
     }
@@ -328,4 +383,37 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener,
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     Ok((listener, local))
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Json<crate::wire::ConfirmRequest>, JsonRejection>,
+) -> Result<Json<crate::wire::Confirmation>, ApiError> {
+    let Json(body) = body?;
+    match state.with_hub(move |hub| hub.confirm(&caller, &id, &body.comment)).await? {
+        Ok(confirmation) => Ok(Json(confirmation)),
+        Err(super::confirm::ConfirmRefused::NotAMember) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only the panel's voting members confirm its report (the chair approves it)",
+        )),
+        Err(super::confirm::ConfirmRefused::NothingPushed) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nothing_pushed",
+            "the chair has not pushed a report to confirm yet",
+        )),
+    }
+}
+
+async fn list_confirmations(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<crate::wire::ConfirmationsResponse>, ApiError> {
+    match state.with_hub(move |hub| hub.confirmations(&caller, &id)).await? {
+        Some(list) => Ok(Json(list)),
+        None => Err(forbidden()),
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 mod auth;
+pub mod confirm;
 mod feed;
 pub mod http;
 pub mod openapi;
@@ -34,6 +35,10 @@ pub enum HubError {
     Format(#[from] FormatError),
     #[error("{0}")]
     Invalid(String),
+    #[error(
+        "the hub database was written by a newer accredit (hub schema {found}, this one knows {known}); update accredit"
+    )]
+    TooNew { found: i64, known: i64 },
 }
 
 pub type Result<T, E = HubError> = std::result::Result<T, E>;
@@ -123,6 +128,7 @@ impl Hub {
             member: access.panel.member(&caller.user.id),
             stage: access.stage,
             submitted_all: self.submitted_all(&access.panel.submission, &access.panel, &caller.user.id)?,
+            members: &access.panel.members,
         })
     }
 }

@@ -112,7 +112,19 @@ pub fn document() -> Value {
                 "responses": with(errors(&[]), "200", "the caller",
                     json!({ "type": "object", "required": ["user"], "properties": { "user": { "type": "object",
                         "required": ["id", "name", "role"], "properties": { "id": { "type": "string" }, "name": { "type": "string" },
-                        "role": { "type": "string", "enum": ["reviewer", "chair", "admin"] } } } } })) } },
+                        "role": { "type": "string", "enum": ["reviewer", "chair", "admin"] } } },
+                        "organisation": { "type": "string", "description": "the organisation that issues panel reports" } } })) } },
+            "/api/v1/submissions/{id}/confirmations": {
+                "post": { "summary": "a voting member confirms the latest pushed report is accurate (optionally commenting); again replaces theirs",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "additionalProperties": false, "properties": { "comment": { "type": "string" } } } } } },
+                    "responses": with(errors(&[("403", "not a voting member of the panel"), ("409", "no report pushed yet")]), "200", "the confirmation",
+                        json!({ "type": "object", "required": ["member", "name", "version", "confirmed_at"] })) },
+                "get": { "summary": "who confirmed the report, and who has not (the panel and the office)",
+                    "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                    "responses": with(errors(&[("403", "not on the panel")]), "200", "confirmations and who is awaited",
+                        json!({ "type": "object", "required": ["confirmations", "awaiting"] })) } },
             "/api/v1/ops": { "post": { "summary": "push ops; each answered applied, conflict or rejected",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                     "type": "object", "additionalProperties": false, "required": ["ops"],

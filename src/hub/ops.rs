@@ -34,6 +34,15 @@ impl Hub {
     fn apply_each(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
+            // A malformed op is refused unrecorded: what the hub keeps per op stays bounded, and
+            // an empty or huge id cannot block an id for everyone.
+            if let Err(reason) = check_shape(op) {
+                results.push(OpResult {
+                    op_id: bounded(&op.op_id),
+                    outcome: OpOutcome::Rejected { reason, current: None },
+                });
+                continue;
+            }
             let seen: Option<(String, String)> = self
                 .store
                 .connection()
@@ -131,14 +140,14 @@ impl Hub {
         let decision = decide(
             caller.actor(),
             Some(&context),
-            Action::WriteJudgement { standard: &body.standard, current: current.map(|c| c.state) },
+            Action::WriteJudgement {
+                standard: &body.standard,
+                current: current.map(|c| c.state),
+                unchanged: current.is_some_and(|c| same(c, body)),
+            },
         );
         Ok(match decision {
             Decision::Allow if !in_scope => Decision::Deny("not one of your standards"),
-            // Submitting the same judgement again (from a second machine) is not an edit.
-            Decision::Deny(_) if current.is_some_and(|c| c.state == JudgementState::Submitted && same(c, body)) => {
-                Decision::Allow
-            }
             other => other,
         })
     }
@@ -157,6 +166,30 @@ impl Hub {
             .optional()?;
         Ok(required.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
     }
+}
+
+/// The longest submission id or standard code an op may name (docs/sync-protocol.md §4).
+pub const MAX_KEY_CHARS: usize = 64;
+
+/// What every op must look like before anything else is looked at: a UUID for its id, and
+/// submission and standard keys of a sane length.
+fn check_shape(op: &Op) -> Result<(), String> {
+    if uuid::Uuid::parse_str(&op.op_id).is_err() {
+        return Err("op_id must be a UUID (the client makes a new UUID v7 for each edit)".into());
+    }
+    let keys: Vec<&str> = match &op.kind {
+        OpKind::Judgement { judgement } => vec![&judgement.submission, &judgement.standard],
+        OpKind::Consolidation { submission, .. } => vec![submission],
+    };
+    if keys.iter().any(|k| k.is_empty() || k.chars().count() > MAX_KEY_CHARS) {
+        return Err(format!("a submission id or standard code is empty or longer than {MAX_KEY_CHARS} characters"));
+    }
+    Ok(())
+}
+
+/// An op id echoed back in an answer, cut to a UUID's length so a huge one is not sent back whole.
+fn bounded(op_id: &str) -> String {
+    op_id.chars().take(36).collect()
 }
 
 fn same(current: &HubJudgement, body: &JudgementBody) -> bool {

@@ -2,13 +2,13 @@
 //! chair alone) and the panel reports pushed to the accreditation office.
 
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
 use super::{Caller, Hub, HubError, Result};
 use crate::domain::consolidation::Consolidation;
-use crate::report::{self, Format};
+use crate::report::model::ConfirmationFacts;
+use crate::report::{self, Audience, Format};
 use crate::store::now_timestamp;
 use crate::wire::{Op, OpOutcome, ReportVersion};
 
@@ -16,6 +16,10 @@ use crate::wire::{Op, OpOutcome, ReportVersion};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PushRefused {
     Forbidden,
+    /// The chair's, but the submission is not at the panel review stage.
+    Stage(String),
+    /// Voting members who have not submitted their judgements, by name.
+    NotSubmitted(Vec<String>),
     /// The consolidation is not a complete report: every problem.
     Incomplete(Vec<String>),
 }
@@ -98,8 +102,22 @@ impl Hub {
         caller: &Caller,
         submission: &str,
     ) -> Result<Result<(ReportVersion, bool), PushRefused>> {
-        if !self.consolidation_access(caller, submission, Action::WriteConsolidation)?.allowed() {
-            return Ok(Err(PushRefused::Forbidden));
+        let Some(access) = self.access(submission)? else { return Ok(Err(PushRefused::Forbidden)) };
+        if !decide(caller.actor(), Some(&self.context(&access, caller)?), Action::WriteConsolidation).allowed() {
+            return Ok(Err(if access.panel.chair == caller.user.id {
+                PushRefused::Stage(access.stage.label().to_string())
+            } else {
+                PushRefused::Forbidden
+            }));
+        }
+        let mut waiting = Vec::new();
+        for member in access.panel.members.iter().filter(|m| m.role.votes() && !m.recused) {
+            if !self.submitted_all(submission, &access.panel, &member.user)? {
+                waiting.push(self.store.person_name(&member.user)?);
+            }
+        }
+        if !waiting.is_empty() {
+            return Ok(Err(PushRefused::NotSubmitted(waiting)));
         }
         let input = self.store.report_input(submission)?;
         let rules = input.rules;
@@ -114,9 +132,12 @@ impl Hub {
         if !problems.is_empty() {
             return Ok(Err(PushRefused::Incomplete(problems)));
         }
-        let built = report::build(&input);
-        let json = report::render(&built, Format::Json);
-        let sha256: String = Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        // The hash is of the draft, so the same consolidation is the same version; the kept
+        // renderings are FINAL with their version and date of issue.
+        let mut input = input;
+        input.confirmations =
+            self.confirmation_list(submission)?.confirmations.iter().map(ConfirmationFacts::from).collect();
+        let sha256 = report::content_sha256(&report::build(&input));
         if let Some(existing) = self.report_versions(submission)?.into_iter().find(|r| r.sha256 == sha256) {
             return Ok(Ok((existing, false)));
         }
@@ -127,6 +148,10 @@ impl Hub {
             |r| r.get(0),
         )?;
         let pushed_at = now_timestamp();
+        input.issue =
+            report::IssueInput::Final { version, issued_on: pushed_at.get(..10).unwrap_or(&pushed_at).to_string() };
+        let built = report::build(&input);
+        let json = report::render(&built, Format::Json);
         tx.execute(
             "INSERT INTO reports (submission_id, version, sha256, json, markdown, html, pushed_by, pushed_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -139,6 +164,17 @@ impl Hub {
                 report::render(&built, Format::Html),
                 caller.user.id,
                 pushed_at
+            ],
+        )?;
+        let letter = built.clone().for_audience(Audience::Provider);
+        tx.execute(
+            "INSERT INTO report_letters (submission_id, version, json, markdown, html) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                submission,
+                version,
+                report::render(&letter, Format::Json),
+                report::render(&letter, Format::Markdown),
+                report::render(&letter, Format::Html)
             ],
         )?;
         tx.commit()?;
@@ -180,8 +216,20 @@ impl Hub {
         Ok(Some(self.report_versions(submission)?))
     }
 
-    /// One pushed version in one format.
+    /// One pushed version in one format, as the panel's record.
     pub fn report(&self, caller: &Caller, submission: &str, version: i64, format: Format) -> Result<Option<String>> {
+        self.report_for(caller, submission, version, format, Audience::Panel)
+    }
+
+    /// One pushed version in one format, for `audience` (the provider's letter has no appendix).
+    pub fn report_for(
+        &self,
+        caller: &Caller,
+        submission: &str,
+        version: i64,
+        format: Format,
+        audience: Audience,
+    ) -> Result<Option<String>> {
         if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
             return Ok(None);
         }
@@ -194,7 +242,13 @@ impl Hub {
             .store
             .connection()
             .query_row(
-                &format!("SELECT {column} FROM reports WHERE submission_id = ?1 AND version = ?2"),
+                &format!(
+                    "SELECT {column} FROM {} WHERE submission_id = ?1 AND version = ?2",
+                    match audience {
+                        Audience::Panel => "reports",
+                        Audience::Provider => "report_letters",
+                    }
+                ),
                 params![submission, version],
                 |r| r.get(0),
             )

@@ -19,6 +19,8 @@ pub struct PanelContext<'a> {
     pub stage: Stage,
     /// Whether the caller has submitted every judgement they owe on this submission.
     pub submitted_all: bool,
+    /// Every member of the panel: the author of a judgement may have been recused since.
+    pub members: &'a [Member],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +32,12 @@ pub enum Action<'a> {
         standard: &'a str,
         state: JudgementState,
     },
-    /// Write the caller's own judgement of `standard`; `current` is the hub's state of it.
+    /// Write the caller's own judgement of `standard`; `current` is the hub's state of it, and
+    /// `unchanged` says the write repeats it exactly (a second machine sending the same submission).
     WriteJudgement {
         standard: &'a str,
         current: Option<JudgementState>,
+        unchanged: bool,
     },
     /// The chair's consolidation and the reports pushed so far.
     ReadConsolidation,
@@ -58,11 +62,13 @@ impl Decision {
 pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action<'_>) -> Decision {
     use Decision::{Allow, Deny};
     let Some(panel) = panel else {
-        return if actor.admin && !matches!(action, Action::WriteJudgement { .. } | Action::WriteConsolidation) {
-            Allow
-        } else {
-            Deny("not on this panel")
+        // No panel yet: the office reads the submission, never a draft, and nobody writes.
+        let office_reads = match action {
+            Action::ReadSubmission | Action::ReadConsolidation => true,
+            Action::ReadJudgement { state, .. } => state != JudgementState::Draft,
+            Action::WriteJudgement { .. } | Action::WriteConsolidation => false,
         };
+        return if actor.admin && office_reads { Allow } else { Deny("not on this panel") };
     };
     let is_chair = panel.chair == actor.user;
     let member = panel.member.filter(|m| m.user == actor.user);
@@ -70,8 +76,16 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
         return Deny("recused from this submission");
     }
     match action {
+        // Someone off the panel learns nothing, not even that the submission exists: the same
+        // answer as for a submission that does not.
+        Action::ReadConsolidation | Action::WriteConsolidation if !(actor.admin || is_chair || member.is_some()) => {
+            Deny("not on this panel")
+        }
         Action::ReadConsolidation if actor.admin || is_chair => Allow,
-        Action::WriteConsolidation if is_chair => Allow,
+        Action::WriteConsolidation if is_chair && panel.stage.allows_consolidation() => Allow,
+        Action::WriteConsolidation if is_chair => {
+            Deny("the panel's outcomes are recorded only at the panel review stage")
+        }
         Action::ReadConsolidation | Action::WriteConsolidation => Deny("only the panel's chair consolidates"),
         Action::ReadSubmission => {
             if actor.admin || is_chair || member.is_some() {
@@ -87,6 +101,9 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
             if state == JudgementState::Draft {
                 return Deny("drafts are seen by their author only");
             }
+            if panel.members.iter().any(|m| m.user == reviewer && m.recused) {
+                return Deny("the author is recused from this submission");
+            }
             if actor.admin || is_chair {
                 return Allow;
             }
@@ -99,12 +116,16 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
                 None => Deny("not on this panel"),
             }
         }
-        Action::WriteJudgement { standard, current } => {
+        Action::WriteJudgement { standard, current, unchanged } => {
             let Some(m) = member else {
                 return if is_chair { Deny("the chair does not judge standards") } else { Deny("not on this panel") };
             };
             if m.role == MemberRole::Officer || !m.judges(standard) {
                 Deny("not one of your standards")
+            } else if unchanged && current == Some(JudgementState::Submitted) {
+                // The same submission again (from a second machine) is not an edit: a no-op,
+                // allowed only to the member who may write it.
+                Allow
             } else if !panel.stage.allows_judging() {
                 Deny("the review is closed at this stage")
             } else if current == Some(JudgementState::Submitted) {
@@ -153,13 +174,26 @@ mod tests {
 
     fn check(who: Who, submitted_all: bool, stage: Stage, action: Action<'_>) -> bool {
         let member = member(who);
+        let members: Vec<Member> = member.iter().cloned().chain([recused_author()]).collect();
         let panel = PanelContext {
             chair: if who == Who::Chair { "me" } else { "the-chair" },
             member: member.as_ref(),
             stage,
             submitted_all,
+            members: &members,
         };
         decide(Actor { user: "me", admin: who == Who::Admin }, Some(&panel), action).allowed()
+    }
+
+    /// A reviewer recused after writing judgements.
+    fn recused_author() -> Member {
+        Member {
+            user: "recused-author".into(),
+            role: MemberRole::Reviewer,
+            standards: None,
+            recused: true,
+            recusal_reason: Some("a conflict of interest declared late".into()),
+        }
     }
 
     fn read(who: Who, submitted_all: bool, reviewer: &str, standard: &str, state: JudgementState) -> bool {
@@ -215,9 +249,71 @@ mod tests {
     }
 
     #[test]
+    fn a_member_recused_later_has_their_judgements_hidden_from_everyone() {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                assert!(!read(who, submitted_all, "recused-author", "SET 1", Submitted), "{who:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_submitted_judgement_again_is_allowed_only_to_its_writer() {
+        let again = |who, standard, stage| {
+            check(who, true, stage, Action::WriteJudgement { standard, current: Some(Submitted), unchanged: true })
+        };
+        for who in EVERYONE {
+            let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
+            assert_eq!(again(who, "SET 1", Stage::StandardsReview), expected, "{who:?}");
+            assert_eq!(again(who, "SET 1", Stage::Decided), expected, "{who:?} after the review closed: a no-op");
+        }
+        assert!(!again(Who::LimitedLay, "MPF 1.1", Stage::StandardsReview), "not the lay member's standard");
+        let changed = check(
+            Who::Reviewer,
+            true,
+            Stage::StandardsReview,
+            Action::WriteJudgement { standard: "SET 1", current: Some(Submitted), unchanged: false },
+        );
+        assert!(!changed, "an edit of a submitted judgement is refused");
+    }
+
+    #[test]
+    fn off_the_panel_a_consolidation_is_refused_as_if_the_submission_did_not_exist() {
+        let missing = decide(Actor { user: "me", admin: false }, None, Action::WriteConsolidation);
+        let members: Vec<Member> = Vec::new();
+        let panel = PanelContext {
+            chair: "the-chair",
+            member: None,
+            stage: Stage::PanelReview,
+            submitted_all: false,
+            members: &members,
+        };
+        for action in [Action::WriteConsolidation, Action::ReadConsolidation] {
+            let existing = decide(Actor { user: "me", admin: false }, Some(&panel), action);
+            assert_eq!(existing, missing, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn the_consolidation_is_written_only_at_the_panel_review_stage() {
+        for stage in [
+            Stage::Submitted,
+            Stage::ThresholdReview,
+            Stage::Returned,
+            Stage::StandardsReview,
+            Stage::PanelReview,
+            Stage::Decided,
+        ] {
+            let allowed = check(Who::Chair, true, stage, Action::WriteConsolidation);
+            assert_eq!(allowed, stage == Stage::PanelReview, "{stage:?}");
+        }
+    }
+
+    #[test]
     fn writing_judgements() {
-        let write =
-            |who, standard, current, stage| check(who, false, stage, Action::WriteJudgement { standard, current });
+        let write = |who, standard, current, stage| {
+            check(who, false, stage, Action::WriteJudgement { standard, current, unchanged: false })
+        };
         for who in EVERYONE {
             let expected = matches!(who, Who::Reviewer | Who::LimitedLay);
             assert_eq!(write(who, "SET 1", None, Stage::StandardsReview), expected, "{who:?} new");
@@ -242,10 +338,15 @@ mod tests {
     }
 
     #[test]
-    fn without_a_panel_only_an_admin_reads() {
+    fn without_a_panel_only_an_admin_reads_and_never_a_draft() {
         let none = |admin, action| decide(Actor { user: "me", admin }, None, action).allowed();
         assert!(none(true, Action::ReadSubmission));
         assert!(!none(false, Action::ReadSubmission));
-        assert!(!none(true, Action::WriteJudgement { standard: "SET 1", current: None }));
+        assert!(!none(true, Action::WriteJudgement { standard: "SET 1", current: None, unchanged: false }));
+        assert!(!none(true, Action::WriteConsolidation));
+        let judgement = |state| Action::ReadJudgement { reviewer: "someone", standard: "SET 1", state };
+        assert!(none(true, judgement(Submitted)));
+        assert!(!none(true, judgement(Draft)), "an admin never reads a draft");
+        assert!(!none(false, judgement(Submitted)));
     }
 }

@@ -1,7 +1,9 @@
 //! The hub's own tables, beside the cache schema it shares (people, frameworks, submissions,
 //! panels, judgements). Versioned apart from the cache, in `meta.hub_schema`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{HubError, Result};
 
 pub const MIGRATIONS: &[&str] = &[
     // 1: accounts, the op log, the change feed, conflict copies.
@@ -38,14 +40,48 @@ pub const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL
     );
     "#,
+    // 2: members confirm the pushed panel report is accurate (issue 12).
+    r#"
+    CREATE TABLE hub_confirmations (
+        submission_id TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        comment       TEXT NOT NULL DEFAULT '',
+        confirmed_at  TEXT NOT NULL,
+        PRIMARY KEY (submission_id, user_id)
+    );
+    "#,
+    // 3: when each account was last seen (to the minute), for `accredit hub users`.
+    r#"
+    ALTER TABLE hub_users ADD COLUMN last_seen TEXT;
+    "#,
 ];
 
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let current: i64 = conn
-        .query_row("SELECT value FROM meta WHERE key = 'hub_schema'", [], |r| r.get::<_, String>(0))
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+/// The hub schema version of a fully migrated hub database.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The hub schema version the database is at (0: no hub tables yet). A version that cannot be
+/// read is an error, never taken for 0 (which would run every migration over existing tables).
+pub fn version(conn: &Connection) -> Result<i64> {
+    let found: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'hub_schema'", [], |r| r.get(0)).optional()?;
+    match found {
+        None => Ok(0),
+        Some(text) => text.parse().map_err(|_| {
+            HubError::Invalid(format!("the hub database's schema version {text:?} is not a number; restore a backup"))
+        }),
+    }
+}
+
+/// Applies every migration newer than the database's, each in its own transaction; refuses a
+/// database written by a newer accredit.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = version(conn)?;
+    if current > latest_version() {
+        return Err(HubError::TooNew { found: current, known: latest_version() });
+    }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
@@ -56,4 +92,57 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hub::Hub;
+
+    /// A hub database file at hub schema `version` (the cache schema it extends up to date).
+    fn hub_db_at(dir: &std::path::Path, version: usize) -> std::path::PathBuf {
+        let path = dir.join(format!("hub-{version}.sqlite"));
+        let mut store = crate::store::Store::open(&path).unwrap();
+        let conn = store.connection_mut();
+        for (index, sql) in MIGRATIONS.iter().enumerate().take(version) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('hub_schema', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [(index + 1).to_string()],
+            )
+            .unwrap();
+        }
+        path
+    }
+
+    #[test]
+    fn every_earlier_version_migrates_to_the_latest() {
+        let dir = tempfile::tempdir().unwrap();
+        for version in 0..=MIGRATIONS.len() {
+            let path = hub_db_at(dir.path(), version);
+            let hub = Hub::open(&path).unwrap_or_else(|e| panic!("from hub schema {version}: {e}"));
+            assert_eq!(super::version(hub.store().connection()).unwrap(), latest_version(), "from {version}");
+            drop(hub);
+            // Opening again changes nothing.
+            Hub::open(&path).unwrap_or_else(|e| panic!("reopening after {version}: {e}"));
+        }
+    }
+
+    #[test]
+    fn a_newer_or_unreadable_hub_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = hub_db_at(dir.path(), MIGRATIONS.len());
+        let store = crate::store::Store::open(&path).unwrap();
+        store.set_meta("hub_schema", &(latest_version() + 1).to_string()).unwrap();
+        drop(store);
+        let error = Hub::open(&path).err().expect("a newer hub database is refused");
+        assert!(matches!(error, HubError::TooNew { .. }), "{error}");
+        assert!(error.to_string().contains("update accredit"), "{error}");
+
+        let store = crate::store::Store::open(&path).unwrap();
+        store.set_meta("hub_schema", "two").unwrap();
+        drop(store);
+        let error = Hub::open(&path).err().expect("an unreadable version is refused, not read as 0");
+        assert!(error.to_string().contains("not a number"), "{error}");
+    }
 }

@@ -30,30 +30,18 @@ pub fn render(r: &Report) -> String {
     let s = &r.submission;
     let _ = writeln!(o, "# Panel report: {} — {}", md(&s.programme), md(&s.provider));
     let _ = writeln!(o);
-    let _ = writeln!(o, "## Key facts");
+    let issue = &r.issue;
+    let _ = writeln!(o, "{} · {} · {}", md(&issue.organisation), md(&issue.reference), md(&issue.status_words()));
     let _ = writeln!(o);
     let _ = writeln!(o, "| | |");
     let _ = writeln!(o, "| --- | --- |");
-    let _ = writeln!(o, "| Submission | {} (version {}) |", md(&s.id), s.version);
-    let _ = writeln!(o, "| Provider | {} |", md(&s.provider));
-    let _ = writeln!(o, "| Programme | {} |", md(&s.programme));
-    let _ = writeln!(o, "| Award | {} |", md(&s.award));
-    if let Some(code) = &s.programme_code {
-        let _ = writeln!(o, "| Programme code | {} |", md(code));
-    }
-    if let Some(modes) = &s.modes {
-        let _ = writeln!(o, "| Modes of delivery | {} |", md(modes));
-    }
-    let frameworks: Vec<String> = r.frameworks.iter().map(|f| describe_framework(f, md)).collect();
-    let _ = writeln!(o, "| Judged against | {} |", frameworks.join("; "));
-    let _ = writeln!(o, "| Review | {} |", if s.partial { "partial re-review" } else { "full review" });
-    let _ = writeln!(o, "| Submitted | {} |", md(&s.submitted_at));
-    let _ = writeln!(o, "| Reviews due | {} |", r.panel.reviews_due);
-    if let Some(date) = &r.panel.panel_date {
-        let _ = writeln!(o, "| Panel meeting | {date} |");
-    }
+    let _ = writeln!(o, "| Reference | {} |", md(&issue.reference));
+    let _ = writeln!(o, "| Status | {} |", md(&issue.status_words()));
+    let _ = writeln!(o, "| Date of decision | {} |", issue.decided_on.as_deref().unwrap_or("not decided yet"));
+    let _ = writeln!(o, "| Date of issue | {} |", issue.issued_on.as_deref().unwrap_or("not issued (draft)"));
     let _ = writeln!(o);
-
+    let _ = writeln!(o, "{}", md(&r.summary));
+    let _ = writeln!(o);
     let _ = writeln!(o, "## Outcome");
     let _ = writeln!(o);
     let _ = writeln!(o, "**{}**", md(&r.decision.label));
@@ -83,49 +71,14 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o);
 
-    let _ = writeln!(o, "## Panel and declarations of interest");
-    let _ = writeln!(o);
-    let _ = writeln!(o, "- Chair: {}", md(&r.panel.chair.name));
-    for m in &r.panel.members {
-        let _ = writeln!(o, "- {}", describe_member(m, md));
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "## Documentation considered");
-    let _ = writeln!(o);
-    for d in &r.documents {
-        let _ = writeln!(o, "- {} {}", md(&d.id), md(&d.title));
-    }
-    let _ = writeln!(o);
-
-    let _ = writeln!(o, "## Findings by standard");
-    for section in &r.findings {
+    if let Some(d) = &r.deferral {
+        let _ = writeln!(o, "## Information requested");
         let _ = writeln!(o);
-        let _ = writeln!(o, "### {}", md(&section.section));
-        for f in &section.standards {
-            let _ = writeln!(o);
-            let _ =
-                writeln!(o, "#### {} {} — {} {}", md(&f.code), md(&f.title), mark(f.outcome), outcome_words(f.outcome));
-            let _ = writeln!(o);
-            if !f.rationale.trim().is_empty() {
-                let _ = writeln!(o, "{}", paragraphs(&f.rationale));
-                let _ = writeln!(o);
-            }
-            if !f.evidence.is_empty() {
-                let cited: Vec<String> = f
-                    .evidence
-                    .iter()
-                    .map(|e| format!("{} {}", md(&e.document), md(&e.locator)).trim().to_string())
-                    .collect();
-                let _ = writeln!(o, "Evidence: {}", cited.join("; "));
-            }
-            if !f.notes.is_empty() {
-                let _ = writeln!(o, "See: {}", f.notes.join(", "));
-            }
-        }
+        let _ = writeln!(o, "Due by {}.", d.due.as_deref().unwrap_or("a date to be set"));
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", paragraphs(&d.requested_information));
+        let _ = writeln!(o);
     }
-    let _ = writeln!(o);
-
     let _ = writeln!(o, "## Conditions");
     let _ = writeln!(o);
     if r.conditions.is_empty() {
@@ -138,7 +91,11 @@ pub fn render(r: &Report) -> String {
             md(&c.id),
             c.standards.iter().map(|s| md(s)).collect::<Vec<_>>().join(", "),
             c.due,
-            if c.status == ConditionStatus::Met { " — met: signed off by the panel" } else { "" }
+            match (c.status, c.signed_off_on) {
+                (ConditionStatus::Met, Some(on)) => format!(" — met: signed off by the panel on {on}"),
+                (ConditionStatus::Met, None) => " — met: signed off by the panel".to_string(),
+                _ => String::new(),
+            }
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", paragraphs(&c.text));
@@ -171,16 +128,100 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "- {}", md(step));
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "## Sign-off");
+    let _ = writeln!(o, "## Accreditation monitoring");
     let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "Approved by the panel chair, {}. Each member confirms the report is accurate.",
-        md(&r.panel.chair.name)
-    );
+    for line in &r.monitoring {
+        let _ = writeln!(o, "{}", md(line));
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "## Key facts");
+    let _ = writeln!(o);
+    let _ = writeln!(o, "| | |");
+    let _ = writeln!(o, "| --- | --- |");
+    let _ = writeln!(o, "| Submission | {} (version {}) |", md(&s.id), s.version);
+    let _ = writeln!(o, "| Provider | {} |", md(&s.provider));
+    let _ = writeln!(o, "| Programme | {} |", md(&s.programme));
+    let _ = writeln!(o, "| Award | {} |", md(&s.award));
+    if let Some(code) = &s.programme_code {
+        let _ = writeln!(o, "| Programme code | {} |", md(code));
+    }
+    if let Some(modes) = &s.modes {
+        let _ = writeln!(o, "| Modes of delivery | {} |", md(modes));
+    }
+    let frameworks: Vec<String> = r.frameworks.iter().map(|f| describe_framework(f, md)).collect();
+    let _ = writeln!(o, "| Judged against | {} |", frameworks.join("; "));
+    let _ = writeln!(o, "| Review | {} |", if s.partial { "partial re-review" } else { "full review" });
+    let _ = writeln!(o, "| Submitted | {} |", md(&s.submitted_at));
+    let _ = writeln!(o, "| Reviews due | {} |", r.panel.reviews_due);
+    if let Some(date) = &r.panel.panel_date {
+        let _ = writeln!(o, "| Panel meeting | {date} |");
+    }
     let _ = writeln!(o);
 
-    let a = &r.appendix;
+    let _ = writeln!(o, "## Panel and declarations of interest");
+    let _ = writeln!(o);
+    let _ = writeln!(o, "- Chair: {}", md(&r.panel.chair.name));
+    for m in &r.panel.members {
+        let _ = writeln!(o, "- {}", describe_member(m, md));
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "## Documentation considered");
+    let _ = writeln!(o);
+    for d in &r.documents {
+        let _ = writeln!(o, "- {} {}", md(&d.id), md(&d.title));
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "## Findings by standard");
+    for section in &r.findings {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "### {}", md(&section.section));
+        for f in &section.standards {
+            let _ = writeln!(o);
+            let _ =
+                writeln!(o, "#### {} {} — {} {}", md(&f.code), md(&f.title), mark(f.outcome), outcome_words(f.outcome));
+            let _ = writeln!(o);
+            if !f.statement.trim().is_empty() {
+                let _ = writeln!(o, "> {}", md(f.statement.trim()).replace('\n', " "));
+                let _ = writeln!(o);
+            }
+            if !f.rationale.trim().is_empty() {
+                let _ = writeln!(o, "{}", paragraphs(&f.rationale));
+                let _ = writeln!(o);
+            }
+            if !f.evidence.is_empty() {
+                let cited: Vec<String> = f
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{} {}", md(&e.document), md(&e.locator)).trim().to_string())
+                    .collect();
+                let _ = writeln!(o, "Evidence: {}", cited.join("; "));
+            }
+            if !f.notes.is_empty() {
+                let _ = writeln!(o, "See {}", f.notes.join(", "));
+            }
+        }
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o);
+    let _ = writeln!(o, "## Sign-off");
+    let _ = writeln!(o);
+    let _ = writeln!(o, "- Approved by the panel chair: {}", md(&r.sign_off.chair));
+    let _ = writeln!(o, "- Date: {}", r.sign_off.date.as_deref().unwrap_or("not decided yet"));
+    if r.sign_off.confirmations.is_empty() {
+        let _ = writeln!(o, "- Confirmed accurate by: no member yet");
+    }
+    for c in &r.sign_off.confirmations {
+        let comment = match r.internal() {
+            Some(_) if !c.comment.trim().is_empty() => format!(" — comment: {}", md(c.comment.trim())),
+            _ => String::new(),
+        };
+        let _ = writeln!(o, "- Confirmed accurate by {} on {} (version {}){comment}", md(&c.name), c.date, c.version);
+    }
+    let _ = writeln!(o);
+    let Some(a) = r.internal() else { return o };
     let _ = writeln!(o, "## Appendix (internal, not sent to the provider): judgements by reviewer");
     let _ = writeln!(o);
     let header: Vec<String> = a.reviewers.iter().map(|p| md(&p.name)).collect();
@@ -208,7 +249,7 @@ pub fn render(r: &Report) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "Inter-rater agreement (Fleiss' kappa) over {} standards: {k:.3}{observed}.",
+                "Inter-rater agreement (Fleiss' kappa) over {} standards: {k:.3}{observed}. Kappa discounts the agreement expected by chance, so when nearly every judgement is \"met\" it stays low even though reviewers almost always agree.",
                 a.kappa_standards
             );
         }
@@ -216,6 +257,27 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "Inter-rater agreement (Fleiss' kappa): not measurable on these judgements.");
         }
     }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "### No condition because…");
+    let _ = writeln!(o);
+    if a.no_condition_notes.is_empty() {
+        let _ = writeln!(o, "None.");
+    }
+    for n in &a.no_condition_notes {
+        let _ = writeln!(o, "- {}: {}", md(&n.standard), paragraphs(&n.note));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "### More lenient than the most severe reviewer");
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{}",
+        if a.leniency.is_empty() {
+            "None.".to_string()
+        } else {
+            a.leniency.iter().map(|c| md(c)).collect::<Vec<_>>().join(", ")
+        }
+    );
     o
 }
 

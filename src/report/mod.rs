@@ -5,8 +5,9 @@ pub mod diff;
 mod html;
 mod markdown;
 pub mod model;
+pub mod pdf;
 
-pub use model::{REPORT_FORMAT, Report, ReportInput, build};
+pub use model::{Audience, IssueInput, REPORT_FORMAT, Report, ReportInput, build};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -37,6 +38,14 @@ pub fn render(report: &Report, format: Format) -> String {
             json
         }
     }
+}
+
+/// The SHA-256 of a report's content: its JSON as a draft for the panel, so the same
+/// consolidation gives the same hash before and after the hub numbers it.
+pub fn content_sha256(draft: &Report) -> String {
+    use sha2::{Digest, Sha256};
+    let json = render(draft, Format::Json);
+    Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 use crate::domain::Outcome;

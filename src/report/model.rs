@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::domain::agreement::{self, Agreement};
-use crate::domain::consolidation::{Condition, Consolidation, DecisionKind, Note, Rules};
+use crate::domain::consolidation::{
+    Condition, ConditionStatus, Consolidation, DecisionKind, Note, Rules, more_lenient_than_most_severe,
+};
 use crate::domain::{EvidenceRef, MemberRole, Outcome, Panel};
 
 pub const REPORT_FORMAT: &str = "accredit.report.v1";
@@ -24,6 +26,110 @@ pub struct ReportInput {
     pub judgements: Vec<(String, String, Outcome)>,
     pub consolidation: Consolidation,
     pub rules: Rules,
+    /// The body that sends the report (the hub's organisation name).
+    pub organisation: Option<String>,
+    /// Whether this rendering is a draft or a pushed version.
+    pub issue: IssueInput,
+    /// Members' confirmations that the report is accurate, as the hub holds them.
+    pub confirmations: Vec<ConfirmationFacts>,
+}
+
+/// One member's confirmation, for the sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ConfirmationFacts {
+    pub name: String,
+    /// The date they confirmed (YYYY-MM-DD).
+    pub date: String,
+    /// The report version they read.
+    pub version: i64,
+    /// Shown in the panel's record only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+}
+
+impl From<&crate::wire::Confirmation> for ConfirmationFacts {
+    fn from(c: &crate::wire::Confirmation) -> ConfirmationFacts {
+        ConfirmationFacts {
+            name: c.name.clone(),
+            date: c.confirmed_at.get(..10).unwrap_or(&c.confirmed_at).to_string(),
+            version: c.version,
+            comment: c.comment.clone(),
+        }
+    }
+}
+
+/// A report is a draft until the hub keeps it as a version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum IssueInput {
+    #[default]
+    Draft,
+    Final {
+        version: i64,
+        issued_on: String,
+    },
+}
+
+/// Who a rendering is for: the provider's letter leaves out the panel's internal appendix.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Provider,
+    #[default]
+    Panel,
+}
+
+impl Audience {
+    pub fn parse(text: &str) -> Option<Audience> {
+        match text.trim() {
+            "provider" => Some(Audience::Provider),
+            "panel" => Some(Audience::Panel),
+            _ => None,
+        }
+    }
+}
+
+pub const DEFAULT_ORGANISATION: &str = "The accrediting body";
+
+/// Identity and status: what the running header of every page says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueFacts {
+    pub organisation: String,
+    /// `draft` or `final`.
+    pub status: &'static str,
+    /// The hub's report version, for a final report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The submission id and the hub's report version (`S-2026-009/R2`), or `S-2026-009/DRAFT`.
+    pub reference: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<String>,
+}
+
+impl IssueFacts {
+    /// "DRAFT" or "FINAL, version 2".
+    pub fn status_words(&self) -> String {
+        match self.version {
+            Some(v) if self.status == "final" => format!("FINAL, version {v}"),
+            _ => "DRAFT: not issued".to_string(),
+        }
+    }
+}
+
+/// A deferred decision: what is requested and by when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeferralFacts {
+    pub requested_information: String,
+    pub due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignOffFacts {
+    pub chair: String,
+    /// The decision's date.
+    pub date: Option<String>,
+    pub confirmations: Vec<ConfirmationFacts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,12 +159,17 @@ pub struct StandardFacts {
     pub section: String,
     pub code: String,
     pub title: String,
+    pub statement: String,
     pub evidence: Vec<EvidenceRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub format: &'static str,
+    pub audience: Audience,
+    pub issue: IssueFacts,
+    /// The opening paragraph of the decision letter.
+    pub summary: String,
     pub submission: SubmissionFacts,
     pub frameworks: Vec<FrameworkFacts>,
     pub panel: PanelFacts,
@@ -69,9 +180,36 @@ pub struct Report {
     pub conditions: Vec<Condition>,
     pub recommendations: Vec<Note>,
     pub commendations: Vec<Note>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferral: Option<DeferralFacts>,
     pub next_steps: Vec<String>,
-    /// For the accreditation office only: not sent to the provider.
+    /// The accreditation monitoring point and what follows if conditions are not met.
+    pub monitoring: Vec<String>,
+    pub sign_off: SignOffFacts,
+    /// For the panel and the accreditation office only: every rendering for the provider leaves
+    /// it out (see [`Report::internal`]).
+    #[serde(skip_serializing_if = "Appendix::hidden")]
     pub appendix: Appendix,
+}
+
+impl Report {
+    /// This report as `audience` reads it: the provider's has no internal appendix.
+    pub fn for_audience(mut self, audience: Audience) -> Report {
+        self.audience = audience;
+        self.appendix.hidden = audience == Audience::Provider;
+        self
+    }
+
+    /// The internal appendix, when this rendering is the panel's record.
+    pub fn internal(&self) -> Option<&Appendix> {
+        (self.audience == Audience::Panel).then_some(&self.appendix)
+    }
+
+    /// The condition, recommendation or commendation `id`, if the report carries it.
+    pub fn carries(&self, id: &str) -> bool {
+        self.conditions.iter().any(|c| c.id == id)
+            || self.recommendations.iter().chain(&self.commendations).any(|n| n.id == id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -136,6 +274,8 @@ pub struct SectionFindings {
 pub struct Finding {
     pub code: String,
     pub title: String,
+    /// What the standard asks, printed beside the finding.
+    pub statement: String,
     pub outcome: Option<Outcome>,
     pub rationale: String,
     pub evidence: Vec<EvidenceRef>,
@@ -152,6 +292,25 @@ pub struct Appendix {
     /// The share of agreeing reviewer pairs over the same standards (Fleiss' P̄), 3 places.
     pub observed_agreement: Option<f64>,
     pub kappa_standards: usize,
+    /// Why a partially met or not met standard carries no condition, as the chair wrote it.
+    pub no_condition_notes: Vec<StandardNote>,
+    /// Standards where the panel is more lenient than its most severe reviewer.
+    pub leniency: Vec<String>,
+    /// Set for the provider's audience: the appendix is then left out of every rendering.
+    #[serde(skip)]
+    pub hidden: bool,
+}
+
+impl Appendix {
+    fn hidden(&self) -> bool {
+        self.hidden
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StandardNote {
+    pub standard: String,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -181,19 +340,17 @@ pub fn build(input: &ReportInput) -> Report {
     };
     let outcome_of = |code: &str| consolidation.outcome(code).map(|o| o.outcome);
     let count = |o: Outcome| input.standards.iter().filter(|s| outcome_of(&s.code) == Some(o)).count();
-    let live_conditions: Vec<Condition> = consolidation
-        .conditions
-        .iter()
-        .filter(|c| c.status != crate::domain::consolidation::ConditionStatus::Withdrawn)
-        .cloned()
-        .collect();
+    let live_conditions: Vec<Condition> =
+        consolidation.conditions.iter().filter(|c| c.status != ConditionStatus::Withdrawn).cloned().collect();
+    let recommendations: Vec<Note> = consolidation.recommendations.iter().filter(|n| !n.withdrawn).cloned().collect();
+    let commendations: Vec<Note> = consolidation.commendations.iter().filter(|n| !n.withdrawn).cloned().collect();
     let counts = Counts {
         met: count(Outcome::Met),
         partially_met: count(Outcome::PartiallyMet),
         not_met: count(Outcome::NotMet),
         conditions: live_conditions.len(),
-        recommendations: consolidation.recommendations.len(),
-        commendations: consolidation.commendations.len(),
+        recommendations: recommendations.len(),
+        commendations: commendations.len(),
     };
 
     let mut findings: Vec<SectionFindings> = Vec::new();
@@ -201,14 +358,15 @@ pub fn build(input: &ReportInput) -> Report {
         let tied: Vec<String> = live_conditions
             .iter()
             .map(|c| (&c.id, &c.standards))
-            .chain(consolidation.recommendations.iter().map(|n| (&n.id, &n.standards)))
-            .chain(consolidation.commendations.iter().map(|n| (&n.id, &n.standards)))
+            .chain(recommendations.iter().map(|n| (&n.id, &n.standards)))
+            .chain(commendations.iter().map(|n| (&n.id, &n.standards)))
             .filter(|(_, standards)| standards.contains(&s.code))
             .map(|(id, _)| id.clone())
             .collect();
         let finding = Finding {
             code: s.code.clone(),
             title: s.title.clone(),
+            statement: s.statement.clone(),
             outcome: outcome_of(&s.code),
             rationale: consolidation.outcome(&s.code).map(|o| o.rationale.clone()).unwrap_or_default(),
             evidence: s.evidence.clone(),
@@ -255,21 +413,60 @@ pub fn build(input: &ReportInput) -> Report {
     let kappa = agreement::fleiss_kappa(&subjects).map(round);
     let observed_agreement = agreement::observed_agreement(&subjects).map(round);
 
-    let mut next_steps = Vec::new();
-    if !live_conditions.is_empty() {
-        next_steps.push(format!(
-            "The provider sends the evidence for each condition by its due date ({}); the panel chair signs each condition off.",
-            live_conditions.iter().map(|c| format!("{} by {}", c.id, c.due)).collect::<Vec<_>>().join(", ")
-        ));
+    let mut no_condition_notes = Vec::new();
+    let mut leniency = Vec::new();
+    for s in &input.standards {
+        let Some(o) = consolidation.outcome(&s.code) else { continue };
+        if !o.no_condition_reason.trim().is_empty() {
+            no_condition_notes.push(StandardNote { standard: s.code.clone(), note: o.no_condition_reason.clone() });
+        }
+        let given: Vec<Outcome> =
+            input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, outcome)| *outcome).collect();
+        if more_lenient_than_most_severe(o.outcome, &given) {
+            leniency.push(s.code.clone());
+        }
     }
-    next_steps.push("Recommendations are reviewed at the first Accreditation Monitoring point.".into());
-    next_steps.push(
-        "Once accredited, the programme enters Accreditation Monitoring and then Exception Reporting; changes to the programme are reported to the Centre."
-            .into(),
-    );
+
+    let deferred = consolidation.decision.as_ref().filter(|d| d.kind == DecisionKind::Deferred);
+    let deferral = deferred.map(|d| DeferralFacts {
+        requested_information: d.requested_information.clone(),
+        due: d.information_due.map(|d| d.to_string()),
+    });
+    let decided_on = consolidation.decision.as_ref().and_then(|d| d.decided_on).map(|d| d.to_string());
+    let steps = next_steps(&live_conditions, deferral.as_ref(), decision.kind, !recommendations.is_empty());
+    let monitoring = monitoring(!live_conditions.is_empty(), decision.kind);
+    let organisation =
+        input.organisation.clone().filter(|o| !o.trim().is_empty()).unwrap_or_else(|| DEFAULT_ORGANISATION.to_string());
+    let issue = match &input.issue {
+        IssueInput::Draft => IssueFacts {
+            organisation,
+            status: "draft",
+            version: None,
+            reference: format!("{}/DRAFT", input.submission.id),
+            decided_on,
+            issued_on: None,
+        },
+        IssueInput::Final { version, issued_on } => IssueFacts {
+            organisation,
+            status: "final",
+            version: Some(*version),
+            reference: format!("{}/R{version}", input.submission.id),
+            decided_on,
+            issued_on: Some(issued_on.clone()),
+        },
+    };
+    let summary = summary(input, &issue, &decision, &counts, deferral.as_ref());
 
     Report {
         format: REPORT_FORMAT,
+        audience: Audience::Panel,
+        sign_off: SignOffFacts {
+            chair: name(&input.panel.chair),
+            date: issue.decided_on.clone(),
+            confirmations: input.confirmations.clone(),
+        },
+        issue,
+        summary,
         submission: input.submission.clone(),
         frameworks: input.frameworks.clone(),
         panel: PanelFacts {
@@ -299,9 +496,139 @@ pub fn build(input: &ReportInput) -> Report {
             .collect(),
         findings,
         conditions: live_conditions,
-        recommendations: consolidation.recommendations.clone(),
-        commendations: consolidation.commendations.clone(),
-        next_steps,
-        appendix: Appendix { reviewers, rows, kappa, observed_agreement, kappa_standards: subjects.len() },
+        recommendations,
+        commendations,
+        deferral,
+        next_steps: steps,
+        monitoring,
+        appendix: Appendix {
+            reviewers,
+            rows,
+            kappa,
+            observed_agreement,
+            kappa_standards: subjects.len(),
+            no_condition_notes,
+            leniency,
+            hidden: false,
+        },
     }
+}
+
+/// The letter's opening paragraph: who, what, the decision and what it asks.
+fn summary(
+    input: &ReportInput,
+    issue: &IssueFacts,
+    decision: &DecisionFacts,
+    counts: &Counts,
+    deferral: Option<&DeferralFacts>,
+) -> String {
+    let s = &input.submission;
+    let judged = counts.met + counts.partially_met + counts.not_met;
+    let mut text = format!(
+        "{} reviewed {} of {} (submission {}, version {}) against {} standard{}.",
+        issue.organisation,
+        s.programme,
+        s.provider,
+        s.id,
+        s.version,
+        input.standards.len(),
+        if input.standards.len() == 1 { "" } else { "s" }
+    );
+    match decision.kind {
+        None => text.push_str(" The panel has not yet reached a decision."),
+        Some(kind) => {
+            text.push_str(&format!(" The panel's decision is: {}.", kind.label()));
+            text.push_str(&format!(
+                " Of the {judged} standards judged, {} {} met, {} partially met and {} not met.",
+                counts.met,
+                if counts.met == 1 { "is" } else { "are" },
+                counts.partially_met,
+                counts.not_met
+            ));
+            if let Some(d) = deferral {
+                text.push_str(&format!(
+                    " Before deciding, the panel asks for further information{}.",
+                    d.due.as_deref().map(|due| format!(" by {due}")).unwrap_or_default()
+                ));
+            } else if counts.conditions > 0 {
+                text.push_str(&format!(
+                    " The accreditation is subject to {} condition{}, listed below with {} due date{}.",
+                    counts.conditions,
+                    if counts.conditions == 1 { "" } else { "s" },
+                    if counts.conditions == 1 { "its" } else { "their" },
+                    if counts.conditions == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+    if counts.recommendations + counts.commendations > 0 {
+        text.push_str(&format!(
+            " The panel also makes {} recommendation{} and {} commendation{}.",
+            counts.recommendations,
+            if counts.recommendations == 1 { "" } else { "s" },
+            counts.commendations,
+            if counts.commendations == 1 { "" } else { "s" }
+        ));
+    }
+    text
+}
+
+/// What the provider does next, following each condition's status and the decision.
+fn next_steps(
+    conditions: &[Condition],
+    deferral: Option<&DeferralFacts>,
+    kind: Option<DecisionKind>,
+    recommendations: bool,
+) -> Vec<String> {
+    let mut steps = Vec::new();
+    if let Some(d) = deferral {
+        steps.push(format!(
+            "The provider sends the information requested{}: {}. The panel then completes its decision.",
+            d.due.as_deref().map(|due| format!(" by {due}")).unwrap_or_default(),
+            d.requested_information.trim()
+        ));
+        return steps;
+    }
+    let open: Vec<&Condition> = conditions.iter().filter(|c| c.status == ConditionStatus::Open).collect();
+    if !open.is_empty() {
+        steps.push(format!(
+            "The provider sends the evidence for each open condition by its due date ({}); the panel chair signs each condition off.",
+            open.iter().map(|c| format!("{} by {}", c.id, c.due)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    for c in conditions.iter().filter(|c| c.status == ConditionStatus::Met) {
+        steps.push(match c.signed_off_on {
+            Some(on) => format!("{} was signed off as met by the panel chair on {on}: nothing more is needed.", c.id),
+            None => format!("{} was signed off as met by the panel chair: nothing more is needed.", c.id),
+        });
+    }
+    if recommendations && kind != Some(DecisionKind::NotAccredited) {
+        steps.push("Recommendations are reviewed at the first Accreditation Monitoring point.".into());
+    }
+    steps
+}
+
+/// The accreditation monitoring point and what follows if conditions are not met.
+fn monitoring(has_conditions: bool, kind: Option<DecisionKind>) -> Vec<String> {
+    let mut lines = Vec::new();
+    match kind {
+        Some(DecisionKind::NotAccredited) => lines.push(
+            "The programme is not accredited. The provider may resubmit once the findings below are addressed.".into(),
+        ),
+        Some(DecisionKind::Deferred) => lines.push(
+            "Accreditation Monitoring begins once the panel has completed its decision on the information requested."
+                .into(),
+        ),
+        _ => lines.push(
+            "Once accredited, the programme enters Accreditation Monitoring and then Exception Reporting; changes to the programme are reported to the Centre."
+                .into(),
+        ),
+    }
+    if has_conditions && kind != Some(DecisionKind::NotAccredited) {
+        lines.push(
+            "If a condition is not met by its due date, the panel reviews the accreditation: it may extend the date once, or withdraw the accreditation."
+                .into(),
+        );
+    }
+    lines
 }

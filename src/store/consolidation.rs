@@ -5,7 +5,24 @@ use rusqlite::{OptionalExtension, params};
 use super::{Result, Store, StoreError, now_timestamp};
 use crate::domain::consolidation::Consolidation;
 use crate::domain::{JudgementState, Outcome};
-use crate::report::model::{FrameworkFacts, ReportInput, StandardFacts, SubmissionFacts};
+use crate::report::model::{
+    ConfirmationFacts, FrameworkFacts, IssueInput, ReportInput, StandardFacts, SubmissionFacts,
+};
+
+fn confirmations_key(submission: &str) -> String {
+    format!("confirmations/{submission}")
+}
+
+impl Store {
+    /// Keeps the hub's list of members' confirmations, for the sign-off of reports built here.
+    pub fn record_confirmations(&self, submission: &str, confirmations: &[ConfirmationFacts]) -> Result<()> {
+        let json = serde_json::to_string(confirmations).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.set_meta(&confirmations_key(submission), &json)
+    }
+}
+
+/// The `meta` key of the organisation that sends reports (set on the hub, copied to clients).
+pub const ORGANISATION_KEY: &str = "organisation";
 
 impl Store {
     /// The consolidation of `submission` (empty until the chair starts one).
@@ -22,11 +39,16 @@ impl Store {
     }
 
     /// Saves the chair's consolidation; only the panel's chair may.
+    /// The decision's date and conditions' sign-off dates are stamped here (see
+    /// [`Consolidation::stamp_dates`]).
     pub fn save_consolidation(&mut self, submission: &str, me: &str, consolidation: &Consolidation) -> Result<()> {
         let panel = self.panel(submission)?;
         if panel.chair != me {
             return Err(StoreError::NotChair(submission.to_string()));
         }
+        let mut consolidation = consolidation.clone();
+        consolidation.stamp_dates(&self.consolidation(submission)?, jiff::Zoned::now().date());
+        let consolidation = &consolidation;
         let body = serde_json::to_string(consolidation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let queued = serde_json::to_string(&super::replica::QueuedConsolidation {
             submission: submission.to_string(),
@@ -54,7 +76,9 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps the Markdown of a version pushed to the hub, to show what changed since.
+    /// Keeps the Markdown of a version pushed to the hub, to show what changed since. When this
+    /// cache's consolidation is the one pushed (same content hash), its DRAFT rendering is kept
+    /// instead of the hub's FINAL one, so "changed since" compares content, not the letterhead.
     pub fn record_pushed_report(
         &self,
         submission: &str,
@@ -63,6 +87,14 @@ impl Store {
         markdown: &str,
         pushed_by: &str,
     ) -> Result<()> {
+        let draft = crate::report::build(&self.report_input(submission)?);
+        let local;
+        let markdown = if crate::report::content_sha256(&draft) == sha256 {
+            local = crate::report::render(&draft, crate::report::Format::Markdown);
+            local.as_str()
+        } else {
+            markdown
+        };
         self.conn.execute(
             "INSERT INTO reports (submission_id, version, sha256, json, markdown, html, pushed_by, pushed_at)
              VALUES (?1, ?2, ?3, '', ?4, '', ?5, ?6)
@@ -70,6 +102,18 @@ impl Store {
             params![submission, version, sha256, markdown, pushed_by, now_timestamp()],
         )?;
         Ok(())
+    }
+
+    /// The latest pushed version this cache knows of: (version, sha256 of its draft JSON, when).
+    pub fn last_pushed_version(&self, submission: &str) -> Result<Option<(i64, String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT version, sha256, pushed_at FROM reports WHERE submission_id = ?1 ORDER BY version DESC LIMIT 1",
+                [submission],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
     }
 
     /// The latest pushed version this cache knows of: (version, Markdown).
@@ -115,7 +159,7 @@ impl Store {
         };
         let standards = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT ss.framework_id, sec.title, ss.standard_code, st.title, m.evidence
+                "SELECT ss.framework_id, sec.title, ss.standard_code, st.title, m.evidence, st.statement
                  FROM submission_standards ss
                  JOIN standards st ON st.framework_id = ss.framework_id AND st.framework_version = ss.framework_version
                      AND st.code = ss.standard_code
@@ -124,16 +168,18 @@ impl Store {
                  LEFT JOIN mappings m ON m.submission_id = ss.submission_id AND m.standard_code = ss.standard_code
                  WHERE ss.submission_id = ?1 ORDER BY ss.ord",
             )?;
-            let rows: Vec<(String, String, String, String, Option<String>)> = stmt
-                .query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            type Row = (String, String, String, String, Option<String>, String);
+            let rows: Vec<Row> = stmt
+                .query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             rows.into_iter()
-                .map(|(framework, section, code, title, evidence)| {
+                .map(|(framework, section, code, title, evidence, statement)| {
                     Ok(StandardFacts {
                         framework,
                         section,
                         code,
                         title,
+                        statement,
                         evidence: evidence
                             .as_deref()
                             .map(serde_json::from_str)
@@ -183,6 +229,13 @@ impl Store {
             judgements,
             rules: consolidation.rules(),
             consolidation,
+            organisation: self.meta(ORGANISATION_KEY)?,
+            issue: IssueInput::Draft,
+            confirmations: match self.meta(&confirmations_key(submission))? {
+                Some(json) => serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("confirmations of {submission}: {e}")))?,
+                None => Vec::new(),
+            },
         })
     }
 }

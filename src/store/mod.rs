@@ -4,6 +4,7 @@
 //! `synchronous=FULL`) before the caller is told it is saved.
 
 mod consolidation;
+pub use consolidation::ORGANISATION_KEY;
 mod documents;
 mod frameworks;
 mod health;

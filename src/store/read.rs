@@ -303,13 +303,12 @@ impl Store {
         Ok(out)
     }
 
-    /// (standards I judge, of those judged with no gap, of those submitted).
+    /// (standards I judge, of those judged with no gap, of those submitted). A gap is
+    /// `Gap::of`, the rule Submit applies: counted here in Rust, not restated in SQL (SQLite's
+    /// `trim()` strips spaces only, so a rationale of one line break once counted as done).
     fn my_progress(&self, submission: &str, me: &str, limited_to: Option<&str>) -> Result<(usize, usize, usize)> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*),
-                    coalesce(sum(j.outcome IS NOT NULL AND NOT (trim(j.rationale) = ''
-                        AND j.outcome IN (SELECT value FROM json_each(f.rationale_required)))), 0),
-                    coalesce(sum(j.state = 'submitted'), 0)
+            "SELECT j.outcome, coalesce(j.rationale, ''), coalesce(j.state = 'submitted', 0), f.rationale_required
              FROM submission_standards ss
              JOIN frameworks f ON f.id = ss.framework_id AND f.version = ss.framework_version
              LEFT JOIN judgements j ON j.submission_id = ss.submission_id
@@ -317,9 +316,23 @@ impl Store {
              WHERE ss.submission_id = ?1
                AND (?3 IS NULL OR ss.standard_code IN (SELECT value FROM json_each(?3)))",
         )?;
-        let (total, done, submitted): (i64, i64, i64) =
-            stmt.query_row(params![submission, me, limited_to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok((total as usize, done as usize, submitted as usize))
+        let rows = stmt.query_map(params![submission, me, limited_to], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, String>(3)?))
+        })?;
+        let (mut total, mut done, mut submitted) = (0, 0, 0);
+        let mut required: HashMap<String, Vec<Outcome>> = HashMap::new();
+        for row in rows {
+            let (outcome, rationale, is_submitted, required_json) = row?;
+            if !required.contains_key(&required_json) {
+                let list = parse_json_list(&required_json)?;
+                required.insert(required_json.clone(), list);
+            }
+            let needs = required.get(&required_json).map(Vec::as_slice).unwrap_or_default();
+            total += 1;
+            done += usize::from(Gap::of(parse_outcome(outcome)?, &rationale, needs).is_none());
+            submitted += usize::from(is_submitted);
+        }
+        Ok((total, done, submitted))
     }
 
     /// For the chair's queue: (voting members who submitted, voting members).

@@ -214,6 +214,19 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE indexed_blobs (sha256 TEXT PRIMARY KEY);
     CREATE TABLE indexed_frameworks (framework TEXT PRIMARY KEY);
     "#,
+    // 5: each pushed version also as the provider's letter (no internal appendix), beside the
+    // panel's record in `reports`.
+    r#"
+    CREATE TABLE report_letters (
+        submission_id TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        json          TEXT NOT NULL,
+        markdown      TEXT NOT NULL,
+        html          TEXT NOT NULL,
+        PRIMARY KEY (submission_id, version),
+        FOREIGN KEY (submission_id, version) REFERENCES reports (submission_id, version) ON DELETE CASCADE
+    );
+    "#,
 ];
 
 /// The schema version a fully migrated cache has.

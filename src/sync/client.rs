@@ -92,8 +92,13 @@ impl HubClient {
 
     /// Who the token belongs to (checks it).
     pub fn me(&self) -> Result<User, SyncError> {
+        Ok(self.me_and_organisation()?.0)
+    }
+
+    /// Who the token belongs to, and the organisation the hub sends reports for.
+    pub fn me_and_organisation(&self) -> Result<(User, Option<String>), SyncError> {
         let me: MeResponse = self.read(self.get("/api/v1/me")?)?;
-        Ok(me.user)
+        Ok((me.user, me.organisation))
     }
 
     pub fn push(&self, ops: &[Op]) -> Result<Vec<OpResult>, SyncError> {
@@ -122,6 +127,22 @@ impl HubClient {
         self.read(self.check(response)?)
     }
 
+    /// Confirms, as a panel member, that the latest pushed report is accurate.
+    pub fn confirm(&self, submission: &str, comment: &str) -> Result<crate::wire::Confirmation, SyncError> {
+        let response = self
+            .agent
+            .post(self.url(&format!("/api/v1/submissions/{submission}/confirmations")))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .send_json(crate::wire::ConfirmRequest { comment: comment.to_string() })
+            .map_err(|e| self.unreachable(e))?;
+        self.read(self.check(response)?)
+    }
+
+    /// Who has confirmed the report of `submission`, and who has not.
+    pub fn confirmations(&self, submission: &str) -> Result<crate::wire::ConfirmationsResponse, SyncError> {
+        self.read(self.get(&format!("/api/v1/submissions/{submission}/confirmations"))?)
+    }
+
     /// Every pushed version of a submission's report.
     pub fn reports(&self, submission: &str) -> Result<Vec<ReportVersion>, SyncError> {
         let answer: ReportsResponse = self.read(self.get(&format!("/api/v1/submissions/{submission}/reports"))?)?;
@@ -130,7 +151,19 @@ impl HubClient {
 
     /// One pushed version, rendered as `format` (`md`, `html` or `json`).
     pub fn report(&self, submission: &str, version: i64, format: &str) -> Result<String, SyncError> {
-        let mut response = self.get(&format!("/api/v1/submissions/{submission}/reports/{version}?format={format}"))?;
+        self.report_for(submission, version, format, "panel")
+    }
+
+    /// One pushed version for `audience` (`panel` or `provider`), rendered as `format`.
+    pub fn report_for(
+        &self,
+        submission: &str,
+        version: i64,
+        format: &str,
+        audience: &str,
+    ) -> Result<String, SyncError> {
+        let mut response = self
+            .get(&format!("/api/v1/submissions/{submission}/reports/{version}?format={format}&audience={audience}"))?;
         response
             .body_mut()
             .with_config()

@@ -1,5 +1,6 @@
 //! The application state and its pure `update`: an action in, effects out, no I/O.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -10,9 +11,10 @@ use super::editor_keys::VimMode;
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
+use super::palette::PaletteState;
 use super::panel::{PanelData, PanelState, ReportPreview};
-use super::review::{Focus, PendingSave, Retry, ReviewState, SaveStatus};
-use super::review_keys::save_if_dirty;
+use super::review::{Focus, PendingSave, Retry, ReviewState};
+use super::review_keys::{read_only_reason, save_if_dirty};
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
@@ -21,10 +23,7 @@ use crate::domain::consolidation::Consolidation;
 use crate::domain::{Gap, Judgement, MemberRole, Outcome};
 use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
 
-/// How long typed text may wait before it is written, at most.
-pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
-/// A pause in typing this long saves at once.
-pub const AUTOSAVE_IDLE: Duration = Duration::from_millis(250);
+pub use super::autosave::{AUTOSAVE_AFTER, AUTOSAVE_IDLE};
 /// A save refused because the cache was busy is tried again this long after.
 pub const SAVE_RETRY_AFTER: Duration = Duration::from_secs(2);
 
@@ -35,7 +34,11 @@ pub enum Action {
     /// Only when `mouse = true`.
     Mouse(MouseEvent),
     Tick(Instant),
-    QueueLoaded(Vec<Assignment>),
+    QueueLoaded {
+        queue: Vec<Assignment>,
+        /// For each panel I chair: how many things keep its report from being complete.
+        to_settle: HashMap<String, usize>,
+    },
     ReviewLoaded {
         data: Box<ReviewData>,
         select: Option<String>,
@@ -190,6 +193,8 @@ pub enum Overlay {
     ConfirmPush {
         submission: String,
     },
+    /// The `:` command palette.
+    Palette(Box<PaletteState>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +219,8 @@ pub struct App {
     pub screen: Screen,
     pub queue: Vec<Assignment>,
     pub queue_selected: usize,
+    /// For each panel I chair: how many things are left to settle before its report is complete.
+    pub queue_to_settle: HashMap<String, usize>,
     pub review: Option<ReviewState>,
     pub document: Option<DocumentState>,
     /// The chair's Panel screen and its report preview.
@@ -231,10 +238,13 @@ pub struct App {
     /// A sync brought changes while the rationale editor was open: reload when it closes.
     pub(super) review_stale: bool,
     pub quit: bool,
+    /// The time the action being handled arrived: `update` reads no clock of its own.
+    pub(super) now: Instant,
 }
 
 impl App {
-    pub fn new(me: String, me_name: String, today: Date, settings: Settings) -> App {
+    /// An app that starts on the queue; `now` is the clock at start (`update` brings later ones).
+    pub fn new(me: String, me_name: String, today: Date, settings: Settings, now: Instant) -> App {
         App {
             me,
             me_name,
@@ -249,6 +259,7 @@ impl App {
             screen: Screen::Queue,
             queue: Vec::new(),
             queue_selected: 0,
+            queue_to_settle: HashMap::new(),
             review: None,
             document: None,
             panel: None,
@@ -263,6 +274,7 @@ impl App {
             sync_return: Screen::Queue,
             review_stale: false,
             quit: false,
+            now,
         }
     }
 
@@ -270,6 +282,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.overlay {
             Some(Overlay::Finder(_)) => return Context::Finder,
+            Some(Overlay::Palette(_)) => return Context::Palette,
             Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. }) => return Context::Confirm,
             Some(Overlay::Help) | None => {}
         }
@@ -304,7 +317,51 @@ impl App {
                 _ => vec![("Esc".into(), "normal mode"), (self.keymap.key_for(Context::Editor, Command::Help), "help")],
             };
         }
-        self.keymap.hints(context)
+        match context {
+            // Judging keys only while my judgements can change.
+            Context::Review => {
+                let review = self.review.as_ref();
+                let read_only = review.is_some_and(|r| read_only_reason(r).is_some());
+                let others = review.is_some_and(|r| r.data.others_visible);
+                self.keymap.hints_where(context, |c| match c {
+                    Command::SetOutcome(_) | Command::EditRationale | Command::NextGap | Command::Submit => !read_only,
+                    Command::NextDifference => others,
+                    _ => true,
+                })
+            }
+            // Conflict keys only with a conflict to settle.
+            Context::Sync if self.sync_view.as_ref().is_none_or(|v| v.conflicts.is_empty()) => self
+                .keymap
+                .hints_where(context, |c| !matches!(c, Command::KeepMine | Command::TakeTheirs | Command::EditMerge)),
+            // Gaps stop the submission: the keys go to a gap or cancel.
+            Context::Confirm if matches!(&self.overlay, Some(Overlay::ConfirmSubmit { gaps, .. }) if !gaps.is_empty()) =>
+            {
+                vec![
+                    (self.keymap.key_for(context, Command::Open), "go to the gap"),
+                    (self.keymap.key_for(context, Command::Cancel), "cancel"),
+                ]
+            }
+            _ => self.keymap.hints(context),
+        }
+    }
+
+    /// A finder that starts from the submission (and standard) on screen.
+    fn new_finder(&self, entries: &[FinderEntry]) -> FinderState {
+        let mut finder = FinderState::new(entries);
+        let here = match self.screen {
+            Screen::Review | Screen::Document => {
+                self.review.as_ref().map(|r| (r.data.submission.id.as_str(), r.current().map(|s| s.code.as_str())))
+            }
+            Screen::Panel | Screen::Report => {
+                self.panel.as_ref().map(|p| (p.data.submission.id.as_str(), p.current().map(|s| s.code.as_str())))
+            }
+            Screen::Queue => self.queue.get(self.queue_selected).map(|a| (a.submission.as_str(), None)),
+            Screen::Sync => None,
+        };
+        if let Some((submission, standard)) = here {
+            finder.start_at(entries, submission, standard);
+        }
+        finder
     }
 
     /// Whether the run loop should tick soon (typed text is waiting to be saved).
@@ -312,7 +369,10 @@ impl App {
         self.review.as_ref().is_some_and(ReviewState::is_dirty) || self.panel.as_ref().is_some_and(PanelState::is_dirty)
     }
 
-    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+    /// Applies `action`, which arrived at `now`, and returns the work it asks for. Pure: no
+    /// terminal, store, network or clock.
+    pub fn update(&mut self, action: Action, now: Instant) -> Vec<Effect> {
+        self.now = now;
         match action {
             Action::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Action::Key(_) => Vec::new(),
@@ -321,9 +381,16 @@ impl App {
             Action::Tick(now) => {
                 self.autosave(now).into_iter().chain(self.retry_saves(now)).chain(self.panel_autosave(now)).collect()
             }
-            Action::QueueLoaded(queue) => {
+            Action::QueueLoaded { mut queue, to_settle } => {
+                let selected = self.queue.get(self.queue_selected).map(|a| a.submission.clone());
+                // What needs me first; the store's order (soonest due) within each.
+                queue.sort_by_key(|a| !needs_me(a, &to_settle));
                 self.queue = queue;
-                self.queue_selected = self.queue_selected.min(self.queue.len().saturating_sub(1));
+                self.queue_to_settle = to_settle;
+                self.queue_selected = selected
+                    .and_then(|id| self.queue.iter().position(|a| a.submission == id))
+                    .unwrap_or(self.queue_selected)
+                    .min(self.queue.len().saturating_sub(1));
                 Vec::new()
             }
             Action::ReviewLoaded { data, select, show } => {
@@ -356,7 +423,7 @@ impl App {
             }
             Action::FinderLoaded(entries) => {
                 // Entries reloaded under an open finder (a sync brought more) keep the query.
-                let mut finder = FinderState::new(&entries);
+                let mut finder = self.new_finder(&entries);
                 if let Some(Overlay::Finder(open)) = &self.overlay {
                     finder.query = open.query.clone();
                     finder.refresh(&entries);
@@ -381,7 +448,7 @@ impl App {
                             .retries
                             .insert(standard.clone(), PendingSave { outcome, rationale, retry: Retry::Armed });
                     }
-                    review.save_status = SaveStatus::Failed(message.clone());
+                    review.autosave.failed(message.clone());
                 }
                 // What is on screen stays what the cache holds; say what happens to the rest.
                 self.flash = Some(Flash::Error(if busy {
@@ -411,7 +478,7 @@ impl App {
                     return Vec::new();
                 };
                 review.editor = super::review::new_editor(&text);
-                review.dirty_since = Some(Instant::now());
+                review.autosave.changed();
                 self.save_current().into_iter().collect()
             }
             Action::Failed(message) => {
@@ -473,6 +540,7 @@ impl App {
         }
         match context {
             Context::Finder => return self.finder_key(event, command),
+            Context::Palette => return self.palette_key(event, command),
             Context::Confirm => return self.confirm_key(command),
             Context::Editor => return self.editor_key(event, command),
             Context::Document if self.document.as_ref().is_some_and(|d| d.search_input.is_some()) => {
@@ -499,12 +567,17 @@ impl App {
             Command::Find => {
                 let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
                 match &self.finder_entries {
-                    Some(entries) => self.overlay = Some(Overlay::Finder(Box::new(FinderState::new(entries)))),
+                    Some(entries) => self.overlay = Some(Overlay::Finder(Box::new(self.new_finder(entries)))),
                     None => effects.push(Effect::LoadFinder),
                 }
                 effects
             }
             Command::SyncNow => self.start_sync(true),
+            Command::OpenPalette => {
+                let palette = PaletteState::new(&self.keymap, context);
+                self.overlay = Some(Overlay::Palette(Box::new(palette)));
+                Vec::new()
+            }
             Command::OpenSync if self.screen != Screen::Sync => {
                 let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
                 self.sync_return = self.screen;
@@ -563,9 +636,7 @@ impl App {
     /// Saves typed text once it has waited long enough or typing has paused.
     fn autosave(&mut self, now: Instant) -> Option<Effect> {
         let review = self.review.as_ref()?;
-        let since = review.dirty_since?;
-        let idle = review.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
-        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.save_current() } else { None }
+        if review.autosave.due(now) { self.save_current() } else { None }
     }
 
     /// The saves that failed on a busy cache and are due to be tried again.
@@ -667,3 +738,20 @@ impl App {
         }
     }
 }
+
+/// Whether a row of the queue has work for me: a review I can still judge and submit, or a
+/// panel I chair with something left to settle.
+pub fn needs_me(a: &Assignment, to_settle: &HashMap<String, usize>) -> bool {
+    if a.recused {
+        return false;
+    }
+    match a.role {
+        MemberRole::Chair => a.stage != crate::domain::Stage::Decided && to_settle.get(&a.submission) != Some(&0),
+        MemberRole::Officer => false,
+        _ => a.stage.allows_judging() && !a.submitted && a.total > 0,
+    }
+}
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

@@ -84,10 +84,10 @@ impl App {
     pub(super) fn typed_in_editor(&mut self) {
         if self.screen == Screen::Panel {
             if let Some(panel) = self.panel.as_mut() {
-                panel.typed();
+                panel.typed(self.now);
             }
         } else if let Some(review) = self.review.as_mut() {
-            review.typed();
+            review.typed(self.now);
         }
     }
 

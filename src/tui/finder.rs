@@ -20,6 +20,9 @@ pub struct FinderState {
     /// Indexes into the entries, best match first.
     pub results: Vec<usize>,
     pub selected: usize,
+    /// The submission the user is in, and the standard selected there: with an empty query the
+    /// finder lists that submission first, from that standard.
+    here: Option<(String, Option<String>)>,
     matcher: SkimMatcherV2,
     index: Index,
 }
@@ -63,6 +66,7 @@ impl FinderState {
             query: String::new(),
             results: Vec::new(),
             selected: 0,
+            here: None,
             matcher: SkimMatcherV2::default().smart_case(),
             index: Index::build(entries),
         };
@@ -70,12 +74,18 @@ impl FinderState {
         state
     }
 
+    /// Starts from `submission` (and its `standard`): listed first while the query is empty.
+    pub fn start_at(&mut self, entries: &[FinderEntry], submission: &str, standard: Option<&str>) {
+        self.here = Some((submission.to_string(), standard.map(str::to_string)));
+        self.refresh(entries);
+    }
+
     /// Re-ranks every entry against the query.
     pub fn refresh(&mut self, entries: &[FinderEntry]) {
         self.selected = 0;
         let words: Vec<&str> = self.query.split_whitespace().collect();
         if words.is_empty() || entries.len() != self.index.pairs.len() {
-            self.results = (0..entries.len().min(MAX_RESULTS)).collect();
+            self.results = self.unfiltered(entries);
             return;
         }
         // Total score per entry; `None` once a word matches neither its scope nor its text.
@@ -99,6 +109,25 @@ impl FinderState {
         }
         scored.sort_unstable_by(by_rank);
         self.results = scored.into_iter().map(|(_, i)| i).collect();
+    }
+
+    /// Every entry in the cache's order, the submission the user is in first, from the standard
+    /// selected there.
+    fn unfiltered(&mut self, entries: &[FinderEntry]) -> Vec<usize> {
+        let Some((submission, standard)) = &self.here else {
+            return (0..entries.len().min(MAX_RESULTS)).collect();
+        };
+        let (mut results, others): (Vec<usize>, Vec<usize>) =
+            (0..entries.len()).partition(|&i| entries[i].scope() == submission.as_str());
+        results.extend(others);
+        results.truncate(MAX_RESULTS);
+        self.selected = standard
+            .as_deref()
+            .and_then(|code| {
+                results.iter().position(|&i| matches!(&entries[i], FinderEntry::Standard { code: c, .. } if c == code))
+            })
+            .unwrap_or(0);
+        results
     }
 
     pub fn selected_entry<'e>(&self, entries: &'e [FinderEntry]) -> Option<&'e FinderEntry> {
@@ -152,5 +181,24 @@ mod tests {
         finder.query = "4.1 S-2026-014".into();
         finder.refresh(&entries);
         assert_eq!(finder.results.len(), 2);
+    }
+
+    #[test]
+    fn an_empty_query_starts_from_the_submission_and_standard_i_am_in() {
+        let entries = vec![
+            standard("S-2026-014", "MPF 1.1", "Scope of practice"),
+            standard("S-2026-009", "SET-DEMO 4.1", "Workplace supervisors prepared"),
+            standard("S-2026-009", "SET-DEMO 4.2", "Supervision agreements"),
+        ];
+        let mut finder = FinderState::new(&entries);
+        finder.start_at(&entries, "S-2026-009", Some("SET-DEMO 4.2"));
+        assert_eq!(finder.results, vec![1, 2, 0], "my submission first, the rest after");
+        assert_eq!(finder.selected_entry(&entries), Some(&entries[2]), "on the standard I was on");
+        finder.query = "scope".into();
+        finder.refresh(&entries);
+        assert_eq!(finder.selected_entry(&entries), Some(&entries[0]), "a query searches everything");
+        finder.query.clear();
+        finder.refresh(&entries);
+        assert_eq!(finder.results[0], 1, "emptied again, it starts from where I am");
     }
 }

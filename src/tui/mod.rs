@@ -3,6 +3,7 @@
 //! terminal; tests drive `Runtime` directly and draw into a `TestBackend`.
 
 pub mod app;
+pub mod autosave;
 pub mod document;
 mod editing;
 pub mod editor_keys;
@@ -10,6 +11,7 @@ pub mod finder;
 pub mod keymap;
 pub mod mouse;
 mod overlay_keys;
+pub mod palette;
 pub mod panel;
 mod panel_data;
 mod panel_keys;

@@ -61,6 +61,39 @@ impl App {
         }
     }
 
+    /// Keys in the command palette: Enter runs the action as its key would.
+    pub(super) fn palette_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+        let Some(Overlay::Palette(palette)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match command {
+            Some(Command::Cancel) => self.overlay = None,
+            Some(Command::Down) => {
+                palette.selected = (palette.selected + 1).min(palette.results.len().saturating_sub(1))
+            }
+            Some(Command::Up) => palette.selected = palette.selected.saturating_sub(1),
+            Some(Command::Open) => {
+                let key = palette.selected_entry().map(|e| e.key);
+                self.overlay = None;
+                if let Some(key) = key {
+                    return self.on_key(KeyEvent::new(key.code, key.modifiers));
+                }
+            }
+            _ => match event.code {
+                KeyCode::Backspace => {
+                    palette.query.pop();
+                    palette.refresh();
+                }
+                KeyCode::Char(c) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
+                    palette.query.push(c);
+                    palette.refresh();
+                }
+                _ => {}
+            },
+        }
+        Vec::new()
+    }
+
     pub(super) fn finder_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
         let entries = self.finder_entries.as_deref().unwrap_or_default();
         let Some(Overlay::Finder(finder)) = &mut self.overlay else {

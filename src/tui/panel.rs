@@ -9,10 +9,11 @@ use std::time::Instant;
 use jiff::civil::Date;
 use ratatui_textarea::TextArea;
 
+use super::autosave::Autosave;
 use super::editor_keys::VimState;
 pub use super::panel_data::{Cell, Flag, PanelData, PanelStandard, Record, Voter, reviewer_outcomes};
 pub use super::report_preview::ReportPreview;
-use super::review::{SaveStatus, new_editor};
+use super::review::new_editor;
 use crate::domain::Outcome;
 use crate::domain::agreement::Agreement;
 use crate::domain::consolidation::{Condition, ConditionStatus, Decision, DecisionKind, Note, PanelOutcome, next_id};
@@ -130,9 +131,8 @@ pub struct PanelState {
     pub editing: Option<(String, Field)>,
     pub editor: TextArea<'static>,
     pub vim: VimState,
-    pub dirty_since: Option<Instant>,
-    pub last_typed: Option<Instant>,
-    pub save_status: SaveStatus,
+    /// Whether the text being typed is saved, and when a save is due.
+    pub autosave: Autosave,
     /// A save the busy cache refused, to try again.
     pub retry: super::review::Retry,
     pub detail_scroll: u16,
@@ -156,9 +156,7 @@ impl PanelState {
             editing: None,
             editor: TextArea::default(),
             vim: VimState::default(),
-            dirty_since: None,
-            last_typed: None,
-            save_status: SaveStatus::Saved,
+            autosave: Autosave::default(),
             retry: super::review::Retry::Idle,
             detail_scroll: 0,
             prompt: None,
@@ -317,20 +315,17 @@ impl PanelState {
         true
     }
 
-    pub fn typed(&mut self) {
-        let now = Instant::now();
-        self.dirty_since.get_or_insert(now);
-        self.last_typed = Some(now);
-        self.save_status = SaveStatus::Unsaved;
+    pub fn typed(&mut self, now: Instant) {
+        self.autosave.typed(now);
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.dirty_since.is_some()
+        self.autosave.is_dirty()
     }
 
     /// Takes the editor's text into the consolidation; `true` if there was unsaved text.
     pub fn take_typed_text(&mut self) -> bool {
-        if self.dirty_since.take().is_none() {
+        if !self.autosave.take() {
             return false;
         }
         let Some((code, field)) = self.editing.clone() else { return false };
@@ -371,7 +366,7 @@ impl PanelState {
             _ => ('R', &mut c.recommendations),
         };
         let id = next_id(prefix, list.iter().map(|n| n.id.as_str()));
-        list.push(Note { id: id.clone(), standards: vec![code.to_string()], text: text.to_string() });
+        list.push(Note { id: id.clone(), standards: vec![code.to_string()], text: text.to_string(), withdrawn: false });
         id
     }
 
@@ -386,12 +381,13 @@ impl PanelState {
             evidence_required: evidence.to_string(),
             due,
             status: ConditionStatus::Open,
+            signed_off_on: None,
         });
         id
     }
 
     pub fn decide(&mut self, kind: DecisionKind, override_reason: &str) {
-        self.data.consolidation.decision = Some(Decision { kind, override_reason: override_reason.to_string() });
+        self.data.consolidation.decision = Some(Decision::new(kind, override_reason));
     }
 
     /// Whether `kind` departs from what the rules suggest now.
@@ -550,7 +546,7 @@ mod tests {
         assert!(state.start_editing(Field::ResolutionNote));
         state.editor.insert_str("Why.");
         assert!(!state.take_typed_text(), "nothing typed counts until marked");
-        state.typed();
+        state.typed(Instant::now());
         assert!(state.take_typed_text());
         assert_eq!(state.field_text("S1", Field::ResolutionNote), Some("Why."));
         assert_eq!(state.field_text("S1", Field::Rationale), Some(""));

@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{AUTOSAVE_AFTER, AUTOSAVE_IDLE, App, Effect, Flash, Overlay, SAVE_RETRY_AFTER, Screen};
+use super::app::{App, Effect, Flash, Overlay, SAVE_RETRY_AFTER, Screen};
 use super::keymap::{Command, Context};
 use super::panel::{Field, PanelData, PanelFocus, PanelState, Prompt, PromptKind, line_editor};
-use super::review::{Retry, SaveStatus};
+use super::review::Retry;
 use crate::domain::Outcome;
 use crate::domain::consolidation::{DecisionKind, needs_resolution_note};
 
@@ -42,7 +42,7 @@ impl App {
         if let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) {
             panel.retry = Retry::Idle;
             if !panel.is_dirty() {
-                panel.save_status = SaveStatus::Saved;
+                panel.autosave.saved();
             }
         }
         Vec::new()
@@ -52,7 +52,7 @@ impl App {
         let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) else {
             return Vec::new();
         };
-        panel.save_status = SaveStatus::Failed(message.to_string());
+        panel.autosave.failed(message.to_string());
         self.flash = Some(Flash::Error(if busy {
             panel.retry = Retry::Armed;
             format!(
@@ -80,9 +80,7 @@ impl App {
         if panel.retry.fire(now, SAVE_RETRY_AFTER) {
             return Some(save(panel));
         }
-        let since = panel.dirty_since?;
-        let idle = panel.last_typed.is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE_IDLE);
-        if now.saturating_duration_since(since) >= AUTOSAVE_AFTER || idle { self.panel_save() } else { None }
+        if panel.autosave.due(now) { self.panel_save() } else { None }
     }
 
     pub(super) fn leave_panel_editor(&mut self) -> Vec<Effect> {

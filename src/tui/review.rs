@@ -16,14 +16,8 @@ pub enum Focus {
     Editor,
 }
 
-/// Whether what the screen shows of my judgement is in the cache.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveStatus {
-    Saved,
-    /// Typed but not yet written (autosave is due within a second).
-    Unsaved,
-    Failed(String),
-}
+use super::autosave::Autosave;
+pub use super::autosave::SaveStatus;
 
 /// A save to try again: what the reviewer meant to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,15 +65,13 @@ pub struct ReviewState {
     pub editor: TextArea<'static>,
     /// The vim mode of the editor (`editor = "vim"`).
     pub vim: VimState,
-    /// When the editor first held text not yet saved.
-    pub dirty_since: Option<Instant>,
-    pub last_typed: Option<Instant>,
+    /// Whether the rationale in the editor is saved, and when a save is due.
+    pub autosave: Autosave,
     pub detail_scroll: u16,
     /// Rationales whose save failed, by standard, so moving away never drops them.
     pub unsaved: HashMap<String, String>,
     /// Saves that failed because the cache was busy, by standard, tried again on a later tick.
     pub retries: HashMap<String, PendingSave>,
-    pub save_status: SaveStatus,
 }
 
 impl ReviewState {
@@ -94,12 +86,10 @@ impl ReviewState {
             evidence_selected: 0,
             editor: TextArea::default(),
             vim: VimState::default(),
-            dirty_since: None,
-            last_typed: None,
+            autosave: Autosave::default(),
             detail_scroll: 0,
             unsaved: HashMap::new(),
             retries: HashMap::new(),
-            save_status: SaveStatus::Saved,
         };
         let start = select.and_then(|code| state.position(code)).or_else(|| state.next_gap_from(0, true)).unwrap_or(0);
         state.select(start);
@@ -134,8 +124,11 @@ impl ReviewState {
             None => (String::new(), false),
         };
         self.editor = new_editor(&text);
-        self.dirty_since = dirty.then(Instant::now);
-        self.save_status = if dirty { SaveStatus::Unsaved } else { SaveStatus::Saved };
+        if dirty {
+            self.autosave.changed();
+        } else {
+            self.autosave.saved();
+        }
         if self.focus == Focus::Editor {
             self.focus = Focus::Standards;
         }
@@ -146,15 +139,12 @@ impl ReviewState {
     }
 
     /// Marks the editor's text as typed and not yet saved.
-    pub fn typed(&mut self) {
-        let now = Instant::now();
-        self.dirty_since.get_or_insert(now);
-        self.last_typed = Some(now);
-        self.save_status = SaveStatus::Unsaved;
+    pub fn typed(&mut self, now: Instant) {
+        self.autosave.typed(now);
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.dirty_since.is_some()
+        self.autosave.is_dirty()
     }
 
     pub fn current_outcome(&self) -> Option<Outcome> {
@@ -191,6 +181,16 @@ impl ReviewState {
     }
 
     /// The next (or previous) standard with a gap, starting at `from` (inclusive), wrapping.
+    /// The next standard from `from` (itself included) where my outcome differs from another
+    /// member's submitted one (only once the others are shown).
+    pub fn next_difference_from(&self, from: usize, forward: bool) -> Option<usize> {
+        let n = self.order.len();
+        (0..n).map(|k| if forward { (from + k) % n } else { (from + n - k % n) % n }).find(|&i| {
+            let (s, j) = self.order[i];
+            differs(&self.data.sections[s].standards[j]) && self.data.others_visible
+        })
+    }
+
     pub fn next_gap_from(&self, from: usize, forward: bool) -> Option<usize> {
         let n = self.order.len();
         let gaps: Vec<String> = self.gaps_now().into_iter().map(|(code, _)| code).collect();
@@ -211,10 +211,15 @@ impl ReviewState {
             standard.mine = Some(judgement);
         }
         if selected_code.as_deref() == Some(code.as_str()) && self.rationale() == text {
-            self.dirty_since = None;
-            self.save_status = SaveStatus::Saved;
+            self.autosave.saved();
         }
     }
+}
+
+/// Whether my outcome of `standard` differs from a submitted outcome of another member.
+pub fn differs(standard: &crate::store::StandardView) -> bool {
+    let mine = standard.mine.as_ref().and_then(|j| j.outcome);
+    mine.is_some() && standard.others.iter().any(|o| o.outcome.is_some() && o.outcome != mine)
 }
 
 pub fn new_editor(text: &str) -> TextArea<'static> {

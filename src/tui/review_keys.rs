@@ -76,6 +76,19 @@ impl App {
                     None => self.flash = Some(Flash::Info("Nothing for you to judge here.".into())),
                 }
             }
+            Command::NextDifference | Command::PreviousDifference => {
+                let forward = command == Command::NextDifference;
+                let step = if forward { 1 } else { n.max(1) - 1 };
+                match review.next_difference_from((review.selected + step) % n.max(1), forward) {
+                    Some(i) => move_to(review, i, &mut effects),
+                    None if !review.data.others_visible => {
+                        self.flash = Some(Flash::Info(
+                            "The other members' judgements are shown once yours are submitted.".into(),
+                        ))
+                    }
+                    None => self.flash = Some(Flash::Info("Your outcomes agree with every other member's.".into())),
+                }
+            }
             Command::SetOutcome(_) | Command::ClearOutcome | Command::EditRationale | Command::EditExternal => {
                 if let Some(reason) = read_only_reason(review) {
                     self.flash = Some(Flash::Info(reason));
@@ -111,7 +124,7 @@ impl App {
                     _ => effects.push(Effect::EditExternally { text: review.rationale() }),
                 }
                 if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
-                    review.dirty_since = None;
+                    review.autosave.take();
                 }
             }
             Command::Submit => {
@@ -161,7 +174,9 @@ impl App {
 /// at once so the next tick does not queue the same save; a failure comes back as `SaveFailed`
 /// and keeps the text.
 pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
-    review.dirty_since?;
+    if !review.is_dirty() {
+        return None;
+    }
     let standard = review.current()?.code.clone();
     let effect = Effect::Save {
         submission: review.data.submission.id.clone(),
@@ -170,12 +185,12 @@ pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
         standard: standard.clone(),
     };
     review.retries.remove(&standard);
-    review.dirty_since = None;
+    review.autosave.take();
     Some(effect)
 }
 
 /// Why my judgement of the selected standard cannot be changed, if it cannot.
-fn read_only_reason(review: &ReviewState) -> Option<String> {
+pub(super) fn read_only_reason(review: &ReviewState) -> Option<String> {
     let data = &review.data;
     if !data.role.votes() {
         return Some(format!("As {} you do not judge standards here.", data.role.label()));

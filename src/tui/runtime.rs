@@ -3,6 +3,7 @@
 //! user drives.
 
 use std::collections::VecDeque;
+use std::time::Instant;
 
 use jiff::civil::Date;
 
@@ -11,6 +12,7 @@ use super::panel::{PanelData, ReportPreview};
 use super::report_preview::SincePushed;
 use super::settings::Settings;
 use super::sync_view::{SyncStatus, SyncView};
+use crate::domain::MemberRole;
 use crate::report::{self, Format};
 use crate::store::{Store, StoreError};
 use crate::sync::{SyncWorker, WorkerOutcome};
@@ -32,7 +34,7 @@ impl Runtime {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
         let mut runtime = Runtime {
-            app: App::new(me, name, today, settings),
+            app: App::new(me, name, today, settings, Instant::now()),
             store,
             external_edit: None,
             sync: None,
@@ -53,9 +55,14 @@ impl Runtime {
 
     /// Applies `action` and every effect it leads to, in order.
     pub fn dispatch(&mut self, action: Action) {
+        // The clock is read here, at the edge: a tick brings its own time.
+        let now = match &action {
+            Action::Tick(at) => *at,
+            _ => Instant::now(),
+        };
         let mut pending = VecDeque::from([action]);
         while let Some(action) = pending.pop_front() {
-            for effect in self.app.update(action) {
+            for effect in self.app.update(action, now) {
                 pending.extend(self.run(effect));
             }
         }
@@ -119,9 +126,7 @@ impl Runtime {
     fn run(&mut self, effect: Effect) -> Vec<Action> {
         let me = self.app.me.clone();
         let result = match effect {
-            Effect::LoadQueue => {
-                self.store.assignments(&me).map(Action::QueueLoaded).and_then(|loaded| Ok(vec![loaded, self.counts()?]))
-            }
+            Effect::LoadQueue => self.queue().and_then(|loaded| Ok(vec![loaded, self.counts()?])),
             Effect::OpenReview { submission, select, show } => self
                 .store
                 .load_review(&submission, &me)
@@ -196,6 +201,22 @@ impl Runtime {
         })
     }
 
+    /// The queue, with how much each panel I chair has left to settle.
+    fn queue(&self) -> Result<Action, StoreError> {
+        let queue = self.store.assignments(&self.app.me)?;
+        let mut to_settle = std::collections::HashMap::new();
+        for a in queue.iter().filter(|a| a.role == MemberRole::Chair && !a.recused) {
+            to_settle.insert(a.submission.clone(), self.problems(&a.submission)?.len());
+        }
+        Ok(Action::QueueLoaded { queue, to_settle })
+    }
+
+    /// What keeps the panel report of `submission` from being complete.
+    fn problems(&self, submission: &str) -> Result<Vec<String>, StoreError> {
+        let input = self.store.report_input(submission)?;
+        Ok(problems_of(&input))
+    }
+
     fn counts(&self) -> Result<Action, StoreError> {
         Ok(Action::Header {
             me_name: self.store.person_name(&self.app.me)?,
@@ -218,12 +239,7 @@ impl Runtime {
     /// The panel report as Markdown, and what keeps it from being complete.
     fn report_preview(&self, submission: &str) -> Result<ReportPreview, StoreError> {
         let input = self.store.report_input(submission)?;
-        let standards: Vec<_> = input
-            .standards
-            .iter()
-            .map(|s| (s.code.clone(), super::panel::reviewer_outcomes(&input, &s.code)))
-            .collect();
-        let problems = input.consolidation.problems(&standards, input.rules);
+        let problems = problems_of(&input);
         let markdown = report::render(&report::build(&input), Format::Markdown);
         let mut preview = ReportPreview::new(submission.to_string(), problems, &markdown);
         preview.since_pushed = self.store.last_pushed_report(submission)?.map(|(version, pushed)| {
@@ -246,4 +262,12 @@ impl Runtime {
             merge: None,
         })
     }
+}
+
+/// The consolidation's problems, from the report's input (what the Report screen lists and the
+/// queue counts for the chair).
+fn problems_of(input: &report::ReportInput) -> Vec<String> {
+    let standards: Vec<_> =
+        input.standards.iter().map(|s| (s.code.clone(), super::panel::reviewer_outcomes(input, &s.code))).collect();
+    input.consolidation.problems(&standards, input.rules)
 }

@@ -48,6 +48,9 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeResponse {
     pub user: User,
+    /// The organisation that sends panel reports (`accredit hub set-organisation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
 }
 
 /// What a reviewer's judgement says, as pushed (the reviewer is the caller).
@@ -311,4 +314,30 @@ pub struct DocumentBatchResponse {
 pub struct DocumentText {
     pub sha256: String,
     pub text: String,
+}
+
+/// A member's confirmation that the pushed panel report is accurate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub member: String,
+    pub name: String,
+    /// The report version they read.
+    pub version: i64,
+    #[serde(default)]
+    pub comment: String,
+    pub confirmed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmationsResponse {
+    pub confirmations: Vec<Confirmation>,
+    /// The names of the members who have not confirmed yet.
+    pub awaiting: Vec<String>,
 }

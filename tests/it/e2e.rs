@@ -531,7 +531,18 @@ fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     let queue = tmux.start_demo(dir.path());
     assert!(queue.contains("S-2026-009"), "{queue}");
     // S-2026-009, which Sam chairs, is the third row of the queue.
-    tmux.keys(&["j", "j", "Enter"]);
+    // Down to the chair's row, wherever the queue puts it.
+    for _ in 0..10 {
+        let screen = tmux.wait_for("a selected queue row", |s| s.contains("▸ S-"));
+        if screen.contains("▸ S-2026-009") {
+            break;
+        }
+        let at = screen.find("▸ S-").map(|i| screen[i..].chars().take(12).collect::<String>()).unwrap_or_default();
+        tmux.keys(&["j"]);
+        tmux.wait_for("the selection to move down", |s| !s.contains(&at));
+    }
+    tmux.wait_text(&["▸ S-2026-009"]);
+    tmux.keys(&["Enter"]);
     tmux.wait_text(&["accredit · Panel S-2026-009", "things to settle"]);
     // Every standard: adopt a reviewer's wording as the panel's rationale, judge it met.
     for _ in 0..51 {

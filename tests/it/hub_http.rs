@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Every route the router serves, as (method, path) — the contract's list of endpoints.
-const ROUTES: [(&str, &str); 10] = [
+const ROUTES: [(&str, &str); 12] = [
     ("get", "/healthz"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/me"),
@@ -24,6 +24,8 @@ const ROUTES: [(&str, &str); 10] = [
     ("post", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports/{version}"),
+    ("post", "/api/v1/submissions/{id}/confirmations"),
+    ("get", "/api/v1/submissions/{id}/confirmations"),
 ];
 
 struct Api {
@@ -211,7 +213,13 @@ async fn me_answers_the_tokens_user() {
     let api = api();
     let answer = api.get_as("/api/v1/me", "u-rev2").await;
     assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(answer.json(), json!({"user": {"id": "u-rev2", "name": "Dr Anika Sørensen", "role": "reviewer"}}));
+    assert_eq!(
+        answer.json(),
+        json!({
+            "user": {"id": "u-rev2", "name": "Dr Anika Sørensen", "role": "reviewer"},
+            "organisation": "NHS England — Centre for Advancing Practice"
+        })
+    );
     let admin = api.get_as("/api/v1/me", "u-admin").await.json();
     assert_eq!(admin["user"]["role"], "admin");
     // Upper-case hex is the same token.
@@ -366,4 +374,22 @@ async fn a_known_route_with_the_wrong_method_is_a_json_error() {
     let answer = api.send(request).await;
     assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
     answer.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn errors_axum_and_tower_make_are_json_too() {
+    let api = api();
+    // A path parameter that does not parse.
+    let answer = api.get_as("/api/v1/submissions/S-2026-009/reports/not-a-number", "u-demo").await;
+    let body = answer.assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(body["error"]["message"].as_str().unwrap().contains("not-a-number"), "says what did not parse: {body}");
+    // A body declared over the limit is refused before it is read, even without a token.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/ops")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, (MAX_BODY_BYTES + 1).to_string())
+        .body(Body::from(vec![b' '; MAX_BODY_BYTES + 1]))
+        .unwrap();
+    api.send(request).await.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
 }

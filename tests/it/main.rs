@@ -7,6 +7,7 @@ mod editor_keys;
 mod exchange;
 mod formats;
 mod hub_http;
+mod hub_security;
 mod intake;
 mod intake_fixtures;
 mod intake_property;

@@ -23,7 +23,8 @@ use crate::support::{demo_store, judgement_rows};
 
 const ME: &str = "u-demo";
 const SUBMISSION: &str = "S-2026-009";
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+/// The common size, a wide one, and the two small ones a reader hit (issue 9).
+const SIZES: [(u16, u16); 4] = [(80, 24), (160, 48), (60, 20), (40, 10)];
 
 fn runtime_with(settings: Settings) -> Runtime {
     Runtime::new(demo_store(), date(2026, 3, 1), settings).expect("runtime")
@@ -131,7 +132,10 @@ fn screen_text(rt: &Runtime, width: u16, height: u16) -> String {
 
 fn snapshot(name: &str, rt: &Runtime) {
     for (width, height) in SIZES {
-        insta::assert_snapshot!(format!("{name}_{width}x{height}"), draw(rt, width, height).backend());
+        // Saving stamps the decision with today's date: shown as TODAY-DATE (same width).
+        let today = jiff::Zoned::now().date().to_string();
+        let screen = draw(rt, width, height).backend().to_string().replace(&today, "TODAY-DATE");
+        insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen);
     }
 }
 
@@ -562,6 +566,7 @@ fn the_flags_of_each_row_agree_with_the_problems_the_report_lists() {
         evidence_required: "Letters.".into(),
         due: date(2026, 6, 30),
         status: ConditionStatus::Open,
+        signed_off_on: None,
     });
     c.conditions.push(Condition {
         id: "C2".into(),
@@ -570,6 +575,7 @@ fn the_flags_of_each_row_agree_with_the_problems_the_report_lists() {
         evidence_required: String::new(),
         due: date(2026, 6, 30),
         status: ConditionStatus::Withdrawn,
+        signed_off_on: None,
     });
     rt.store.save_consolidation(SUBMISSION, ME, &c).unwrap();
     synced(&mut rt);
@@ -666,7 +672,7 @@ fn pushing_from_the_report_screen_asks_first_and_only_when_complete() {
             no_condition_reason: String::new(),
         });
     }
-    c.decision = Some(Decision { kind: DecisionKind::Accredited, override_reason: String::new() });
+    c.decision = Some(Decision::new(DecisionKind::Accredited, ""));
     rt.store.save_consolidation(SUBMISSION, ME, &c).unwrap();
     synced(&mut rt);
     assert_eq!(rt.app.report.as_ref().unwrap().problems, Vec::<String>::new(), "the sync reloaded the preview");

@@ -7,7 +7,7 @@ use accredit::domain::Outcome;
 use accredit::domain::consolidation::{
     Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome, Rules,
 };
-use accredit::report::{self, Format};
+use accredit::report::{self, Audience, Format};
 use accredit::store::Store;
 use jiff::civil::date;
 
@@ -70,6 +70,7 @@ fn consolidate(store: &Store) -> Consolidation {
         id: id.into(),
         standards: vec![standard.into()],
         text: text.into(),
+        withdrawn: false,
     };
     Consolidation {
         outcomes,
@@ -80,13 +81,17 @@ fn consolidate(store: &Store) -> Consolidation {
             evidence_required: "Signed employer letters and the schedule.".into(),
             due: date(2026, 6, 10),
             status: ConditionStatus::Open,
+            signed_off_on: None,
         }],
         recommendations: vec![
             note("R1", "MPF 2.11", "Make the scope-of-practice statement a standing item at every tripartite review."),
             note("R2", "MPF 4.1", "Publish guidance for apprentices on the governance approval route for workplace projects."),
         ],
         commendations: vec![note("G1", "SET-DEMO 5.3", "Service users take part in scoring OSCE stations.")],
-        decision: Some(Decision { kind: DecisionKind::AccreditedWithConditions, override_reason: String::new() }),
+        decision: Some(Decision {
+            decided_on: Some(jiff::civil::date(2026, 4, 8)),
+            ..Decision::new(DecisionKind::AccreditedWithConditions, "")
+        }),
         max_conditions: None,
     }
 }
@@ -149,6 +154,72 @@ fn the_report_renders_to_the_golden_files_byte_for_byte() {
     check_golden("S-2026-014.md", &report::render(&report, Format::Markdown));
     check_golden("S-2026-014.html", &report::render(&report, Format::Html));
     check_golden("S-2026-014.json", &report::render(&report, Format::Json));
+    let provider = report.for_audience(Audience::Provider);
+    check_golden("S-2026-014.provider.md", &report::render(&provider, Format::Markdown));
+    check_golden("S-2026-014.provider.html", &report::render(&provider, Format::Html));
+    check_golden("S-2026-014.provider.json", &report::render(&provider, Format::Json));
+}
+
+#[test]
+fn the_provider_reads_a_decision_letter_without_the_internal_appendix() {
+    let store = consolidated_store();
+    let panel = report::build(&store.report_input(SUBMISSION).unwrap());
+    let provider = panel.clone().for_audience(Audience::Provider);
+    for format in [Format::Markdown, Format::Html, Format::Json] {
+        let (p, r) = (report::render(&panel, format), report::render(&provider, format));
+        assert!(
+            p.contains("Appendix (internal") || p.contains("\"appendix\""),
+            "{format:?}: the panel's record has it"
+        );
+        assert!(!r.contains("Appendix (internal") && !r.contains("\"appendix\""), "{format:?}: the provider's has not");
+        assert!(!r.contains("Reviewers split three ways"), "{format:?}: no resolution notes for the provider");
+    }
+    let json: serde_json::Value = serde_json::from_str(&report::render(&provider, Format::Json)).unwrap();
+    assert_eq!(json["audience"], "provider");
+    assert_eq!(json["issue"]["status"], "draft");
+    assert_eq!(json["issue"]["reference"], "S-2026-014/DRAFT");
+    assert_eq!(json["issue"]["decided_on"], "2026-04-08");
+    // Decision-letter order: summary, outcome, conditions with due dates, recommendations,
+    // commendations, next steps, monitoring, then the findings and the sign-off.
+    let md = report::render(&provider, Format::Markdown);
+    let at = |needle: &str| md.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+    assert!(md.starts_with("# Panel report"));
+    assert!(at("NHS England — Centre for Advancing Practice reviewed") < at("## Outcome"));
+    assert!(at("## Outcome") < at("## Conditions"));
+    assert!(at("## Conditions") < at("due **2026-06-10**"));
+    assert!(at("due **2026-06-10**") < at("## Recommendations"));
+    assert!(at("## Recommendations") < at("## Commendations"));
+    assert!(at("## Commendations") < at("## Accreditation monitoring"));
+    assert!(at("## Accreditation monitoring") < at("## Findings by standard"));
+    assert!(at("## Findings by standard") < at("## Sign-off"));
+    assert!(md.contains("If a condition is not met by its due date"), "what follows unmet conditions");
+    assert!(md.contains("- Approved by the panel chair: Dr Ruth Adebayo-Hughes\n- Date: 2026-04-08"), "{md}");
+    let html = report::render(&provider, Format::Html);
+    assert!(html.contains("<a href=\"#C1\">C1</a>") && html.contains("<tr id=\"C1\">"), "See C1 links to C1");
+    assert!(html.contains("<thead>"), "table headers repeat on every printed page");
+    assert!(html.contains("counter(page) \" of \" counter(pages)"));
+    assert!(html.contains("@top-left { content: \"NHS England — Centre for Advancing Practice\""));
+}
+
+#[test]
+fn the_panel_record_keeps_what_the_chair_wrote_for_the_office() {
+    let store = consolidated_store();
+    let mut input = store.report_input(SUBMISSION).unwrap();
+    let code = "SET-DEMO 5.3";
+    let outcome = input.consolidation.outcomes.iter_mut().find(|o| o.standard == code).unwrap();
+    outcome.outcome = Outcome::PartiallyMet;
+    outcome.no_condition_reason = "Recommendation R3 covers it; the gap is minor.".into();
+    outcome.resolution_note = "The panel weighed it.".into();
+    let report = report::build(&input);
+    let md = report::render(&report, Format::Markdown);
+    assert!(md.contains("- SET-DEMO 5.3: Recommendation R3 covers it; the gap is minor."), "{md}");
+    let provider = report::render(&report.clone().for_audience(Audience::Provider), Format::Markdown);
+    assert!(!provider.contains("Recommendation R3 covers it"), "the note is internal");
+    // A panel outcome more lenient than the most severe reviewer is flagged for the office.
+    let lenient = input.consolidation.outcomes.iter_mut().find(|o| o.standard == "SET-DEMO 4.1").unwrap();
+    lenient.outcome = Outcome::Met;
+    let report = report::build(&input);
+    assert!(report.appendix.leniency.contains(&"SET-DEMO 4.1".to_string()), "{:?}", report.appendix.leniency);
 }
 
 #[test]
@@ -230,7 +301,7 @@ mod verbs {
             "--evidence",
             "The revised assessment strategy.",
             "--due",
-            "2026-06-30",
+            "2030-06-30",
         ]);
         assert!(stdout(&added).contains("added condition C1"), "{}", stderr(&added));
         let recommended = run(&[
@@ -261,7 +332,7 @@ mod verbs {
         let html = std::fs::read_to_string(path).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Involve service users in OSCE scoring."));
         let markdown = stdout(&run(&["report", CHAIRED]));
-        assert!(markdown.contains("**C1** (SET-DEMO 5.3) — due **2026-06-30**"), "{markdown}");
+        assert!(markdown.contains("**C1** (SET-DEMO 5.3) — due **2030-06-30**"), "{markdown}");
     }
 
     #[test]
@@ -281,7 +352,7 @@ mod verbs {
                 "--evidence",
                 "Letters.",
                 "--due",
-                "2026-06-30",
+                "2030-06-30",
             ]);
             assert!(added.status.success(), "{}", stderr(&added));
         }
@@ -333,6 +404,18 @@ fn the_html_report_prints_to_pdf_in_headless_chromium() {
         .output()
         .expect("run chromium");
     assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("this test reads the PDF back with pdftotext: `apt-get install poppler-utils`");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Page 1 of"), "page numbers: {text}");
+    assert!(text.contains("S-2026-014/DRAFT"), "the running header carries the reference");
+    assert!(text.contains("Centre for Advancing Practice"), "the running header names the organisation");
+    let first_two: String = text.split('\u{c}').take(2).collect();
+    assert!(first_two.contains("Send signed confirmation"), "condition C1 is on page 1 or 2");
     let bytes = std::fs::read(&pdf).expect("chromium wrote no PDF");
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     assert!(bytes.len() > 10_000, "a {}-byte PDF is too small for a 51-standard report", bytes.len());
@@ -378,11 +461,7 @@ mod push {
                 }
             })
             .collect();
-        Consolidation {
-            outcomes,
-            decision: Some(Decision { kind: DecisionKind::Accredited, override_reason: String::new() }),
-            ..Default::default()
-        }
+        Consolidation { outcomes, decision: Some(Decision::new(DecisionKind::Accredited, "")), ..Default::default() }
     }
 
     fn office_hub() -> TestHub {
@@ -454,7 +533,9 @@ mod push {
         laptop.store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
         assert_eq!(laptop.sync().applied, 1);
         desktop.sync();
-        assert_eq!(desktop.store.consolidation(CHAIRED).unwrap(), consolidation);
+        let saved = laptop.store.consolidation(CHAIRED).unwrap();
+        assert_eq!(saved.decision.as_ref().and_then(|d| d.decided_on), Some(jiff::Zoned::now().date()), "stamped");
+        assert_eq!(desktop.store.consolidation(CHAIRED).unwrap(), saved);
         // The office sees it on its feed too.
         let office = hub.client("u-office");
         assert!(
@@ -523,7 +604,9 @@ mod since_pushed {
         assert_eq!(since.changes.len(), 2, "{:?}", since.changes);
         let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
         terminal.draw(|frame| accredit::tui::views::render(&rt.app, frame)).unwrap();
-        insta::assert_snapshot!("report_changes_since_pushed_80x24", terminal.backend());
+        let today = jiff::Zoned::now().date().to_string();
+        let screen = terminal.backend().to_string().replace(&today, "TODAY-DATE");
+        insta::assert_snapshot!("report_changes_since_pushed_80x24", screen);
     }
 }
 
@@ -545,13 +628,13 @@ mod condition_status {
             "--evidence",
             "Employer letters.",
             "--due",
-            "2026-06-30",
+            "2030-06-30",
         ]);
         assert!(added.status.success(), "{}", stderr(&added));
         let met = run(&["panel", "condition-status", "S-2026-009", "c1", "--status", "met"]);
         assert!(stdout(&met).contains("C1: met"), "{}{}", stdout(&met), stderr(&met));
         let report = stdout(&run(&["report", "S-2026-009"]));
-        assert!(report.contains("due **2026-06-30** — met: signed off by the panel"), "{report}");
+        assert!(report.contains("due **2030-06-30** — met: signed off by the panel"), "{report}");
         let withdrawn = run(&["panel", "condition-status", "S-2026-009", "C1", "--status", "withdrawn"]);
         assert!(withdrawn.status.success());
         let report = stdout(&run(&["report", "S-2026-009"]));
@@ -559,5 +642,331 @@ mod condition_status {
         let missing = run(&["panel", "condition-status", "S-2026-009", "C9", "--status", "met"]);
         assert_eq!(missing.status.code(), Some(1));
         assert!(stderr(&missing).contains("no condition C9 (its conditions: C1)"), "{}", stderr(&missing));
+    }
+}
+
+/// Every bad input of the chair's verbs gets an error saying what to do (issue 12, items 1 and
+/// 4 to 8).
+mod chair_inputs {
+    use crate::support::{accredit, demo_data_dir, stderr, stdout};
+
+    const CHAIRED: &str = "S-2026-009";
+
+    #[test]
+    fn standard_codes_are_forgiving_and_an_empty_list_is_refused() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        let ok = run(&["panel", "recommend", CHAIRED, "--standards", "mpf1.4,set-demo 5.3", "--text", "Consider it."]);
+        assert!(ok.status.success(), "{}", stderr(&ok));
+        let report = stdout(&run(&["report", CHAIRED]));
+        assert!(report.contains("**R1** (MPF 1.4, SET-DEMO 5.3): Consider it."), "{report}");
+        let empty = run(&["panel", "recommend", CHAIRED, "--standards", "", "--text", "Consider it."]);
+        assert_eq!(empty.status.code(), Some(1));
+        assert!(stderr(&empty).contains("no standard given"), "{}", stderr(&empty));
+        let unknown = run(&["panel", "commend", CHAIRED, "--standards", "mpf9.9", "--text", "Good."]);
+        assert!(stderr(&unknown).contains("\"mpf9.9\" is not under review"), "{}", stderr(&unknown));
+        let outcome =
+            run(&["panel", "outcome", CHAIRED, "mpf1.1", "--outcome", "met", "--rationale", "Met on E03 p.4."]);
+        assert!(stdout(&outcome).contains("MPF 1.1: the panel's outcome is met"), "{}", stderr(&outcome));
+        let cleared = run(&["panel", "clear-outcome", CHAIRED, "MPF-1.1"]);
+        assert!(stdout(&cleared).contains("MPF 1.1: the panel's outcome is cleared"), "{}", stderr(&cleared));
+        let again = run(&["panel", "clear-outcome", CHAIRED, "MPF 1.1"]);
+        assert!(stderr(&again).contains("has no panel outcome to clear"), "{}", stderr(&again));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        let condition = |due: &str, extra: &[&str]| {
+            let mut args = vec![
+                "panel",
+                "condition",
+                CHAIRED,
+                "--standards",
+                "mpf1.4",
+                "--text",
+                "Publish it.",
+                "--evidence",
+                "The document.",
+                "--due",
+            ];
+            args.push(due);
+            args.extend_from_slice(extra);
+            run(&args)
+        };
+        let bad = condition("30/06/2030", &[]);
+        assert_eq!(bad.status.code(), Some(2), "a usage error");
+        assert!(stderr(&bad).contains("write it as YYYY-MM-DD"), "{}", stderr(&bad));
+        let past = condition("2020-01-01", &[]);
+        assert_eq!(past.status.code(), Some(1));
+        assert!(stderr(&past).contains("2020-01-01 is in the past"), "{}", stderr(&past));
+        let confirmed = condition("2020-01-01", &["--past-due-ok"]);
+        assert!(stdout(&confirmed).contains("added condition C1, due 2020-01-01"), "{}", stderr(&confirmed));
+        let edit = run(&["panel", "edit", CHAIRED, "C1", "--due", "2019-01-01"]);
+        assert!(stderr(&edit).contains("in the past"), "{}", stderr(&edit));
+    }
+
+    #[test]
+    fn records_are_edited_removed_and_numbered_stably() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        for text in ["First.", "Second.", "Third."] {
+            let added = run(&[
+                "panel",
+                "condition",
+                CHAIRED,
+                "--standards",
+                "mpf1.4",
+                "--text",
+                text,
+                "--evidence",
+                "Letters.",
+                "--due",
+                "2030-06-30",
+            ]);
+            assert!(added.status.success(), "{}", stderr(&added));
+        }
+        let edited =
+            run(&["panel", "edit", CHAIRED, "c2", "--text", "Second, reworded.", "--standards", "mpf1.5,mpf1.4"]);
+        assert!(stdout(&edited).contains("C2: edited (due 2030-06-30, MPF 1.5, MPF 1.4)"), "{}", stderr(&edited));
+        let removed = run(&["panel", "remove", CHAIRED, "C1"]);
+        assert!(stdout(&removed).contains("C1: removed"), "{}", stderr(&removed));
+        let report = stdout(&run(&["report", CHAIRED]));
+        assert!(!report.contains("First."), "removed");
+        assert!(report.contains("**C2** (MPF 1.5, MPF 1.4) — due **2030-06-30**"), "{report}");
+        assert!(report.contains("Second, reworded.") && report.contains("**C3**"), "the others keep their ids");
+        let nothing = run(&["panel", "edit", CHAIRED, "C2"]);
+        assert!(stderr(&nothing).contains("nothing to change"), "{}", stderr(&nothing));
+        let missing = run(&["panel", "remove", CHAIRED, "R7"]);
+        assert!(stderr(&missing).contains("has no record R7 (its records: C2, C3)"), "{}", stderr(&missing));
+    }
+
+    #[test]
+    fn deferring_asks_for_information_by_a_date_and_check_names_the_recorded_decision() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        let bare = run(&["panel", "decide", CHAIRED, "--decision", "deferred"]);
+        assert_eq!(bare.status.code(), Some(1));
+        assert!(stderr(&bare).contains("--requested-information"), "{}", stderr(&bare));
+        let deferred = run(&[
+            "panel",
+            "decide",
+            CHAIRED,
+            "--decision",
+            "deferred",
+            "--requested-information",
+            "The signed placement agreements for 2026.",
+            "--information-due",
+            "2030-05-01",
+        ]);
+        assert!(deferred.status.success(), "{}", stderr(&deferred));
+        let report = stdout(&run(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(report.contains("## Information requested\n\nDue by 2030-05-01."), "{report}");
+        assert!(report.contains("The signed placement agreements for 2026."));
+        assert!(!report.contains("sends the evidence for each"), "no condition-evidence instruction: {report}");
+        let check = run(&["panel", "check", CHAIRED]);
+        let said = format!("{}{}", stdout(&check), stderr(&check));
+        assert!(!said.contains("Accredited with conditions"), "{said}");
+        assert!(!said.contains("say what information"), "the deferral is complete: {said}");
+    }
+
+    #[test]
+    fn a_signed_off_condition_leaves_the_to_do_list_with_its_date() {
+        let dir = demo_data_dir();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        for standard in ["mpf1.4", "mpf1.5"] {
+            let added = run(&[
+                "panel",
+                "condition",
+                CHAIRED,
+                "--standards",
+                standard,
+                "--text",
+                "Do it.",
+                "--evidence",
+                "Proof.",
+                "--due",
+                "2030-06-30",
+            ]);
+            assert!(added.status.success(), "{}", stderr(&added));
+        }
+        let today = jiff::Zoned::now().date().to_string();
+        let met = run(&["panel", "condition-status", CHAIRED, "C1", "--status", "met"]);
+        assert!(stdout(&met).contains(&format!("C1: met: signed off on {today}")), "{}", stdout(&met));
+        let report = stdout(&run(&["report", CHAIRED]));
+        assert!(report.contains("open condition by its due date (C2 by 2030-06-30)"), "{report}");
+        assert!(report.contains(&format!("C1 was signed off as met by the panel chair on {today}")), "{report}");
+    }
+
+    #[test]
+    fn every_verb_has_examples_in_its_help() {
+        let dir = demo_data_dir();
+        for verb in [
+            "outcome",
+            "clear-outcome",
+            "condition",
+            "recommend",
+            "commend",
+            "edit",
+            "remove",
+            "decide",
+            "condition-status",
+            "check",
+            "push",
+            "reports",
+        ] {
+            let help = accredit(dir.path(), &["panel", verb, "--help"]);
+            assert!(stdout(&help).contains("Example"), "panel {verb} --help has no example");
+        }
+        let help = stdout(&accredit(dir.path(), &["report", "--help"]));
+        assert!(help.contains("--audience provider --format pdf"), "{help}");
+        for verb in [
+            &["--help"][..],
+            &["panel", "--help"],
+            &["hub", "--help"],
+            &["hub", "init", "--help"],
+            &["hub", "add-user", "--help"],
+            &["hub", "set-organisation", "--help"],
+            &["hub", "revoke", "--help"],
+            &["hub", "import-framework", "--help"],
+            &["hub", "import-submission", "--help"],
+            &["hub", "assign", "--help"],
+            &["judge", "--help"],
+            &["submit", "--help"],
+            &["sync", "--help"],
+            &["status", "--help"],
+            &["login", "--help"],
+            &["demo", "--help"],
+            &["serve", "--help"],
+        ] {
+            let help = accredit(dir.path(), verb);
+            assert!(stdout(&help).contains("Example"), "accredit {} has no example", verb.join(" "));
+        }
+    }
+
+    #[test]
+    fn a_pdf_needs_an_output_file() {
+        let dir = demo_data_dir();
+        let out = accredit(dir.path(), &["report", CHAIRED, "--format", "pdf"]);
+        assert!(stderr(&out).contains("--format pdf writes a file: give --output FILE.pdf"), "{}", stderr(&out));
+    }
+}
+
+/// The hub names the organisation; a pushed report is FINAL with its version, a changed one a
+/// DRAFT again; `panel reports` names who pushed and which versions exist.
+mod issued {
+    use crate::support::{TestHub, accredit, stderr, stdout};
+    use accredit::store::Store;
+
+    use super::push::complete_for;
+
+    const CHAIRED: &str = "S-2026-009";
+
+    #[test]
+    fn a_pushed_report_is_final_and_a_changed_one_a_draft_again() {
+        let hub = TestHub::demo();
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| accredit(dir.path(), args);
+        assert!(run(&["login", "--server", &hub.url, "--token", hub.token("u-demo")]).status.success());
+        assert!(run(&["sync"]).status.success());
+        {
+            let mut store = Store::open(&dir.path().join("cache.sqlite")).unwrap();
+            let consolidation = complete_for(&store, CHAIRED);
+            store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        }
+        let draft = stdout(&run(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(draft.contains("NHS England — Centre for Advancing Practice · S-2026-009/DRAFT"), "{draft}");
+        let pushed = run(&["panel", "push", CHAIRED]);
+        assert!(pushed.status.success(), "{}", stderr(&pushed));
+        let final_ = stdout(&run(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(final_.contains("S-2026-009/R1 · FINAL, version 1"), "{final_}");
+        let today = jiff::Zoned::now().date().to_string();
+        assert!(final_.contains(&format!("| Date of issue | {today} |")), "{final_}");
+        let hubs = stdout(&run(&["panel", "reports", CHAIRED, "--version", "1"]));
+        assert!(hubs.contains("S-2026-009/R1 · FINAL, version 1"), "the hub keeps the FINAL rendering");
+        assert!(hubs.contains("Appendix (internal"), "by default the panel's record");
+        let letter = stdout(&run(&["panel", "reports", CHAIRED, "--version", "1", "--audience", "provider"]));
+        assert!(letter.contains("S-2026-009/R1 · FINAL, version 1"), "{letter}");
+        assert!(!letter.contains("Appendix (internal"), "the provider's letter has no appendix");
+        let json = stdout(&run(&[
+            "panel",
+            "reports",
+            CHAIRED,
+            "--version",
+            "1",
+            "--audience",
+            "provider",
+            "--format",
+            "json",
+        ]));
+        assert!(json.contains("\"audience\": \"provider\""), "the JSON says which: {json}");
+        let list = stdout(&run(&["panel", "reports", CHAIRED]));
+        assert!(list.contains("by Sam Okafor"), "names, not ids: {list}");
+        let missing = run(&["panel", "reports", CHAIRED, "--version", "3"]);
+        assert!(stderr(&missing).contains("no report version 3: the hub holds version 1"), "{}", stderr(&missing));
+
+        let outcome = run(&[
+            "panel",
+            "outcome",
+            CHAIRED,
+            "mpf1.1",
+            "--outcome",
+            "met",
+            "--rationale",
+            "Reworded after the meeting.",
+        ]);
+        assert!(outcome.status.success(), "{}", stderr(&outcome));
+        let changed = stdout(&run(&["report", CHAIRED]));
+        assert!(changed.contains("S-2026-009/DRAFT · DRAFT: not issued"), "{changed}");
+    }
+
+    #[test]
+    fn members_confirm_from_their_own_data_folder_and_the_sign_off_lists_them() {
+        let hub = TestHub::demo();
+        let chair_dir = tempfile::tempdir().unwrap();
+        let member_dir = tempfile::tempdir().unwrap();
+        let chair = |args: &[&str]| accredit(chair_dir.path(), args);
+        let member = |args: &[&str]| accredit(member_dir.path(), args);
+        assert!(chair(&["login", "--server", &hub.url, "--token", hub.token("u-demo")]).status.success());
+        assert!(member(&["login", "--server", &hub.url, "--token", hub.token("u-rev2")]).status.success());
+        assert!(chair(&["sync"]).status.success());
+        let early = member(&["panel", "confirm", CHAIRED]);
+        assert_eq!(early.status.code(), Some(1));
+        assert!(stderr(&early).contains("has not pushed a report to confirm yet"), "{}", stderr(&early));
+        {
+            let mut store = Store::open(&chair_dir.path().join("cache.sqlite")).unwrap();
+            let consolidation = complete_for(&store, CHAIRED);
+            store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        }
+        let first = chair(&["panel", "push", CHAIRED]);
+        let said = stdout(&first);
+        assert!(said.contains("as version 1"), "{said}{}", stderr(&first));
+        assert!(said.contains("not yet confirmed by: Dr Anika Sørensen, Tomasz Wiśniewski"), "{said}");
+        let own = chair(&["panel", "confirm", CHAIRED]);
+        assert!(stderr(&own).contains("only the panel's voting members confirm"), "{}", stderr(&own));
+        let confirmed = member(&["panel", "confirm", CHAIRED, "--comment", "Accurate; one typo in MPF 1.2."]);
+        assert!(
+            stdout(&confirmed).contains("Dr Anika Sørensen confirmed version 1 of the report of S-2026-009"),
+            "{}{}",
+            stdout(&confirmed),
+            stderr(&confirmed)
+        );
+        let second = chair(&["panel", "push", CHAIRED]);
+        let said = stdout(&second);
+        assert!(said.contains("as version 2"), "a confirmation is a new version: {said}{}", stderr(&second));
+        assert!(said.contains("not yet confirmed by: Tomasz Wiśniewski"), "{said}");
+        let today = jiff::Zoned::now().date().to_string();
+        let record = stdout(&chair(&["report", CHAIRED]));
+        assert!(record.contains("S-2026-009/R2 · FINAL, version 2"), "the local draft matches the hub's: {record}");
+        assert!(
+            record.contains(&format!(
+                "- Confirmed accurate by Dr Anika Sørensen on {today} (version 1) — comment: Accurate; one typo in MPF 1.2."
+            )),
+            "{record}"
+        );
+        let letter = stdout(&chair(&["report", CHAIRED, "--audience", "provider"]));
+        assert!(letter.contains(&format!("- Confirmed accurate by Dr Anika Sørensen on {today} (version 1)\n")));
+        assert!(!letter.contains("one typo"), "comments stay in the panel's record");
     }
 }

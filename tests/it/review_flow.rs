@@ -98,6 +98,21 @@ fn a_whole_review_from_queue_to_submission() {
         0
     );
     assert_eq!(rt.app.queue.iter().find(|a| a.submission == SUBMISSION).map(|a| a.submitted), Some(true));
+
+    // Where I differ: `d` walks the standards whose outcome another member judged otherwise.
+    let review = rt.app.review.as_ref().unwrap();
+    let differing: Vec<String> =
+        review.data.standards().filter(|s| accredit::tui::review::differs(s)).map(|s| s.code.clone()).collect();
+    assert!(differing.contains(&"MPF 2.11".to_string()), "I said met where a member said partially: {differing:?}");
+    let mut visited = Vec::new();
+    for _ in 0..differing.len() {
+        keys(&mut rt, "d");
+        visited.push(selected_code(&rt));
+    }
+    visited.sort();
+    let mut expected = differing.clone();
+    expected.sort();
+    assert_eq!(visited, expected, "d visits each differing standard once");
 }
 
 #[test]
@@ -177,7 +192,12 @@ fn evidence_opens_at_its_cited_page() {
 #[test]
 fn a_returned_submission_cannot_be_judged() {
     let mut rt = runtime();
-    press(&mut rt, KeyCode::Down);
+    // Nothing to do on a returned submission: it comes below the work to do.
+    let row = rt.app.queue.iter().position(|a| a.submission == "S-2026-015").expect("the returned submission");
+    assert_eq!(row + 1, rt.app.queue.len(), "the returned submission is last in the queue");
+    for _ in 0..row {
+        press(&mut rt, KeyCode::Down);
+    }
     assert_eq!(rt.app.queue[rt.app.queue_selected].submission, "S-2026-015");
     press(&mut rt, KeyCode::Enter);
     keys(&mut rt, "1");
@@ -332,4 +352,21 @@ fn a_cli_write_while_the_tui_is_open_appears_on_screen() {
     assert_eq!(judged.rationale, "No assessment found.");
     assert_eq!(rt.app.screen, Screen::Review, "the reload keeps the user on the review");
     assert_eq!(progress(&rt), before.map(|n| n + 1), "the queue counts the new judgement");
+}
+
+/// Issue 9 #4: one gap rule. A rationale of only a line break is a gap at submit, and the
+/// queue does not count it as done either.
+#[test]
+fn the_queue_and_submit_agree_on_what_a_gap_is() {
+    let mut rt = runtime();
+    let done = |rt: &Runtime| rt.app.queue.iter().find(|a| a.submission == SUBMISSION).map(|a| a.done);
+    let before = done(&rt);
+    rt.store.save_judgement(SUBMISSION, "MPF 1.1", ME, Some(Outcome::NotMet), "\n").expect("save");
+    rt.store.save_judgement(SUBMISSION, "MPF 1.2", ME, Some(Outcome::NotMet), "Not assessed.").expect("save");
+    rt.dispatch(Action::CacheChanged);
+    assert_eq!(done(&rt), before.map(|n| n + 1), "only the judgement with a real rationale is done");
+    open_first_submission(&mut rt);
+    let gaps: Vec<String> = rt.app.review.as_ref().unwrap().gaps_now().into_iter().map(|(code, _)| code).collect();
+    assert!(gaps.contains(&"MPF 1.1".to_string()), "a line break is no rationale at submit either");
+    assert!(!gaps.contains(&"MPF 1.2".to_string()));
 }

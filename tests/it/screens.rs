@@ -11,7 +11,8 @@ use ratatui::style::Color;
 
 use crate::support::demo_store;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+/// The common size, a wide one, and the two small ones a reader hit (issue 9).
+const SIZES: [(u16, u16); 4] = [(80, 24), (160, 48), (60, 20), (40, 10)];
 
 fn runtime() -> Runtime {
     Runtime::new(demo_store(), date(2026, 3, 1), Settings::default()).expect("runtime")
@@ -217,4 +218,62 @@ fn redact_timestamps(text: &str) -> String {
         }
     }
     out
+}
+
+/// Issue 9 #17: the `:` palette lists the screen's and the global actions with their keys,
+/// narrows by name, and Enter runs the action as its key would.
+#[test]
+fn command_palette_runs_an_action_by_name() {
+    let mut rt = runtime();
+    press(&mut rt, KeyCode::Enter);
+    keys(&mut rt, ":");
+    snapshot("palette_review", &rt);
+    keys(&mut rt, "partially");
+    snapshot("palette_review_partially", &rt);
+    press(&mut rt, KeyCode::Enter);
+    assert!(rt.app.overlay.is_none(), "running an action closes the palette");
+    let review = rt.app.review.as_ref().expect("the review");
+    let mine = review.current().and_then(|s| s.mine.as_ref()).and_then(|j| j.outcome);
+    assert_eq!(mine, Some(accredit::domain::Outcome::PartiallyMet), "the palette ran `2`");
+    let stored = rt.store.load_review("S-2026-014", "u-demo").expect("the review");
+    let code = review.current().expect("selected").code.clone();
+    let in_store = stored.standards().find(|s| s.code == code).and_then(|s| s.mine.as_ref()).and_then(|j| j.outcome);
+    assert_eq!(in_store, Some(accredit::domain::Outcome::PartiallyMet), "and it is saved");
+}
+
+/// Issue 9 #10: grapheme clusters (a ZWJ sequence with a variation selector, a flag, emoji
+/// presentation) take whole cells: nothing after them is blanked and no half is left behind,
+/// in the rationale editor, the judgement pane and a queue column cut short.
+#[test]
+fn wide_graphemes_neither_break_the_layout_nor_leave_cells_behind() {
+    let store = demo_store();
+    store
+        .connection()
+        .execute(
+            "UPDATE submissions SET programme = 'MSc 🇧🇪 Advanced Clinical Practice 👩‍⚕️ (Belgium)' WHERE id = 'S-2026-021'",
+            [],
+        )
+        .expect("rename a programme");
+    let mut rt = Runtime::new(store, date(2026, 3, 1), Settings::default()).expect("runtime");
+    snapshot("emoji_queue", &rt);
+    press(&mut rt, KeyCode::Enter);
+    keys(&mut rt, "1e");
+    rt.dispatch(Action::Paste("Seen on the ward 👩‍⚕️🏥✅ and at the 🇧🇪 site.".into()));
+    snapshot("emoji_editor", &rt);
+    press(&mut rt, KeyCode::Esc);
+    snapshot("emoji_review", &rt);
+    // Whole where there is room for the judgement's text (the small sizes cut it, whole graphemes
+    // only, as the snapshots show).
+    for (width, height) in [(80, 24), (160, 48)] {
+        let terminal = draw(&rt, width, height);
+        let text: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+        for emoji in ["👩‍⚕️", "🏥", "✅", "🇧🇪"] {
+            assert!(text.contains(emoji), "{emoji} is drawn whole at {width}x{height}");
+        }
+        let lone_indicator = terminal.backend().buffer().content().iter().any(|c| {
+            let mut chars = c.symbol().chars();
+            matches!((chars.next(), chars.next()), (Some('\u{1F1E6}'..='\u{1F1FF}'), None))
+        });
+        assert!(!lone_indicator, "no half of a flag is left in a cell at {width}x{height}");
+    }
 }

@@ -297,3 +297,24 @@ fn no_file_but_the_credentials_holds_a_token_and_every_file_is_private() {
     assert!(log.contains("verb=judge") && log.contains("verb=login"), "the log names the verbs:\n{log}");
     drop(hub);
 }
+
+#[test]
+fn the_office_lists_the_accounts_and_rotates_a_token() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let db = hub_dir.path().join("hub.sqlite");
+    let (ada_token, ..) = set_up_hub(hub_dir.path(), &db);
+    let db_arg = db.to_str().unwrap();
+    let users = ok(hub_dir.path(), &["hub", "--db", db_arg, "users"]);
+    assert!(users.contains("r-ada") && users.contains("Ada Lovelace") && users.contains("never"), "{users}");
+    let rotated = ok(hub_dir.path(), &["hub", "--db", db_arg, "rotate-token", "r-ada"]);
+    let new_token = rotated.lines().last().unwrap_or_default().trim().to_string();
+    assert!(new_token.len() == 64 && new_token != ada_token, "{rotated}");
+    let hub = accredit::hub::Hub::open(&db).unwrap();
+    assert!(hub.authenticate(&ada_token).unwrap().is_none(), "the old token is dead");
+    assert!(hub.authenticate(&new_token).unwrap().is_some(), "the new one works");
+    drop(hub);
+    ok(hub_dir.path(), &["hub", "--db", db_arg, "revoke", "r-ada"]);
+    let users = ok(hub_dir.path(), &["hub", "--db", db_arg, "users"]);
+    let ada = users.lines().find(|l| l.starts_with("r-ada")).expect("r-ada is listed");
+    assert!(ada.ends_with("revoked") && !ada.contains("never"), "{users}");
+}

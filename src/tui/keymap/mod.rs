@@ -28,10 +28,11 @@ pub enum Context {
     Report,
     Prompt,
     Decide,
+    Palette,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::Queue,
         Context::Review,
@@ -45,6 +46,7 @@ impl Context {
         Context::Report,
         Context::Prompt,
         Context::Decide,
+        Context::Palette,
     ];
 
     /// The section name in `config.toml` (`[keys.review]`).
@@ -63,6 +65,7 @@ impl Context {
             Context::Report => "report",
             Context::Prompt => "prompt",
             Context::Decide => "decide",
+            Context::Palette => "palette",
         }
     }
 
@@ -73,14 +76,20 @@ impl Context {
     /// Contexts that take typed text: keys that type a character cannot be bound there, and
     /// global keys do not apply.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Editor | Context::Finder | Context::Merge | Context::Prompt)
+        matches!(self, Context::Editor | Context::Finder | Context::Merge | Context::Prompt | Context::Palette)
     }
 
     /// Whether the global bindings apply here when the context has none for a key.
     pub fn falls_back(self) -> bool {
         !matches!(
             self,
-            Context::Editor | Context::Finder | Context::Confirm | Context::Merge | Context::Prompt | Context::Decide
+            Context::Editor
+                | Context::Finder
+                | Context::Confirm
+                | Context::Merge
+                | Context::Prompt
+                | Context::Decide
+                | Context::Palette
         )
     }
 
@@ -99,6 +108,7 @@ impl Context {
             Context::Report => "Report preview",
             Context::Prompt => "Typing a line",
             Context::Decide => "Choosing the decision",
+            Context::Palette => "Command palette",
         }
     }
 }
@@ -122,6 +132,9 @@ pub enum Command {
     EditExternal,
     NextGap,
     PreviousGap,
+    /// After submitting: the next standard where my outcome differs from another member's.
+    NextDifference,
+    PreviousDifference,
     Submit,
     FocusNext,
     ScrollDetailDown,
@@ -134,6 +147,8 @@ pub enum Command {
     LeaveEditor,
     SyncNow,
     OpenSync,
+    /// The `:` command palette.
+    OpenPalette,
     KeepMine,
     TakeTheirs,
     EditMerge,
@@ -168,6 +183,8 @@ impl Command {
             Command::Bottom => "bottom",
             Command::Open => "open",
             Command::Back => "back",
+            Command::NextDifference => "next_difference",
+            Command::PreviousDifference => "previous_difference",
             Command::Quit => "quit",
             Command::Help => "help",
             Command::Find => "find",
@@ -191,6 +208,7 @@ impl Command {
             Command::LeaveEditor => "leave_editor",
             Command::SyncNow => "sync_now",
             Command::OpenSync => "open_sync",
+            Command::OpenPalette => "command_palette",
             Command::KeepMine => "keep_mine",
             Command::TakeTheirs => "take_theirs",
             Command::EditMerge => "edit_merge",
@@ -265,6 +283,7 @@ impl Default for Keymap {
                 b(Global, &[c('?')], Help, "show every key", true),
                 b(Global, &[c('s')], SyncNow, "sync with the hub now", true),
                 b(Global, &[c('y')], OpenSync, "sync status: outbox, conflicts, log", false),
+                b(Global, &[c(':')], OpenPalette, "command palette: every action by name", false),
                 b(Global, &[c('q'), Key::ctrl('c')], Quit, "quit (everything is already saved)", true),
                 b(
                     Queue,
@@ -281,6 +300,8 @@ impl Default for Keymap {
                 b(Review, &[c('E')], EditExternal, "write the rationale in $EDITOR", false),
                 b(Review, &[c(']')], NextGap, "next gap (no outcome, or rationale missing)", true),
                 b(Review, &[c('[')], PreviousGap, "previous gap", false),
+                b(Review, &[c('d')], NextDifference, "next standard where I differ from another member", true),
+                b(Review, &[c('D')], PreviousDifference, "previous standard where I differ", false),
                 b(Review, &[p(K::Tab)], FocusNext, "switch between standards and evidence", false),
                 b(Review, &[p(K::Enter)], Open, "open the selected evidence", false),
                 b(Review, &[Key::ctrl('n'), c('J')], ScrollDetailDown, "scroll the detail down", false),
@@ -348,6 +369,10 @@ impl Default for Keymap {
                 b(Context::Decide, &[c('j'), p(K::Down)], Down, "next decision", false),
                 b(Context::Decide, &[c('k'), p(K::Up)], Up, "previous decision", false),
                 b(Context::Decide, &[p(K::Esc)], Cancel, "cancel", true),
+                b(Palette, &[p(K::Enter)], Open, "run the selected action", true),
+                b(Palette, &[p(K::Down), Key::ctrl('n')], Down, "next action", false),
+                b(Palette, &[p(K::Up), Key::ctrl('p')], Up, "previous action", false),
+                b(Palette, &[p(K::Esc)], Cancel, "close", true),
                 b(Finder, &[p(K::Enter)], Open, "go to the selected item", true),
                 b(Finder, &[p(K::Down), Key::ctrl('n')], Down, "next result", false),
                 b(Finder, &[p(K::Up), Key::ctrl('p')], Up, "previous result", false),
@@ -379,10 +404,21 @@ impl Keymap {
     }
 
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        self.hints_where(context, |_| true)
+    }
+
+    /// The hint bar of `context` for the commands `applies` keeps (those that do something
+    /// now). A global key the context binds to something else is not shown as global: on the
+    /// Document screen `q` goes back and `/` searches the document, so neither is hinted twice.
+    pub fn hints_where(&self, context: Context, applies: impl Fn(Command) -> bool) -> Vec<(String, &'static str)> {
+        let shadowed = |key: &Key| self.bindings.iter().any(|b| b.context == context && b.keys.contains(key));
         self.help(context)
             .into_iter()
-            .filter(|b| b.hint && !b.keys.is_empty())
-            .map(|b| (b.keys.first().map(|k| k.to_string()).unwrap_or_default(), short(b.description)))
+            .filter(|b| b.hint && applies(b.command))
+            .filter_map(|b| {
+                let key = if b.context == context { b.keys.first() } else { b.keys.iter().find(|k| !shadowed(k)) };
+                key.map(|k| (k.to_string(), short(b.description)))
+            })
             .collect()
     }
 
@@ -437,6 +473,7 @@ fn short(description: &'static str) -> &'static str {
         "filter:" => "needs me",
         "decide:" => "decide",
         "preview" => "report",
+        "next" if description.contains("differ") => "where I differ",
         _ => first,
     })
 }
@@ -456,6 +493,15 @@ mod tests {
         assert_eq!(keymap.lookup(Context::Document, Key::char('/')), Some(Command::Search));
         assert_eq!(keymap.lookup(Context::Review, Key::char('/')), Some(Command::Find));
         assert_eq!(keymap.lookup(Context::Review, Key::char('2')), Some(Command::SetOutcome(Outcome::PartiallyMet)));
+    }
+
+    #[test]
+    fn a_global_key_the_context_binds_otherwise_is_not_hinted_twice() {
+        let keymap = Keymap::default();
+        let hints = keymap.hints(Context::Document);
+        let slashes = hints.iter().filter(|(key, _)| key == "/").count();
+        assert_eq!(slashes, 1, "one `/`, the document's search: {hints:?}");
+        assert!(!hints.iter().any(|(key, what)| key == "q" && *what == "quit"), "q goes back here: {hints:?}");
     }
 
     #[test]

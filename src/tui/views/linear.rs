@@ -45,6 +45,15 @@ pub fn announcement(app: &App) -> String {
                 selected.map(|s| format!(" Selected: {s}.")).unwrap_or_default()
             );
         }
+        Some(Overlay::Palette(palette)) => {
+            let selected = palette.selected_entry().map(|e| format!(" Selected: {}, key {}.", e.description, e.keys));
+            return format!(
+                "Command palette: {} actions for \"{}\".{} Enter runs it.",
+                palette.results.len(),
+                sanitize(&palette.query),
+                selected.unwrap_or_default()
+            );
+        }
         Some(Overlay::ConfirmPush { submission }) => {
             return format!(
                 "Push the panel report of {} to the hub? {} pushes, {} cancels.",

@@ -62,6 +62,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     match &app.overlay {
         Some(Overlay::Help) => overlays::help(app, frame, body),
         Some(Overlay::Finder(finder)) => overlays::finder(app, finder, frame, body),
+        Some(Overlay::Palette(palette)) => overlays::palette(app, palette, frame, body),
         Some(Overlay::ConfirmSubmit { submission, gaps, count, selected }) => {
             overlays::confirm_submit(app, frame, body, submission, gaps, *count, *selected)
         }
@@ -87,8 +88,20 @@ fn render_header(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
     };
     let sync = sync_summary(app);
-    let right = format!("{} · {sync} ", sanitize(&app.me_name));
-    let left = format!(" accredit · {place}");
+    // The place and the sync state never run together: my name gives way first, then the
+    // details of syncing, then the app's name.
+    let fits = |left: &str, right: &str| crate::text::width(left) + crate::text::width(right) < area.width as usize;
+    let mut left = format!(" accredit · {place}");
+    let mut right = format!("{} · {sync} ", sanitize(&app.me_name));
+    if !fits(&left, &right) {
+        right = format!("{sync} ");
+    }
+    if !fits(&left, &right) {
+        right = format!("{} ", sync.split(" · ").next().unwrap_or_default());
+    }
+    if !fits(&left, &right) {
+        left = format!(" {place}");
+    }
     let pad = (area.width as usize).saturating_sub(crate::text::width(&left) + crate::text::width(&right));
     let line = Line::from(vec![Span::raw(left), Span::raw(" ".repeat(pad)), Span::raw(right)]).style(theme.bar);
     frame.render_widget(Paragraph::new(line).style(theme.bar), area);

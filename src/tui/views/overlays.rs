@@ -14,6 +14,7 @@ use crate::tui::editor_keys::{EMACS_KEYS, vim_help};
 use crate::tui::finder::FinderState;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::mouse::Target;
+use crate::tui::palette::PaletteState;
 
 /// Every binding of the current context and the global ones, from the live keymap; in two
 /// columns (this screen's keys | everywhere) when one column would not fit.
@@ -136,6 +137,52 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
     let count = items.len();
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selected), results, &mut state);
     app.hits.add_list(results, &vec![1; count], state.offset(), |i| Some(Target::FinderRow(i)));
+}
+
+/// The command palette: the query, then each matching action with its keys.
+pub fn palette(app: &App, palette: &PaletteState, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let popup = if is_linear(app) {
+        area
+    } else {
+        centered(area, area.width.saturating_sub(8).max(30), area.height.saturating_sub(4).max(6))
+    };
+    frame.render_widget(Clear, popup);
+    let title =
+        format!(" Actions · {} · {} of {} ", palette.under.title(), palette.results.len(), palette.entries.len());
+    let block = pane(app, title, theme.focus);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [input, results] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(": ", theme.focus),
+            Span::raw(sanitize(&palette.query).into_owned()),
+            Span::styled("█", theme.focus),
+        ])),
+        input,
+    );
+    let key_width = palette.entries.iter().map(|e| crate::text::width(&e.keys)).max().unwrap_or(0).min(14);
+    let items: Vec<ListItem<'_>> = palette
+        .results
+        .iter()
+        .filter_map(|&i| palette.entries.get(i))
+        .map(|e| {
+            let pad = key_width.saturating_sub(crate::text::width(&e.keys));
+            ListItem::new(Line::from(vec![
+                Span::styled(format!(" {}{} ", e.keys, " ".repeat(pad)), theme.key),
+                Span::raw(e.description),
+            ]))
+        })
+        .collect();
+    if items.is_empty() {
+        frame.render_widget(Paragraph::new("No action matches.").style(theme.muted), results);
+        return;
+    }
+    let mut state = ListState::default()
+        .with_offset(scroll_offset(palette.selected, results.height as usize, items.len()))
+        .with_selected(Some(palette.selected));
+    frame.render_stateful_widget(List::new(items).highlight_style(theme.selected), results, &mut state);
 }
 
 pub fn confirm_submit(

@@ -3,6 +3,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 
+use jiff::civil::Date;
+
 use crate::domain::{MemberRole, Stage};
 use crate::store::Assignment;
 use crate::text::sanitize;
@@ -29,11 +31,33 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         return render_linear(app, frame, area);
     }
     let wide = area.width >= 120;
+    // Columns give way by priority when narrow: the submission and my progress stay, the
+    // programme keeps some room, then the due date and the role as space allows (both are in
+    // the detail below).
+    let mut room = area.width.saturating_sub(4);
+    let mut fits = |w: u16| {
+        let fit = room > w;
+        if fit {
+            room -= w + 1;
+        }
+        fit
+    };
+    fits(11);
+    fits(16);
+    fits(12);
+    let show_due = wide || fits(21);
+    let show_role = wide || fits(10);
     let mut header = vec!["Submission", "Programme"];
     if wide {
         header.extend(["Provider", "Stage"]);
     }
-    header.extend(["Role", "Due", "Progress"]);
+    if show_role {
+        header.push("Role");
+    }
+    if show_due {
+        header.push("Due");
+    }
+    header.push("Progress");
     let rows = app.queue.iter().map(|a| {
         let mut cells =
             vec![Cell::from(sanitize(&a.submission).into_owned()), Cell::from(sanitize(&a.programme).into_owned())];
@@ -41,21 +65,30 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             cells.push(Cell::from(sanitize(&a.provider).into_owned()));
             cells.push(Cell::from(a.stage.label()));
         }
-        cells.push(Cell::from(if a.recused { "recused" } else { a.role.label() }));
-        let due = if a.overdue(app.today) {
-            Cell::from(Line::from(vec![Span::raw(a.due.to_string()), Span::styled(" ⚠ overdue", theme.alert)]))
-        } else {
-            Cell::from(a.due.to_string())
-        };
-        cells.push(due);
-        cells.push(Cell::from(progress(a)));
+        if show_role {
+            cells.push(Cell::from(if a.recused { "recused" } else { a.role.label() }));
+        }
+        if show_due {
+            cells.push(if a.overdue(app.today) {
+                Cell::from(Span::styled(format!("⚠ {}", overdue_by(a.due, app.today)), theme.alert))
+            } else {
+                Cell::from(a.due.to_string())
+            });
+        }
+        cells.push(Cell::from(progress(a, app.queue_to_settle.get(&a.submission).copied())));
         Row::new(cells)
     });
     let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
     if wide {
         widths.extend([Constraint::Fill(2), Constraint::Length(22)]);
     }
-    widths.extend([Constraint::Length(10), Constraint::Length(21), Constraint::Length(16)]);
+    if show_role {
+        widths.push(Constraint::Length(10));
+    }
+    if show_due {
+        widths.push(Constraint::Length(21));
+    }
+    widths.push(Constraint::Length(16));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.title))
         .row_highlight_style(theme.selected)
@@ -75,10 +108,29 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
-fn progress(a: &Assignment) -> String {
+/// How late `due` is on `today`, in the largest unit that reads naturally ("overdue by 8 months").
+pub fn overdue_by(due: Date, today: Date) -> String {
+    let days = today.since(due).map_or(0, |span| span.get_days().max(0));
+    let (n, unit) = match days {
+        0..14 => (days, "day"),
+        14..60 => (days / 7, "week"),
+        60..730 => (days * 12 / 365, "month"),
+        _ => (days / 365, "year"),
+    };
+    format!("overdue by {n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+fn progress(a: &Assignment, to_settle: Option<usize>) -> String {
     match a.role {
         _ if a.recused => "—".into(),
-        MemberRole::Chair => format!("{}/{} reviewers in", a.reviewers_submitted, a.reviewers_total),
+        MemberRole::Chair if a.reviewers_submitted < a.reviewers_total || a.stage == Stage::Decided => {
+            format!("{}/{} reviewers in", a.reviewers_submitted, a.reviewers_total)
+        }
+        MemberRole::Chair => match to_settle {
+            Some(0) => "✓ report ready".into(),
+            Some(n) => format!("{n} to settle"),
+            None => format!("{}/{} reviewers in", a.reviewers_submitted, a.reviewers_total),
+        },
         MemberRole::Officer => "—".into(),
         _ if a.stage == Stage::Returned => "no review".into(),
         _ if a.submitted => "✓ submitted".into(),
@@ -93,10 +145,18 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
     let what_next = match a.role {
         _ if a.recused => "You are recused from this submission: nothing of it is shown to you.".to_string(),
         _ if a.stage == Stage::Returned => "Returned at threshold review: there is no standards review to do.".into(),
-        MemberRole::Chair => format!(
-            "You chair this panel. {} of {} voting members have submitted. {open} opens it.",
-            a.reviewers_submitted, a.reviewers_total
-        ),
+        MemberRole::Chair => {
+            let left = match app.queue_to_settle.get(&a.submission) {
+                Some(0) => " Nothing is left to settle: the report is complete.".to_string(),
+                Some(1) => " 1 thing is left to settle before the report is complete.".to_string(),
+                Some(n) => format!(" {n} things are left to settle before the report is complete."),
+                None => String::new(),
+            };
+            format!(
+                "You chair this panel. {} of {} voting members have submitted.{left} {open} opens it.",
+                a.reviewers_submitted, a.reviewers_total
+            )
+        }
         MemberRole::Officer => "You are the panel's officer (non-voting).".into(),
         _ if a.submitted => format!("Your judgements are submitted. {open} shows them beside the other members'."),
         _ => {
@@ -115,6 +175,10 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
             Span::raw(a.stage.label()),
             Span::styled("   Due: ", theme.muted),
             Span::raw(a.due.to_string()),
+            Span::styled(
+                if a.overdue(app.today) { format!(" ({})", overdue_by(a.due, app.today)) } else { String::new() },
+                theme.alert,
+            ),
         ]),
         Line::from(what_next),
     ];
@@ -130,9 +194,13 @@ fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .queue
         .iter()
         .map(|a| {
-            let due = if a.overdue(app.today) { format!("due {}, overdue", a.due) } else { format!("due {}", a.due) };
+            let due = if a.overdue(app.today) {
+                format!("due {}, {}", a.due, overdue_by(a.due, app.today))
+            } else {
+                format!("due {}", a.due)
+            };
             let role = if a.recused { "recused" } else { a.role.label() };
-            let progress = match progress(a).as_str() {
+            let progress = match progress(a, app.queue_to_settle.get(&a.submission).copied()).as_str() {
                 "—" => "nothing to judge".to_string(),
                 other => other.trim_start_matches("✓ ").to_string(),
             };
@@ -160,5 +228,20 @@ fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
     app.hits.add_list(inner, &heights, state.offset(), |i| Some(Target::QueueRow(i)));
     if let Some(a) = app.queue.get(app.queue_selected) {
         frame.render_widget(detail(app, a).block(Block::new().padding(ratatui::widgets::Padding::top(1))), detail_area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn overdue_reads_in_the_largest_natural_unit() {
+        let today = date(2026, 11, 20);
+        assert_eq!(overdue_by(date(2026, 11, 19), today), "overdue by 1 day");
+        assert_eq!(overdue_by(date(2026, 11, 1), today), "overdue by 2 weeks");
+        assert_eq!(overdue_by(date(2026, 3, 20), today), "overdue by 8 months");
+        assert_eq!(overdue_by(date(2023, 11, 1), today), "overdue by 3 years");
     }
 }

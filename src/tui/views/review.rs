@@ -93,6 +93,7 @@ fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
         if !standard.judged_by_me { ("–", theme.muted) } else { (outcome_mark(outcome), theme.outcome(outcome)) };
     let flag = match standard.gap() {
         Some(Gap::RationaleRequired(_)) => Span::styled("!", theme.alert),
+        _ if crate::tui::review::differs(standard) => Span::styled("≠", theme.alert),
         _ => Span::raw(" "),
     };
     Line::from(vec![
@@ -116,6 +117,9 @@ fn standard_words(theme: &Theme, standard: &StandardView, width: u16) -> Text<'s
     let mut state = if standard.judged_by_me { outcome_word(outcome).to_string() } else { "not yours".to_string() };
     if let Some(Gap::RationaleRequired(_)) = standard.gap() {
         state.push_str(", rationale required");
+    }
+    if crate::tui::review::differs(standard) {
+        state.push_str(", differs from another member");
     }
     let style = if standard.judged_by_me { theme.outcome(outcome) } else { theme.muted };
     let text = format!("{} {}: {state}", sanitize(&standard.code), sanitize(&standard.title));
@@ -220,11 +224,28 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
             lines.push(Line::from(text_line.to_string()));
         }
     }
+    // The award under review, on every standard (programmes of one name differ by it).
+    let award = sanitize(&data.submission.award);
+    let title = if is_linear(app) {
+        lines.insert(0, Line::from(Span::styled(format!("Award: {award}"), theme.muted)));
+        "Details".to_string()
+    } else if award.is_empty() {
+        String::new()
+    } else {
+        format!(" {award} ")
+    };
     let border = if review.focus == Focus::Evidence { theme.focus } else { theme.border };
-    let paragraph = Paragraph::new(Text::from(lines))
-        .wrap(Wrap { trim: false })
-        .scroll((review.detail_scroll, 0))
-        .block(pane(app, if is_linear(app) { "Details" } else { "" }, border));
+    let mut block = pane(app, title, border);
+    // A pane with more below says so, and how to see it.
+    let inner = block.inner(area);
+    let rows: usize =
+        lines.iter().map(|line| usize::from(super::linear::wrapped_rows(&line.to_string(), inner.width).max(1))).sum();
+    if rows > usize::from(review.detail_scroll) + usize::from(inner.height) {
+        let down = app.keymap.key_for(Context::Review, Command::ScrollDetailDown);
+        block = block.title_bottom(Line::from(Span::styled(format!(" ↓ more: {down} "), theme.muted)).right_aligned());
+    }
+    let paragraph =
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }).scroll((review.detail_scroll, 0)).block(block);
     frame.render_widget(paragraph, area);
 }
 
@@ -251,7 +272,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
     } else if data.submitted {
         " My judgement · submitted, read-only ".to_string()
     } else {
-        let saved = match &review.save_status {
+        let saved = match &review.autosave.status {
             SaveStatus::Saved if standard.mine.is_some() => "saved",
             SaveStatus::Saved => "not started",
             SaveStatus::Unsaved => "saving…",

@@ -89,7 +89,7 @@ fn a_key_listed_twice_for_one_action_is_refused() {
 fn unknown_screens_actions_and_keys_say_what_is_allowed() {
     let found = problems("[keys.reveiw]\njudge_met = [\"m\"]\n");
     assert_eq!(found.len(), 1);
-    assert!(found[0].starts_with("line 1, keys.reveiw: no such screen (did you mean review? allowed: global, queue, review, editor, document, finder, confirm, sync, merge, panel, report, prompt, decide)"), "{}", found[0]);
+    assert!(found[0].starts_with("line 1, keys.reveiw: no such screen (did you mean review? allowed: global, queue, review, editor, document, finder, confirm, sync, merge, panel, report, prompt, decide, palette)"), "{}", found[0]);
     let found = problems("[keys.review]\njudge_mett = [\"m\"]\n");
     assert!(found[0].starts_with("line 2, keys.review.judge_mett: no such action in [keys.review] (did you mean judge_met? allowed: judge_met, judge_partially_met,"), "{}", found[0]);
     let found = problems("[keys.queue]\nsubmit = [\"Ctrl-s\"]\n");
