@@ -73,7 +73,7 @@ fn main() {
                 let mut stmt = store
                     .connection()
                     .prepare_cached(
-                        "SELECT key1, key2 FROM search_index WHERE search_index MATCH ?1 ORDER BY rank LIMIT 20",
+                        "SELECT key1, CAST(key2 AS TEXT) FROM search_index WHERE search_index MATCH ?1 ORDER BY rank LIMIT 20",
                     )
                     .expect("prepare");
                 let rows: Vec<(String, String)> = stmt

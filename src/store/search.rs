@@ -21,6 +21,8 @@ pub struct SearchHit {
     pub snippet: String,
     #[serde(skip)]
     rank: f64,
+    #[serde(skip)]
+    rowid: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,7 +82,9 @@ impl Store {
     pub fn search(&self, me: &str, query: &str, submission: Option<&str>, limit: usize) -> Result<Vec<SearchHit>> {
         let Some(q) = fts_query(query) else { return Ok(vec![]) };
         let only = "(?3 IS NULL OR s.id = ?3)";
-        let snippet = "snippet(search_index, 0, '«', '»', '…', 12)";
+        // The snippets are made for the hits kept only (making one for every match first was
+        // most of the time on a common word).
+        let snippet = "x.rowid";
         let limit = limit as i64;
         let mut hits = Vec::new();
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -93,7 +97,8 @@ impl Store {
             Ok(SearchHit {
                 submission: r.get(0)?,
                 place: HitPlace::Page { document: r.get(1)?, title: r.get(2)?, page: r.get(3)? },
-                snippet: r.get(4)?,
+                snippet: String::new(),
+                rowid: r.get(4)?,
                 rank: r.get(5)?,
             })
         })?;
@@ -107,7 +112,8 @@ impl Store {
             Ok(SearchHit {
                 submission: r.get(0)?,
                 place: HitPlace::Narrative { standard: r.get(1)? },
-                snippet: r.get(2)?,
+                snippet: String::new(),
+                rowid: r.get(2)?,
                 rank: r.get(3)?,
             })
         })?;
@@ -125,13 +131,20 @@ impl Store {
             Ok(SearchHit {
                 submission: r.get(0)?,
                 place: HitPlace::Standard { standard: r.get(1)? },
-                snippet: r.get(2)?,
+                snippet: String::new(),
+                rowid: r.get(2)?,
                 rank: r.get(3)?,
             })
         })?;
         hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         hits.sort_by(|a, b| a.rank.total_cmp(&b.rank));
         hits.truncate(limit.max(0) as usize);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT snippet(search_index, 0, '«', '»', '…', 12) FROM search_index WHERE search_index MATCH ?1 AND rowid = ?2",
+        )?;
+        for hit in &mut hits {
+            hit.snippet = stmt.query_row(params![q, hit.rowid], |r| r.get(0)).optional()?.unwrap_or_default();
+        }
         Ok(hits)
     }
 
