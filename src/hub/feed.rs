@@ -219,10 +219,13 @@ impl Hub {
                 })
                 .collect::<Result<_>>()?
         };
+        // A member limited to some standards (a lay member) gets only the documents those cite.
+        let cited: Vec<&str> = mappings.iter().flat_map(|m| m.evidence.iter().map(|e| e.document.as_str())).collect();
         let documents = self
             .store
             .documents(id)?
             .into_iter()
+            .filter(|d| limited.is_none() || cited.contains(&d.id.as_str()))
             .map(|d| HubDocument { id: d.id, title: d.title, media_type: d.media_type, sha256: d.sha256 })
             .collect();
         Ok(HubSubmission {
@@ -271,6 +274,26 @@ impl Hub {
     }
 
     /// A document's text by SHA-256, if the caller may read a submission that cites it.
+    /// Whether a document of `submission` with this hash is cited by one of `standards`' mappings.
+    fn cited_by(&self, submission: &str, sha256: &str, standards: &[String]) -> Result<bool> {
+        let conn = self.store.connection();
+        let ids: Vec<String> = {
+            let mut stmt = conn.prepare_cached("SELECT id FROM documents WHERE submission_id = ?1 AND sha256 = ?2")?;
+            stmt.query_map([submission, sha256], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut stmt = conn.prepare_cached("SELECT standard_code, evidence FROM mappings WHERE submission_id = ?1")?;
+        let mappings: Vec<(String, String)> =
+            stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (standard, evidence) in mappings.iter().filter(|(code, _)| standards.contains(code)) {
+            let evidence: Vec<crate::domain::EvidenceRef> = serde_json::from_str(evidence)
+                .map_err(|e| HubError::Invalid(format!("bad evidence of {standard}: {e}")))?;
+            if evidence.iter().any(|e| ids.contains(&e.document)) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     pub fn document(&self, caller: &Caller, sha256: &str) -> Result<Option<String>> {
         let citing: Vec<String> = {
             let mut stmt = self
@@ -281,7 +304,14 @@ impl Hub {
         };
         let mut visibility = Visibility { hub: self, caller, access: HashMap::new() };
         for submission in &citing {
-            if visibility.allowed(submission, Action::ReadSubmission)? {
+            if !visibility.allowed(submission, Action::ReadSubmission)? {
+                continue;
+            }
+            let readable = match visibility.limited_to(submission) {
+                None => true,
+                Some(standards) => self.cited_by(submission, sha256, &standards)?,
+            };
+            if readable {
                 return Ok(self
                     .store
                     .connection()

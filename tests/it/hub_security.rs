@@ -156,3 +156,38 @@ fn malformed_op_ids_and_keys_are_refused_unrecorded() {
     let answer = hub.apply_ops(&chair, &[consolidation_op("S-2026-009")]).expect("push");
     assert!(matches!(answer[0].outcome, OpOutcome::Applied { .. }), "{answer:?}");
 }
+
+#[test]
+fn a_lay_member_receives_and_fetches_only_the_documents_their_standards_cite() {
+    let (hub, tokens) = demo_hub();
+    // u-lay judges four SET-DEMO standards of S-2026-009.
+    let lay = caller(&hub, &tokens, "u-lay");
+    let feed = hub.changes(&lay, 0, 1_000).expect("the lay member's feed");
+    let submission = feed
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            Change::Submission { submission, .. } if submission.id == "S-2026-009" => Some(submission),
+            _ => None,
+        })
+        .expect("the lay member gets S-2026-009");
+    let cited: Vec<&str> =
+        submission.mappings.iter().flat_map(|m| m.evidence.iter().map(|e| e.document.as_str())).collect();
+    assert!(!cited.is_empty(), "their standards cite evidence");
+    let sent: Vec<&str> = submission.documents.iter().map(|d| d.id.as_str()).collect();
+    assert!(sent.iter().all(|d| cited.contains(d)), "only cited documents are sent: {sent:?} vs {cited:?}");
+
+    let all = hub.store().documents("S-2026-009").expect("the submission's documents");
+    let uncited = all.iter().filter(|d| !cited.contains(&d.id.as_str())).collect::<Vec<_>>();
+    assert!(!uncited.is_empty(), "the demo has documents the lay member's standards do not cite");
+    for document in &uncited {
+        assert_eq!(hub.document(&lay, &document.sha256).unwrap(), None, "{} is not theirs to fetch", document.id);
+    }
+    let mine = all.iter().find(|d| cited.contains(&d.id.as_str())).expect("a cited document");
+    assert!(hub.document(&lay, &mine.sha256).unwrap().is_some(), "a cited document is fetched");
+    // A reviewer of the whole submission still fetches everything.
+    let reviewer = caller(&hub, &tokens, "u-rev2");
+    for document in &uncited {
+        assert!(hub.document(&reviewer, &document.sha256).unwrap().is_some(), "{}", document.id);
+    }
+}
