@@ -390,23 +390,8 @@ pub fn render(r: &Report) -> String {
             );
         }
         let _ = writeln!(o, "</tbody>\n</table>");
-        match a.kappa {
-            Some(k) => {
-                let observed = a
-                    .observed_agreement
-                    .map(|p| format!("; reviewer pairs agreed {:.0}% of the time", p * 100.0))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "<p>Inter-rater agreement (Fleiss' kappa) over {} standards: {k:.3}{observed}. Kappa discounts the agreement expected by chance, so when nearly every judgement is \"met\" it stays low even though reviewers almost always agree.</p>",
-                    a.kappa_standards
-                );
-            }
-            None => {
-                let _ =
-                    writeln!(o, "<p>Inter-rater agreement (Fleiss' kappa): not measurable on these judgements.</p>");
-            }
-        }
+        // The sentence holds no markup; its quotes are as the HTML has always printed them.
+        let _ = writeln!(o, "<p>{}</p>", a.agreement_sentence());
         let _ = writeln!(o, "<h3>No condition because…</h3>");
         if a.no_condition_notes.is_empty() {
             let _ = writeln!(o, "<p>None.</p>");

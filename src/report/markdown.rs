@@ -241,22 +241,7 @@ pub fn render(r: &Report) -> String {
         );
     }
     let _ = writeln!(o);
-    match a.kappa {
-        Some(k) => {
-            let observed = a
-                .observed_agreement
-                .map(|p| format!("; reviewer pairs agreed {:.0}% of the time", p * 100.0))
-                .unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "Inter-rater agreement (Fleiss' kappa) over {} standards: {k:.3}{observed}. Kappa discounts the agreement expected by chance, so when nearly every judgement is \"met\" it stays low even though reviewers almost always agree.",
-                a.kappa_standards
-            );
-        }
-        None => {
-            let _ = writeln!(o, "Inter-rater agreement (Fleiss' kappa): not measurable on these judgements.");
-        }
-    }
+    let _ = writeln!(o, "{}", a.agreement_sentence());
     let _ = writeln!(o);
     let _ = writeln!(o, "### No condition because…");
     let _ = writeln!(o);

@@ -305,6 +305,24 @@ impl Appendix {
     fn hidden(&self) -> bool {
         self.hidden
     }
+
+    /// The panel's agreement in one sentence, with why kappa can be low beside high agreement
+    /// (prevalence), for every renderer.
+    pub fn agreement_sentence(&self) -> String {
+        match self.kappa {
+            Some(k) => {
+                let observed = self
+                    .observed_agreement
+                    .map(|p| format!("; reviewer pairs agreed {:.0}% of the time", p * 100.0))
+                    .unwrap_or_default();
+                format!(
+                    "Inter-rater agreement (Fleiss' kappa) over {} standards: {k:.3}{observed}. Kappa discounts the agreement expected by chance, so when nearly every judgement is \"met\" it stays low even though reviewers almost always agree.",
+                    self.kappa_standards
+                )
+            }
+            None => "Inter-rater agreement (Fleiss' kappa): not measurable on these judgements.".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
