@@ -33,17 +33,18 @@ impl Stage {
         }
     }
 
+    /// Every stage, in the order a submission goes through them.
+    pub const ALL: [Stage; 6] = [
+        Stage::Submitted,
+        Stage::ThresholdReview,
+        Stage::Returned,
+        Stage::StandardsReview,
+        Stage::PanelReview,
+        Stage::Decided,
+    ];
+
     pub fn parse(text: &str) -> Option<Stage> {
-        [
-            Stage::Submitted,
-            Stage::ThresholdReview,
-            Stage::Returned,
-            Stage::StandardsReview,
-            Stage::PanelReview,
-            Stage::Decided,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        Stage::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     pub fn label(self) -> &'static str {

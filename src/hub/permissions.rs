@@ -296,14 +296,7 @@ mod tests {
 
     #[test]
     fn the_consolidation_is_written_only_at_the_panel_review_stage() {
-        for stage in [
-            Stage::Submitted,
-            Stage::ThresholdReview,
-            Stage::Returned,
-            Stage::StandardsReview,
-            Stage::PanelReview,
-            Stage::Decided,
-        ] {
+        for stage in Stage::ALL {
             let allowed = check(Who::Chair, true, stage, Action::WriteConsolidation);
             assert_eq!(allowed, stage == Stage::PanelReview, "{stage:?}");
         }
