@@ -106,6 +106,9 @@ pub enum Action {
         busy: bool,
     },
     ReportLoaded(Box<ReportPreview>),
+    /// Something done outside the app that the bottom line reports (an original opened, or
+    /// where it is when there is no display to open it on).
+    Done(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +170,13 @@ pub enum Effect {
     },
     OpenReport {
         submission: String,
+    },
+    /// The original file of a document in the system's viewer (or the configured one), at
+    /// the physical `page` when the viewer takes one.
+    OpenOriginal {
+        submission: String,
+        document: String,
+        page: Option<u32>,
     },
 }
 
@@ -433,6 +443,10 @@ impl App {
             }
             Action::Failed(message) => {
                 self.flash = Some(Flash::Error(message));
+                Vec::new()
+            }
+            Action::Done(message) => {
+                self.flash = Some(Flash::Info(message));
                 Vec::new()
             }
             Action::SyncDue => self.start_sync(false),
