@@ -139,10 +139,14 @@ impl Runtime {
                 .store
                 .load_review(&submission, &me)
                 .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select, show }]),
-            Effect::OpenDocument { submission, document, locator } => self
+            Effect::OpenDocument { submission, document, locator, find } => self
                 .store
                 .document_text(&submission, &document, &me)
-                .map(|(info, text)| vec![Action::DocumentLoaded { submission, info, text, locator }]),
+                .map(|(info, text)| vec![Action::DocumentLoaded { submission, info, text, locator, find }]),
+            Effect::SearchText { query } => self
+                .store
+                .search(&me, &query, None, super::finder::MAX_TEXT_HITS)
+                .map(|hits| vec![Action::TextFound { query, hits }]),
             Effect::OpenOriginal { submission, document, page } => self
                 .open_original(&submission, &document, &me, page)
                 .map(|opened| vec![opened.map_or_else(Action::Failed, Action::Done)]),

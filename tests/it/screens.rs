@@ -134,6 +134,30 @@ fn finder_overlay() {
     snapshot("finder", &rt);
 }
 
+/// Below the fuzzy results, the pages whose text has the words; Enter on one opens the page
+/// with them picked out.
+#[test]
+fn finder_with_hits_in_the_text_of_the_evidence() {
+    let mut rt = runtime();
+    keys(&mut rt, "/mini-CEX");
+    let Some(accredit::tui::Overlay::Finder(finder)) = &rt.app.overlay else { panic!("the finder is open") };
+    assert!(!finder.text_hits.is_empty(), "the words are in the evidence");
+    assert!(finder.text_hits.iter().all(|h| h.snippet.contains("«")), "{:?}", finder.text_hits);
+    let fuzzy = finder.results.len();
+    snapshot("finder_text_hits", &rt);
+    for _ in 0..fuzzy {
+        keys(&mut rt, "j");
+    }
+    let Some(accredit::tui::Overlay::Finder(finder)) = &rt.app.overlay else { panic!("the finder is open") };
+    let hit = finder.selected_hit().cloned().expect("the first text hit is selected");
+    press(&mut rt, KeyCode::Enter);
+    let doc = rt.app.document.as_ref().expect("the hit's document is open");
+    let accredit::store::HitPlace::Page { document, page, .. } = &hit.place else { panic!("a page hit: {hit:?}") };
+    assert_eq!((&doc.info.id, doc.cited), (document, false));
+    assert_eq!(doc.page_at_scroll().and_then(|(_, p)| p.cited), Some(*page));
+    assert!(doc.match_count().is_some_and(|c| c.contains("1 of")), "{:?}", doc.match_count());
+}
+
 #[test]
 fn help_overlay_in_review() {
     let mut rt = runtime();

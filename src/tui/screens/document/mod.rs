@@ -62,6 +62,9 @@ pub struct DocumentState {
     /// The line the locator or the current match points at.
     pub mark: Option<usize>,
     pub locator: String,
+    /// Whether the locator is a citation (from a standard's evidence) rather than the page a
+    /// search found.
+    pub cited: bool,
     /// What is being typed at the bottom, and for what.
     pub input: Option<(InputKind, String)>,
     pub search: Option<String>,
@@ -83,6 +86,7 @@ impl DocumentState {
             column: 0,
             mark: None,
             locator: locator.to_string(),
+            cited: true,
             input: None,
             search: None,
             matches: Vec::new(),
@@ -156,6 +160,23 @@ impl DocumentState {
         self.go_to_match();
     }
 
+    /// Searches for words a full-text hit found on the page shown: the whole phrase if it is
+    /// on one line there, else its first word; the page stays in view either way.
+    pub fn find_from_here(&mut self, words: &str) {
+        self.cited = false;
+        let here = self.scroll;
+        let first_word = words.split_whitespace().next().unwrap_or_default().trim_end_matches('*').to_string();
+        for query in [words.trim().to_string(), first_word] {
+            self.search(&query);
+            if self.matches.iter().any(|&line| line >= here) {
+                return;
+            }
+        }
+        // Nothing on a line of its own from here on: stay on the page.
+        self.scroll = here;
+        self.mark = Some(here);
+    }
+
     pub fn next_match(&mut self, forward: bool) {
         if self.matches.is_empty() {
             return;
@@ -178,7 +199,10 @@ impl DocumentState {
     fn go_to_match(&mut self) {
         if let Some(&line) = self.matches.get(self.current_match) {
             self.mark = Some(line);
-            self.scroll = line.saturating_sub(2);
+            // Two lines of context above, but not across the start of the match's page, so the
+            // page shown is the match's.
+            let page_start = self.pages.iter().rev().find(|p| p.line <= line).map_or(0, |p| p.line);
+            self.scroll = line.saturating_sub(2).max(page_start);
         }
     }
 }

@@ -19,7 +19,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let linear = is_linear(app);
     let mut title = format!(" {} · {} ", sanitize(&doc.info.id), sanitize(&doc.info.title));
     if !doc.locator.is_empty() {
-        title.push_str(&format!("· cited at {} ", sanitize(&doc.locator)));
+        let how = if doc.cited { "cited at" } else { "found on" };
+        title.push_str(&format!("· {how} {} ", sanitize(&doc.locator)));
     }
     let block = pane(app, title, theme.focus);
     let inner = block.inner(area);
