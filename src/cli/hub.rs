@@ -78,6 +78,19 @@ pub enum HubCommand {
         #[arg(long)]
         due: Option<jiff::civil::Date>,
     },
+    /// Print the audit trail (every accepted change and administrative act), and check its
+    /// hash chain with --verify.
+    #[command(
+        after_help = "Examples:\n  accredit hub --db hub.sqlite audit --submission S-2026-014\n  accredit hub --db hub.sqlite audit --verify"
+    )]
+    Audit {
+        /// Only the entries of this submission (--verify still checks the whole chain).
+        #[arg(long)]
+        submission: Option<String>,
+        /// Check every entry's hash and link; exits 1 naming the first broken entry.
+        #[arg(long)]
+        verify: bool,
+    },
 }
 
 pub fn run(db: &Path, command: HubCommand) -> Result<()> {
@@ -88,7 +101,7 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
             if name.trim().is_empty() {
                 return Err(eyre!("the organisation's name is empty"));
             }
-            hub.store_mut().set_meta(accredit::store::ORGANISATION_KEY, name.trim())?;
+            hub.set_organisation(name.trim())?;
             println!("reports from this hub are issued by {}", name.trim());
         }
         HubCommand::AddUser { name, role, id } => {
@@ -178,6 +191,46 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
                 panel.members.len(),
                 panel.reviews_due
             );
+        }
+        HubCommand::Audit { submission, verify } => audit(&hub, submission.as_deref(), verify)?,
+    }
+    Ok(())
+}
+
+/// `accredit hub audit`: the entries, then (with `verify`) the verdict on the whole chain.
+fn audit(hub: &Hub, submission: Option<&str>, verify: bool) -> Result<()> {
+    use accredit::hub::audit;
+    let conn = hub.store().connection();
+    let entries = audit::entries(conn, submission)?;
+    if entries.is_empty() {
+        println!("no audit entries{}", submission.map(|s| format!(" for {s}")).unwrap_or_default());
+    }
+    for e in &entries {
+        let or_dash = |v: &Option<String>| -> String {
+            v.as_deref().map_or("-".into(), |s| accredit::text::sanitize(s).into_owned())
+        };
+        println!(
+            "{:>6}  {}  {:<10} {:<18} {:<11} {:<14} op {:<36} digest {}",
+            e.seq,
+            e.at,
+            accredit::text::sanitize(&e.actor),
+            e.action,
+            or_dash(&e.submission),
+            // The standard of a judgement, or the user an account's act was about.
+            or_dash(&e.standard.clone().or_else(|| e.subject.clone())),
+            or_dash(&e.op_id),
+            e.digest.get(..16).unwrap_or(&e.digest)
+        );
+    }
+    if verify {
+        match audit::verify(conn)? {
+            Ok(verified) => println!(
+                "the audit chain of {} entries verifies; its head is {} (note it elsewhere: a later verify that shows another head for the same entry means the log was rewritten)",
+                verified.entries, verified.head
+            ),
+            Err(broken) => bail!(
+                "{broken}; restore the last good backup (`accredit hub restore FILE`) and keep this database for investigation"
+            ),
         }
     }
     Ok(())

@@ -17,6 +17,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 mod documents;
+mod history;
 
 use super::panel::PushRefused;
 use super::{Caller, Hub};
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
         .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))
         .route("/api/v1/submissions/{id}/confirmations", post(confirm).get(list_confirmations))
+        .route("/api/v1/submissions/{id}/history", get(history::history))
         // After the routes: a known path called with another method answers JSON too (axum's
         // default 405 has an empty body, which breaks the "errors are JSON" rule).
         .method_not_allowed_fallback(method_not_allowed)

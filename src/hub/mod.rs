@@ -3,6 +3,7 @@
 //! accounts, the op log and the change feed (`schema`).
 
 pub mod admin;
+pub mod audit;
 mod auth;
 pub mod confirm;
 mod feed;

@@ -125,6 +125,10 @@ pub fn document() -> Value {
                     "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
                     "responses": with(errors(&[("403", "not on the panel")]), "200", "confirmations and who is awaited",
                         json!({ "type": "object", "required": ["confirmations", "awaiting"] })) } },
+            "/api/v1/submissions/{id}/history": { "get": { "summary": "who did what when on the submission, from the audit trail, as far as the caller may see it",
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
+                "responses": with(errors(&[("403", "not on the panel (or no such submission)")]), "200", "the entries, oldest first",
+                    json!({ "type": "object", "required": ["entries"] })) } },
             "/api/v1/ops": { "post": { "summary": "push ops; each answered applied, conflict or rejected",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                     "type": "object", "additionalProperties": false, "required": ["ops"],

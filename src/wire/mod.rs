@@ -341,3 +341,28 @@ pub struct ConfirmationsResponse {
     /// The names of the members who have not confirmed yet.
     pub awaiting: Vec<String>,
 }
+
+/// One entry of a submission's history (`GET /api/v1/submissions/{id}/history`): an act from
+/// the hub's audit trail that the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// The entry's number in the hub's audit trail.
+    pub seq: i64,
+    pub at: String,
+    /// The user id (`office` for the accreditation office on the hub's machine).
+    pub actor: String,
+    pub actor_name: String,
+    /// The stored name of the act, e.g. `judgement.submit`.
+    pub action: String,
+    /// The act in words.
+    pub what: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+    /// SHA-256 of what was written (never the text itself).
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryResponse {
+    pub entries: Vec<HistoryEntry>,
+}
