@@ -91,9 +91,26 @@ pub enum HubCommand {
         #[arg(long)]
         verify: bool,
     },
+    /// Copy the hub's database to a new FILE (mode 0600) while the hub serves, and check the copy.
+    #[command(
+        after_help = "Example:\n  accredit hub --db /srv/accredit/hub.sqlite backup /backups/hub-$(date +%F).sqlite"
+    )]
+    Backup { file: PathBuf },
+    /// Install a backup as the hub's database (the hub must be stopped); the file is checked
+    /// first, and the database it replaces is kept beside it.
+    #[command(
+        after_help = "Example:\n  accredit hub --db /srv/accredit/hub.sqlite restore /backups/hub-2026-12-01.sqlite"
+    )]
+    Restore { file: PathBuf },
 }
 
 pub fn run(db: &Path, command: HubCommand) -> Result<()> {
+    // These two work on the file, without opening (and migrating) it as the hub.
+    match command {
+        HubCommand::Backup { file } => return backup(db, &file),
+        HubCommand::Restore { file } => return restore(&file, db),
+        _ => {}
+    }
     let mut hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     match command {
         HubCommand::Init => println!("hub database ready at {}", db.display()),
@@ -193,6 +210,38 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
             );
         }
         HubCommand::Audit { submission, verify } => audit(&hub, submission.as_deref(), verify)?,
+        HubCommand::Backup { .. } | HubCommand::Restore { .. } => {}
+    }
+    Ok(())
+}
+
+fn backup(db: &Path, file: &Path) -> Result<()> {
+    let checked = accredit::hub::backup::backup(db, file)
+        .wrap_err_with(|| format!("cannot back up {} to {}", db.display(), file.display()))?;
+    println!(
+        "backed up {} to {} ({} bytes, hub schema {}, integrity ok, audit chain of {} entries verified, head {})",
+        db.display(),
+        file.display(),
+        checked.bytes,
+        checked.hub_schema,
+        checked.audit_entries,
+        checked.audit_head
+    );
+    Ok(())
+}
+
+fn restore(file: &Path, db: &Path) -> Result<()> {
+    let restored = accredit::hub::backup::restore(file, db)
+        .wrap_err_with(|| format!("cannot restore {} from {}", db.display(), file.display()))?;
+    println!(
+        "restored {} from {} (integrity ok, audit chain of {} entries verified, head {})",
+        db.display(),
+        file.display(),
+        restored.checked.audit_entries,
+        restored.checked.audit_head
+    );
+    if let Some(kept) = restored.kept {
+        println!("the database it replaced is kept as {}", kept.display());
     }
     Ok(())
 }
@@ -239,6 +288,8 @@ fn audit(hub: &Hub, submission: Option<&str>, verify: bool) -> Result<()> {
 pub fn serve(listen: &str, db: &Path) -> Result<()> {
     let addr: SocketAddr =
         listen.parse().wrap_err_with(|| format!("--listen takes an address like 127.0.0.1:8080, not {listen:?}"))?;
+    // Held while serving: `accredit hub restore` (and a second hub) on this database is refused.
+    let _serving = accredit::hub::backup::ServingLock::acquire(db)?;
     let hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().wrap_err("cannot start the async runtime")?;

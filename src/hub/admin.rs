@@ -329,7 +329,7 @@ impl Hub {
 
     /// Puts every framework, submission, panel and judgement on the change feed (after a bulk
     /// import that bypassed it).
-    fn publish_everything(&mut self) -> Result<()> {
+    pub(super) fn publish_everything(&mut self) -> Result<()> {
         let tx = self.store.connection_mut().transaction()?;
         let frameworks: Vec<(String, String)> = {
             let mut stmt = tx.prepare("SELECT id, version FROM frameworks ORDER BY id, version")?;

@@ -43,10 +43,12 @@ pub enum AuditAction {
     SubmissionImport,
     PanelAssign,
     DemoSeed,
+    /// A backup installed (`accredit hub restore`); the payload is the backup's audit head.
+    Restore,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::JudgementDraft,
         AuditAction::JudgementSubmit,
         AuditAction::ConsolidationSave,
@@ -60,6 +62,7 @@ impl AuditAction {
         AuditAction::SubmissionImport,
         AuditAction::PanelAssign,
         AuditAction::DemoSeed,
+        AuditAction::Restore,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,6 +80,7 @@ impl AuditAction {
             AuditAction::SubmissionImport => "submission.import",
             AuditAction::PanelAssign => "panel.assign",
             AuditAction::DemoSeed => "demo.seed",
+            AuditAction::Restore => "hub.restore",
         }
     }
 
@@ -100,6 +104,7 @@ impl AuditAction {
             AuditAction::SubmissionImport => "imported the submission",
             AuditAction::PanelAssign => "set the panel",
             AuditAction::DemoSeed => "seeded the demo",
+            AuditAction::Restore => "restored the hub from a backup",
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 mod auth;
+pub mod backup;
 pub mod confirm;
 mod feed;
 pub mod http;

@@ -80,6 +80,9 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// The hub schema version that added the audit trail.
+pub const AUDIT_VERSION: i64 = 4;
+
 /// The hub schema version of a fully migrated hub database.
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
