@@ -11,7 +11,7 @@ use crate::store::now_timestamp;
 use crate::wire::{HubJudgement, JudgementBody, Op, OpKind, OpOutcome, OpResult};
 
 /// The longest rationale the hub keeps, in characters (a long report section, many times over).
-const MAX_RATIONALE_CHARS: usize = 100_000;
+pub(crate) const MAX_RATIONALE_CHARS: usize = 100_000;
 
 impl Hub {
     /// Applies a push. Each op is applied atomically on its own (a savepoint), and the whole push

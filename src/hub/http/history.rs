@@ -9,6 +9,9 @@ use super::{ApiError, AppState};
 use crate::hub::Caller;
 use crate::wire::HistoryResponse;
 
+#[utoipa::path(get, path = "/api/v1/submissions/{id}/history", params(crate::hub::openapi::SubmissionPath),
+    responses((status = 200, description = "the entries of the audit trail the caller may see, oldest first", body = HistoryResponse),
+        (status = 403, description = "not on the panel (or no such submission)", body = crate::wire::ErrorBody)))]
 pub(super) async fn history(
     State(state): State<AppState>,
     caller: Caller,
