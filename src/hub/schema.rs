@@ -55,7 +55,33 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (submission_id, user_id)
     );
     "#,
+    // 4: the audit trail (`audit`): append-only, each entry chained to the one before by hash.
+    r#"
+    CREATE TABLE hub_audit (
+        seq           INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        submission_id TEXT,
+        standard_code TEXT,
+        op_id         TEXT,
+        subject       TEXT,
+        digest        TEXT NOT NULL,
+        prev          TEXT NOT NULL UNIQUE,
+        hash          TEXT NOT NULL
+    );
+    CREATE INDEX hub_audit_submission ON hub_audit (submission_id, seq);
+    -- Append-only for everyone who goes through SQL as it is meant; the hash chain catches the
+    -- rest (`accredit hub audit --verify`).
+    CREATE TRIGGER hub_audit_no_update BEFORE UPDATE ON hub_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER hub_audit_no_delete BEFORE DELETE ON hub_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
 ];
+
+/// The hub schema version that added the audit trail.
+pub const AUDIT_VERSION: i64 = 4;
 
 /// The hub schema version of a fully migrated hub database.
 pub fn latest_version() -> i64 {

@@ -1,5 +1,7 @@
 //! Integration tests, in one binary so they share one build and one link.
 
+mod audit;
+mod backup;
 mod cli;
 mod concurrency;
 mod e2e;
