@@ -2,12 +2,12 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,8 +17,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 mod documents;
+pub mod limits;
 
 use super::panel::PushRefused;
+use super::server::Transport;
+use super::throttle::{self, Client, Throttle};
 use super::{Caller, Hub};
 use crate::report::Format;
 use crate::wire::{
@@ -27,14 +30,27 @@ use crate::wire::{
 };
 
 /// The hub behind a lock: SQLite has one writer, and each request holds it for milliseconds.
+/// Beside it, the failed-authentication allowance of each client address.
 #[derive(Clone)]
 pub struct AppState {
     hub: Arc<Mutex<Hub>>,
+    throttle: Arc<Mutex<Throttle>>,
 }
 
 impl AppState {
     pub fn new(hub: Hub) -> AppState {
-        AppState { hub: Arc::new(Mutex::new(hub)) }
+        AppState::with_throttle(hub, throttle::Policy::default())
+    }
+
+    /// A hub whose authentication is throttled by `policy` rather than the default.
+    pub fn with_throttle(hub: Hub, policy: throttle::Policy) -> AppState {
+        AppState { hub: Arc::new(Mutex::new(hub)), throttle: Arc::new(Mutex::new(Throttle::new(policy))) }
+    }
+
+    /// Runs `work` on the throttle table (held for microseconds, never across an await).
+    fn with_throttle_table<T>(&self, work: impl FnOnce(&mut Throttle) -> T) -> T {
+        let mut table = self.throttle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        work(&mut table)
     }
 
     /// Runs `work` on the hub off the async threads.
@@ -61,11 +77,25 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds, sent as `Retry-After`.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), retry_after: None }
+    }
+
+    fn throttled(wait: Duration) -> ApiError {
+        let seconds = throttle::retry_after_seconds(wait);
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                format!("too many failed sign-ins from your address; try again in {seconds} s"),
+            )
+        }
     }
 
     fn internal(message: &str) -> ApiError {
@@ -88,7 +118,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_string(), message: self.message } };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -108,15 +142,52 @@ impl From<JsonRejection> for ApiError {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
+    /// Authenticates the bearer token, throttled per client address (`hub::throttle`): an
+    /// address over its allowance is answered 429 without its token being looked at. A request
+    /// without an address (in-process, `tower::ServiceExt::oneshot`) counts against one shared
+    /// allowance.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let client = Client::of(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
+        if let Err(wait) = state.with_throttle_table(|t| t.attempt(client, Instant::now())) {
+            tracing::debug!(%client, "authentication throttled");
+            return Err(ApiError::throttled(wait));
+        }
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string())
-            .ok_or_else(ApiError::unauthorized)?;
-        state.with_hub(move |hub| hub.authenticate(&token)).await?.ok_or_else(ApiError::unauthorized)
+            .map(|t| t.trim().to_string());
+        let found = match token {
+            Some(token) => state.with_hub(move |hub| hub.authenticate(&token)).await,
+            None => Ok(None),
+        };
+        match found {
+            Ok(Some(caller)) => {
+                state.with_throttle_table(|t| t.refund(client, Instant::now()));
+                Ok(caller)
+            }
+            Ok(None) => {
+                // The address and never the token: the log is no place for a secret, even a wrong one.
+                let (left, blocked) = state.with_throttle_table(|t| {
+                    (t.remaining(client, Instant::now()), t.blocked_for(client, Instant::now()))
+                });
+                match blocked {
+                    Some(wait) => tracing::warn!(
+                        %client,
+                        "authentication failed; further attempts from this address refused for {} s",
+                        throttle::retry_after_seconds(wait)
+                    ),
+                    None => tracing::warn!(%client, tries_left = left, "authentication failed"),
+                }
+                Err(ApiError::unauthorized())
+            }
+            // The hub's own failure is not the client's.
+            Err(e) => {
+                state.with_throttle_table(|t| t.refund(client, Instant::now()));
+                Err(e)
+            }
+        }
     }
 }
 
@@ -139,6 +210,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A body declared over the limit is refused before it is read, whoever sends it.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limits::headers))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(axum::middleware::map_response(json_errors))
         .layer(TraceLayer::new_for_http())
@@ -350,10 +422,26 @@ async fn get_report(
     }
 }
 
-/// Serves the hub on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
+/// Serves the hub over plain HTTP on `listener` until Ctrl-C or SIGTERM, finishing requests in
+/// flight.
 pub async fn serve(listener: tokio::net::TcpListener, hub: Hub) -> std::io::Result<()> {
-    let app = router(AppState::new(hub));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    serve_with(listener, AppState::new(hub), Transport::Plain, shutdown_signal()).await
+}
+
+/// Serves the hub on `listener` with `transport` until `shutdown` resolves, finishing requests
+/// in flight. `accredit serve` stops on Ctrl-C or SIGTERM ([`stop_signal`]).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    transport: Transport,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    super::server::run(listener, router(state), transport, shutdown).await
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn stop_signal() {
+    shutdown_signal().await
 }
 
 async fn shutdown_signal() {

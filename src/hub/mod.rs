@@ -12,6 +12,9 @@ mod ops;
 pub mod panel;
 pub mod permissions;
 mod schema;
+pub mod server;
+pub mod throttle;
+pub mod tls;
 
 use std::path::Path;
 
