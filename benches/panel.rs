@@ -30,8 +30,8 @@ use accredit::domain::consolidation::{Condition, ConditionStatus, Consolidation,
 use accredit::domain::{MemberRole, Outcome};
 use accredit::report::{self, Format};
 use accredit::store::Store;
-use accredit::tui::panel::{PanelData, PanelState};
-use accredit::tui::{Runtime, Screen, Settings, views};
+use accredit::tui::screens::panel::{PanelData, PanelState};
+use accredit::tui::{Runtime, ScreenId, Settings, views};
 use common::{Samples, key, key_code, print_table, timed};
 use jiff::civil::{Date, date};
 use ratatui::Terminal;
@@ -55,7 +55,11 @@ fn terminal() -> Terminal<TestBackend> {
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, runtime: &Runtime) {
-    terminal.draw(|frame| views::render(&runtime.app, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            views::render(&runtime.app, frame);
+        })
+        .expect("draw");
 }
 
 fn no_error(runtime: &Runtime, what: &str) {
@@ -219,7 +223,7 @@ fn main() {
         draw(&mut term, &runtime);
     });
     no_error(&runtime, "opening the panel");
-    assert_eq!(runtime.app.screen, Screen::Panel, "Enter on a panel the owner chairs opens the Panel screen");
+    assert_eq!(runtime.app.screen, ScreenId::Panel, "Enter on a panel the owner chairs opens the Panel screen");
     {
         let panel = runtime.app.panel.as_ref().expect("panel open");
         let data = &panel.data;
@@ -250,7 +254,7 @@ fn main() {
     println!("first open on a fresh runtime (Enter + draw): {:.3} ms\n", first_open.as_secs_f64() * 1e3);
     runtime.dispatch(key_code(KeyCode::Esc));
     draw(&mut term, &runtime);
-    assert_eq!(runtime.app.screen, Screen::Queue, "Esc on the grid goes back to the queue");
+    assert_eq!(runtime.app.screen, ScreenId::Queue, "Esc on the grid goes back to the queue");
 
     // 1. Open the Panel screen: Enter on the queue, draw once; Esc back to the queue, untimed.
     let mut open = Samples::new("open Panel screen (Enter + draw)", Some(10.0));
@@ -262,7 +266,7 @@ fn main() {
         let t1 = Instant::now();
         draw(&mut term, &runtime);
         let t2 = Instant::now();
-        assert_eq!(runtime.app.screen, Screen::Panel);
+        assert_eq!(runtime.app.screen, ScreenId::Panel);
         if i >= WARMUP {
             open.push(t2 - t0);
             open_dispatch.push(t1 - t0);

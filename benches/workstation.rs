@@ -18,7 +18,7 @@ use accredit::store::Store;
 use accredit::tui::finder::FinderState;
 use common::{Samples, key, key_code, percentile_ms, print_table, timed};
 
-use accredit::tui::{Runtime, Screen, Settings, views};
+use accredit::tui::{Runtime, ScreenId, Settings, views};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use jiff::civil::{Date, date};
@@ -46,7 +46,11 @@ fn terminal() -> Terminal<TestBackend> {
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, runtime: &Runtime) {
-    terminal.draw(|frame| views::render(&runtime.app, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            views::render(&runtime.app, frame);
+        })
+        .expect("draw");
 }
 
 /// A runtime on `path` with the first submission of the queue open, as Enter on the queue does.
@@ -54,7 +58,7 @@ fn open_review(path: &Path) -> (Runtime, Terminal<TestBackend>) {
     let store = Store::open(path).expect("open the cache");
     let mut runtime = Runtime::new(store, TODAY, Settings::default()).expect("runtime");
     runtime.dispatch(key_code(KeyCode::Enter));
-    assert_eq!(runtime.app.screen, Screen::Review, "Enter on the queue opens a review");
+    assert_eq!(runtime.app.screen, ScreenId::Review, "Enter on the queue opens a review");
     let mut terminal = terminal();
     draw(&mut terminal, &runtime);
     (runtime, terminal)

@@ -4,23 +4,24 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 
-use super::document::DocumentState;
 use super::editor_keys::VimMode;
 use super::finder::FinderState;
 use super::keymap::{Command, Context, Key, Keymap};
 use super::mouse::Hits;
 use super::palette::PaletteState;
-use super::panel::{PanelData, PanelState, ReportPreview};
-use super::review::{Focus, PendingSave, Retry, ReviewState};
-use super::review_keys::{read_only_reason, save_if_dirty};
+use super::screens::ScreenId;
+use super::screens::document::DocumentState;
+use super::screens::panel::{PanelData, PanelState, ReportPreview};
+use super::screens::review::save_if_dirty;
+use super::screens::review::{PendingSave, Retry, ReviewState};
+use super::screens::sync::{SyncStatus, SyncView};
 use super::settings::Settings;
-use super::sync_view::{SyncStatus, SyncView};
 use super::theme::Theme;
 use crate::config::{EditorKeys, Layout};
 use crate::domain::consolidation::Consolidation;
-use crate::domain::{Gap, Judgement, MemberRole, Outcome};
+use crate::domain::{Gap, Judgement, Outcome};
 use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
 
 pub use super::autosave::{AUTOSAVE_AFTER, AUTOSAVE_IDLE};
@@ -169,16 +170,6 @@ pub enum Effect {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Queue,
-    Review,
-    Document,
-    Sync,
-    Panel,
-    Report,
-}
-
 pub enum Overlay {
     Help,
     Finder(Box<FinderState>),
@@ -214,9 +205,9 @@ pub struct App {
     pub mouse: bool,
     /// The chair's decision rules: more conditions than this suggests refusal.
     pub max_conditions: usize,
-    /// Where the last frame drew each clickable row (written by the views).
+    /// Where the last frame drew each clickable row (what drawing it returned).
     pub hits: Hits,
-    pub screen: Screen,
+    pub screen: ScreenId,
     pub queue: Vec<Assignment>,
     pub queue_selected: usize,
     /// For each panel I chair: how many things are left to settle before its report is complete.
@@ -234,7 +225,7 @@ pub struct App {
     pub sync_status: SyncStatus,
     pub sync_view: Option<SyncView>,
     /// The screen the Sync screen returns to.
-    pub(super) sync_return: Screen,
+    pub(super) sync_return: ScreenId,
     /// A sync brought changes while the rationale editor was open: reload when it closes.
     pub(super) review_stale: bool,
     pub quit: bool,
@@ -256,7 +247,7 @@ impl App {
             mouse: settings.mouse,
             max_conditions: settings.max_conditions,
             hits: Hits::default(),
-            screen: Screen::Queue,
+            screen: ScreenId::Queue,
             queue: Vec::new(),
             queue_selected: 0,
             queue_to_settle: HashMap::new(),
@@ -271,7 +262,7 @@ impl App {
             conflicts: 0,
             sync_status: SyncStatus::NotConnected,
             sync_view: None,
-            sync_return: Screen::Queue,
+            sync_return: ScreenId::Queue,
             review_stale: false,
             quit: false,
             now,
@@ -281,25 +272,10 @@ impl App {
     /// The context whose keys apply now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Some(Overlay::Finder(_)) => return Context::Finder,
-            Some(Overlay::Palette(_)) => return Context::Palette,
-            Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. }) => return Context::Confirm,
-            Some(Overlay::Help) | None => {}
-        }
-        match self.screen {
-            Screen::Queue => Context::Queue,
-            Screen::Review if self.review.as_ref().is_some_and(|r| r.focus == Focus::Editor) => Context::Editor,
-            Screen::Review => Context::Review,
-            Screen::Document => Context::Document,
-            Screen::Sync if self.sync_view.as_ref().is_some_and(|v| v.merge.is_some()) => Context::Merge,
-            Screen::Sync => Context::Sync,
-            Screen::Panel => match &self.panel {
-                Some(p) if p.prompt.is_some() => Context::Prompt,
-                Some(p) if p.chooser.is_some() => Context::Decide,
-                Some(p) if p.editing.is_some() => Context::Editor,
-                _ => Context::Panel,
-            },
-            Screen::Report => Context::Report,
+            Some(Overlay::Finder(_)) => Context::Finder,
+            Some(Overlay::Palette(_)) => Context::Palette,
+            Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. }) => Context::Confirm,
+            Some(Overlay::Help) | None => self.screen.screen().context(self),
         }
     }
 
@@ -318,21 +294,6 @@ impl App {
             };
         }
         match context {
-            // Judging keys only while my judgements can change.
-            Context::Review => {
-                let review = self.review.as_ref();
-                let read_only = review.is_some_and(|r| read_only_reason(r).is_some());
-                let others = review.is_some_and(|r| r.data.others_visible);
-                self.keymap.hints_where(context, |c| match c {
-                    Command::SetOutcome(_) | Command::EditRationale | Command::NextGap | Command::Submit => !read_only,
-                    Command::NextDifference => others,
-                    _ => true,
-                })
-            }
-            // Conflict keys only with a conflict to settle.
-            Context::Sync if self.sync_view.as_ref().is_none_or(|v| v.conflicts.is_empty()) => self
-                .keymap
-                .hints_where(context, |c| !matches!(c, Command::KeepMine | Command::TakeTheirs | Command::EditMerge)),
             // Gaps stop the submission: the keys go to a gap or cancel.
             Context::Confirm if matches!(&self.overlay, Some(Overlay::ConfirmSubmit { gaps, .. }) if !gaps.is_empty()) =>
             {
@@ -341,27 +302,24 @@ impl App {
                     (self.keymap.key_for(context, Command::Cancel), "cancel"),
                 ]
             }
-            _ => self.keymap.hints(context),
+            Context::Finder | Context::Palette | Context::Confirm => self.keymap.hints(context),
+            _ => self.screen.screen().hints(self, context),
         }
     }
 
     /// A finder that starts from the submission (and standard) on screen.
     fn new_finder(&self, entries: &[FinderEntry]) -> FinderState {
         let mut finder = FinderState::new(entries);
-        let here = match self.screen {
-            Screen::Review | Screen::Document => {
-                self.review.as_ref().map(|r| (r.data.submission.id.as_str(), r.current().map(|s| s.code.as_str())))
-            }
-            Screen::Panel | Screen::Report => {
-                self.panel.as_ref().map(|p| (p.data.submission.id.as_str(), p.current().map(|s| s.code.as_str())))
-            }
-            Screen::Queue => self.queue.get(self.queue_selected).map(|a| (a.submission.as_str(), None)),
-            Screen::Sync => None,
-        };
+        let here = self.screen.screen().here(self);
         if let Some((submission, standard)) = here {
             finder.start_at(entries, submission, standard);
         }
         finder
+    }
+
+    /// Keeps where the frame just drawn put its clickable rows, for the clicks that follow.
+    pub fn drawn(&mut self, hits: Hits) {
+        self.hits = hits;
     }
 
     /// Whether the run loop should tick soon (typed text is waiting to be saved).
@@ -381,16 +339,8 @@ impl App {
             Action::Tick(now) => {
                 self.autosave(now).into_iter().chain(self.retry_saves(now)).chain(self.panel_autosave(now)).collect()
             }
-            Action::QueueLoaded { mut queue, to_settle } => {
-                let selected = self.queue.get(self.queue_selected).map(|a| a.submission.clone());
-                // What needs me first; the store's order (soonest due) within each.
-                queue.sort_by_key(|a| !needs_me(a, &to_settle));
-                self.queue = queue;
-                self.queue_to_settle = to_settle;
-                self.queue_selected = selected
-                    .and_then(|id| self.queue.iter().position(|a| a.submission == id))
-                    .unwrap_or(self.queue_selected)
-                    .min(self.queue.len().saturating_sub(1));
+            Action::QueueLoaded { queue, to_settle } => {
+                self.queue_loaded(queue, to_settle);
                 Vec::new()
             }
             Action::ReviewLoaded { data, select, show } => {
@@ -407,7 +357,7 @@ impl App {
                 });
                 self.review = Some(ReviewState::new(*data, selected.as_deref()));
                 if show {
-                    self.screen = Screen::Review;
+                    self.screen = ScreenId::Review;
                 }
                 Vec::new()
             }
@@ -418,7 +368,7 @@ impl App {
                         Some(Flash::Info(format!("\"{locator}\" was not found in {}; showing the start", doc.info.id)));
                 }
                 self.document = Some(doc);
-                self.screen = Screen::Document;
+                self.screen = ScreenId::Document;
                 Vec::new()
             }
             Action::FinderLoaded(entries) => {
@@ -477,7 +427,7 @@ impl App {
                 let Some(review) = &mut self.review else {
                     return Vec::new();
                 };
-                review.editor = super::review::new_editor(&text);
+                review.editor = super::screens::review::new_editor(&text);
                 review.autosave.changed();
                 self.save_current().into_iter().collect()
             }
@@ -521,7 +471,7 @@ impl App {
             }
             Action::ReportLoaded(preview) => {
                 self.report = Some(*preview);
-                self.screen = Screen::Report;
+                self.screen = ScreenId::Report;
                 Vec::new()
             }
         }
@@ -542,15 +492,11 @@ impl App {
             Context::Finder => return self.finder_key(event, command),
             Context::Palette => return self.palette_key(event, command),
             Context::Confirm => return self.confirm_key(command),
-            Context::Editor => return self.editor_key(event, command),
-            Context::Document if self.document.as_ref().is_some_and(|d| d.search_input.is_some()) => {
-                self.document_search_key(event);
-                return Vec::new();
-            }
-            Context::Merge => return self.merge_key(event, command),
-            Context::Prompt => return self.prompt_key(event, command),
-            Context::Decide => return self.decide_key(command),
             _ => {}
+        }
+        let screen = self.screen.screen();
+        if let Some(effects) = screen.on_modal_key(self, event, command) {
+            return effects;
         }
         let Some(command) = command else {
             return Vec::new();
@@ -578,59 +524,31 @@ impl App {
                 self.overlay = Some(Overlay::Palette(Box::new(palette)));
                 Vec::new()
             }
-            Command::OpenSync if self.screen != Screen::Sync => {
+            Command::OpenSync if self.screen != ScreenId::Sync => {
                 let mut effects: Vec<Effect> = self.save_current().into_iter().collect();
                 self.sync_return = self.screen;
-                self.screen = Screen::Sync;
+                self.screen = ScreenId::Sync;
                 effects.push(Effect::LoadSyncView);
                 effects
             }
-            _ => match self.screen {
-                Screen::Queue => self.queue_command(command),
-                Screen::Review => self.review_command(command),
-                Screen::Document => self.document_command(command),
-                Screen::Sync => self.sync_command(command),
-                Screen::Panel => self.panel_command(command),
-                Screen::Report => self.report_command(command),
-            },
+            _ => screen.on_command(self, command),
         }
     }
 
     /// A paste of any length is one edit, saved at once.
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
-        match self.context() {
-            Context::Editor => {
-                if let Some((editor, _)) = self.editing_text() {
-                    // Terminals send a pasted line break as CR.
-                    editor.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
-                    self.typed_in_editor();
-                    return if self.screen == Screen::Panel {
-                        self.panel_save().into_iter().collect()
-                    } else {
-                        self.save_current().into_iter().collect()
-                    };
-                }
+        if self.context() == Context::Finder {
+            let entries = self.finder_entries.as_deref().unwrap_or_default();
+            if let Some(Overlay::Finder(finder)) = &mut self.overlay {
+                finder.query.push_str(&text.replace(['\n', '\r'], " "));
+                finder.refresh(entries);
             }
-            Context::Prompt => {
-                if let Some(prompt) = self.panel.as_mut().and_then(|p| p.prompt.as_mut()) {
-                    prompt.input.insert_str(text.replace(['\n', '\r'], " "));
-                }
-            }
-            Context::Merge => {
-                if let Some(merge) = self.sync_view.as_mut().and_then(|v| v.merge.as_mut()) {
-                    merge.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
-                }
-            }
-            Context::Finder => {
-                let entries = self.finder_entries.as_deref().unwrap_or_default();
-                if let Some(Overlay::Finder(finder)) = &mut self.overlay {
-                    finder.query.push_str(&text.replace(['\n', '\r'], " "));
-                    finder.refresh(entries);
-                }
-            }
-            _ => {}
+            return Vec::new();
         }
-        Vec::new()
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
+        self.screen.screen().on_paste(self, text)
     }
 
     /// Saves typed text once it has waited long enough or typing has paused.
@@ -662,93 +580,6 @@ impl App {
     /// A save of the selected standard's rationale, if it has unsaved text.
     pub(super) fn save_current(&mut self) -> Option<Effect> {
         self.review.as_mut().and_then(save_if_dirty)
-    }
-
-    pub(super) fn queue_command(&mut self, command: Command) -> Vec<Effect> {
-        let n = self.queue.len();
-        match command {
-            Command::Down => self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1)),
-            Command::Up => self.queue_selected = self.queue_selected.saturating_sub(1),
-            Command::PageDown => self.queue_selected = (self.queue_selected + 10).min(n.saturating_sub(1)),
-            Command::PageUp => self.queue_selected = self.queue_selected.saturating_sub(10),
-            Command::Top => self.queue_selected = 0,
-            Command::Bottom => self.queue_selected = n.saturating_sub(1),
-            Command::Open => {
-                if let Some(a) = self.queue.get(self.queue_selected) {
-                    if a.recused {
-                        self.flash = Some(Flash::Error(format!(
-                            "You are recused from {}: nothing of it is shown.",
-                            a.submission
-                        )));
-                    } else if a.role == MemberRole::Chair {
-                        return vec![Effect::OpenPanel { submission: a.submission.clone(), select: None, show: true }];
-                    } else {
-                        return vec![Effect::OpenReview { submission: a.submission.clone(), select: None, show: true }];
-                    }
-                }
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    pub(super) fn document_command(&mut self, command: Command) -> Vec<Effect> {
-        let Some(doc) = self.document.as_mut() else {
-            return Vec::new();
-        };
-        match command {
-            Command::Down => doc.scroll_by(1),
-            Command::Up => doc.scroll_by(-1),
-            Command::PageDown => doc.scroll_by(20),
-            Command::PageUp => doc.scroll_by(-20),
-            Command::Top => doc.scroll = 0,
-            Command::Bottom => doc.scroll = doc.lines.len().saturating_sub(1),
-            Command::Search => doc.search_input = Some(String::new()),
-            Command::NextMatch => doc.next_match(true),
-            Command::PreviousMatch => doc.next_match(false),
-            Command::Back => {
-                self.screen = if self.review.is_some() { Screen::Review } else { Screen::Queue };
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn document_search_key(&mut self, event: KeyEvent) {
-        let Some(doc) = self.document.as_mut() else {
-            return;
-        };
-        let Some(input) = doc.search_input.as_mut() else {
-            return;
-        };
-        match event.code {
-            KeyCode::Esc => doc.search_input = None,
-            KeyCode::Enter => {
-                let query = doc.search_input.take().unwrap_or_default();
-                doc.search(&query);
-                if doc.matches.is_empty() && !query.is_empty() {
-                    self.flash = Some(Flash::Info(format!("\"{query}\" is not in this document")));
-                }
-            }
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c) => input.push(c),
-            _ => {}
-        }
-    }
-}
-
-/// Whether a row of the queue has work for me: a review I can still judge and submit, or a
-/// panel I chair with something left to settle.
-pub fn needs_me(a: &Assignment, to_settle: &HashMap<String, usize>) -> bool {
-    if a.recused {
-        return false;
-    }
-    match a.role {
-        MemberRole::Chair => a.stage != crate::domain::Stage::Decided && to_settle.get(&a.submission) != Some(&0),
-        MemberRole::Officer => false,
-        _ => a.stage.allows_judging() && !a.submitted && a.total > 0,
     }
 }
 

@@ -8,7 +8,7 @@ use jiff::civil::date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::domain::Stage;
+use crate::domain::{MemberRole, Stage};
 
 fn assignment(submission: &str, role: MemberRole, recused: bool) -> Assignment {
     Assignment {
@@ -51,7 +51,7 @@ fn enter_on_the_queue_asks_for_the_review_or_the_panel_by_role() {
         key(&mut app, KeyCode::Enter, t),
         vec![Effect::OpenReview { submission: "S-1".into(), select: None, show: true }]
     );
-    assert_eq!(app.screen, Screen::Queue, "the screen changes when the review has loaded, not before");
+    assert_eq!(app.screen, ScreenId::Queue, "the screen changes when the review has loaded, not before");
     key(&mut app, KeyCode::Char('j'), t);
     assert_eq!(
         key(&mut app, KeyCode::Enter, t),
@@ -87,7 +87,7 @@ fn a_reload_after_a_sync_never_changes_the_screen() {
     let effects = app.update(Action::SyncFinished { result: Ok("pulled 3".into()), at: "10:00".into() }, t);
     assert_eq!(effects, vec![Effect::LoadQueue], "only the queue is open, so only the queue reloads");
     assert_eq!(app.sync_status, SyncStatus::Synced("10:00".into()));
-    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.screen, ScreenId::Queue);
     assert_eq!(app.update(Action::CacheChanged, t), vec![Effect::LoadQueue]);
 }
 
@@ -118,4 +118,45 @@ fn the_queue_puts_what_needs_me_first_and_keeps_the_selection() {
     let order: Vec<&str> = app.queue.iter().map(|a| a.submission.as_str()).collect();
     assert_eq!(order, ["S-1", "S-2", "S-0", "S-4"], "work to do first, in the store's order within each");
     assert_eq!(app.queue[app.queue_selected].submission, "S-2", "the selection follows its row");
+}
+
+#[test]
+fn drawing_writes_no_state_and_clicks_use_the_rows_it_returned() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+
+    let now = Instant::now();
+    let settings = Settings { mouse: true, ..Settings::default() };
+    let mut app = App::new("me".into(), "Me".into(), date(2026, 12, 1), settings, now);
+    let queue = vec![
+        assignment("S-1", MemberRole::Reviewer, false),
+        assignment("S-2", MemberRole::Reviewer, false),
+        assignment("S-3", MemberRole::Reviewer, false),
+    ];
+    app.update(Action::QueueLoaded { queue, to_settle: HashMap::new() }, now);
+    let click = |app: &mut App, row: u16| {
+        let event =
+            MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: 5, row, modifiers: KeyModifiers::NONE };
+        app.update(Action::Mouse(event), now)
+    };
+
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut hits = None;
+    terminal.draw(|frame| hits = Some(crate::tui::views::render(&app, frame))).unwrap();
+    let hits = hits.unwrap();
+    let row_of = |target| (0..30).find(|&y| hits.at(5, y) == Some(target)).expect("the row is drawn");
+    let third = row_of(crate::tui::mouse::Target::QueueRow(2));
+
+    // Before the app is handed the frame's rows, a click finds nothing to select.
+    click(&mut app, third);
+    assert_eq!(app.queue_selected, 0);
+    app.drawn(hits.clone());
+    click(&mut app, third);
+    assert_eq!(app.queue_selected, 2);
+
+    // Drawing the same state again gives the same rows.
+    let mut again = None;
+    terminal.draw(|frame| again = Some(crate::tui::views::render(&app, frame))).unwrap();
+    assert_eq!(again, Some(hits));
 }

@@ -4,10 +4,11 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::app::{App, Effect, Overlay, Screen};
+use super::app::{App, Effect, Overlay};
 use super::editor_keys::{VimMode, VimState, is_emacs_meta};
 use super::keymap::{Command, Context, Key};
-use super::review::Focus;
+use super::screens::ScreenId;
+use super::screens::review::Focus;
 use crate::config::EditorKeys;
 
 impl App {
@@ -65,7 +66,7 @@ impl App {
     /// The text being typed in and its vim state: a panel text on the Panel screen, else the
     /// review's rationale.
     pub(super) fn editing_text(&mut self) -> Option<(&mut TextArea<'static>, &mut VimState)> {
-        if self.screen == Screen::Panel {
+        if self.screen == ScreenId::Panel {
             let panel = self.panel.as_mut().filter(|p| p.editing.is_some())?;
             return Some((&mut panel.editor, &mut panel.vim));
         }
@@ -74,15 +75,24 @@ impl App {
     }
 
     pub(super) fn editing_vim(&self) -> Option<&VimState> {
-        if self.screen == Screen::Panel {
+        if self.screen == ScreenId::Panel {
             return self.panel.as_ref().filter(|p| p.editing.is_some()).map(|p| &p.vim);
         }
         self.review.as_ref().map(|r| &r.vim)
     }
 
+    /// Inserts pasted text in the open editor as one edit (terminals send a pasted line
+    /// break as CR).
+    pub(super) fn paste_into_editor(&mut self, text: &str) {
+        if let Some((editor, _)) = self.editing_text() {
+            editor.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+            self.typed_in_editor();
+        }
+    }
+
     /// Marks what the editor holds as typed and not yet saved.
     pub(super) fn typed_in_editor(&mut self) {
-        if self.screen == Screen::Panel {
+        if self.screen == ScreenId::Panel {
             if let Some(panel) = self.panel.as_mut() {
                 panel.typed(self.now);
             }
@@ -92,7 +102,7 @@ impl App {
     }
 
     fn leave_editor(&mut self) -> Vec<Effect> {
-        if self.screen == Screen::Panel {
+        if self.screen == ScreenId::Panel {
             return self.leave_panel_editor();
         }
         if let Some(review) = self.review.as_mut() {

@@ -4,7 +4,6 @@
 
 pub mod app;
 pub mod autosave;
-pub mod document;
 mod editing;
 pub mod editor_keys;
 pub mod finder;
@@ -12,20 +11,14 @@ pub mod keymap;
 pub mod mouse;
 mod overlay_keys;
 pub mod palette;
-pub mod panel;
-mod panel_data;
-mod panel_keys;
-mod report_preview;
-pub mod review;
-mod review_keys;
 pub mod runtime;
+pub mod screens;
 pub mod settings;
-mod sync_keys;
-pub mod sync_view;
 pub mod terminal;
 pub mod theme;
 pub mod views;
 
-pub use app::{Action, App, Effect, Overlay, Screen};
+pub use app::{Action, App, Effect, Overlay};
 pub use runtime::Runtime;
+pub use screens::ScreenId;
 pub use settings::Settings;

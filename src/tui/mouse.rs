@@ -1,19 +1,18 @@
 //! The mouse, when `mouse = true`: the wheel scrolls what has the keys, a left click selects
 //! a row of a list (queue, standards, Find results). Nothing needs it.
 //!
-//! The views record where they drew each clickable row (`Hits`) as they draw, so a click
-//! selects exactly what was under the pointer, whatever the layout or scroll position.
-
-use std::cell::RefCell;
+//! Drawing a frame returns where each clickable row went (`Hits`), and the app keeps that for
+//! the clicks that follow, so a click selects exactly what was under the pointer, whatever the
+//! layout or scroll position.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
-use super::app::{App, Effect, Overlay, Screen};
+use super::app::{App, Effect, Overlay};
 use super::keymap::{Command, Context};
-use super::panel::PanelFocus;
-use super::review::Focus;
-use super::review_keys::save_if_dirty;
+use super::screens::ScreenId;
+use super::screens::review::Focus;
+use super::screens::review::save_if_dirty;
 
 /// What a row on the screen stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,22 +25,25 @@ pub enum Target {
     PanelRow(usize),
 }
 
-/// The clickable rows of the last frame drawn.
-#[derive(Debug, Default)]
-pub struct Hits(RefCell<Vec<(Rect, Target)>>);
+/// The clickable rows of a frame: what drawing it returns (`views::render`), kept by the app
+/// for the clicks that follow (`App::drawn`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Hits(Vec<(Rect, Target)>);
 
 impl Hits {
-    pub fn clear(&self) {
-        self.0.borrow_mut().clear();
-    }
-
-    pub fn add(&self, area: Rect, target: Target) {
-        self.0.borrow_mut().push((area, target));
+    pub fn add(&mut self, area: Rect, target: Target) {
+        self.0.push((area, target));
     }
 
     /// Records list rows drawn in `inner` from item `offset` on, each item `heights[i]` rows
     /// high; `target` says what item `i` stands for (`None` for a heading).
-    pub fn add_list(&self, inner: Rect, heights: &[usize], offset: usize, target: impl Fn(usize) -> Option<Target>) {
+    pub fn add_list(
+        &mut self,
+        inner: Rect,
+        heights: &[usize],
+        offset: usize,
+        target: impl Fn(usize) -> Option<Target>,
+    ) {
         let mut y = inner.y;
         for (i, height) in heights.iter().enumerate().skip(offset) {
             let height = u16::try_from(*height).unwrap_or(u16::MAX);
@@ -58,7 +60,7 @@ impl Hits {
 
     pub fn at(&self, column: u16, row: u16) -> Option<Target> {
         let position = Position { x: column, y: row };
-        self.0.borrow().iter().rev().find(|(area, _)| area.contains(position)).map(|(_, target)| *target)
+        self.0.iter().rev().find(|(area, _)| area.contains(position)).map(|(_, target)| *target)
     }
 }
 
@@ -83,48 +85,17 @@ impl App {
             _ if matches!(self.overlay, Some(Overlay::Help)) => Vec::new(),
             Context::Finder => self.finder_key(KeyEvent::new(KeyCode::Null, KeyModifiers::NONE), Some(command)),
             Context::Confirm => self.confirm_key(Some(command)),
-            Context::Editor | Context::Merge | Context::Prompt => Vec::new(),
-            Context::Decide => self.decide_key(Some(command)),
-            _ => match self.screen {
-                Screen::Sync => self.sync_command(command),
-                Screen::Queue => self.queue_command(command),
-                Screen::Review if self.review.as_ref().is_some_and(|r| r.focus == Focus::Evidence) => {
-                    let scroll =
-                        if command == Command::Down { Command::ScrollDetailDown } else { Command::ScrollDetailUp };
-                    self.review_command(scroll)
-                }
-                Screen::Review => self.review_command(command),
-                Screen::Document => {
-                    let mut effects = Vec::new();
-                    for _ in 0..3 {
-                        effects.extend(self.document_command(command));
-                    }
-                    effects
-                }
-                Screen::Panel if self.panel.as_ref().is_some_and(|p| p.focus == PanelFocus::Detail) => {
-                    let scroll =
-                        if command == Command::Down { Command::ScrollDetailDown } else { Command::ScrollDetailUp };
-                    self.panel_command(scroll)
-                }
-                Screen::Panel => self.panel_command(command),
-                Screen::Report => {
-                    let mut effects = Vec::new();
-                    for _ in 0..3 {
-                        effects.extend(self.report_command(command));
-                    }
-                    effects
-                }
-            },
+            _ => self.screen.screen().on_wheel(self, command),
         }
     }
 
     fn click(&mut self, target: Target) -> Vec<Effect> {
         match target {
-            Target::QueueRow(i) if self.screen == Screen::Queue && self.overlay.is_none() => {
+            Target::QueueRow(i) if self.screen == ScreenId::Queue && self.overlay.is_none() => {
                 self.queue_selected = i.min(self.queue.len().saturating_sub(1));
                 Vec::new()
             }
-            Target::Standard(i) if self.screen == Screen::Review && self.overlay.is_none() => {
+            Target::Standard(i) if self.screen == ScreenId::Review && self.overlay.is_none() => {
                 let Some(review) = self.review.as_mut() else { return Vec::new() };
                 let effects =
                     if i == review.selected { Vec::new() } else { save_if_dirty(review).into_iter().collect() };
@@ -132,7 +103,7 @@ impl App {
                 review.select(i);
                 effects
             }
-            Target::PanelRow(i) if self.screen == Screen::Panel && self.overlay.is_none() => {
+            Target::PanelRow(i) if self.screen == ScreenId::Panel && self.overlay.is_none() => {
                 if let Some(panel) = self.panel.as_mut().filter(|p| p.prompt.is_none() && p.chooser.is_none()) {
                     panel.select(i);
                 }
@@ -155,7 +126,7 @@ mod tests {
 
     #[test]
     fn list_rows_are_recorded_from_the_offset_and_clipped_to_the_area() {
-        let hits = Hits::default();
+        let mut hits = Hits::default();
         let inner = Rect { x: 1, y: 2, width: 10, height: 4 };
         hits.add_list(inner, &[1, 1, 2, 1, 1], 1, |i| (i != 3).then_some(Target::Standard(i)));
         assert_eq!(hits.at(1, 2), Some(Target::Standard(1)));

@@ -2,9 +2,10 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Effect, Flash, Overlay, Screen};
+use super::app::{App, Effect, Flash, Overlay};
 use super::keymap::Command;
-use super::review_keys::save_if_dirty;
+use super::screens::ScreenId;
+use super::screens::review::save_if_dirty;
 use crate::store::FinderEntry;
 
 impl App {
@@ -139,7 +140,7 @@ impl App {
         {
             let effects = save_if_dirty(review).into_iter().collect();
             review.select(i);
-            self.screen = Screen::Review;
+            self.screen = ScreenId::Review;
             return effects;
         }
         let mut effects: Vec<Effect> = self.review.as_mut().and_then(save_if_dirty).into_iter().collect();

@@ -8,10 +8,10 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use super::app::{Action, App, Effect, SyncFailure};
-use super::panel::{PanelData, ReportPreview};
-use super::report_preview::SincePushed;
+use super::screens::panel::{PanelData, ReportPreview};
+use super::screens::report::SincePushed;
+use super::screens::sync::{SyncStatus, SyncView};
 use super::settings::Settings;
-use super::sync_view::{SyncStatus, SyncView};
 use crate::domain::MemberRole;
 use crate::report::{self, Format};
 use crate::store::{Store, StoreError};
@@ -267,7 +267,10 @@ impl Runtime {
 /// The consolidation's problems, from the report's input (what the Report screen lists and the
 /// queue counts for the chair).
 fn problems_of(input: &report::ReportInput) -> Vec<String> {
-    let standards: Vec<_> =
-        input.standards.iter().map(|s| (s.code.clone(), super::panel::reviewer_outcomes(input, &s.code))).collect();
+    let standards: Vec<_> = input
+        .standards
+        .iter()
+        .map(|s| (s.code.clone(), super::screens::panel::reviewer_outcomes(input, &s.code)))
+        .collect();
     input.consolidation.problems(&standards, input.rules)
 }

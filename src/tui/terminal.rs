@@ -12,8 +12,8 @@ use ratatui::crossterm::{execute, terminal as ct};
 
 use super::app::Action;
 use super::runtime::Runtime;
+use super::screens::sync::SyncStatus;
 use super::settings::Settings;
-use super::sync_view::SyncStatus;
 use super::views;
 use crate::store::{Store, StoreError};
 use crate::sync::SyncWorker;
@@ -81,7 +81,7 @@ fn event_loop(terminal: &mut DefaultTerminal, runtime: &mut Runtime, editing_dir
     // network.
     let mut next_sync = Instant::now();
     loop {
-        terminal.draw(|frame| views::render(&runtime.app, frame))?;
+        terminal.draw(|frame| views::draw(&mut runtime.app, frame))?;
         if Instant::now() >= next_sync {
             runtime.dispatch(Action::SyncDue);
             next_sync = Instant::now() + SYNC_EVERY;

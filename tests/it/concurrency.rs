@@ -8,7 +8,7 @@ use accredit::domain::Outcome;
 use accredit::store::Store;
 use accredit::sync::{Credentials, HubClient, SyncWorker};
 use accredit::tui::app::Flash;
-use accredit::tui::{Action, Runtime, Screen, Settings};
+use accredit::tui::{Action, Runtime, ScreenId, Settings};
 use jiff::civil::date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -56,7 +56,7 @@ fn a_save_refused_as_busy_is_retried_and_lands() {
     let store = Store::open(&dir.path().join("cache.sqlite")).expect("open the cache");
     let mut rt = Runtime::new(store, date(2026, 3, 1), Settings::default()).expect("runtime");
     rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
-    assert_eq!(rt.app.screen, Screen::Review);
+    assert_eq!(rt.app.screen, ScreenId::Review);
     let code = rt.app.review.as_ref().unwrap().current().unwrap().code.clone();
 
     rt.dispatch(Action::SaveFailed {
@@ -105,7 +105,7 @@ fn saves_and_syncs_on_one_cache_never_refuse_a_save() {
     let at = rt.app.queue.iter().position(|a| a.submission == SUBMISSION).expect("S-2026-014 is in my queue");
     rt.app.queue_selected = at;
     rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
-    assert_eq!(rt.app.screen, Screen::Review);
+    assert_eq!(rt.app.screen, ScreenId::Review);
 
     let mut expected: HashMap<String, Outcome> = HashMap::new();
     let standards = rt.app.review.as_ref().unwrap().order.len();

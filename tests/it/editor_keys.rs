@@ -1,7 +1,7 @@
 //! The rationale editor in each key style, driven through `update` and checked in the store.
 
 use accredit::config::EditorKeys;
-use accredit::tui::review::Focus;
+use accredit::tui::screens::review::Focus;
 use accredit::tui::{Action, Overlay, Runtime, Settings, views};
 use jiff::civil::date;
 use ratatui::Terminal;
@@ -41,7 +41,11 @@ fn focus(rt: &Runtime) -> Focus {
 
 fn screen(rt: &Runtime) -> String {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    terminal.draw(|frame| views::render(&rt.app, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            views::render(&rt.app, frame);
+        })
+        .expect("draw");
     let buffer = terminal.backend().buffer();
     buffer
         .content()

@@ -2,7 +2,7 @@
 //! terminal cursor on the selected row (screen readers follow it).
 
 use accredit::config::Layout;
-use accredit::tui::review::Focus;
+use accredit::tui::screens::review::Focus;
 use accredit::tui::{Action, Runtime, Settings, views};
 use jiff::civil::date;
 use ratatui::Terminal;
@@ -30,7 +30,11 @@ fn keys(rt: &mut Runtime, text: &str) {
 /// The screen's text and where the terminal cursor is.
 fn draw(rt: &Runtime, width: u16, height: u16) -> (String, Position) {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| views::render(&rt.app, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            views::render(&rt.app, frame);
+        })
+        .expect("draw");
     let cursor = terminal.backend_mut().get_cursor_position().expect("cursor");
     let buffer = terminal.backend().buffer();
     let rows: Vec<String> =

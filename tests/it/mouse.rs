@@ -19,10 +19,10 @@ fn press(rt: &mut Runtime, code: KeyCode) {
     rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-/// Draws a frame (the views record where rows are) and returns its rows.
-fn draw(rt: &Runtime) -> Vec<String> {
+/// Draws a frame (the app keeps where its rows went, for the clicks) and returns its rows.
+fn draw(rt: &mut Runtime) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
-    terminal.draw(|frame| views::render(&rt.app, frame)).expect("draw");
+    terminal.draw(|frame| views::draw(&mut rt.app, frame)).expect("draw");
     terminal.backend().buffer().content().chunks(100).map(|row| row.iter().map(|c| c.symbol()).collect()).collect()
 }
 

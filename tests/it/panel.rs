@@ -10,9 +10,9 @@ use accredit::domain::agreement::Agreement;
 use accredit::domain::consolidation::{Consolidation, DecisionKind, PanelOutcome};
 use accredit::tui::app::Flash;
 use accredit::tui::keymap::Context;
-use accredit::tui::panel::{Cell, Flag, PanelFocus, PanelState};
+use accredit::tui::screens::panel::{Cell, Flag, PanelFocus, PanelState};
 use accredit::tui::theme::Theme;
-use accredit::tui::{Action, Runtime, Screen, Settings, views};
+use accredit::tui::{Action, Runtime, ScreenId, Settings, views};
 use jiff::civil::date;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -47,7 +47,7 @@ fn open_panel(rt: &mut Runtime) {
         press(rt, KeyCode::Down);
     }
     press(rt, KeyCode::Enter);
-    assert_eq!(rt.app.screen, Screen::Panel, "Enter on a submission I chair opens the Panel screen");
+    assert_eq!(rt.app.screen, ScreenId::Panel, "Enter on a submission I chair opens the Panel screen");
 }
 
 fn chair() -> Runtime {
@@ -114,7 +114,11 @@ fn tick_later(rt: &mut Runtime) {
 
 fn draw(rt: &Runtime, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| views::render(&rt.app, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            views::render(&rt.app, frame);
+        })
+        .expect("draw");
     terminal
 }
 
@@ -401,7 +405,7 @@ fn needs_me_filter_sorting_and_jumping() {
 fn the_report_screen_lists_what_is_missing_then_the_markdown() {
     let mut rt = chair();
     keys(&mut rt, "p");
-    assert_eq!(rt.app.screen, Screen::Report);
+    assert_eq!(rt.app.screen, ScreenId::Report);
     let report = rt.app.report.as_ref().unwrap();
     let input = rt.store.report_input(SUBMISSION).unwrap();
     let markdown = accredit::report::render(&accredit::report::build(&input), accredit::report::Format::Markdown);
@@ -413,9 +417,9 @@ fn the_report_screen_lists_what_is_missing_then_the_markdown() {
     keys(&mut rt, "g");
     assert_eq!(rt.app.report.as_ref().unwrap().scroll, 0);
     press(&mut rt, KeyCode::Esc);
-    assert_eq!(rt.app.screen, Screen::Panel);
+    assert_eq!(rt.app.screen, ScreenId::Panel);
     press(&mut rt, KeyCode::Esc);
-    assert_eq!(rt.app.screen, Screen::Queue);
+    assert_eq!(rt.app.screen, ScreenId::Queue);
     assert!(rt.app.panel.is_none());
 }
 
@@ -506,7 +510,7 @@ fn every_panel_screen_draws_at_small_sizes_and_without_colour() {
             }
         }
     }
-    assert_eq!(rt.app.screen, Screen::Report);
+    assert_eq!(rt.app.screen, ScreenId::Report);
 }
 
 #[test]
@@ -602,6 +606,8 @@ fn the_mouse_selects_a_row_of_the_grid_and_the_wheel_moves_and_scrolls() {
         rt.dispatch(Action::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE }));
     };
     let text = screen_text(&rt, 100, 30);
+    // The app keeps where the frame it drew put each row, for the clicks that follow.
+    Terminal::new(TestBackend::new(100, 30)).unwrap().draw(|frame| views::draw(&mut rt.app, frame)).unwrap();
     let y = text.lines().position(|l| l.contains("MPF 1.3 ")).expect("MPF 1.3 is drawn");
     mouse(&mut rt, MouseEventKind::Down(MouseButton::Left), 10, y as u16);
     assert_eq!(selected(&rt), "MPF 1.3");
@@ -629,12 +635,12 @@ fn reading_the_review_returns_to_the_panel_and_a_sync_keeps_the_chair_where_they
     keys(&mut rt, "o");
     go_to(&mut rt, "SET-DEMO 5.2");
     keys(&mut rt, "v");
-    assert_eq!(rt.app.screen, Screen::Review);
+    assert_eq!(rt.app.screen, ScreenId::Review);
     assert_eq!(rt.app.review.as_ref().unwrap().current().unwrap().code, "SET-DEMO 5.2", "the same standard");
     press(&mut rt, KeyCode::Esc);
-    assert_eq!(rt.app.screen, Screen::Panel);
+    assert_eq!(rt.app.screen, ScreenId::Panel);
     synced(&mut rt);
-    assert_eq!(rt.app.screen, Screen::Panel, "a sync reloads the panel in place");
+    assert_eq!(rt.app.screen, ScreenId::Panel, "a sync reloads the panel in place");
     assert!(panel(&rt).splits_first);
     assert_eq!(selected(&rt), "SET-DEMO 5.2");
 
@@ -704,14 +710,14 @@ fn a_sync_while_on_the_panel_never_moves_the_chair() {
         press(&mut rt, KeyCode::Down);
     }
     press(&mut rt, KeyCode::Enter);
-    assert_eq!(rt.app.screen, Screen::Review, "Enter opens the review of {other_id}");
+    assert_eq!(rt.app.screen, ScreenId::Review, "Enter opens the review of {other_id}");
     press(&mut rt, KeyCode::Esc);
-    assert_eq!(rt.app.screen, Screen::Queue);
+    assert_eq!(rt.app.screen, ScreenId::Queue);
     press(&mut rt, KeyCode::Char('g'));
     open_panel(&mut rt);
 
     synced(&mut rt);
-    assert_eq!(rt.app.screen, Screen::Panel, "a sync leaves the chair on the Panel");
+    assert_eq!(rt.app.screen, ScreenId::Panel, "a sync leaves the chair on the Panel");
     assert_eq!(panel(&rt).data.submission.id, SUBMISSION);
     let title = screen_text(&rt, 80, 24);
     assert!(title.contains(&format!("Panel {SUBMISSION}")), "the title still names the panel:\n{title}");
@@ -719,9 +725,9 @@ fn a_sync_while_on_the_panel_never_moves_the_chair() {
     // Back to the queue and in again: Enter still opens the panel.
     press(&mut rt, KeyCode::Esc);
     press(&mut rt, KeyCode::Esc);
-    assert_eq!(rt.app.screen, Screen::Queue, "Esc twice leaves the panel for the queue");
+    assert_eq!(rt.app.screen, ScreenId::Queue, "Esc twice leaves the panel for the queue");
     synced(&mut rt);
-    assert_eq!(rt.app.screen, Screen::Queue, "a sync leaves the user on the queue");
+    assert_eq!(rt.app.screen, ScreenId::Queue, "a sync leaves the user on the queue");
     press(&mut rt, KeyCode::Char('g'));
     open_panel(&mut rt);
 }

@@ -603,7 +603,11 @@ mod since_pushed {
         );
         assert_eq!(since.changes.len(), 2, "{:?}", since.changes);
         let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|frame| accredit::tui::views::render(&rt.app, frame)).unwrap();
+        terminal
+            .draw(|frame| {
+                accredit::tui::views::render(&rt.app, frame);
+            })
+            .unwrap();
         let today = jiff::Zoned::now().date().to_string();
         let screen = terminal.backend().to_string().replace(&today, "TODAY-DATE");
         insta::assert_snapshot!("report_changes_since_pushed_80x24", screen);

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use accredit::domain::{JudgementState, Outcome};
 use accredit::tui::app::Flash;
 
-use accredit::tui::{Action, Overlay, Runtime, Screen, Settings};
+use accredit::tui::{Action, Overlay, Runtime, ScreenId, Settings};
 use jiff::civil::date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -31,7 +31,7 @@ fn keys(rt: &mut Runtime, text: &str) {
 fn open_first_submission(rt: &mut Runtime) {
     assert_eq!(rt.app.queue[0].submission, SUBMISSION, "the soonest due comes first");
     press(rt, KeyCode::Enter);
-    assert_eq!(rt.app.screen, Screen::Review);
+    assert_eq!(rt.app.screen, ScreenId::Review);
 }
 
 fn selected_code(rt: &Runtime) -> String {
@@ -101,8 +101,12 @@ fn a_whole_review_from_queue_to_submission() {
 
     // Where I differ: `d` walks the standards whose outcome another member judged otherwise.
     let review = rt.app.review.as_ref().unwrap();
-    let differing: Vec<String> =
-        review.data.standards().filter(|s| accredit::tui::review::differs(s)).map(|s| s.code.clone()).collect();
+    let differing: Vec<String> = review
+        .data
+        .standards()
+        .filter(|s| accredit::tui::screens::review::differs(s))
+        .map(|s| s.code.clone())
+        .collect();
     assert!(differing.contains(&"MPF 2.11".to_string()), "I said met where a member said partially: {differing:?}");
     let mut visited = Vec::new();
     for _ in 0..differing.len() {
@@ -166,7 +170,7 @@ fn the_finder_jumps_to_a_standard_of_another_submission() {
     keys(&mut rt, "/");
     keys(&mut rt, "S-2026-021 SET-DEMO 5.2");
     press(&mut rt, KeyCode::Enter);
-    assert_eq!(rt.app.screen, Screen::Review);
+    assert_eq!(rt.app.screen, ScreenId::Review);
     assert_eq!(rt.app.review.as_ref().unwrap().data.submission.id, "S-2026-021");
     assert_eq!(selected_code(&rt), "SET-DEMO 5.2");
 }
@@ -180,13 +184,13 @@ fn evidence_opens_at_its_cited_page() {
     press(&mut rt, KeyCode::Enter);
     assert_eq!(selected_code(&rt), "MPF 1.6");
     press(&mut rt, KeyCode::Enter);
-    assert_eq!(rt.app.screen, Screen::Document);
+    assert_eq!(rt.app.screen, ScreenId::Document);
     let doc = rt.app.document.as_ref().unwrap();
     assert_eq!(doc.info.id, "E02");
     let marked = doc.mark.expect("the cited page is found");
     assert_eq!(doc.lines[marked].trim(), "[page 4]");
     press(&mut rt, KeyCode::Esc);
-    assert_eq!(rt.app.screen, Screen::Review);
+    assert_eq!(rt.app.screen, ScreenId::Review);
 }
 
 #[test]
@@ -214,9 +218,9 @@ fn the_chair_sees_every_submitted_judgement_and_judges_nothing() {
         press(&mut rt, KeyCode::Down);
     }
     press(&mut rt, KeyCode::Enter);
-    assert_eq!(rt.app.screen, Screen::Panel, "the chair's Enter opens the Panel screen");
+    assert_eq!(rt.app.screen, ScreenId::Panel, "the chair's Enter opens the Panel screen");
     keys(&mut rt, "v");
-    assert_eq!(rt.app.screen, Screen::Review, "v reads the submission on the Review screen");
+    assert_eq!(rt.app.screen, ScreenId::Review, "v reads the submission on the Review screen");
     let review = rt.app.review.as_ref().unwrap();
     assert!(review.data.others_visible);
     assert!(review.data.standards().all(|s| !s.judged_by_me));
@@ -228,7 +232,7 @@ fn the_chair_sees_every_submitted_judgement_and_judges_nothing() {
     keys(&mut rt, "1");
     assert!(matches!(&rt.app.flash, Some(Flash::Info(text)) if text.contains("do not judge")));
     press(&mut rt, KeyCode::Esc);
-    assert_eq!(rt.app.screen, Screen::Panel, "back from the Review screen to the panel it was opened from");
+    assert_eq!(rt.app.screen, ScreenId::Panel, "back from the Review screen to the panel it was opened from");
 }
 
 #[test]
@@ -271,7 +275,7 @@ fn a_conflict_is_settled_on_the_sync_screen_keeping_mine() {
     let mut rt = runtime();
     with_a_conflict(&mut rt);
     keys(&mut rt, "y");
-    assert_eq!(rt.app.screen, Screen::Sync);
+    assert_eq!(rt.app.screen, ScreenId::Sync);
     let view = rt.app.sync_view.as_ref().unwrap();
     assert_eq!(view.conflicts.len(), 1);
     assert_eq!(view.conflicts[0].mine.rationale, "Mine: reasoning is assessed twice.");
@@ -350,7 +354,7 @@ fn a_cli_write_while_the_tui_is_open_appears_on_screen() {
     let judged = mine(&rt, "MPF 2.3").expect("the CLI's judgement is on screen");
     assert_eq!(judged.outcome, Some(Outcome::NotMet));
     assert_eq!(judged.rationale, "No assessment found.");
-    assert_eq!(rt.app.screen, Screen::Review, "the reload keeps the user on the review");
+    assert_eq!(rt.app.screen, ScreenId::Review, "the reload keeps the user on the review");
     assert_eq!(progress(&rt), before.map(|n| n + 1), "the queue counts the new judgement");
 }
 

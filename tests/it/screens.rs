@@ -30,7 +30,11 @@ fn keys(rt: &mut Runtime, text: &str) {
 
 fn draw(rt: &Runtime, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| views::render(&rt.app, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            views::render(&rt.app, frame);
+        })
+        .expect("draw");
     terminal
 }
 

@@ -5,12 +5,10 @@
 use ratatui::style::Style;
 use ratatui::widgets::Block;
 
-use crate::config::{EditorKeys, Layout};
+use crate::config::Layout;
 use crate::text::sanitize;
-use crate::tui::app::{App, Overlay, Screen};
+use crate::tui::app::{App, Overlay};
 use crate::tui::keymap::{Command, Context};
-use crate::tui::review::Focus;
-use crate::tui::theme::outcome_word;
 
 pub fn is_linear(app: &App) -> bool {
     app.layout == Layout::Linear
@@ -82,97 +80,7 @@ pub fn announcement(app: &App) -> String {
         }
         None => {}
     }
-    match app.screen {
-        Screen::Queue => match app.queue.get(app.queue_selected) {
-            None => "Queue: no submissions.".into(),
-            Some(a) => format!(
-                "Queue, {} submissions. Selected {} of {}: {}, {}.",
-                app.queue.len(),
-                app.queue_selected + 1,
-                app.queue.len(),
-                sanitize(&a.submission),
-                sanitize(&a.programme)
-            ),
-        },
-        Screen::Review => {
-            let Some(review) = &app.review else { return "Review.".into() };
-            let id = sanitize(&review.data.submission.id).into_owned();
-            let Some(standard) = review.current() else {
-                return format!("Review {id}: no standards under review.");
-            };
-            let code = sanitize(&standard.code).into_owned();
-            match review.focus {
-                Focus::Standards => {
-                    let state = if !standard.judged_by_me {
-                        "not yours".to_string()
-                    } else {
-                        let outcome = standard.mine.as_ref().and_then(|j| j.outcome);
-                        let mut word = outcome_word(outcome).to_string();
-                        if let Some(crate::domain::Gap::RationaleRequired(_)) = standard.gap() {
-                            word.push_str(", rationale required");
-                        }
-                        word
-                    };
-                    format!(
-                        "Review {id}, standards list. Selected {} of {}: {code} {}, {state}. {} shows the details.",
-                        review.selected + 1,
-                        review.order.len(),
-                        sanitize(&standard.title),
-                        keys.key_for(Context::Review, Command::FocusNext)
-                    )
-                }
-                Focus::Evidence => format!(
-                    "Review {id}, details of {code}, {} evidence items. {} returns to the list.",
-                    standard.evidence.len(),
-                    keys.key_for(Context::Review, Command::FocusNext)
-                ),
-                Focus::Editor => {
-                    let mode = match app.editor_keys {
-                        EditorKeys::Vim => format!(", {} mode", review.vim.mode.label().to_lowercase()),
-                        EditorKeys::Emacs => String::new(),
-                    };
-                    format!(
-                        "Editing the rationale of {code}{mode}. {} when done; it is saved as you type.",
-                        keys.key_for(Context::Editor, Command::LeaveEditor)
-                    )
-                }
-            }
-        }
-        Screen::Document => match &app.document {
-            None => "Document.".into(),
-            Some(doc) => {
-                let search = doc
-                    .search
-                    .as_ref()
-                    .map(|q| format!(", \"{}\": {} matches", sanitize(q), doc.matches.len()))
-                    .unwrap_or_default();
-                format!(
-                    "Document {} of {}, line {} of {}{search}.",
-                    sanitize(&doc.info.id),
-                    sanitize(&doc.submission),
-                    (doc.scroll + 1).min(doc.lines.len().max(1)),
-                    doc.lines.len()
-                )
-            }
-        },
-        Screen::Panel => super::panel::announcement(app),
-        Screen::Report => super::report::announcement(app),
-        Screen::Sync => match &app.sync_view {
-            None => "Sync.".into(),
-            Some(view) => match view.selected_conflict() {
-                None => format!("Sync: no conflicts; {} changes waiting to be sent.", view.outbox.len()),
-                Some(c) => format!(
-                    "Sync: {} conflicts; {} changes waiting to be sent. Selected: {} {}, mine says {}, the hub's says {}.",
-                    view.conflicts.len(),
-                    view.outbox.len(),
-                    sanitize(&c.submission),
-                    sanitize(&c.standard),
-                    outcome_word(c.mine.outcome),
-                    c.theirs.as_ref().map_or("nothing", |t| outcome_word(t.outcome))
-                ),
-            },
-        },
-    }
+    app.screen.screen().announcement(app)
 }
 
 /// `text` broken at word boundaries into lines of at most `width` columns (a longer word

@@ -1,31 +1,33 @@
 //! Drawing: pure functions of `&App` into a frame. Every string from data passes through
 //! `text::sanitize` on its way to the screen.
 
-mod document;
-mod linear;
+pub(crate) mod linear;
 mod overlays;
-mod panel;
-mod panel_detail;
-mod queue;
-mod report;
-mod review;
-mod sync;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Flash, Overlay, Screen};
-use super::sync_view::SyncStatus;
+use super::app::{App, Flash, Overlay};
+use super::mouse::Hits;
+use super::screens::sync::SyncStatus;
 use crate::text::sanitize;
 
 /// Below this, screens are replaced by a message asking for a larger window.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
-pub fn render(app: &App, frame: &mut Frame<'_>) {
-    app.hits.clear();
+/// Draws the app, then hands it where the frame put its clickable rows.
+pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
+    let hits = render(app, frame);
+    app.drawn(hits);
+}
+
+/// Draws the app and returns where its clickable rows went (the app keeps them for the next
+/// click: `App::drawn`). Drawing writes no state.
+pub fn render(app: &App, frame: &mut Frame<'_>) -> Hits {
+    let mut hits = Hits::default();
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let message = format!(
@@ -33,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
             area.width, area.height
         );
         frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), area);
-        return;
+        return hits;
     }
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
@@ -50,43 +52,26 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     } else {
         body
     };
-    match app.screen {
-        Screen::Queue => queue::render(app, frame, body),
-        Screen::Review => review::render(app, frame, body),
-        Screen::Document => document::render(app, frame, body),
-        Screen::Sync => sync::render(app, frame, body),
-        Screen::Panel => panel::render(app, frame, body),
-        Screen::Report => report::render(app, frame, body),
-    }
+    app.screen.screen().render(app, frame, body, &mut hits);
     render_footer(app, frame, footer);
     match &app.overlay {
         Some(Overlay::Help) => overlays::help(app, frame, body),
-        Some(Overlay::Finder(finder)) => overlays::finder(app, finder, frame, body),
+        Some(Overlay::Finder(finder)) => overlays::finder(app, finder, frame, body, &mut hits),
         Some(Overlay::Palette(palette)) => overlays::palette(app, palette, frame, body),
         Some(Overlay::ConfirmSubmit { submission, gaps, count, selected }) => {
             overlays::confirm_submit(app, frame, body, submission, gaps, *count, *selected)
         }
-        Some(Overlay::ConfirmPush { submission }) => report::confirm_push(app, frame, body, submission),
+        Some(Overlay::ConfirmPush { submission }) => {
+            crate::tui::screens::report::view::confirm_push(app, frame, body, submission)
+        }
         None => {}
     }
+    hits
 }
 
 fn render_header(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
-    let place = match app.screen {
-        Screen::Queue => "Queue".to_string(),
-        Screen::Review => app.review.as_ref().map_or("Review".into(), |r| format!("Review {}", r.data.submission.id)),
-        Screen::Document => {
-            app.document.as_ref().map_or("Document".into(), |d| format!("Document {} {}", d.submission, d.info.id))
-        }
-        Screen::Sync => "Sync".into(),
-        Screen::Panel => {
-            app.panel.as_ref().map_or("Panel".into(), |p| format!("Panel {}", sanitize(&p.data.submission.id)))
-        }
-        Screen::Report => {
-            app.report.as_ref().map_or("Report".into(), |r| format!("Report {}", sanitize(&r.submission)))
-        }
-    };
+    let place = app.screen.screen().title(app);
     let sync = sync_summary(app);
     // The place and the sync state never run together: my name gives way first, then the
     // details of syncing, then the app's name.
@@ -113,14 +98,8 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Some(Flash::Error(text)) => Line::from(Span::styled(format!(" ✗ {}", sanitize(text)), theme.alert)),
         Some(Flash::Info(text)) => Line::from(Span::styled(format!(" {}", sanitize(text)), theme.info)),
         None => {
-            if let Some(input) =
-                app.document.as_ref().and_then(|d| d.search_input.as_ref()).filter(|_| app.screen == Screen::Document)
-            {
-                Line::from(vec![
-                    Span::styled(" search: ", theme.title),
-                    Span::raw(sanitize(input).into_owned()),
-                    Span::styled("█", theme.focus),
-                ])
+            if let Some(line) = app.screen.screen().input_line(app) {
+                line
             } else {
                 let mut spans = vec![Span::raw(" ")];
                 for (key, what) in app.hints() {

@@ -13,7 +13,7 @@ use crate::tui::app::App;
 use crate::tui::editor_keys::{EMACS_KEYS, vim_help};
 use crate::tui::finder::FinderState;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::mouse::Target;
+use crate::tui::mouse::{Hits, Target};
 use crate::tui::palette::PaletteState;
 
 /// Every binding of the current context and the global ones, from the live keymap; in two
@@ -72,7 +72,10 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(block, popup);
     let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(1).areas(inner);
     let rows = |lines: &[Line<'_>]| -> u16 {
-        lines.iter().map(|l| super::linear::wrapped_rows(&super::panel::line_text(l), left.width)).sum()
+        lines
+            .iter()
+            .map(|l| super::linear::wrapped_rows(&crate::tui::screens::panel::view::line_text(l), left.width))
+            .sum()
     };
     if rows(&first) <= inner.height && rows(&rest) <= inner.height {
         frame.render_widget(Paragraph::new(first).wrap(Wrap { trim: false }), left);
@@ -89,7 +92,7 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(right_lines), right);
 }
 
-pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect) {
+pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
     let entries = app.finder_entries.as_deref().unwrap_or_default();
     let popup = if is_linear(app) {
@@ -136,7 +139,7 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
         .with_selected(Some(finder.selected));
     let count = items.len();
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selected), results, &mut state);
-    app.hits.add_list(results, &vec![1; count], state.offset(), |i| Some(Target::FinderRow(i)));
+    hits.add_list(results, &vec![1; count], state.offset(), |i| Some(Target::FinderRow(i)));
 }
 
 /// The command palette: the query, then each matching action with its keys.

@@ -4,19 +4,26 @@
 //! changes the consolidation held here, and the app saves the whole of it through an effect.
 //! Reviewer judgements are only read.
 
+pub mod data;
+mod detail;
+mod keys;
+pub mod view;
+
+pub use keys::Panel;
+
 use std::time::Instant;
 
 use jiff::civil::Date;
 use ratatui_textarea::TextArea;
 
-use super::autosave::Autosave;
-use super::editor_keys::VimState;
-pub use super::panel_data::{Cell, Flag, PanelData, PanelStandard, Record, Voter, reviewer_outcomes};
-pub use super::report_preview::ReportPreview;
-use super::review::new_editor;
 use crate::domain::Outcome;
 use crate::domain::agreement::Agreement;
 use crate::domain::consolidation::{Condition, ConditionStatus, Decision, DecisionKind, Note, PanelOutcome, next_id};
+use crate::tui::autosave::Autosave;
+use crate::tui::editor_keys::VimState;
+pub use crate::tui::screens::panel::data::{Cell, Flag, PanelData, PanelStandard, Record, Voter, reviewer_outcomes};
+pub use crate::tui::screens::report::ReportPreview;
+use crate::tui::screens::review::new_editor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PanelFocus {

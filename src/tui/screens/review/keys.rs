@@ -1,13 +1,87 @@
 //! The Review screen's keys: moving between standards, judging, gaps, evidence, submitting.
 
-use super::app::{App, Effect, Flash, Overlay, Screen};
-use super::editor_keys::VimState;
-use super::keymap::{Command, Context};
-use super::review::{Focus, ReviewState};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use super::view;
 use crate::config::Layout;
+use crate::text::sanitize;
+use crate::tui::app::{App, Effect, Flash, Overlay};
+use crate::tui::editor_keys::VimState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::mouse::Hits;
+use crate::tui::screens::review::{Focus, ReviewState};
+use crate::tui::screens::{Screen, ScreenId};
+
+pub struct Review;
+
+impl Screen for Review {
+    fn title(&self, app: &App) -> String {
+        app.review.as_ref().map_or("Review".into(), |r| format!("Review {}", sanitize(&r.data.submission.id)))
+    }
+
+    fn context(&self, app: &App) -> Context {
+        if app.review.as_ref().is_some_and(|r| r.focus == Focus::Editor) { Context::Editor } else { Context::Review }
+    }
+
+    fn on_modal_key(&self, app: &mut App, event: KeyEvent, command: Option<Command>) -> Option<Vec<Effect>> {
+        (self.context(app) == Context::Editor).then(|| app.editor_key(event, command))
+    }
+
+    fn on_command(&self, app: &mut App, command: Command) -> Vec<Effect> {
+        app.review_command(command)
+    }
+
+    fn on_wheel(&self, app: &mut App, command: Command) -> Vec<Effect> {
+        // Over the details, the wheel scrolls them.
+        let scroll = match command {
+            _ if self.context(app) == Context::Editor => return Vec::new(),
+            _ if app.review.as_ref().is_none_or(|r| r.focus != Focus::Evidence) => command,
+            Command::Down => Command::ScrollDetailDown,
+            _ => Command::ScrollDetailUp,
+        };
+        app.review_command(scroll)
+    }
+
+    fn on_paste(&self, app: &mut App, text: &str) -> Vec<Effect> {
+        if self.context(app) != Context::Editor {
+            return Vec::new();
+        }
+        app.paste_into_editor(text);
+        app.save_current().into_iter().collect()
+    }
+
+    fn render(&self, app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
+        view::render(app, frame, area, hits);
+    }
+
+    fn announcement(&self, app: &App) -> String {
+        view::announcement(app)
+    }
+
+    /// Judging keys only while my judgements can change.
+    fn hints(&self, app: &App, context: Context) -> Vec<(String, &'static str)> {
+        if context != Context::Review {
+            return app.keymap.hints(context);
+        }
+        let review = app.review.as_ref();
+        let read_only = review.is_some_and(|r| read_only_reason(r).is_some());
+        let others = review.is_some_and(|r| r.data.others_visible);
+        app.keymap.hints_where(context, |c| match c {
+            Command::SetOutcome(_) | Command::EditRationale | Command::NextGap | Command::Submit => !read_only,
+            Command::NextDifference => others,
+            _ => true,
+        })
+    }
+
+    fn here<'a>(&self, app: &'a App) -> Option<(&'a str, Option<&'a str>)> {
+        app.review.as_ref().map(|r| (r.data.submission.id.as_str(), r.current().map(|s| s.code.as_str())))
+    }
+}
 
 impl App {
-    pub(super) fn review_command(&mut self, command: Command) -> Vec<Effect> {
+    pub(in crate::tui) fn review_command(&mut self, command: Command) -> Vec<Effect> {
         let linear = self.layout == Layout::Linear;
         let Some(review) = self.review.as_mut() else {
             return Vec::new();
@@ -137,10 +211,10 @@ impl App {
                 // (and let the review go, so a sync's reload does not bring it back).
                 let submission = &review.data.submission.id;
                 if self.panel.as_ref().is_some_and(|p| &p.data.submission.id == submission) {
-                    self.screen = Screen::Panel;
+                    self.screen = ScreenId::Panel;
                     self.review = None;
                 } else {
-                    self.screen = Screen::Queue;
+                    self.screen = ScreenId::Queue;
                     effects.push(Effect::LoadQueue);
                 }
             }
@@ -149,7 +223,7 @@ impl App {
         effects
     }
 
-    pub(super) fn start_submit(&mut self) -> Vec<Effect> {
+    pub(in crate::tui) fn start_submit(&mut self) -> Vec<Effect> {
         let Some(review) = self.review.as_mut() else {
             return Vec::new();
         };
@@ -173,7 +247,7 @@ impl App {
 /// A save of the rationale being typed, if there is unsaved text. The review is marked clean
 /// at once so the next tick does not queue the same save; a failure comes back as `SaveFailed`
 /// and keeps the text.
-pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
+pub(in crate::tui) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
     if !review.is_dirty() {
         return None;
     }
@@ -190,7 +264,7 @@ pub(super) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> {
 }
 
 /// Why my judgement of the selected standard cannot be changed, if it cannot.
-pub(super) fn read_only_reason(review: &ReviewState) -> Option<String> {
+pub(in crate::tui) fn read_only_reason(review: &ReviewState) -> Option<String> {
     let data = &review.data;
     if !data.role.votes() {
         return Some(format!("As {} you do not judge standards here.", data.role.label()));

@@ -1,13 +1,19 @@
 //! The Review screen's state: the standards of one submission and my judgement of each.
 
+mod keys;
+
+pub use keys::Review;
+pub(in crate::tui) use keys::save_if_dirty;
+pub(crate) mod view;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
 use ratatui_textarea::{TextArea, WrapMode};
 
-use super::editor_keys::VimState;
 use crate::domain::{Gap, Judgement, Outcome};
 use crate::store::{ReviewData, StandardView};
+use crate::tui::editor_keys::VimState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -16,8 +22,8 @@ pub enum Focus {
     Editor,
 }
 
-use super::autosave::Autosave;
-pub use super::autosave::SaveStatus;
+use crate::tui::autosave::Autosave;
+pub use crate::tui::autosave::SaveStatus;
 
 /// A save to try again: what the reviewer meant to record.
 #[derive(Debug, Clone, PartialEq, Eq)]

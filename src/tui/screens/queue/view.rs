@@ -10,9 +10,9 @@ use crate::store::Assignment;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::mouse::Target;
+use crate::tui::mouse::{Hits, Target};
 
-pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
     if app.queue.is_empty() {
         let text = "Nothing needs you: you are on no panel in this cache.\n\nRun `accredit demo` to try accredit on the built-in demo data.";
@@ -27,8 +27,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let [list_area, detail_area, _] =
         Layout::vertical([Constraint::Length(table_height), Constraint::Length(detail_height), Constraint::Min(0)])
             .areas(area);
-    if super::linear::is_linear(app) {
-        return render_linear(app, frame, area);
+    if crate::tui::views::linear::is_linear(app) {
+        return render_linear(app, frame, area, hits);
     }
     let wide = area.width >= 120;
     // Columns give way by priority when narrow: the submission and my progress stay, the
@@ -99,7 +99,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_stateful_widget(table, list_area, &mut state);
     // Rows start under the table's header row.
     let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
-    app.hits.add_list(rows, &vec![1; app.queue.len()], state.offset(), |i| Some(Target::QueueRow(i)));
+    hits.add_list(rows, &vec![1; app.queue.len()], state.offset(), |i| Some(Target::QueueRow(i)));
 
     if detail_height > 0
         && let Some(a) = app.queue.get(app.queue_selected)
@@ -188,7 +188,7 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
 }
 
 /// One line per submission, in words, and what to do next below: no table, no borders.
-fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
+fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
     let items: Vec<ListItem<'_>> = app
         .queue
@@ -206,7 +206,7 @@ fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
             };
             let text = format!("{}: {}; {role}; {due}; {progress}", sanitize(&a.submission), sanitize(&a.programme));
             ListItem::new(
-                super::linear::wrap_words(&text, area.width.saturating_sub(2))
+                crate::tui::views::linear::wrap_words(&text, area.width.saturating_sub(2))
                     .into_iter()
                     .map(Line::from)
                     .collect::<Vec<_>>(),
@@ -216,7 +216,7 @@ fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
     let list_height = (heights.iter().sum::<usize>() as u16 + 1).min(area.height);
     let [list_area, detail_area] = Layout::vertical([Constraint::Length(list_height), Constraint::Min(0)]).areas(area);
-    let block = super::linear::pane(app, "What needs me", theme.focus);
+    let block = crate::tui::views::linear::pane(app, "What needs me", theme.focus);
     let inner = block.inner(list_area);
     let mut state = ListState::default().with_selected(Some(app.queue_selected));
     frame.render_stateful_widget(
@@ -224,8 +224,8 @@ fn render_linear(app: &App, frame: &mut Frame<'_>, area: Rect) {
         list_area,
         &mut state,
     );
-    super::linear::cursor_on_item(frame, inner, &heights, state.offset(), app.queue_selected);
-    app.hits.add_list(inner, &heights, state.offset(), |i| Some(Target::QueueRow(i)));
+    crate::tui::views::linear::cursor_on_item(frame, inner, &heights, state.offset(), app.queue_selected);
+    hits.add_list(inner, &heights, state.offset(), |i| Some(Target::QueueRow(i)));
     if let Some(a) = app.queue.get(app.queue_selected) {
         frame.render_widget(detail(app, a).block(Block::new().padding(ratatui::widgets::Padding::top(1))), detail_area);
     }

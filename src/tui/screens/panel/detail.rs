@@ -8,16 +8,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::linear::{is_linear, marker, pane, wrapped_rows};
-use super::panel::{line_text, warning};
 use crate::domain::Outcome;
 use crate::domain::consolidation::needs_resolution_note;
 use crate::text::{sanitize, width};
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::panel::{Cell, Field, PanelStandard, PanelState, Voter};
-use crate::tui::review::SaveStatus;
+use crate::tui::screens::panel::view::{line_text, warning};
+use crate::tui::screens::panel::{Cell, Field, PanelStandard, PanelState, Voter};
+use crate::tui::screens::review::SaveStatus;
 use crate::tui::theme::{Theme, outcome_mark};
+use crate::tui::views::linear::{is_linear, marker, pane, wrapped_rows};
 
 /// Side by side needs this many columns per reviewer.
 const COLUMN_WIDTH: u16 = 30;

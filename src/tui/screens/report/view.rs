@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::centered;
-use super::linear::{is_linear, pane, wrap_words};
 use crate::report::diff::Change;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
+use crate::tui::views::centered;
+use crate::tui::views::linear::{is_linear, pane, wrap_words};
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;

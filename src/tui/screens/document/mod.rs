@@ -1,5 +1,10 @@
 //! The evidence viewer's state: sanitised lines, scrolling, search, and locators.
 
+mod keys;
+pub(crate) mod view;
+
+pub use keys::Document;
+
 use crate::store::DocumentInfo;
 use crate::text::sanitize;
 

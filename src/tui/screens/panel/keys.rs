@@ -1,17 +1,23 @@
-//! The Panel and Report screens' part of `update`: keys, the one-line prompt, the decision
+//! The Panel screen's part of `update`: keys, the one-line prompt, the decision
 //! chooser, autosave of the text being typed, and the results of loads and saves. Every edit
 //! changes the consolidation held by the screen and asks for it to be saved whole.
 
 use std::time::Instant;
 
+use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
 
-use super::app::{App, Effect, Flash, Overlay, SAVE_RETRY_AFTER, Screen};
-use super::keymap::{Command, Context};
-use super::panel::{Field, PanelData, PanelFocus, PanelState, Prompt, PromptKind, line_editor};
-use super::review::Retry;
+use super::view;
 use crate::domain::Outcome;
 use crate::domain::consolidation::{DecisionKind, needs_resolution_note};
+use crate::text::sanitize;
+use crate::tui::app::{App, Effect, Flash, SAVE_RETRY_AFTER};
+use crate::tui::keymap::{Command, Context};
+use crate::tui::mouse::Hits;
+use crate::tui::screens::panel::{Field, PanelData, PanelFocus, PanelState, Prompt, PromptKind, line_editor};
+use crate::tui::screens::review::Retry;
+use crate::tui::screens::{Screen, ScreenId};
 
 /// The save of the whole consolidation the screen holds.
 fn save(panel: &PanelState) -> Effect {
@@ -21,8 +27,82 @@ fn save(panel: &PanelState) -> Effect {
     }
 }
 
+pub struct Panel;
+
+impl Screen for Panel {
+    fn title(&self, app: &App) -> String {
+        app.panel.as_ref().map_or("Panel".into(), |p| format!("Panel {}", sanitize(&p.data.submission.id)))
+    }
+
+    fn context(&self, app: &App) -> Context {
+        match &app.panel {
+            Some(p) if p.prompt.is_some() => Context::Prompt,
+            Some(p) if p.chooser.is_some() => Context::Decide,
+            Some(p) if p.editing.is_some() => Context::Editor,
+            _ => Context::Panel,
+        }
+    }
+
+    fn on_modal_key(&self, app: &mut App, event: KeyEvent, command: Option<Command>) -> Option<Vec<Effect>> {
+        match self.context(app) {
+            Context::Prompt => Some(app.prompt_key(event, command)),
+            Context::Decide => Some(app.decide_key(command)),
+            Context::Editor => Some(app.editor_key(event, command)),
+            _ => None,
+        }
+    }
+
+    fn on_command(&self, app: &mut App, command: Command) -> Vec<Effect> {
+        app.panel_command(command)
+    }
+
+    fn on_wheel(&self, app: &mut App, command: Command) -> Vec<Effect> {
+        match self.context(app) {
+            Context::Prompt | Context::Editor => Vec::new(),
+            Context::Decide => app.decide_key(Some(command)),
+            // Over one standard's details, the wheel scrolls them.
+            _ if app.panel.as_ref().is_some_and(|p| p.focus == PanelFocus::Detail) => {
+                app.panel_command(if command == Command::Down {
+                    Command::ScrollDetailDown
+                } else {
+                    Command::ScrollDetailUp
+                })
+            }
+            _ => app.panel_command(command),
+        }
+    }
+
+    fn on_paste(&self, app: &mut App, text: &str) -> Vec<Effect> {
+        match self.context(app) {
+            Context::Editor => {
+                app.paste_into_editor(text);
+                app.panel_save().into_iter().collect()
+            }
+            Context::Prompt => {
+                if let Some(prompt) = app.panel.as_mut().and_then(|p| p.prompt.as_mut()) {
+                    prompt.input.insert_str(text.replace(['\n', '\r'], " "));
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn render(&self, app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
+        view::render(app, frame, area, hits);
+    }
+
+    fn announcement(&self, app: &App) -> String {
+        view::announcement(app)
+    }
+
+    fn here<'a>(&self, app: &'a App) -> Option<(&'a str, Option<&'a str>)> {
+        app.panel.as_ref().map(|p| (p.data.submission.id.as_str(), p.current().map(|s| s.code.as_str())))
+    }
+}
+
 impl App {
-    pub(super) fn panel_loaded(&mut self, data: PanelData, select: Option<String>, show: bool) -> Vec<Effect> {
+    pub(in crate::tui) fn panel_loaded(&mut self, data: PanelData, select: Option<String>, show: bool) -> Vec<Effect> {
         match self.panel.take() {
             // The open panel again: keep where the chair is in it.
             Some(open) if open.data.submission.id == data.submission.id => {
@@ -33,12 +113,12 @@ impl App {
             _ => self.panel = Some(PanelState::new(data, select.as_deref())),
         }
         if show {
-            self.screen = Screen::Panel;
+            self.screen = ScreenId::Panel;
         }
         Vec::new()
     }
 
-    pub(super) fn consolidation_saved(&mut self, submission: &str) -> Vec<Effect> {
+    pub(in crate::tui) fn consolidation_saved(&mut self, submission: &str) -> Vec<Effect> {
         if let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) {
             panel.retry = Retry::Idle;
             if !panel.is_dirty() {
@@ -48,7 +128,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn consolidation_failed(&mut self, submission: &str, message: &str, busy: bool) -> Vec<Effect> {
+    pub(in crate::tui) fn consolidation_failed(&mut self, submission: &str, message: &str, busy: bool) -> Vec<Effect> {
         let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) else {
             return Vec::new();
         };
@@ -70,12 +150,12 @@ impl App {
     }
 
     /// Saves the text being typed on the Panel screen, if there is any not yet saved.
-    pub(super) fn panel_save(&mut self) -> Option<Effect> {
+    pub(in crate::tui) fn panel_save(&mut self) -> Option<Effect> {
         let panel = self.panel.as_mut()?;
         panel.take_typed_text().then(|| save(panel))
     }
 
-    pub(super) fn panel_autosave(&mut self, now: Instant) -> Option<Effect> {
+    pub(in crate::tui) fn panel_autosave(&mut self, now: Instant) -> Option<Effect> {
         let panel = self.panel.as_mut()?;
         if panel.retry.fire(now, SAVE_RETRY_AFTER) {
             return Some(save(panel));
@@ -83,7 +163,7 @@ impl App {
         if panel.autosave.due(now) { self.panel_save() } else { None }
     }
 
-    pub(super) fn leave_panel_editor(&mut self) -> Vec<Effect> {
+    pub(in crate::tui) fn leave_panel_editor(&mut self) -> Vec<Effect> {
         let mut effects: Vec<Effect> = self.panel_save().into_iter().collect();
         if let Some(panel) = self.panel.as_mut() {
             panel.editing = None;
@@ -103,7 +183,7 @@ impl App {
     }
 
     /// After a sync: reload the panel (later, if the chair is typing) and the report preview.
-    pub(super) fn reload_panel_after_sync(&mut self) -> Vec<Effect> {
+    pub(in crate::tui) fn reload_panel_after_sync(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let Some(panel) = self.panel.as_mut() {
             panel.stale = true;
@@ -112,7 +192,7 @@ impl App {
                 effects.extend(self.reload_panel_if_stale());
             }
         }
-        if self.screen == Screen::Report
+        if self.screen == ScreenId::Report
             && let Some(report) = &self.report
         {
             effects.push(Effect::OpenReport { submission: report.submission.clone() });
@@ -120,7 +200,7 @@ impl App {
         effects
     }
 
-    pub(super) fn panel_command(&mut self, command: Command) -> Vec<Effect> {
+    pub(in crate::tui) fn panel_command(&mut self, command: Command) -> Vec<Effect> {
         let keys = &self.keymap;
         let key = |command| keys.key_for(Context::Panel, command);
         let outcome_keys = format!(
@@ -162,7 +242,7 @@ impl App {
             Command::Back => {
                 self.panel = None;
                 self.report = None;
-                self.screen = Screen::Queue;
+                self.screen = ScreenId::Queue;
                 effects.push(Effect::LoadQueue);
             }
             Command::SortSplitsFirst => {
@@ -251,7 +331,7 @@ impl App {
         effects
     }
 
-    pub(super) fn prompt_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
+    pub(in crate::tui) fn prompt_key(&mut self, event: KeyEvent, command: Option<Command>) -> Vec<Effect> {
         let today = self.today;
         let Some(panel) = self.panel.as_mut() else { return Vec::new() };
         let Some(prompt) = panel.prompt.as_mut() else { return Vec::new() };
@@ -312,7 +392,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn decide_key(&mut self, command: Option<Command>) -> Vec<Effect> {
+    pub(in crate::tui) fn decide_key(&mut self, command: Option<Command>) -> Vec<Effect> {
         let Some(panel) = self.panel.as_mut() else { return Vec::new() };
         let Some(selected) = panel.chooser.as_mut() else { return Vec::new() };
         match command {
@@ -344,32 +424,6 @@ impl App {
                 let mut effects = vec![save(panel)];
                 effects.extend(self.reload_panel_if_stale());
                 return effects;
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    pub(super) fn report_command(&mut self, command: Command) -> Vec<Effect> {
-        let Some(report) = self.report.as_mut() else { return Vec::new() };
-        match command {
-            Command::Down => report.scroll_by(1),
-            Command::Up => report.scroll_by(-1),
-            Command::PageDown => report.scroll_by(20),
-            Command::PageUp => report.scroll_by(-20),
-            Command::Top => report.scroll = 0,
-            Command::Bottom => report.to_bottom(),
-            Command::Back => self.screen = if self.panel.is_some() { Screen::Panel } else { Screen::Queue },
-            // The hub refuses an incomplete report: say so here, with the list on screen.
-            Command::PushReport if !report.problems.is_empty() => {
-                let n = report.problems.len();
-                self.flash = Some(Flash::Info(format!(
-                    "Not complete: {n} thing{} to settle (listed at the top) before the report can be pushed.",
-                    if n == 1 { "" } else { "s" }
-                )));
-            }
-            Command::PushReport => {
-                self.overlay = Some(Overlay::ConfirmPush { submission: report.submission.clone() });
             }
             _ => {}
         }

@@ -4,32 +4,32 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::linear::{is_linear, marker, pane};
-use super::scroll_offset;
 use crate::config::EditorKeys;
 use crate::domain::{Gap, Outcome};
 use crate::store::StandardView;
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::mouse::Target;
-use crate::tui::review::{Focus, ReviewState, SaveStatus};
+use crate::tui::mouse::{Hits, Target};
+use crate::tui::screens::review::{Focus, ReviewState, SaveStatus};
 use crate::tui::theme::{Theme, outcome_mark, outcome_word};
+use crate::tui::views::linear::{is_linear, marker, pane};
+use crate::tui::views::scroll_offset;
 
-pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let Some(review) = &app.review else { return };
     if is_linear(app) {
         // One pane at a time: the one that has the keys.
         match (review.focus, review.current()) {
             (Focus::Evidence, Some(standard)) => render_detail(app, review, standard, frame, area),
             (Focus::Editor, Some(standard)) => render_judgement(app, review, standard, frame, area),
-            _ => render_list(app, review, frame, area),
+            _ => render_list(app, review, frame, area, hits),
         }
         return;
     }
     let list_width = (area.width * 38 / 100).clamp(24, 46);
     let [list_area, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(area);
-    render_list(app, review, frame, list_area);
+    render_list(app, review, frame, list_area, hits);
     let Some(standard) = review.current() else {
         frame.render_widget(
             Paragraph::new("This submission has no standards under review.").block(Block::bordered()),
@@ -44,7 +44,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     render_judgement(app, review, standard, frame, judgement_area);
 }
 
-fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rect) {
+fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
     let linear = is_linear(app);
     let mut items = Vec::with_capacity(review.order.len() + review.data.sections.len());
@@ -82,9 +82,9 @@ fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rec
         List::new(items).highlight_style(theme.selected).highlight_symbol(if linear { "> " } else { "▸" }).block(block);
     frame.render_stateful_widget(list, area, &mut state);
     if linear {
-        super::linear::cursor_on_item(frame, inner, &heights, state.offset(), selected_row);
+        crate::tui::views::linear::cursor_on_item(frame, inner, &heights, state.offset(), selected_row);
     }
-    app.hits.add_list(inner, &heights, state.offset(), |i| targets.get(i).copied().flatten().map(Target::Standard));
+    hits.add_list(inner, &heights, state.offset(), |i| targets.get(i).copied().flatten().map(Target::Standard));
 }
 
 fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
@@ -93,7 +93,7 @@ fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
         if !standard.judged_by_me { ("–", theme.muted) } else { (outcome_mark(outcome), theme.outcome(outcome)) };
     let flag = match standard.gap() {
         Some(Gap::RationaleRequired(_)) => Span::styled("!", theme.alert),
-        _ if crate::tui::review::differs(standard) => Span::styled("≠", theme.alert),
+        _ if crate::tui::screens::review::differs(standard) => Span::styled("≠", theme.alert),
         _ => Span::raw(" "),
     };
     Line::from(vec![
@@ -118,12 +118,13 @@ fn standard_words(theme: &Theme, standard: &StandardView, width: u16) -> Text<'s
     if let Some(Gap::RationaleRequired(_)) = standard.gap() {
         state.push_str(", rationale required");
     }
-    if crate::tui::review::differs(standard) {
+    if crate::tui::screens::review::differs(standard) {
         state.push_str(", differs from another member");
     }
     let style = if standard.judged_by_me { theme.outcome(outcome) } else { theme.muted };
     let text = format!("{} {}: {state}", sanitize(&standard.code), sanitize(&standard.title));
-    Text::from(super::linear::wrap_words(&text, width).into_iter().map(Line::from).collect::<Vec<_>>()).style(style)
+    Text::from(crate::tui::views::linear::wrap_words(&text, width).into_iter().map(Line::from).collect::<Vec<_>>())
+        .style(style)
 }
 
 fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame: &mut Frame<'_>, area: Rect) {
@@ -238,8 +239,10 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
     let mut block = pane(app, title, border);
     // A pane with more below says so, and how to see it.
     let inner = block.inner(area);
-    let rows: usize =
-        lines.iter().map(|line| usize::from(super::linear::wrapped_rows(&line.to_string(), inner.width).max(1))).sum();
+    let rows: usize = lines
+        .iter()
+        .map(|line| usize::from(crate::tui::views::linear::wrapped_rows(&line.to_string(), inner.width).max(1)))
+        .sum();
     if rows > usize::from(review.detail_scroll) + usize::from(inner.height) {
         let down = app.keymap.key_for(Context::Review, Command::ScrollDetailDown);
         block = block.title_bottom(Line::from(Span::styled(format!(" ↓ more: {down} "), theme.muted)).right_aligned());
@@ -355,5 +358,52 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
             Paragraph::new(sanitize(&text).into_owned())
         };
         frame.render_widget(paragraph.wrap(Wrap { trim: false }), rationale_area);
+    }
+}
+
+/// The linear layout's sentence: which pane has the keys and what is selected.
+pub fn announcement(app: &App) -> String {
+    let keys = &app.keymap;
+    let Some(review) = &app.review else { return "Review.".into() };
+    let id = sanitize(&review.data.submission.id).into_owned();
+    let Some(standard) = review.current() else {
+        return format!("Review {id}: no standards under review.");
+    };
+    let code = sanitize(&standard.code).into_owned();
+    match review.focus {
+        Focus::Standards => {
+            let state = if !standard.judged_by_me {
+                "not yours".to_string()
+            } else {
+                let outcome = standard.mine.as_ref().and_then(|j| j.outcome);
+                let mut word = outcome_word(outcome).to_string();
+                if let Some(crate::domain::Gap::RationaleRequired(_)) = standard.gap() {
+                    word.push_str(", rationale required");
+                }
+                word
+            };
+            format!(
+                "Review {id}, standards list. Selected {} of {}: {code} {}, {state}. {} shows the details.",
+                review.selected + 1,
+                review.order.len(),
+                sanitize(&standard.title),
+                keys.key_for(Context::Review, Command::FocusNext)
+            )
+        }
+        Focus::Evidence => format!(
+            "Review {id}, details of {code}, {} evidence items. {} returns to the list.",
+            standard.evidence.len(),
+            keys.key_for(Context::Review, Command::FocusNext)
+        ),
+        Focus::Editor => {
+            let mode = match app.editor_keys {
+                EditorKeys::Vim => format!(", {} mode", review.vim.mode.label().to_lowercase()),
+                EditorKeys::Emacs => String::new(),
+            };
+            format!(
+                "Editing the rationale of {code}{mode}. {} when done; it is saved as you type.",
+                keys.key_for(Context::Editor, Command::LeaveEditor)
+            )
+        }
     }
 }

@@ -1,6 +1,11 @@
 //! The Sync screen's state: what is waiting to go out, the conflicts to settle, the recent log;
 //! and the sync status shown in the header.
 
+mod keys;
+pub(crate) mod view;
+
+pub use keys::Syncing;
+
 use ratatui_textarea::TextArea;
 
 use crate::store::{Conflict, OutboxEntry};

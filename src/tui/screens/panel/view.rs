@@ -10,26 +10,26 @@ use ratatui::widgets::{
     Block, Cell as TableCell, Clear, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap,
 };
 
-use super::centered;
-use super::linear::{is_linear, pane, wrap_words, wrapped_rows};
 use crate::domain::Outcome;
 use crate::domain::agreement::Agreement;
 use crate::domain::consolidation::DecisionKind;
 use crate::text::{sanitize, width};
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::mouse::Target;
-use crate::tui::panel::{Cell, PanelData, PanelFocus, PanelStandard, PanelState, Prompt};
+use crate::tui::mouse::{Hits, Target};
+use crate::tui::screens::panel::{Cell, PanelData, PanelFocus, PanelStandard, PanelState, Prompt};
 use crate::tui::theme::{Theme, outcome_mark, outcome_word};
+use crate::tui::views::centered;
+use crate::tui::views::linear::{is_linear, pane, wrap_words, wrapped_rows};
 
-pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let Some(panel) = &app.panel else {
         frame.render_widget(Paragraph::new("Loading…"), area);
         return;
     };
     match panel.focus {
-        PanelFocus::Grid => render_grid_screen(app, panel, frame, area),
-        PanelFocus::Detail => super::panel_detail::render(app, panel, frame, area),
+        PanelFocus::Grid => render_grid_screen(app, panel, frame, area, hits),
+        PanelFocus::Detail => super::detail::render(app, panel, frame, area),
     }
     if let Some(prompt) = &panel.prompt {
         render_prompt(app, prompt, frame, area);
@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
-fn render_grid_screen(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect) {
+fn render_grid_screen(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let linear = is_linear(app);
     let summary = Text::from(summary_lines(app, panel, area));
     let summary_rows: u16 =
@@ -50,9 +50,9 @@ fn render_grid_screen(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area
             .areas(area);
     frame.render_widget(Paragraph::new(summary).wrap(Wrap { trim: true }), summary_area);
     if linear {
-        render_linear_rows(app, panel, frame, grid_area);
+        render_linear_rows(app, panel, frame, grid_area, hits);
     } else {
-        render_grid(app, panel, frame, grid_area);
+        render_grid(app, panel, frame, grid_area, hits);
     }
     if records_rows > 0 {
         render_records(app, panel, frame, records_area);
@@ -186,7 +186,7 @@ fn flags_line(theme: &Theme, data: &PanelData, standard: &PanelStandard, room: u
     Line::from(spans)
 }
 
-fn render_grid(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect) {
+fn render_grid(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
     let data = &panel.data;
     let keys = &app.keymap;
@@ -220,7 +220,7 @@ fn render_grid(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect)
     let code_w = data.standards.iter().map(|s| width(&s.code)).max().unwrap_or(8).clamp(8, 16) as u16;
     let room = inner.width.saturating_sub(2); // the highlight symbol
     let spacing = n + 3;
-    let name_w = |v: &crate::tui::panel::Voter| (width(&v.short) as u16).clamp(9, 12);
+    let name_w = |v: &crate::tui::screens::panel::Voter| (width(&v.short) as u16).clamp(9, 12);
     let words_w: u16 = data.voters.iter().map(name_w).sum();
     let words = code_w + words_w + 9 + 9 + spacing + 12 <= room;
     let compact = !words && code_w + 3 * n + 9 + 9 + spacing + 10 > room;
@@ -275,7 +275,7 @@ fn render_grid(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect)
     let mut state = TableState::default().with_selected(Some(panel.selected));
     frame.render_stateful_widget(table, area, &mut state);
     let rows_area = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
-    app.hits.add_list(rows_area, &vec![1; panel.rows.len()], state.offset(), |i| Some(Target::PanelRow(i)));
+    hits.add_list(rows_area, &vec![1; panel.rows.len()], state.offset(), |i| Some(Target::PanelRow(i)));
 }
 
 /// A standard's row in words, for the linear layout and its announcement.
@@ -309,7 +309,7 @@ pub fn row_words(data: &PanelData, standard: &PanelStandard) -> String {
     )
 }
 
-fn render_linear_rows(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect) {
+fn render_linear_rows(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
     let block = pane(app, format!("Standards, {} listed", panel.rows.len()), theme.focus);
     let inner = block.inner(area);
@@ -337,8 +337,8 @@ fn render_linear_rows(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area
         area,
         &mut state,
     );
-    super::linear::cursor_on_item(frame, inner, &heights, state.offset(), panel.selected);
-    app.hits.add_list(inner, &heights, state.offset(), |i| Some(Target::PanelRow(i)));
+    crate::tui::views::linear::cursor_on_item(frame, inner, &heights, state.offset(), panel.selected);
+    hits.add_list(inner, &heights, state.offset(), |i| Some(Target::PanelRow(i)));
 }
 
 fn render_records(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect) {
@@ -435,7 +435,7 @@ fn render_chooser(app: &App, panel: &PanelState, selected: usize, frame: &mut Fr
             let chosen = i == selected;
             let style = if chosen { theme.selected } else { theme.text };
             Line::from(vec![
-                Span::styled(if chosen { super::linear::marker(app) } else { "  " }, theme.focus),
+                Span::styled(if chosen { crate::tui::views::linear::marker(app) } else { "  " }, theme.focus),
                 Span::styled(kind.label(), style),
                 Span::styled(notes, theme.muted),
             ])

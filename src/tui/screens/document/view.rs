@@ -9,7 +9,7 @@ use crate::tui::app::App;
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let Some(doc) = &app.document else { return };
     let theme = &app.theme;
-    let linear = super::linear::is_linear(app);
+    let linear = crate::tui::views::linear::is_linear(app);
     // Line numbers are a column trick a screen reader reads out on every line: the linear
     // layout says the line in words instead.
     let height = area.height.saturating_sub(if linear { 1 } else { 2 }) as usize;
@@ -45,5 +45,5 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if let Some(query) = &doc.search {
         title.push_str(&format!("· \"{}\": {} matches ", sanitize(query), doc.matches.len()));
     }
-    frame.render_widget(Paragraph::new(lines).block(super::linear::pane(app, title, theme.focus)), area);
+    frame.render_widget(Paragraph::new(lines).block(crate::tui::views::linear::pane(app, title, theme.focus)), area);
 }

@@ -1,6 +1,11 @@
 //! The Report screen's state: the panel report as Markdown, and what keeps it from being
 //! complete.
 
+mod keys;
+pub(crate) mod view;
+
+pub use keys::Report;
+
 /// The Report screen: the Markdown rendering of the panel report, and what keeps it from
 /// being complete.
 #[derive(Debug, Clone, PartialEq)]
