@@ -27,6 +27,7 @@ use crate::wire::User;
 use permissions::{Actor, PanelContext};
 
 pub use auth::{hash_token, new_token};
+pub use ops::MAX_KEPT_REJECTIONS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
