@@ -18,8 +18,11 @@ use tower_http::trace::TraceLayer;
 
 mod documents;
 pub mod limits;
+#[cfg(test)]
+mod tests;
 
 use super::panel::PushRefused;
+use super::pool::{self, Readers};
 use super::server::Transport;
 use super::throttle::{self, Client, Throttle};
 use super::{Caller, Hub};
@@ -29,11 +32,13 @@ use crate::wire::{
     MeResponse, OpsRequest, OpsResponse, PushReportResponse, ReportsResponse,
 };
 
-/// The hub behind a lock: SQLite has one writer, and each request holds it for milliseconds.
-/// Beside it, the failed-authentication allowance of each client address.
+/// The hub's one writer behind a lock (SQLite has one writer, and each write holds it for
+/// milliseconds), readers beside it for what only reads (`hub::pool`; a hub in memory has none
+/// and reads through the writer), and the failed-authentication allowance of each address.
 #[derive(Clone)]
 pub struct AppState {
     hub: Arc<Mutex<Hub>>,
+    readers: Option<Arc<Readers>>,
     throttle: Arc<Mutex<Throttle>>,
 }
 
@@ -44,7 +49,27 @@ impl AppState {
 
     /// A hub whose authentication is throttled by `policy` rather than the default.
     pub fn with_throttle(hub: Hub, policy: throttle::Policy) -> AppState {
-        AppState { hub: Arc::new(Mutex::new(hub)), throttle: Arc::new(Mutex::new(Throttle::new(policy))) }
+        let path = hub.store().connection().path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+        let readers = path.and_then(|path| match Readers::open(&path, pool::READERS) {
+            Ok(readers) => Some(Arc::new(readers)),
+            // Still a working hub, only slower under load: every read goes through the writer.
+            Err(e) => {
+                tracing::warn!(error = %e, db = %path.display(), "cannot open readers; reads wait for the writer");
+                None
+            }
+        });
+        AppState { hub: Arc::new(Mutex::new(hub)), readers, throttle: Arc::new(Mutex::new(Throttle::new(policy))) }
+    }
+
+    /// Runs read-only `work` on a reader (or the writer, without readers) off the async threads.
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Hub) -> super::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let Some(readers) = self.readers.clone() else { return self.with_hub(move |hub| work(hub)).await };
+        tokio::task::spawn_blocking(move || readers.read(work).map_err(request_failed))
+            .await
+            .map_err(|_| ApiError::internal("the request was interrupted"))?
     }
 
     /// Runs `work` on the throttle table (held for microseconds, never across an await).
@@ -61,14 +86,16 @@ impl AppState {
         let hub = self.hub.clone();
         tokio::task::spawn_blocking(move || {
             let mut hub = hub.lock().map_err(|_| ApiError::internal("the hub's database lock is poisoned"))?;
-            work(&mut hub).map_err(|e| {
-                tracing::error!(error = %e, "request failed");
-                ApiError::internal("the hub could not complete the request")
-            })
+            work(&mut hub).map_err(request_failed)
         })
         .await
         .map_err(|_| ApiError::internal("the request was interrupted"))?
     }
+}
+
+fn request_failed(e: super::HubError) -> ApiError {
+    tracing::error!(error = %e, "request failed");
+    ApiError::internal("the hub could not complete the request")
 }
 
 /// An error answered as `{"error": {"code", "message"}}`.
@@ -159,13 +186,18 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_string());
         let found = match token {
-            Some(token) => state.with_hub(move |hub| hub.authenticate(&token)).await,
+            Some(token) => state.read(move |hub| hub.find_token(&token)).await,
             None => Ok(None),
         };
         match found {
-            Ok(Some(caller)) => {
+            Ok(Some(found)) => {
                 state.with_throttle_table(|t| t.refund(client, Instant::now()));
-                Ok(caller)
+                // "Last seen" is a write, so the writer's: once a minute per user at most.
+                if let Some(minute) = found.seen_now {
+                    let id = found.caller.user.id.clone();
+                    state.with_hub(move |hub| hub.seen(&id, &minute)).await?;
+                }
+                Ok(found.caller)
             }
             Ok(None) => {
                 // The address and never the token: the log is no place for a secret, even a wrong one.
@@ -267,7 +299,7 @@ async fn method_not_allowed() -> ApiError {
 }
 
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResponse>, ApiError> {
-    let organisation = state.with_hub(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
+    let organisation = state.read(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
     Ok(Json(MeResponse { user: caller.user, organisation }))
 }
 
@@ -309,7 +341,7 @@ async fn changes(
     if !(1..=MAX_PULL_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(format!("limit must be 1 to {MAX_PULL_LIMIT}")));
     }
-    Ok(Json(state.with_hub(move |hub| hub.changes(&caller, query.since, limit)).await?))
+    Ok(Json(state.read(move |hub| hub.changes(&caller, query.since, limit)).await?))
 }
 
 async fn document(
@@ -320,7 +352,7 @@ async fn document(
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::bad_request("a document is named by the 64 hex characters of its SHA-256"));
     }
-    match state.with_hub(move |hub| hub.document(&caller, &sha256)).await? {
+    match state.read(move |hub| hub.document(&caller, &sha256)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()),
         None => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "not a document of a submission you are on")),
     }
@@ -371,7 +403,7 @@ async fn list_reports(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ReportsResponse>, ApiError> {
-    match state.with_hub(move |hub| hub.reports(&caller, &id)).await? {
+    match state.read(move |hub| hub.reports(&caller, &id)).await? {
         Some(reports) => Ok(Json(ReportsResponse { reports })),
         None => Err(forbidden()),
     }
@@ -406,7 +438,7 @@ async fn get_report(
     };
     let allowed = {
         let (caller, id) = (caller.clone(), id.clone());
-        state.with_hub(move |hub| hub.reports(&caller, &id)).await?.is_some()
+        state.read(move |hub| hub.reports(&caller, &id)).await?.is_some()
     };
     if !allowed {
         return Err(forbidden());
@@ -416,7 +448,7 @@ async fn get_report(
         Some(text) => crate::report::Audience::parse(text)
             .ok_or_else(|| ApiError::bad_request("audience is provider or panel"))?,
     };
-    match state.with_hub(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
+    match state.read(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
         None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
     }
@@ -500,7 +532,7 @@ async fn list_confirmations(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<crate::wire::ConfirmationsResponse>, ApiError> {
-    match state.with_hub(move |hub| hub.confirmations(&caller, &id)).await? {
+    match state.read(move |hub| hub.confirmations(&caller, &id)).await? {
         Some(list) => Ok(Json(list)),
         None => Err(forbidden()),
     }
