@@ -97,6 +97,17 @@ impl Store {
         Ok(store)
     }
 
+    /// A second connection to an existing database, for reading only (the hub's readers beside
+    /// its one writer; WAL lets them read while it writes): no migration, and SQLite refuses
+    /// any write through it (`query_only`).
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let conn =
+            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "query_only", true)?;
+        Ok(Store { conn })
+    }
+
     pub fn open_in_memory() -> Result<Store> {
         Self::setup(Connection::open_in_memory()?)
     }

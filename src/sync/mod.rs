@@ -7,7 +7,7 @@ mod worker;
 
 use std::collections::HashMap;
 
-pub use client::HubClient;
+pub use client::{HubClient, check_server};
 pub use credentials::Credentials;
 pub use worker::{Outcome as WorkerOutcome, SyncWorker};
 
@@ -25,6 +25,14 @@ impl SyncError {
 pub enum SyncError {
     #[error("the hub at {server} cannot be reached ({detail}); your work is safe in the cache and will sync later")]
     Unreachable { server: String, detail: String },
+    #[error("refusing to talk to {server}: {reason}")]
+    Insecure { server: String, reason: String },
+    #[error(
+        "the hub at {server} could not be verified ({detail}); if it uses a private certificate authority, log in with `accredit login --ca-cert FILE`"
+    )]
+    Untrusted { server: String, detail: String },
+    #[error("the CA certificate {path} cannot be used: {detail}")]
+    CaCert { path: String, detail: String },
     #[error("the hub refused the token: log in again with `accredit login --server URL --token TOKEN`")]
     Unauthorized,
     #[error("the hub answered {status}: {message}")]
