@@ -7,6 +7,7 @@
 //! looks like one of our `[page N]` markers is escaped so a document cannot forge a page.
 
 pub mod docx;
+pub mod labels;
 pub mod pack;
 pub mod pdf;
 mod printed;
@@ -18,12 +19,13 @@ use std::time::Duration;
 
 use unicode_normalization::UnicodeNormalization;
 
-pub use printed::{PrintedNumbering, detect_printed};
+pub use printed::{PrintedNumbering, detect_printed, from_labels, printed_numbering};
 
 use crate::format::media;
 
 /// The version of each extractor. Stored with the pages: a new version re-extracts.
-pub const PDF_EXTRACTOR: &str = "pdftotext-layout/1";
+/// (PDF 2: the `/PageLabels` are read too.)
+pub const PDF_EXTRACTOR: &str = "pdftotext-layout/2";
 pub const DOCX_EXTRACTOR: &str = "docx/1";
 pub const XLSX_EXTRACTOR: &str = "xlsx/1";
 pub const TEXT_EXTRACTOR: &str = "text/1";
@@ -45,13 +47,17 @@ pub struct Page {
     pub text: String,
 }
 
-/// Something intake noticed that the officer should confirm, not a refusal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Something intake noticed that the officer should confirm, not a refusal. Kept with the
+/// extracted pages (as JSON), so pages reused on a later import still warn.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum Warning {
     TrackedChanges,
     Comments,
     /// Physical pages with no text layer (probably scanned images).
     NoTextLayer(Vec<u32>),
+    /// A PDF's `/PageLabels` could not be read (why); the footers are looked at instead.
+    PageLabelsUnreadable(String),
 }
 
 impl std::fmt::Display for Warning {
@@ -69,6 +75,10 @@ impl std::fmt::Display for Warning {
                     list.join(", ")
                 )
             }
+            Warning::PageLabelsUnreadable(why) => write!(
+                f,
+                "its page labels (/PageLabels) cannot be read ({why}); the printed page numbers are looked for in the footers instead"
+            ),
         }
     }
 }
@@ -105,6 +115,17 @@ pub enum ExtractError {
     Crashed { file: String, detail: String },
     #[error("{file}: media type {media_type} cannot be extracted")]
     Unsupported { file: String, media_type: String },
+}
+
+/// The extractor (and its version) that reads `media_type`, if one does.
+pub fn extractor_for(media_type: &str) -> Option<&'static str> {
+    match media_type {
+        media::PDF => Some(PDF_EXTRACTOR),
+        media::DOCX => Some(DOCX_EXTRACTOR),
+        media::XLSX => Some(XLSX_EXTRACTOR),
+        media::TEXT | media::MARKDOWN => Some(TEXT_EXTRACTOR),
+        _ => None,
+    }
 }
 
 /// Extracts `bytes` (the file called `file`, of `media_type`) into pages.

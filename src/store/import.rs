@@ -114,6 +114,7 @@ pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackag
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![s.id, id, original.sha256, original.extractor, original.pages, original.notes.join("\n")],
         )?;
+        super::extractions::keep(tx, original)?;
     }
     super::search::refresh(tx, Some(&s.id))?;
     Ok(())
