@@ -231,7 +231,8 @@ pub const MIGRATIONS: &[&str] = &[
     // importing the same file again reuses them and a new extractor version extracts it again
     // (store/extractions.rs). Not filled from earlier imports: their warnings and labels were
     // not kept, and a cache entry that lost them would hide them; such a file is extracted once
-    // more when next imported. And the lookups a search makes per hit (store/search.rs).
+    // more when next imported. And the lookups a search makes per hit, and per import
+    // (store/search.rs).
     r#"
     CREATE TABLE extractions (
         original_sha256 TEXT NOT NULL,
@@ -248,6 +249,15 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX documents_by_sha256 ON documents (sha256);
     CREATE INDEX submission_standards_by_code ON submission_standards (standard_code);
+    -- Which rows of the index are a submission's narratives, so a re-import replaces them without
+    -- reading the whole index (its key columns are UNINDEXED).
+    CREATE TABLE indexed_narratives (
+        submission_id TEXT NOT NULL,
+        fts_rowid     INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, fts_rowid)
+    );
+    INSERT INTO indexed_narratives (submission_id, fts_rowid)
+        SELECT key1, rowid FROM search_index WHERE kind = 'narrative';
     "#,
 ];
 

@@ -378,13 +378,34 @@ pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<
         .optional()?
         .is_none();
     if first || submission.is_some() {
-        tx.execute("DELETE FROM search_index WHERE kind = 'narrative' AND (?1 IS NULL OR key1 = ?1)", [submission])?;
-        tx.execute(
-            "INSERT INTO search_index (body, kind, key1, key2)
-             SELECT narrative, 'narrative', submission_id, standard_code FROM mappings
-             WHERE (?1 IS NULL OR submission_id = ?1) AND narrative <> ''",
-            [submission],
-        )?;
+        // The submission's narrative rows are found through indexed_narratives: a condition on
+        // the index's UNINDEXED columns reads every row of it, once per import, which was most
+        // of a first sync's time.
+        let old: Vec<i64> = {
+            let mut stmt =
+                tx.prepare_cached("SELECT fts_rowid FROM indexed_narratives WHERE ?1 IS NULL OR submission_id = ?1")?;
+            stmt.query_map([submission], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut delete = tx.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?;
+        for rowid in old {
+            delete.execute([rowid])?;
+        }
+        tx.execute("DELETE FROM indexed_narratives WHERE ?1 IS NULL OR submission_id = ?1", [submission])?;
+        let narratives: Vec<(String, String, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT submission_id, standard_code, narrative FROM mappings
+                 WHERE (?1 IS NULL OR submission_id = ?1) AND narrative <> ''",
+            )?;
+            stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut insert =
+            tx.prepare_cached("INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'narrative', ?2, ?3)")?;
+        let mut record =
+            tx.prepare_cached("INSERT INTO indexed_narratives (submission_id, fts_rowid) VALUES (?1, ?2)")?;
+        for (submission, standard, narrative) in narratives {
+            insert.execute(params![narrative, submission, standard])?;
+            record.execute(params![submission, tx.last_insert_rowid()])?;
+        }
         tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_index', '1')", [])?;
     }
     Ok(())

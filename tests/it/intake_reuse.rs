@@ -118,7 +118,7 @@ fn a_schema_5_cache_migrates_and_keeps_what_it_held() {
             .connection()
             .execute_batch(
                 "DROP TABLE extractions; DROP INDEX documents_by_sha256; DROP INDEX submission_standards_by_code;
-                 PRAGMA user_version = 5;",
+                 DROP TABLE indexed_narratives; PRAGMA user_version = 5;",
             )
             .unwrap();
     }
@@ -130,6 +130,13 @@ fn a_schema_5_cache_migrates_and_keeps_what_it_held() {
     assert!(text.contains("Entry requirements"), "the document is still there");
     let hits = store.search(&me, "entry requirements", Some("S-2026-014"), 5).unwrap();
     assert!(!hits.is_empty(), "and still found");
+    // The narratives indexed at schema 5 are known as such: a re-import replaces them, once.
+    let narrative_hits = |store: &Store| {
+        let hits = store.search(&me, "ACP7401", Some("S-2026-014"), 100).unwrap();
+        hits.iter().filter(|h| matches!(h.place, accredit::store::HitPlace::Narrative { .. })).count()
+    };
+    let before = narrative_hits(&store);
+    assert!(before > 0);
     // Nothing was carried into the new table (earlier imports kept no warnings or labels), so the
     // next import of the file extracts it once and keeps that.
     let count: i64 = store.connection().query_row("SELECT count(*) FROM extractions", [], |r| r.get(0)).unwrap();
@@ -139,4 +146,5 @@ fn a_schema_5_cache_migrates_and_keeps_what_it_held() {
     let mut store = store;
     store.import_submission(&load(&store)).unwrap();
     assert!(store.extraction(&sha, PDF_EXTRACTOR).unwrap().is_some());
+    assert_eq!(narrative_hits(&store), before, "replaced, not doubled");
 }
