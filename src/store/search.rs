@@ -340,23 +340,32 @@ pub(crate) fn needs_refresh(conn: &rusqlite::Connection) -> Result<bool> {
 /// Brings the index up to date: new blobs' pages, new frameworks' standards, and (for
 /// `submission`, or every submission the first time) the narratives.
 pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<()> {
-    let blobs: Vec<(String, String)> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT sha256, content FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
-        )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    // After an import, only that submission's documents can be new to the index (looking at
+    // every blob once per import of a first sync added up); the first time, every blob.
+    let blobs: Vec<(String, String)> = match submission {
+        Some(id) => {
+            let mut stmt = tx.prepare_cached(
+                "SELECT DISTINCT b.sha256, b.content FROM documents d JOIN blobs b ON b.sha256 = d.sha256
+                 WHERE d.submission_id = ?1 AND b.sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
+            )?;
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        }
+        None => {
+            let mut stmt = tx.prepare_cached(
+                "SELECT sha256, content FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        }
     };
     for (sha, content) in blobs {
         for page in intake::text_pages(&content) {
             let body = intake::clean(&page.text);
             if !body.trim().is_empty() {
-                tx.execute(
-                    "INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'page', ?2, ?3)",
-                    params![body, sha, page.number],
-                )?;
+                tx.prepare_cached("INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'page', ?2, ?3)")?
+                    .execute(params![body, sha, page.number])?;
             }
         }
-        tx.execute("INSERT INTO indexed_blobs (sha256) VALUES (?1)", [&sha])?;
+        tx.prepare_cached("INSERT INTO indexed_blobs (sha256) VALUES (?1)")?.execute([&sha])?;
     }
     let frameworks: Vec<String> = {
         let mut stmt = tx.prepare_cached(
