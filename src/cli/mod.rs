@@ -354,7 +354,7 @@ fn run_tui(
     settings: Settings,
     worker: Option<accredit::sync::SyncWorker>,
 ) -> Result<()> {
-    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
+    accredit::tui::terminal::run(store, today(), data_dir, settings, worker).wrap_err("the TUI stopped")
 }
 
 /// The TUI draws on a terminal; started from a pipe or a service it says so and which verbs work

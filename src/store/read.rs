@@ -619,16 +619,30 @@ impl Store {
         Ok(docs)
     }
 
-    /// A document's text, if `me` may see the submission.
-    pub fn document_text(&self, submission: &str, document: &str, me: &str) -> Result<(DocumentInfo, String)> {
+    /// Refuses `me` a submission's documents unless they are on its panel and not recused.
+    fn may_read_documents(&self, submission: &str, me: &str) -> Result<()> {
         let panel = self.panel(submission)?;
         match panel.role_of(me) {
-            None => return Err(StoreError::NotAssigned(submission.to_string())),
-            Some(_) if panel.member(me).is_some_and(|m| m.recused) => {
-                return Err(StoreError::Recused(submission.to_string()));
-            }
-            Some(_) => {}
+            None => Err(StoreError::NotAssigned(submission.to_string())),
+            Some(_) if panel.member(me).is_some_and(|m| m.recused) => Err(StoreError::Recused(submission.to_string())),
+            Some(_) => Ok(()),
         }
+    }
+
+    /// A document's original file, if `me` may see the submission: its media type and bytes
+    /// (a text document is its own original); `None` when this cache holds only its text.
+    pub fn original_file(&self, submission: &str, document: &str, me: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let (info, text) = self.document_text(submission, document, me)?;
+        if let Some(original) = self.document_original(submission, document)? {
+            return Ok(Some(original));
+        }
+        let extracted = !matches!(info.media_type.as_str(), "text/plain" | "text/markdown");
+        Ok((!extracted).then(|| (info.media_type, text.into_bytes())))
+    }
+
+    /// A document's text, if `me` may see the submission.
+    pub fn document_text(&self, submission: &str, document: &str, me: &str) -> Result<(DocumentInfo, String)> {
+        self.may_read_documents(submission, me)?;
         let found = self
             .conn
             .query_row(
