@@ -16,6 +16,7 @@ mod intake_property;
 mod intake_sync;
 mod linear;
 mod mouse;
+mod openapi;
 mod panel;
 mod report;
 mod review_flow;
