@@ -4,7 +4,7 @@
 //! which checks both that the hub answers and that it accepts the token.
 
 use crate::paths::DataDir;
-use crate::sync::{Credentials, HubClient, SyncError};
+use crate::sync::{Credentials, SyncError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HubLogin {
@@ -31,7 +31,11 @@ pub fn status(data_dir: &DataDir) -> HubLogin {
         }
     };
     let server = credentials.server.clone();
-    match HubClient::new(&credentials.server, &credentials.token).me() {
+    let client = match credentials.client() {
+        Ok(client) => client,
+        Err(e) => return HubLogin::Unreachable { server, error: e.to_string() },
+    };
+    match client.me() {
         Ok(user) => HubLogin::LoggedIn { server, user: user.id },
         Err(SyncError::Unauthorized) => HubLogin::TokenRejected { server },
         Err(e) => HubLogin::Unreachable { server, error: e.to_string() },

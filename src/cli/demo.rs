@@ -59,7 +59,8 @@ pub fn run(data_dir: &DataDir, reset: bool, settings: Settings) -> Result<()> {
         store.set_meta("sync_cursor", "0")?;
     }
 
-    Credentials { server: server.clone(), token: token.clone(), user: me.clone() }.save(&data_dir.credentials())?;
+    Credentials { server: server.clone(), token: token.clone(), user: me.clone(), ca_cert: None }
+        .save(&data_dir.credentials())?;
     let worker = SyncWorker::start(cache, HubClient::new(&server, &token), me);
     super::run_tui(data_dir, store, settings, Some(worker))
 }

@@ -8,6 +8,7 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use accredit::hub::Hub;
 use accredit::hub::admin::Assignment;
+use accredit::hub::server::Transport;
 use accredit::wire::UserRole;
 
 #[derive(Debug, Subcommand)]
@@ -285,11 +286,22 @@ fn audit(hub: &Hub, submission: Option<&str>, verify: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn serve(listen: &str, db: &Path) -> Result<()> {
+/// `accredit serve`: TLS with `tls` (certificate, key); plain HTTP only on loopback unless
+/// `plain_http` (a TLS proxy in front).
+pub fn serve(listen: &str, db: &Path, tls: Option<(PathBuf, PathBuf)>, plain_http: bool) -> Result<()> {
     let addr: SocketAddr =
         listen.parse().wrap_err_with(|| format!("--listen takes an address like 127.0.0.1:8080, not {listen:?}"))?;
     // Held while serving: `accredit hub restore` (and a second hub) on this database is refused.
     let _serving = accredit::hub::backup::ServingLock::acquire(db)?;
+    let transport = match tls {
+        Some((cert, key)) => Transport::Tls(
+            accredit::hub::tls::server_config(&cert, &key).wrap_err("cannot use --tls-cert and --tls-key")?,
+        ),
+        None => {
+            accredit::hub::tls::check_plain_http(addr, plain_http)?;
+            Transport::Plain
+        }
+    };
     let hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().wrap_err("cannot start the async runtime")?;
@@ -297,10 +309,14 @@ pub fn serve(listen: &str, db: &Path) -> Result<()> {
         let (listener, local) =
             accredit::hub::http::bind(addr).await.wrap_err_with(|| format!("cannot listen on {addr}"))?;
         // Scripts and tests read the bound address (port 0 picks one) from this line.
-        println!("accredit hub listening on http://{local}");
+        let scheme = transport.scheme();
+        println!("accredit hub listening on {scheme}://{local}");
         use std::io::Write;
         std::io::stdout().flush().ok();
-        tracing::info!(%local, db = %db.display(), "hub listening");
-        accredit::hub::http::serve(listener, hub).await.wrap_err("the hub stopped")
+        tracing::info!(%local, %scheme, db = %db.display(), "hub listening");
+        let state = accredit::hub::http::AppState::new(hub);
+        accredit::hub::http::serve_with(listener, state, transport, accredit::hub::http::stop_signal())
+            .await
+            .wrap_err("the hub stopped")
     })
 }

@@ -83,13 +83,17 @@ enum Command {
     /// from standard input when that is not a terminal; either way it stays out of the shell's
     /// history and the process list.
     #[command(
-        after_help = "Examples:\n  accredit login --server https://hub.example.org            (asks for the token)\n  accredit login --server https://hub.example.org < token.txt\n  accredit login --server https://hub.example.org --token 6f1c…"
+        after_help = "Examples:\n  accredit login --server https://hub.example.org            (asks for the token)\n  accredit login --server https://hub.example.org < token.txt\n  accredit login --server https://hub.example.org --token 6f1c…\n  accredit login --server https://hub.office.internal:8443 --ca-cert office-ca.pem   (a private CA)"
     )]
     Login {
         #[arg(long)]
         server: String,
         #[arg(long, env = "ACCREDIT_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// Trust the hub's certificate when signed by this certificate authority (PEM): for a
+        /// hub with a private CA. Its path is stored with the credentials for later syncs.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
     },
     /// Full-text search across the evidence pages, narratives and standards I may see.
     #[command(
@@ -137,7 +141,9 @@ enum Command {
         command: panel::PanelCommand,
     },
     /// Run the hub.
-    #[command(after_help = "Example:\n  accredit serve --listen 0.0.0.0:8080 --db /srv/accredit/hub.sqlite")]
+    #[command(
+        after_help = "Examples:\n  accredit serve --listen 0.0.0.0:8443 --tls-cert /etc/accredit/hub.crt --tls-key /etc/accredit/hub.key \\\n      --db /srv/accredit/hub.sqlite\n  accredit serve --listen 127.0.0.1:8080   (plain HTTP, this machine only)\n  accredit serve --listen 10.0.0.5:8080 --plain-http   (behind a TLS proxy)"
+    )]
     Serve {
         /// The address to listen on (port 0 picks a free port, printed on start).
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -145,6 +151,15 @@ enum Command {
         /// The hub's database (default: hub.sqlite in the data folder).
         #[arg(long)]
         db: Option<PathBuf>,
+        /// The hub's certificate chain (PEM, the server's certificate first): serve HTTPS.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Serve plain HTTP on an address other than loopback, for a hub behind a TLS proxy.
+        #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+        plain_http: bool,
     },
     /// Administer the hub's database: users, imports, panels.
     #[command(
@@ -292,15 +307,18 @@ pub fn run() -> Result<()> {
         Some(Command::Search { query, submission, json, limit }) => {
             search::run(&open_cache(&data_dir)?, &query.join(" "), submission.as_deref(), json, limit)
         }
-        Some(Command::Login { server, token }) => {
+        Some(Command::Login { server, token, ca_cert }) => {
             let token = match token {
                 Some(token) => token,
                 None => sync::read_token().wrap_err("cannot read the token")?,
             };
-            sync::login(&data_dir, &server, &token)
+            sync::login(&data_dir, &server, &token, ca_cert.as_deref())
         }
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
-        Some(Command::Serve { listen, db }) => hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db())),
+        Some(Command::Serve { listen, db, tls_cert, tls_key, plain_http }) => {
+            let tls = tls_cert.zip(tls_key);
+            hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db()), tls, plain_http)
+        }
         Some(Command::Hub { db, command }) => hub::run(&db.unwrap_or_else(|| data_dir.hub_db()), command),
         Some(Command::Import { dir: Some(dir), .. }) => exchange::import_package(&mut open_cache(&data_dir)?, &dir),
         Some(Command::Import { form: Some(file), .. }) => exchange::import_form(&mut open_cache(&data_dir)?, &file),

@@ -1,16 +1,27 @@
 //! `accredit login` and `accredit sync`.
 
+use std::path::Path;
+
 use color_eyre::eyre::{Result, WrapErr, bail};
 
 use accredit::paths::DataDir;
 use accredit::store::Store;
 use accredit::sync::{Credentials, HubClient, SyncError};
 
-pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
+/// `accredit login`: checks the token with the hub (over TLS checked against `ca_cert`, a
+/// private CA, when given) and stores the server, the token and the CA's path.
+pub fn login(data_dir: &DataDir, server: &str, token: &str, ca_cert: Option<&Path>) -> Result<()> {
     if !(server.starts_with("http://") || server.starts_with("https://")) {
         bail!("--server takes the hub's URL, like https://hub.example.org or http://127.0.0.1:8080");
     }
-    let client = HubClient::new(server, token);
+    // Kept as an absolute path: later syncs may run from another folder.
+    let ca_cert = ca_cert
+        .map(|path| std::path::absolute(path).wrap_err_with(|| format!("cannot resolve --ca-cert {}", path.display())))
+        .transpose()?;
+    let client = match &ca_cert {
+        Some(ca) => HubClient::with_ca(server, token, ca)?,
+        None => HubClient::new(server, token),
+    };
     let (user, organisation) = client.me_and_organisation().wrap_err_with(|| format!("cannot log in to {server}"))?;
     let path = data_dir.cache();
     let store = Store::open(&path).wrap_err_with(|| format!("cannot open the cache {}", path.display()))?;
@@ -27,8 +38,13 @@ pub fn login(data_dir: &DataDir, server: &str, token: &str) -> Result<()> {
     if let Some(organisation) = organisation {
         store.set_meta(accredit::store::ORGANISATION_KEY, &organisation)?;
     }
-    Credentials { server: client.server().to_string(), token: token.trim().to_string(), user: user.id.clone() }
-        .save(&data_dir.credentials())?;
+    Credentials {
+        server: client.server().to_string(),
+        token: token.trim().to_string(),
+        user: user.id.clone(),
+        ca_cert,
+    }
+    .save(&data_dir.credentials())?;
     println!("logged in to {} as {} ({}); run `accredit sync` to fetch your work", client.server(), user.name, user.id);
     Ok(())
 }
@@ -89,7 +105,7 @@ fn read_hidden_line() -> Result<String> {
 /// The hub client for this data folder's credentials.
 pub fn client(data_dir: &DataDir) -> Result<(HubClient, Credentials), SyncError> {
     let credentials = Credentials::load(&data_dir.credentials())?.ok_or(SyncError::NotLoggedIn)?;
-    Ok((HubClient::new(&credentials.server, &credentials.token), credentials))
+    Ok((credentials.client()?, credentials))
 }
 
 pub fn sync(data_dir: &DataDir, store: &mut Store) -> Result<()> {

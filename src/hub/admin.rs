@@ -188,9 +188,13 @@ impl Hub {
     /// Imports a submission package folder, checked against the frameworks on the hub.
     pub fn import_submission_dir(&mut self, dir: &Path) -> Result<SubmissionPackage> {
         let frameworks = self.frameworks()?;
-        let package = format::load_submission_dir(dir, |id, version| {
-            frameworks.iter().find(|f| f.id == id && f.version == version)
-        })?;
+        // A file imported before keeps its pages (a cache read that fails only extracts again).
+        let store = &self.store;
+        let package = format::load_submission_dir_reusing(
+            dir,
+            |id, version| frameworks.iter().find(|f| f.id == id && f.version == version),
+            |sha256, extractor| store.extraction(sha256, extractor).ok().flatten(),
+        )?;
         self.import_submission(&package)?;
         Ok(package)
     }

@@ -21,29 +21,61 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A caller found by their token, and whether their "last seen" is behind this minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub caller: Caller,
+    /// The minute to record as last seen, when it is not recorded yet (`Hub::seen`).
+    pub seen_now: Option<String>,
+}
+
+/// Now, to the minute: what "last seen" records.
+fn this_minute() -> String {
+    jiff::Timestamp::now().round(jiff::Unit::Minute).map(|t| t.to_string()).unwrap_or_default()
+}
+
 impl Hub {
     /// The caller a bearer token belongs to; `None` for an unknown, malformed or revoked token.
+    /// Records when they were last seen.
     pub fn authenticate(&self, token: &str) -> Result<Option<Caller>> {
+        let Some(found) = self.find_token(token)? else { return Ok(None) };
+        if let Some(minute) = &found.seen_now {
+            self.seen(&found.caller.user.id, minute)?;
+        }
+        Ok(Some(found.caller))
+    }
+
+    /// The caller a bearer token belongs to, read only (a reader connection can answer it).
+    pub fn find_token(&self, token: &str) -> Result<Option<Found>> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let row: Option<(String, String, String)> = self
+        let row: Option<(String, String, String, Option<String>)> = self
             .store
             .connection()
             .query_row(
-                "SELECT u.id, p.name, u.role FROM hub_users u JOIN people p ON p.id = u.id
+                "SELECT u.id, p.name, u.role, u.last_seen FROM hub_users u JOIN people p ON p.id = u.id
                  WHERE u.token_hash = ?1 AND u.revoked = 0",
                 [hash_token(&token.to_ascii_lowercase())],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((id, name, role)) = row else { return Ok(None) };
+        let Some((id, name, role, last_seen)) = row else { return Ok(None) };
         // Last seen to the minute: at most one small write per user and minute.
-        let minute = jiff::Timestamp::now().round(jiff::Unit::Minute).map(|t| t.to_string()).unwrap_or_default();
-        self.store
-            .connection()
-            .execute("UPDATE hub_users SET last_seen = ?1 WHERE id = ?2 AND last_seen IS NOT ?1", [&minute, &id])?;
-        Ok(Some(Caller { user: User { id, name, role: UserRole::parse(&role).unwrap_or(UserRole::Reviewer) } }))
+        let minute = this_minute();
+        // Never moved back (a clock set back, or a later minute already written).
+        let seen_now = last_seen.as_deref().is_none_or(|seen| seen < minute.as_str()).then_some(minute);
+        let user = User { id, name, role: UserRole::parse(&role).unwrap_or(UserRole::Reviewer) };
+        Ok(Some(Found { caller: Caller { user }, seen_now }))
+    }
+
+    /// Records that `user` was seen at `minute` (a write: the writer's job).
+    pub fn seen(&self, user: &str, minute: &str) -> Result<()> {
+        self.store.connection().execute(
+            "UPDATE hub_users SET last_seen = ?1 WHERE id = ?2 AND (last_seen IS NULL OR last_seen < ?1)",
+            [minute, user],
+        )?;
+        Ok(())
     }
 }
 

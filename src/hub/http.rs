@@ -2,12 +2,12 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,8 +18,14 @@ use tower_http::trace::TraceLayer;
 
 mod documents;
 mod history;
+pub mod limits;
+#[cfg(test)]
+mod tests;
 
 use super::panel::PushRefused;
+use super::pool::{self, Readers};
+use super::server::Transport;
+use super::throttle::{self, Client, Throttle};
 use super::{Caller, Hub};
 use crate::report::Format;
 use crate::wire::{
@@ -27,15 +33,50 @@ use crate::wire::{
     MeResponse, OpsRequest, OpsResponse, PushReportResponse, ReportsResponse,
 };
 
-/// The hub behind a lock: SQLite has one writer, and each request holds it for milliseconds.
+/// The hub's one writer behind a lock (SQLite has one writer, and each write holds it for
+/// milliseconds), readers beside it for what only reads (`hub::pool`; a hub in memory has none
+/// and reads through the writer), and the failed-authentication allowance of each address.
 #[derive(Clone)]
 pub struct AppState {
     hub: Arc<Mutex<Hub>>,
+    readers: Option<Arc<Readers>>,
+    throttle: Arc<Mutex<Throttle>>,
 }
 
 impl AppState {
     pub fn new(hub: Hub) -> AppState {
-        AppState { hub: Arc::new(Mutex::new(hub)) }
+        AppState::with_throttle(hub, throttle::Policy::default())
+    }
+
+    /// A hub whose authentication is throttled by `policy` rather than the default.
+    pub fn with_throttle(hub: Hub, policy: throttle::Policy) -> AppState {
+        let path = hub.store().connection().path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+        let readers = path.and_then(|path| match Readers::open(&path, pool::READERS) {
+            Ok(readers) => Some(Arc::new(readers)),
+            // Still a working hub, only slower under load: every read goes through the writer.
+            Err(e) => {
+                tracing::warn!(error = %e, db = %path.display(), "cannot open readers; reads wait for the writer");
+                None
+            }
+        });
+        AppState { hub: Arc::new(Mutex::new(hub)), readers, throttle: Arc::new(Mutex::new(Throttle::new(policy))) }
+    }
+
+    /// Runs read-only `work` on a reader (or the writer, without readers) off the async threads.
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Hub) -> super::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let Some(readers) = self.readers.clone() else { return self.with_hub(move |hub| work(hub)).await };
+        tokio::task::spawn_blocking(move || readers.read(work).map_err(request_failed))
+            .await
+            .map_err(|_| ApiError::internal("the request was interrupted"))?
+    }
+
+    /// Runs `work` on the throttle table (held for microseconds, never across an await).
+    fn with_throttle_table<T>(&self, work: impl FnOnce(&mut Throttle) -> T) -> T {
+        let mut table = self.throttle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        work(&mut table)
     }
 
     /// Runs `work` on the hub off the async threads.
@@ -46,14 +87,16 @@ impl AppState {
         let hub = self.hub.clone();
         tokio::task::spawn_blocking(move || {
             let mut hub = hub.lock().map_err(|_| ApiError::internal("the hub's database lock is poisoned"))?;
-            work(&mut hub).map_err(|e| {
-                tracing::error!(error = %e, "request failed");
-                ApiError::internal("the hub could not complete the request")
-            })
+            work(&mut hub).map_err(request_failed)
         })
         .await
         .map_err(|_| ApiError::internal("the request was interrupted"))?
     }
+}
+
+fn request_failed(e: super::HubError) -> ApiError {
+    tracing::error!(error = %e, "request failed");
+    ApiError::internal("the hub could not complete the request")
 }
 
 /// An error answered as `{"error": {"code", "message"}}`.
@@ -62,11 +105,25 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds, sent as `Retry-After`.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), retry_after: None }
+    }
+
+    fn throttled(wait: Duration) -> ApiError {
+        let seconds = throttle::retry_after_seconds(wait);
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                format!("too many failed sign-ins from your address; try again in {seconds} s"),
+            )
+        }
     }
 
     fn internal(message: &str) -> ApiError {
@@ -89,7 +146,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_string(), message: self.message } };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -109,15 +170,57 @@ impl From<JsonRejection> for ApiError {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
+    /// Authenticates the bearer token, throttled per client address (`hub::throttle`): an
+    /// address over its allowance is answered 429 without its token being looked at. A request
+    /// without an address (in-process, `tower::ServiceExt::oneshot`) counts against one shared
+    /// allowance.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let client = Client::of(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
+        if let Err(wait) = state.with_throttle_table(|t| t.attempt(client, Instant::now())) {
+            tracing::debug!(%client, "authentication throttled");
+            return Err(ApiError::throttled(wait));
+        }
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string())
-            .ok_or_else(ApiError::unauthorized)?;
-        state.with_hub(move |hub| hub.authenticate(&token)).await?.ok_or_else(ApiError::unauthorized)
+            .map(|t| t.trim().to_string());
+        let found = match token {
+            Some(token) => state.read(move |hub| hub.find_token(&token)).await,
+            None => Ok(None),
+        };
+        match found {
+            Ok(Some(found)) => {
+                state.with_throttle_table(|t| t.refund(client, Instant::now()));
+                // "Last seen" is a write, so the writer's: once a minute per user at most.
+                if let Some(minute) = found.seen_now {
+                    let id = found.caller.user.id.clone();
+                    state.with_hub(move |hub| hub.seen(&id, &minute)).await?;
+                }
+                Ok(found.caller)
+            }
+            Ok(None) => {
+                // The address and never the token: the log is no place for a secret, even a wrong one.
+                let (left, blocked) = state.with_throttle_table(|t| {
+                    (t.remaining(client, Instant::now()), t.blocked_for(client, Instant::now()))
+                });
+                match blocked {
+                    Some(wait) => tracing::warn!(
+                        %client,
+                        "authentication failed; further attempts from this address refused for {} s",
+                        throttle::retry_after_seconds(wait)
+                    ),
+                    None => tracing::warn!(%client, tries_left = left, "authentication failed"),
+                }
+                Err(ApiError::unauthorized())
+            }
+            // The hub's own failure is not the client's.
+            Err(e) => {
+                state.with_throttle_table(|t| t.refund(client, Instant::now()));
+                Err(e)
+            }
+        }
     }
 }
 
@@ -141,6 +244,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A body declared over the limit is refused before it is read, whoever sends it.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limits::headers))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(axum::middleware::map_response(json_errors))
         .layer(TraceLayer::new_for_http())
@@ -200,7 +304,7 @@ async fn method_not_allowed() -> ApiError {
 
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, description = "who the token belongs to", body = MeResponse)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResponse>, ApiError> {
-    let organisation = state.with_hub(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
+    let organisation = state.read(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
     Ok(Json(MeResponse { user: caller.user, organisation }))
 }
 
@@ -251,7 +355,7 @@ async fn changes(
     if !(1..=MAX_PULL_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(format!("limit must be 1 to {MAX_PULL_LIMIT}")));
     }
-    Ok(Json(state.with_hub(move |hub| hub.changes(&caller, query.since, limit)).await?))
+    Ok(Json(state.read(move |hub| hub.changes(&caller, query.since, limit)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{sha256}", params(super::openapi::DocumentPath),
@@ -265,7 +369,7 @@ async fn document(
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::bad_request("a document is named by the 64 hex characters of its SHA-256"));
     }
-    match state.with_hub(move |hub| hub.document(&caller, &sha256)).await? {
+    match state.read(move |hub| hub.document(&caller, &sha256)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()),
         None => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "not a document of a submission you are on")),
     }
@@ -324,7 +428,7 @@ async fn list_reports(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ReportsResponse>, ApiError> {
-    match state.with_hub(move |hub| hub.reports(&caller, &id)).await? {
+    match state.read(move |hub| hub.reports(&caller, &id)).await? {
         Some(reports) => Ok(Json(ReportsResponse { reports })),
         None => Err(forbidden()),
     }
@@ -367,7 +471,7 @@ async fn get_report(
     };
     let allowed = {
         let (caller, id) = (caller.clone(), id.clone());
-        state.with_hub(move |hub| hub.reports(&caller, &id)).await?.is_some()
+        state.read(move |hub| hub.reports(&caller, &id)).await?.is_some()
     };
     if !allowed {
         return Err(forbidden());
@@ -377,16 +481,32 @@ async fn get_report(
         Some(text) => crate::report::Audience::parse(text)
             .ok_or_else(|| ApiError::bad_request("audience is provider or panel"))?,
     };
-    match state.with_hub(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
+    match state.read(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
         Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
         None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
     }
 }
 
-/// Serves the hub on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
+/// Serves the hub over plain HTTP on `listener` until Ctrl-C or SIGTERM, finishing requests in
+/// flight.
 pub async fn serve(listener: tokio::net::TcpListener, hub: Hub) -> std::io::Result<()> {
-    let app = router(AppState::new(hub));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    serve_with(listener, AppState::new(hub), Transport::Plain, shutdown_signal()).await
+}
+
+/// Serves the hub on `listener` with `transport` until `shutdown` resolves, finishing requests
+/// in flight. `accredit serve` stops on Ctrl-C or SIGTERM ([`stop_signal`]).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    transport: Transport,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    super::server::run(listener, router(state), transport, shutdown).await
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn stop_signal() {
+    shutdown_signal().await
 }
 
 async fn shutdown_signal() {
@@ -453,7 +573,7 @@ async fn list_confirmations(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<crate::wire::ConfirmationsResponse>, ApiError> {
-    match state.with_hub(move |hub| hub.confirmations(&caller, &id)).await? {
+    match state.read(move |hub| hub.confirmations(&caller, &id)).await? {
         Some(list) => Ok(Json(list)),
         None => Err(forbidden()),
     }

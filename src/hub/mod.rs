@@ -13,7 +13,11 @@ pub mod openapi;
 mod ops;
 pub mod panel;
 pub mod permissions;
+pub mod pool;
 mod schema;
+pub mod server;
+pub mod throttle;
+pub mod tls;
 
 use std::path::Path;
 
@@ -25,7 +29,8 @@ use crate::store::{Store, StoreError};
 use crate::wire::User;
 use permissions::{Actor, PanelContext};
 
-pub use auth::{hash_token, new_token};
+pub use auth::{Found, hash_token, new_token};
+pub use ops::MAX_KEPT_REJECTIONS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
@@ -72,6 +77,20 @@ impl Hub {
     pub fn open(path: &Path) -> Result<Hub> {
         let mut store = Store::open(path)?;
         schema::migrate(store.connection_mut())?;
+        Ok(Hub { store })
+    }
+
+    /// A connection to the hub database at `path` that only reads (see `pool`); the database
+    /// must already be at this accredit's hub schema (the writer, opened first, migrates it).
+    pub fn open_reader(path: &Path) -> Result<Hub> {
+        let store = Store::open_reader(path)?;
+        let found = schema::version(store.connection())?;
+        if found != schema::latest_version() {
+            return Err(HubError::Invalid(format!(
+                "the hub database is at hub schema {found}, not {}: open it for writing first",
+                schema::latest_version()
+            )));
+        }
         Ok(Hub { store })
     }
 

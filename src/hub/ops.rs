@@ -19,7 +19,13 @@ impl Hub {
     /// still nothing answered that is not durable (docs/sync-protocol.md §4).
     pub fn apply_ops(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
         self.store.connection().execute_batch("BEGIN IMMEDIATE")?;
-        match self.apply_each(caller, ops) {
+        let done = self.apply_each(caller, ops).and_then(|results| {
+            if results.iter().any(|r| matches!(r.outcome, OpOutcome::Rejected { .. })) {
+                forget_old_rejections(self.store.connection(), &caller.user.id)?;
+            }
+            Ok(results)
+        });
+        match done {
             Ok(results) => {
                 self.store.connection().execute_batch("COMMIT")?;
                 Ok(results)
@@ -52,7 +58,20 @@ impl Hub {
                 .optional()?;
             let outcome = match seen {
                 Some((user, answer)) if user == caller.user.id => {
-                    serde_json::from_str(&answer).map_err(|e| HubError::Invalid(e.to_string()))?
+                    match serde_json::from_str(&answer).map_err(|e| HubError::Invalid(e.to_string()))? {
+                        // A rejection is kept without the hub's judgement (`record_answer`):
+                        // the one to return to is the hub's judgement now.
+                        OpOutcome::Rejected { reason, current: None } => OpOutcome::Rejected {
+                            reason,
+                            current: match &op.kind {
+                                OpKind::Judgement { judgement } => {
+                                    self.judgement(&judgement.submission, &judgement.standard, &caller.user.id)?
+                                }
+                                OpKind::Consolidation { .. } => None,
+                            },
+                        },
+                        answer => answer,
+                    }
                 }
                 // `op_id` is unique hub-wide: recording this one would fail the whole push with a
                 // 500, and every retry with it. Refuse it (unrecorded; the client keeps the text)
@@ -117,15 +136,7 @@ impl Hub {
             }
             other => other,
         };
-        tx.execute(
-            "INSERT INTO hub_ops (op_id, user_id, answer, received_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                op.op_id,
-                me,
-                serde_json::to_string(&outcome).map_err(|e| HubError::Invalid(e.to_string()))?,
-                now_timestamp()
-            ],
-        )?;
+        record_answer(&tx, &op.op_id, me, &outcome)?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -167,6 +178,45 @@ impl Hub {
             .optional()?;
         Ok(required.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
     }
+}
+
+/// The most rejected ops the hub remembers per user (docs/sync-protocol.md §4): enough that a
+/// push retried after a lost answer (at most `MAX_OPS_PER_PUSH`, 500) gets the same answers
+/// even after another push's rejections, and few enough that refused ops cannot fill the disk
+/// (each is kept as its id and reason, a few hundred bytes).
+pub const MAX_KEPT_REJECTIONS: i64 = 1_000;
+
+/// Records the answer to a well-formed op, so that a retry gets it again. A rejection changed
+/// nothing, so it is kept small (its reason, without the hub's judgement, which a retry reads
+/// afresh) and marked, so that only a user's newest `MAX_KEPT_REJECTIONS` are kept.
+pub(super) fn record_answer(conn: &Connection, op_id: &str, user: &str, outcome: &OpOutcome) -> Result<()> {
+    let (kept, rejected) = match outcome {
+        OpOutcome::Rejected { reason, .. } => (OpOutcome::Rejected { reason: reason.clone(), current: None }, true),
+        other => (other.clone(), false),
+    };
+    conn.execute(
+        "INSERT INTO hub_ops (op_id, user_id, answer, received_at, rejected) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            op_id,
+            user,
+            serde_json::to_string(&kept).map_err(|e| HubError::Invalid(e.to_string()))?,
+            now_timestamp(),
+            rejected
+        ],
+    )?;
+    Ok(())
+}
+
+/// Forgets `user`'s rejected ops past the newest `MAX_KEPT_REJECTIONS`. One sent again after
+/// that is judged afresh: it changed nothing the first time, so it can apply at most once, as a
+/// new op would (docs/sync-protocol.md §4).
+fn forget_old_rejections(conn: &Connection, user: &str) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM hub_ops WHERE rowid IN (
+           SELECT rowid FROM hub_ops WHERE user_id = ?1 AND rejected = 1 ORDER BY rowid DESC LIMIT -1 OFFSET ?2)",
+    )?
+    .execute(params![user, MAX_KEPT_REJECTIONS])?;
+    Ok(())
 }
 
 /// The longest submission id or standard code an op may name (docs/sync-protocol.md §4).

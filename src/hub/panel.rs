@@ -56,7 +56,9 @@ impl Hub {
         body: &Consolidation,
     ) -> Result<OpOutcome> {
         if let Decision::Deny(reason) = self.consolidation_access(caller, submission, Action::WriteConsolidation)? {
-            return Ok(OpOutcome::Rejected { reason: reason.into(), current: None });
+            let outcome = OpOutcome::Rejected { reason: reason.into(), current: None };
+            super::ops::record_answer(self.store.connection(), &op.op_id, &caller.user.id, &outcome)?;
+            return Ok(outcome);
         }
         let (current, rev) = self.consolidation(submission)?;
         let text = serde_json::to_string(body).map_err(|e| HubError::Invalid(e.to_string()))?;
@@ -88,15 +90,7 @@ impl Hub {
         };
         super::audit::append(&tx, &record)?;
         let outcome = OpOutcome::Applied { rev: rev + 1, seq };
-        tx.execute(
-            "INSERT INTO hub_ops (op_id, user_id, answer, received_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                op.op_id,
-                caller.user.id,
-                serde_json::to_string(&outcome).map_err(|e| HubError::Invalid(e.to_string()))?,
-                now_timestamp()
-            ],
-        )?;
+        super::ops::record_answer(&tx, &op.op_id, &caller.user.id, &outcome)?;
         tx.commit()?;
         Ok(outcome)
     }

@@ -78,6 +78,20 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER hub_audit_no_delete BEFORE DELETE ON hub_audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     "#,
+    // 5: rejected ops are remembered only for a while (the newest `ops::MAX_KEPT_REJECTIONS` per
+    // user), so they are marked and indexed; those kept lose the copy of the hub's judgement
+    // (a retry reads it afresh), and a user's older ones go.
+    r#"
+    ALTER TABLE hub_ops ADD COLUMN rejected INTEGER NOT NULL DEFAULT 0;
+    UPDATE hub_ops SET rejected = 1, answer = json_remove(answer, '$.current')
+        WHERE json_extract(answer, '$.status') = 'rejected';
+    DELETE FROM hub_ops WHERE rowid IN (
+        SELECT rowid FROM (
+            SELECT rowid, row_number() OVER (PARTITION BY user_id ORDER BY rowid DESC) AS newest
+            FROM hub_ops WHERE rejected = 1)
+        WHERE newest > 1000);
+    CREATE INDEX hub_ops_rejected ON hub_ops (user_id) WHERE rejected = 1;
+    "#,
 ];
 
 /// The hub schema version that added the audit trail.
@@ -152,6 +166,35 @@ mod tests {
             // Opening again changes nothing.
             Hub::open(&path).unwrap_or_else(|e| panic!("reopening after {version}: {e}"));
         }
+    }
+
+    #[test]
+    fn migration_5_keeps_each_users_newest_rejections_without_their_copies_of_the_judgement() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = hub_db_at(dir.path(), 4);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let big = serde_json::json!({"status": "rejected", "reason": "submitted", "current": {"rationale": "x".repeat(5000)}});
+        let mut insert = conn
+            .prepare("INSERT INTO hub_ops (op_id, user_id, answer, received_at) VALUES (?1, ?2, ?3, '2026-01-01')")
+            .unwrap();
+        for i in 0..1_005 {
+            insert.execute(rusqlite::params![format!("r-{i}"), "u-a", big.to_string()]).unwrap();
+        }
+        insert.execute(rusqlite::params!["r-b", "u-b", big.to_string()]).unwrap();
+        insert.execute(rusqlite::params!["applied", "u-a", r#"{"status":"applied","rev":1,"seq":1}"#]).unwrap();
+        drop(insert);
+        drop(conn);
+        let hub = Hub::open(&path).unwrap();
+        let conn = hub.store().connection();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM hub_ops WHERE user_id = 'u-a' AND rejected = 1"), 1_000);
+        assert_eq!(count("SELECT count(*) FROM hub_ops WHERE op_id IN ('r-0', 'r-4')"), 0, "the oldest go");
+        assert_eq!(count("SELECT count(*) FROM hub_ops WHERE op_id IN ('r-1004', 'r-b', 'applied')"), 3);
+        assert_eq!(count("SELECT count(*) FROM hub_ops WHERE answer LIKE '%current%'"), 0);
+        assert_eq!(count("SELECT count(*) FROM hub_ops WHERE rejected = 0"), 1, "an applied op is not a rejection");
+        let kept: String = conn.query_row("SELECT answer FROM hub_ops WHERE op_id = 'r-b'", [], |r| r.get(0)).unwrap();
+        let kept: crate::wire::OpOutcome = serde_json::from_str(&kept).unwrap();
+        assert_eq!(kept, crate::wire::OpOutcome::Rejected { reason: "submitted".into(), current: None });
     }
 
     #[test]

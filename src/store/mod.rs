@@ -6,6 +6,7 @@
 mod consolidation;
 pub use consolidation::ORGANISATION_KEY;
 mod documents;
+mod extractions;
 mod frameworks;
 mod health;
 mod import;
@@ -95,6 +96,17 @@ impl Store {
                 .map_err(|source| StoreError::Private { path: file.display().to_string(), source })?;
         }
         Ok(store)
+    }
+
+    /// A second connection to an existing database, for reading only (the hub's readers beside
+    /// its one writer; WAL lets them read while it writes): no migration, and SQLite refuses
+    /// any write through it (`query_only`).
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let conn =
+            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "query_only", true)?;
+        Ok(Store { conn })
     }
 
     pub fn open_in_memory() -> Result<Store> {

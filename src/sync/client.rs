@@ -1,11 +1,14 @@
 //! A blocking HTTP client for the hub (ureq), so the TUI needs no async runtime: sync runs on a
 //! worker thread.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use ureq::Agent;
 use ureq::http::Response;
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
 use super::SyncError;
 use crate::wire::{
@@ -20,21 +23,52 @@ pub struct HubClient {
     agent: Agent,
     server: String,
     token: String,
+    /// Set when the server's URL may not carry a token (`check_server`): every call fails with
+    /// it before anything is sent.
+    refused: Option<String>,
 }
 
 impl HubClient {
+    /// A client trusting the public web's certificate authorities.
     pub fn new(server: &str, token: &str) -> HubClient {
+        HubClient::build(server, token, RootCerts::WebPki)
+    }
+
+    /// A client trusting only the certificate authorities in the PEM file `ca_cert` (a private
+    /// CA, as `accredit login --ca-cert FILE` stores).
+    pub fn with_ca(server: &str, token: &str, ca_cert: &Path) -> Result<HubClient, SyncError> {
+        Ok(HubClient::build(server, token, RootCerts::new_with_certs(&ca_certificates(ca_cert)?)))
+    }
+
+    fn build(server: &str, token: &str, roots: RootCerts) -> HubClient {
+        let server = server.trim_end_matches('/').to_string();
+        let refused = check_server(&server).err();
+        let tls = TlsConfig::builder()
+            .root_certs(roots)
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .build();
         let agent: Agent = Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(30)))
             .timeout_connect(Some(Duration::from_secs(5)))
             .http_status_as_error(false)
+            .tls_config(tls)
+            // A hub reached over https is never followed to plain http.
+            .https_only(server.starts_with("https://"))
             .build()
             .into();
-        HubClient { agent, server: server.trim_end_matches('/').to_string(), token: token.trim().to_string() }
+        HubClient { agent, server, token: token.trim().to_string(), refused }
     }
 
     pub fn server(&self) -> &str {
         &self.server
+    }
+
+    /// The agent, unless this server may not be sent a token.
+    fn agent(&self) -> Result<&Agent, SyncError> {
+        match &self.refused {
+            None => Ok(&self.agent),
+            Some(reason) => Err(SyncError::Insecure { server: self.server.clone(), reason: reason.clone() }),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -42,6 +76,9 @@ impl HubClient {
     }
 
     fn unreachable(&self, e: ureq::Error) -> SyncError {
+        if let Some(detail) = tls_failure(&e) {
+            return SyncError::Untrusted { server: self.server.clone(), detail };
+        }
         SyncError::Unreachable { server: self.server.clone(), detail: e.to_string() }
     }
 
@@ -82,7 +119,7 @@ impl HubClient {
 
     fn get(&self, path: &str) -> Result<Response<ureq::Body>, SyncError> {
         let response = self
-            .agent
+            .agent()?
             .get(self.url(path))
             .header("Authorization", &format!("Bearer {}", self.token))
             .call()
@@ -103,7 +140,7 @@ impl HubClient {
 
     pub fn push(&self, ops: &[Op]) -> Result<Vec<OpResult>, SyncError> {
         let response = self
-            .agent
+            .agent()?
             .post(self.url("/api/v1/ops"))
             .header("Authorization", &format!("Bearer {}", self.token))
             .send_json(OpsRequest { ops: ops.to_vec() })
@@ -119,7 +156,7 @@ impl HubClient {
     /// Pushes the panel report of `submission`: the hub builds it from its own data.
     pub fn push_report(&self, submission: &str) -> Result<PushReportResponse, SyncError> {
         let response = self
-            .agent
+            .agent()?
             .post(self.url(&format!("/api/v1/submissions/{submission}/reports")))
             .header("Authorization", &format!("Bearer {}", self.token))
             .send_empty()
@@ -130,7 +167,7 @@ impl HubClient {
     /// Confirms, as a panel member, that the latest pushed report is accurate.
     pub fn confirm(&self, submission: &str, comment: &str) -> Result<crate::wire::Confirmation, SyncError> {
         let response = self
-            .agent
+            .agent()?
             .post(self.url(&format!("/api/v1/submissions/{submission}/confirmations")))
             .header("Authorization", &format!("Bearer {}", self.token))
             .send_json(crate::wire::ConfirmRequest { comment: comment.to_string() })
@@ -185,7 +222,7 @@ impl HubClient {
         while !rest.is_empty() {
             let ask: Vec<String> = rest.iter().take(crate::wire::MAX_DOCUMENTS_PER_BATCH).cloned().collect();
             let response = self
-                .agent
+                .agent()?
                 .post(self.url("/api/v1/documents/batch"))
                 .header("Authorization", &format!("Bearer {}", self.token))
                 .send_json(crate::wire::DocumentBatchRequest { sha256: ask.clone() })
@@ -234,6 +271,52 @@ impl HubClient {
             .map_err(|e| self.body_error(&format!("document {sha256}"), e))?;
         verify(sha256, &text)?;
         Ok(text)
+    }
+}
+
+/// Whether a token may be sent to `server`: over https to anywhere, over plain http only to this
+/// machine (`localhost` or a loopback address), where nothing crosses a network.
+pub fn check_server(server: &str) -> Result<(), String> {
+    let uri: ureq::http::Uri = server.parse().map_err(|_| format!("{server:?} is not a URL"))?;
+    let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    match uri.scheme_str() {
+        Some("https") if !host.is_empty() => Ok(()),
+        Some("http") if loopback => Ok(()),
+        Some("http") => Err(format!(
+            "plain http:// would send the token unencrypted to {host}, which is not this machine; use the hub's https:// address"
+        )),
+        _ => Err(format!("{server:?} is not an http:// or https:// URL")),
+    }
+}
+
+/// The certificates of a PEM file of certificate authorities.
+fn ca_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, SyncError> {
+    let bad = |detail: String| SyncError::CaCert { path: path.display().to_string(), detail };
+    let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        if let PemItem::Certificate(cert) = item.map_err(|e| bad(e.to_string()))? {
+            certs.push(cert);
+        }
+    }
+    if certs.is_empty() {
+        return Err(bad("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into()));
+    }
+    Ok(certs)
+}
+
+/// What went wrong with TLS, if that is what failed: a certificate the client does not trust
+/// is not the hub being offline, and waiting will not mend it.
+fn tls_failure(e: &ureq::Error) -> Option<String> {
+    match e {
+        ureq::Error::Rustls(e) => Some(e.to_string()),
+        ureq::Error::Tls(e) => Some(e.to_string()),
+        ureq::Error::Io(io) => {
+            io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()).map(ToString::to_string)
+        }
+        _ => None,
     }
 }
 

@@ -1,11 +1,11 @@
 //! The hub's address and the user's token, kept in the data folder with mode 0600.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::SyncError;
+use super::{HubClient, SyncError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13,9 +13,21 @@ pub struct Credentials {
     pub server: String,
     pub token: String,
     pub user: String,
+    /// The private certificate authority the hub's certificate is checked against
+    /// (`accredit login --ca-cert FILE`); without it, the public web's authorities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl Credentials {
+    /// The client for this hub, trusting the stored CA if there is one.
+    pub fn client(&self) -> Result<HubClient, SyncError> {
+        match &self.ca_cert {
+            Some(ca) => HubClient::with_ca(&self.server, &self.token, ca),
+            None => Ok(HubClient::new(&self.server, &self.token)),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Option<Credentials>, SyncError> {
         let bad = |detail: String| SyncError::Credentials { path: path.display().to_string(), detail };
         let text = match std::fs::read_to_string(path) {
@@ -61,9 +73,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials.json");
         assert_eq!(Credentials::load(&path).unwrap(), None);
-        let creds = Credentials { server: "http://127.0.0.1:1".into(), token: "ab".repeat(32), user: "u-1".into() };
+        let creds = Credentials {
+            server: "http://127.0.0.1:1".into(),
+            token: "ab".repeat(32),
+            user: "u-1".into(),
+            ca_cert: None,
+        };
         creds.save(&path).unwrap();
-        assert_eq!(Credentials::load(&path).unwrap(), Some(creds));
+        assert_eq!(Credentials::load(&path).unwrap(), Some(creds.clone()));
+        // Files written before the CA could be stored are read as they are; a CA is kept.
+        assert!(!std::fs::read_to_string(&path).unwrap().contains("ca_cert"));
+        let with_ca = Credentials { ca_cert: Some("/etc/accredit/ca.pem".into()), ..creds };
+        with_ca.save(&path).unwrap();
+        assert_eq!(Credentials::load(&path).unwrap(), Some(with_ca));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

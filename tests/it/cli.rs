@@ -443,6 +443,7 @@ fn without_a_cache_the_verbs_say_how_to_get_one() {
         server: "https://hub.example.org".into(),
         token: "not-a-real-token".into(),
         user: "u-rev1".into(),
+        ca_cert: None,
     }
     .save(&dir.path().join("credentials.json"))
     .expect("save credentials");

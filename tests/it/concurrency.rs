@@ -93,7 +93,7 @@ fn saves_and_syncs_on_one_cache_never_refuse_a_save() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let cache = dir.path().join("cache.sqlite");
     let token = hub.token(ME).to_string();
-    Credentials { server: hub.url.clone(), token: token.clone(), user: ME.into() }
+    Credentials { server: hub.url.clone(), token: token.clone(), user: ME.into(), ca_cert: None }
         .save(&dir.path().join("credentials.json"))
         .expect("save credentials");
     let mut store = Store::open(&cache).expect("open the cache");

@@ -191,3 +191,77 @@ fn a_lay_member_receives_and_fetches_only_the_documents_their_standards_cite() {
         assert!(hub.document(&reviewer, &document.sha256).unwrap().is_some(), "{}", document.id);
     }
 }
+
+#[test]
+fn many_rejected_pushes_leave_the_op_log_bounded_and_a_retry_is_answered_alike() {
+    let (mut hub, tokens) = demo_hub();
+    // u-rev2 submitted their judgements of S-2026-009: every edit of one is rejected, and each
+    // rejection names the hub's judgement (the one to return to).
+    let standard: String = hub
+        .store()
+        .connection()
+        .query_row(
+            "SELECT standard_code FROM judgements
+             WHERE submission_id = 'S-2026-009' AND reviewer_id = 'u-rev2' AND state = 'submitted' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a submitted judgement of u-rev2");
+    let reviewer = caller(&hub, &tokens, "u-rev2");
+    let edit = || Op {
+        op_id: uuid::Uuid::now_v7().to_string(),
+        base_rev: 1,
+        kind: OpKind::Judgement {
+            judgement: accredit::wire::JudgementBody {
+                submission: "S-2026-009".into(),
+                standard: standard.clone(),
+                outcome: Some(accredit::domain::Outcome::NotMet),
+                rationale: "changed my mind".repeat(100),
+                state: accredit::domain::JudgementState::Draft,
+            },
+        },
+    };
+    let count =
+        |hub: &Hub, query: &str| -> i64 { hub.store().connection().query_row(query, [], |r| r.get(0)).unwrap() };
+    let all_ops = "SELECT count(*) FROM hub_ops";
+    let before = count(&hub, all_ops);
+
+    let pushes: Vec<Vec<Op>> =
+        (0..6).map(|_| (0..accredit::wire::MAX_OPS_PER_PUSH).map(|_| edit()).collect()).collect();
+    let mut answers = Vec::new();
+    for push in &pushes {
+        let answer = hub.apply_ops(&reviewer, push).expect("push");
+        for result in &answer {
+            match &result.outcome {
+                OpOutcome::Rejected { current: Some(current), .. } => assert_eq!(current.reviewer, "u-rev2"),
+                other => panic!("an edit of a submitted judgement is rejected with the hub's judgement: {other:?}"),
+            }
+        }
+        answers.push(answer);
+    }
+    let kept = accredit::hub::MAX_KEPT_REJECTIONS;
+    assert!(pushes.len() as i64 * accredit::wire::MAX_OPS_PER_PUSH as i64 > kept, "more rejections than are kept");
+    assert_eq!(count(&hub, all_ops) - before, kept, "only the newest rejections are kept");
+    assert_eq!(
+        count(&hub, "SELECT count(*) FROM hub_ops WHERE user_id = 'u-rev2' AND answer LIKE '%changed my mind%'"),
+        0,
+        "a kept rejection holds no text"
+    );
+    assert!(
+        count(&hub, "SELECT max(length(answer)) FROM hub_ops WHERE user_id = 'u-rev2' AND rejected = 1") < 200,
+        "a kept rejection is its reason only"
+    );
+
+    // A push retried after a lost answer gets the same answers and changes nothing.
+    let last = pushes.last().unwrap();
+    assert_eq!(&hub.apply_ops(&reviewer, last).expect("retry"), answers.last().unwrap());
+    // One sent again after it was forgotten is judged afresh: rejected again, nothing applied.
+    let retried = hub.apply_ops(&reviewer, &pushes[0]).expect("a late retry");
+    assert_eq!(retried, answers[0], "judged afresh, answered alike");
+    assert_eq!(count(&hub, all_ops) - before, kept, "still bounded");
+    assert_eq!(
+        count(&hub, "SELECT count(*) FROM judgements WHERE reviewer_id = 'u-rev2' AND state = 'draft'"),
+        0,
+        "nothing was applied"
+    );
+}

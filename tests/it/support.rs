@@ -157,11 +157,17 @@ impl TestHub {
                     .expect("tokio runtime");
                 runtime.block_on(async move {
                     let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                    let app = accredit::hub::http::router(accredit::hub::http::AppState::new(hub));
+                    // The hub's own connection loop (client addresses, header limits), as `serve` runs it.
+                    let state = accredit::hub::http::AppState::new(hub);
                     let mut graceful = stopped.clone();
-                    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-                        let _ = graceful.wait_for(|stop| *stop).await;
-                    });
+                    let server = accredit::hub::http::serve_with(
+                        listener,
+                        state,
+                        accredit::hub::server::Transport::Plain,
+                        async move {
+                            let _ = graceful.wait_for(|stop| *stop).await;
+                        },
+                    );
                     // A connection held open by a faulty test must not keep the hub from stopping.
                     let mut forced = stopped;
                     tokio::select! {
@@ -226,7 +232,7 @@ impl Machine {
         let dir = tempfile::tempdir().expect("temporary folder");
         let store = Store::open(&dir.path().join("cache.sqlite")).expect("open the cache");
         store.set_meta("me", me).expect("set the owner");
-        Credentials { server: server.to_string(), token: token.to_string(), user: me.to_string() }
+        Credentials { server: server.to_string(), token: token.to_string(), user: me.to_string(), ca_cert: None }
             .save(&dir.path().join("credentials.json"))
             .expect("save credentials");
         Machine { _dir: dir, store, client: HubClient::new(server, token), me: me.to_string() }
@@ -290,11 +296,18 @@ pub struct HubProcess {
     pub addr: SocketAddr,
     db: PathBuf,
     data_dir: PathBuf,
+    /// More arguments to `serve` (TLS), kept for a restart.
+    args: Vec<std::ffi::OsString>,
 }
 
 impl HubProcess {
     /// Starts `accredit serve --db DB --listen LISTEN` and waits for its "listening" line.
     pub fn start(db: &Path, listen: &str) -> Result<HubProcess, String> {
+        HubProcess::start_with(db, listen, &[])
+    }
+
+    /// Starts `accredit serve --db DB --listen LISTEN ARGS...` (e.g. `--tls-cert F --tls-key F`).
+    pub fn start_with(db: &Path, listen: &str, args: &[std::ffi::OsString]) -> Result<HubProcess, String> {
         let data_dir = db.parent().expect("the database is in a folder").join("serve");
         std::fs::create_dir_all(&data_dir).expect("hub data folder");
         let log = std::fs::OpenOptions::new()
@@ -307,6 +320,7 @@ impl HubProcess {
             .arg(&data_dir)
             .args(["serve", "--listen", listen, "--db"])
             .arg(db)
+            .args(args)
             .env_remove("ACCREDIT_DATA_DIR")
             .env("ACCREDIT_LOG", "warn")
             .stdin(Stdio::null())
@@ -330,8 +344,19 @@ impl HubProcess {
                 Ok(line) => {
                     if let Some(url) = line.strip_prefix("accredit hub listening on ") {
                         let url = url.trim().to_string();
-                        let addr = url.trim_start_matches("http://").parse().expect("the hub prints host:port");
-                        return Ok(HubProcess { child, url, addr, db: db.to_path_buf(), data_dir });
+                        let addr = url
+                            .trim_start_matches("https://")
+                            .trim_start_matches("http://")
+                            .parse()
+                            .expect("the hub prints host:port");
+                        return Ok(HubProcess {
+                            child,
+                            url,
+                            addr,
+                            db: db.to_path_buf(),
+                            data_dir,
+                            args: args.to_vec(),
+                        });
                     }
                 }
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
@@ -359,7 +384,8 @@ impl HubProcess {
     pub fn restart(&mut self) {
         self.kill();
         let same_port = format!("{}", self.addr);
-        let started = HubProcess::start(&self.db, &same_port).or_else(|_| HubProcess::start(&self.db, "127.0.0.1:0"));
+        let started = HubProcess::start_with(&self.db, &same_port, &self.args)
+            .or_else(|_| HubProcess::start_with(&self.db, "127.0.0.1:0", &self.args));
         let started = started.unwrap_or_else(|e| panic!("cannot restart the hub: {e}"));
         let old = std::mem::replace(self, started);
         drop(old); // already dead

@@ -27,7 +27,7 @@ pub(super) async fn batch(
         return Err(ApiError::bad_request(format!("\"{bad}\" is not the 64 hex characters of a SHA-256")));
     }
     let answer = state
-        .with_hub(move |hub| {
+        .read(move |hub| {
             let mut documents = Vec::new();
             let mut forbidden = Vec::new();
             let mut bytes = 0usize;
