@@ -58,10 +58,11 @@ pub enum ReportAudience {
 }
 
 /// The errors any route may answer besides its own, all `{error: {code, message}}`.
-const COMMON_ERRORS: [(&str, &str); 4] = [
+const COMMON_ERRORS: [(&str, &str); 5] = [
     ("400", "a malformed path parameter, query or body"),
     ("408", "the request was not received within 30 seconds"),
     ("413", "the body is over the size limit"),
+    ("431", "the request's headers are too large"),
     ("500", "the hub could not complete the request"),
 ];
 
