@@ -49,8 +49,19 @@ impl AppState {
 
     /// A hub whose authentication is throttled by `policy` rather than the default.
     pub fn with_throttle(hub: Hub, policy: throttle::Policy) -> AppState {
-        let path = hub.store().connection().path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
-        let readers = path.and_then(|path| match Readers::open(&path, pool::READERS) {
+        AppState::build(hub, policy, pool::READERS)
+    }
+
+    /// A hub with `readers` read connections (0: every request takes the writer, as before
+    /// there were readers; the sync benchmark's baseline).
+    pub fn with_readers(hub: Hub, readers: usize) -> AppState {
+        AppState::build(hub, throttle::Policy::default(), readers)
+    }
+
+    fn build(hub: Hub, policy: throttle::Policy, readers: usize) -> AppState {
+        let path =
+            hub.store().connection().path().filter(|p| !p.is_empty() && readers > 0).map(std::path::PathBuf::from);
+        let readers = path.and_then(|path| match Readers::open(&path, readers) {
             Ok(readers) => Some(Arc::new(readers)),
             // Still a working hub, only slower under load: every read goes through the writer.
             Err(e) => {
