@@ -11,6 +11,13 @@
 //!    pushing), then 200 clients with nothing to push (aim < 100 ms). Each phase runs on the hub
 //!    with its readers and again on a second hub over the same database whose every request
 //!    takes the one writer (as before the readers), for the ratio.
+//! 5. the first sync of 200 submissions with a PDF pack each (three PDFs of 20 pages, as their
+//!    extracted pages: about 30 MB), against `curl` fetching the same bytes (the same change
+//!    pages, then each document by GET) from the same hub over one connection (aim: curl's time
+//!    / the sync's ≥ 0.5); 1 gets the same ratio, and is timed again fetching one GET per
+//!    document, as the client did before the batch route.
+//!
+//! `cargo bench --bench sync -- first-sync` runs 1 and 5 only.
 //!
 //! The hub is seeded through its own admin API with the synthetic shape of
 //! `accredit::demo::synthetic` (the same people and framework; the same submissions, except that
@@ -69,6 +76,8 @@ const CHAIR: &str = "u-chair";
 #[derive(Default)]
 struct Trace {
     steps: Vec<(&'static str, Vec<Duration>)>,
+    /// The cursor of each `GET /changes` asked, in order (for curl to ask the same).
+    since: Vec<i64>,
 }
 
 impl Trace {
@@ -136,9 +145,32 @@ impl Trace {
 const POST_OPS: &str = "HTTP POST /ops";
 const GET_CHANGES: &str = "HTTP GET /changes";
 const GET_DOCUMENT: &str = "HTTP GET /documents/{sha}";
+const POST_DOCUMENTS: &str = "HTTP POST /documents/batch + keep";
+
+/// How a traced sync fetches documents.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fetch {
+    /// As `sync` does: `HubClient::documents` (batches), kept through `Store::keep_documents`.
+    Batched,
+    /// Batches, but each document kept in a transaction of its own (one fsync each), as the
+    /// client did before `Store::keep_documents`.
+    BatchedKeptOneByOne,
+    /// One `GET /documents/{sha}` each, as the client did before the batch route.
+    OneGetEach,
+}
 
 /// `accredit::sync::sync` step for step, through the same public calls, each timed.
 fn traced_sync(store: &mut Store, client: &HubClient, me: &str, trace: &mut Trace) -> Result<Summary, SyncError> {
+    traced_sync_fetching(store, client, me, trace, Fetch::Batched)
+}
+
+fn traced_sync_fetching(
+    store: &mut Store,
+    client: &HubClient,
+    me: &str,
+    trace: &mut Trace,
+    fetch: Fetch,
+) -> Result<Summary, SyncError> {
     let mut summary = Summary::default();
     loop {
         let batch = trace.time("local: outbox_batch", || store.outbox_batch(MAX_OPS_PER_PUSH))?;
@@ -159,13 +191,29 @@ fn traced_sync(store: &mut Store, client: &HubClient, me: &str, trace: &mut Trac
     }
     loop {
         let since = trace.time("local: sync_cursor", || store.sync_cursor())?;
+        trace.since.push(since);
         let page = trace.time(GET_CHANGES, || client.changes(since, DEFAULT_PULL_LIMIT))?;
         let missing = trace.time("local: missing_documents", || store.missing_documents(&page.changes))?;
         let mut documents = HashMap::new();
-        for sha in missing {
-            documents.insert(sha.to_string(), trace.time(GET_DOCUMENT, || client.document(sha))?);
+        match fetch {
+            Fetch::OneGetEach => {
+                for sha in missing {
+                    documents.insert(sha.to_string(), trace.time(GET_DOCUMENT, || client.document(sha))?);
+                }
+                summary.documents += documents.len();
+            }
+            Fetch::BatchedKeptOneByOne => {
+                let missing: Vec<String> = missing.into_iter().map(String::from).collect();
+                summary.documents += trace.time(POST_DOCUMENTS, || {
+                    client.documents(&missing, |sha, text| Ok(store.keep_document(sha, text)?))
+                })?;
+            }
+            Fetch::Batched => {
+                let missing: Vec<String> = missing.into_iter().map(String::from).collect();
+                summary.documents +=
+                    trace.time(POST_DOCUMENTS, || accredit::sync::fetch_documents(store, client, &missing))?;
+            }
         }
-        summary.documents += documents.len();
         summary.pulled += trace
             .time("local: apply_changes (one txn)", || store.apply_changes(me, &page.changes, page.next, &documents))?;
         if !page.more || page.next <= since {
@@ -388,6 +436,234 @@ fn start_hub(path: &Path, readers: usize) -> String {
         .expect("start the hub thread");
     let addr = address.recv().expect("the hub's address");
     format!("http://{addr}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// A PDF pack per submission, and curl fetching the same bytes.
+// ---------------------------------------------------------------------------------------------
+
+const PDF_DOCUMENTS: usize = 3;
+const PDF_PAGES: usize = 20;
+const PDF_RUNS: usize = 3;
+/// The other reviewer of the PDF hub's panels (a panel needs two).
+const SECOND: &str = "u-second";
+
+/// The text of one PDF's extracted pages as pdftotext -layout gives them: `PDF_PAGES` pages of
+/// about 2.5 KB, columns of words, different for every document.
+fn pdf_pages(seed: u64) -> Vec<accredit::intake::Page> {
+    let words = [
+        "assessment",
+        "supervision",
+        "portfolio",
+        "reasoning",
+        "module",
+        "learning",
+        "outcome",
+        "practice",
+        "clinical",
+        "leadership",
+        "research",
+        "education",
+        "mini-CEX",
+        "tripartite",
+        "employer",
+        "credits",
+        "workplace",
+        "OSCE",
+    ];
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (1..=PDF_PAGES as u32)
+        .map(|number| {
+            let mut text = String::new();
+            for _ in 0..36 {
+                for column in 0..6 {
+                    let word = words[(next() % words.len() as u64) as usize];
+                    text.push_str(&format!("{word:<12}"));
+                    if column == 2 {
+                        text.push_str("    ");
+                    }
+                }
+                text.push('\n');
+            }
+            text.push_str(&format!("{:>40}Page {number} of {PDF_PAGES}\n", ""));
+            accredit::intake::Page { number, title: None, text }
+        })
+        .collect()
+}
+
+/// A submission whose evidence is a pack of `PDF_DOCUMENTS` PDFs (their originals kept on the
+/// hub; their extracted pages are what syncs).
+fn pdf_package(id: &str, n: usize, framework: &Framework, pdf: &[u8]) -> SubmissionPackage {
+    let mut package = package(id, n, framework);
+    package.documents.clear();
+    package.submission.documents = (1..=PDF_DOCUMENTS)
+        .map(|d| DocumentRef {
+            id: format!("E{d:02}"),
+            title: format!("Programme handbook {d}"),
+            media_type: accredit::format::media::PDF.into(),
+            path: format!("E{d:02}.pdf"),
+            page_offset: None,
+        })
+        .collect();
+    for d in 1..=PDF_DOCUMENTS {
+        let doc = format!("E{d:02}");
+        let pages = pdf_pages((n * PDF_DOCUMENTS + d) as u64);
+        // Every original its own file: the fixture PDF with a comment after its end.
+        let mut bytes = pdf.to_vec();
+        bytes.extend(format!("% {id} {doc}\n").bytes());
+        let extracted = accredit::intake::Extracted {
+            extractor: accredit::intake::PDF_EXTRACTOR,
+            pages,
+            warnings: vec![],
+            page_labels: None,
+        };
+        package.documents.insert(doc.clone(), accredit::intake::render(&extracted.pages, None));
+        package.originals.insert(
+            doc,
+            accredit::format::Original {
+                sha256: accredit::intake::sha256_hex(&bytes),
+                bytes,
+                extractor: extracted.extractor.into(),
+                pages: extracted.pages.len() as u32,
+                notes: vec![],
+                extracted,
+            },
+        );
+    }
+    package
+}
+
+/// A hub of `SHAPE.submissions` submissions with a PDF pack each, `ME` a reviewer of all;
+/// returns `ME`'s token and the bytes of the documents' text.
+fn seed_pdf_hub(path: &Path) -> (String, usize) {
+    let mut scratch = Store::open_in_memory().expect("scratch cache");
+    synthetic::generate(&mut scratch, Shape { submissions: 0, ..SHAPE }).expect("synthetic people and framework");
+    let framework = scratch.load_framework("bench", "1").expect("read the framework").expect("the synthetic framework");
+    let pdf =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs/eastfield-mh/module-descriptors.pdf"))
+            .expect("the fixture PDF");
+    let mut hub = Hub::open(path).expect("create the hub database");
+    hub.store().connection().pragma_update(None, "synchronous", "OFF").expect("pragma");
+    let person = |id: &str| Person { id: id.into(), name: id.into(), title: String::new(), background: String::new() };
+    let token = hub.add_account(&person(ME), UserRole::Reviewer).expect("add an account");
+    hub.add_account(&person(CHAIR), UserRole::Chair).expect("add an account");
+    hub.add_account(&person(SECOND), UserRole::Reviewer).expect("add an account");
+    hub.import_framework(&framework).expect("import the framework");
+    let mut bytes = 0;
+    for n in 0..SHAPE.submissions {
+        let id = format!("S-PDF-{n:04}");
+        let package = pdf_package(&id, n, &framework, &pdf);
+        bytes += package.documents.values().map(String::len).sum::<usize>();
+        hub.import_submission(&package).expect("import a submission");
+        let assignment = Assignment {
+            chair: CHAIR.into(),
+            reviewers: vec![ME.into(), SECOND.into()],
+            due: Some(date(2026, 12, 1)),
+            ..Assignment::default()
+        };
+        hub.assign(&id, &assignment).expect("assign a panel");
+    }
+    (token, bytes)
+}
+
+/// 5: a hub of submissions with a PDF pack each, served, and first syncs from it against curl.
+fn pdf_section(dir: &Path) -> (Samples, Samples) {
+    let path = dir.join("pdf-hub.sqlite");
+    let ((token, bytes), seeding) = timed(|| seed_pdf_hub(&path));
+    println!(
+        "5. seeded a second hub: {} submissions with {PDF_DOCUMENTS} PDFs of {PDF_PAGES} pages each ({:.1} MB of pages) in {:.1} s",
+        SHAPE.submissions,
+        bytes as f64 / 1e6,
+        seeding.as_secs_f64()
+    );
+    let url = start_hub(&path, accredit::hub::pool::readers());
+    first_sync_against_curl(dir, "5. first sync, a PDF pack per submission", &url, &token, PDF_RUNS, None)
+}
+
+/// `curl` fetching what a first sync fetches, from the same hub over one kept-alive connection:
+/// the change pages at `since`, then every document by GET. `None` without curl.
+fn curl_same_bytes(dir: &Path, url: &str, token: &str, since: &[i64], shas: &[String]) -> Option<(Duration, u64)> {
+    let config = dir.join("curl.config");
+    let mut text = format!("header = \"Authorization: Bearer {token}\"\nsilent\nfail\n");
+    for s in since {
+        text.push_str(&format!(
+            "url = \"{url}/api/v1/changes?since={s}&limit={DEFAULT_PULL_LIMIT}\"\noutput = \"/dev/null\"\n"
+        ));
+    }
+    for sha in shas {
+        text.push_str(&format!("url = \"{url}/api/v1/documents/{sha}\"\noutput = \"/dev/null\"\n"));
+    }
+    std::fs::write(&config, text).expect("curl config");
+    let start = Instant::now();
+    let out =
+        std::process::Command::new("curl").arg("-K").arg(&config).args(["-w", "%{size_download}\n"]).output().ok()?;
+    let took = start.elapsed();
+    assert!(out.status.success(), "curl failed: {}", String::from_utf8_lossy(&out.stderr));
+    let bytes = String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().parse::<u64>().ok()).sum();
+    Some((took, bytes))
+}
+
+/// The documents a cache holds, by hash.
+fn cached_shas(store: &Store) -> Vec<String> {
+    let mut stmt = store.connection().prepare("SELECT DISTINCT sha256 FROM documents").expect("documents");
+    stmt.query_map([], |r| r.get(0)).expect("documents").collect::<rusqlite::Result<_>>().expect("documents")
+}
+
+/// First syncs of fresh caches from the hub at `url`, a traced one, and curl fetching the same
+/// bytes; prints them and returns the sync's and curl's samples.
+fn first_sync_against_curl(
+    dir: &Path,
+    name: &str,
+    url: &str,
+    token: &str,
+    runs: usize,
+    aim: Option<f64>,
+) -> (Samples, Samples) {
+    let tag = name.split('.').next().unwrap_or("first");
+    let mut pull = Samples::new(name, aim);
+    let mut last = Summary::default();
+    for run in 0..runs {
+        let mut store = fresh_cache(&dir.join(format!("first-{tag}-{run}.sqlite")), ME);
+        let client = HubClient::new(url, token);
+        let (summary, d) = timed(|| sync(&mut store, &client, ME));
+        last = summary.expect("first sync");
+        pull.times.push(d);
+    }
+    let mut cache = fresh_cache(&dir.join(format!("first-{tag}-traced.sqlite")), ME);
+    let client = HubClient::new(url, token);
+    let mut trace = Trace::default();
+    let (summary, whole) = timed(|| traced_sync(&mut cache, &client, ME, &mut trace));
+    let summary = summary.expect("traced first sync");
+    trace.print(&format!("   breakdown of one more ({summary})"), Some(whole));
+    let shas = cached_shas(&cache);
+    let mut curl = Samples::new(
+        format!("   curl, the same {} change pages and {} documents", trace.since.len(), shas.len()),
+        None,
+    );
+    let mut fetched = 0;
+    for _ in 0..runs {
+        match curl_same_bytes(dir, url, token, &trace.since, &shas) {
+            Some((d, bytes)) => {
+                curl.times.push(d);
+                fetched = bytes;
+            }
+            None => break,
+        }
+    }
+    println!(
+        "{name}: {last}; runs {:?} ms; curl fetched {:.1} MB in {:?} ms; curl / sync = {:.2} (aim ≥ 0.5)\n",
+        pull.times.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
+        fetched as f64 / 1e6,
+        curl.times.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
+        curl.median_ms() / pull.median_ms()
+    );
+    (pull, curl)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -823,43 +1099,41 @@ fn main() {
         size as f64 / 1e6,
         seeded.feed_rows
     );
-    let url = start_hub(&hub_path, accredit::hub::pool::READERS);
+    let url = start_hub(&hub_path, accredit::hub::pool::readers());
     let one_lock_url = start_hub(&hub_path, 0);
     println!("serving at {url}\n");
     let token = seeded.tokens[ME].clone();
     let mut rows: Vec<Samples> = Vec::new();
 
     // 1. First sync of a fresh cache.
-    let mut pull = Samples::new("1. first sync of a fresh cache", Some(2000.0));
-    let mut last_summary = Summary::default();
-    for run in 0..PULL_RUNS {
-        let mut store = fresh_cache(&dir.path().join(format!("pull-{run}.sqlite")), ME);
-        let client = HubClient::new(&url, &token);
-        let (summary, d) = timed(|| sync(&mut store, &client, ME));
-        let summary = summary.expect("first sync");
-        pull.times.push(d);
-        last_summary = summary;
+    let first_only = std::env::args().any(|a| a == "first-sync");
+    let (pull, curl_text) =
+        first_sync_against_curl(dir.path(), "1. first sync of a fresh cache", &url, &token, PULL_RUNS, Some(500.0));
+    let mut one_get = Samples::new("   (the same, one GET per document as before)", None);
+    let mut one_by_one = Samples::new("   (the same, batches kept one by one as before)", None);
+    for run in 0..3 {
+        for (fetch, samples) in [(Fetch::OneGetEach, &mut one_get), (Fetch::BatchedKeptOneByOne, &mut one_by_one)] {
+            let mut store = fresh_cache(&dir.path().join(format!("before-{}-{run}.sqlite", samples.name.len())), ME);
+            let client = HubClient::new(&url, &token);
+            let mut trace = Trace::default();
+            let (summary, d) = timed(|| traced_sync_fetching(&mut store, &client, ME, &mut trace, fetch));
+            summary.expect("first sync as before");
+            samples.times.push(d);
+        }
     }
-    println!(
-        "1. first sync, {PULL_RUNS} fresh caches: {}; runs {:?} ms; load average now {}",
-        last_summary,
-        pull.times.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
-        load_average()
-    );
     let mut cache = fresh_cache(&dir.path().join("cache.sqlite"), ME);
     let client = HubClient::new(&url, &token);
-    let mut trace = Trace::default();
-    let (summary, whole) = timed(|| traced_sync(&mut cache, &client, ME, &mut trace));
-    let summary = summary.expect("traced first sync");
+    sync(&mut cache, &client, ME).expect("first sync");
     assert_eq!(cache.assignments(ME).expect("assignments").len(), SHAPE.submissions, "every submission arrived");
-    trace.print(&format!("   breakdown of one more first sync ({summary})"), Some(whole));
-    let shas: Vec<String> = {
-        let mut stmt = cache.connection().prepare("SELECT DISTINCT sha256 FROM documents").expect("documents");
-        stmt.query_map([], |r| r.get(0)).expect("documents").collect::<rusqlite::Result<_>>().expect("documents")
-    };
-    hub_side_first_sync(&hub_path, &token, &shas)
+    hub_side_first_sync(&hub_path, &token, &cached_shas(&cache))
         .print("   the same first sync's hub-side work, in-process (no HTTP)", None);
     rows.push(pull);
+    let first_sub_rows = vec![curl_text, one_get, one_by_one];
+    if first_only {
+        let (pdf, pdf_curl) = pdf_section(dir.path());
+        print_table(rows.iter().chain(&first_sub_rows).chain([&pdf, &pdf_curl]), 48);
+        return;
+    }
 
     // 2. Nothing to do.
     let mut idle = Samples::new("2. sync with nothing to do", Some(50.0));
@@ -1035,8 +1309,11 @@ fn main() {
     load_rows.push(pooled);
     load_rows.push(one_lock);
 
+    // 5. A PDF pack per submission.
+    let (pdf, pdf_curl) = pdf_section(dir.path());
+
     // Tables.
-    print_table(rows.iter().chain(&push_sub_rows), 48);
+    print_table(rows.iter().chain(&first_sub_rows).chain(&push_sub_rows).chain([&pdf, &pdf_curl]), 48);
 
     println!("summary");
     println!("{}", "-".repeat(108));

@@ -73,6 +73,11 @@ impl DataDir {
     pub fn editing_dir(&self) -> PathBuf {
         self.root.join("editing")
     }
+
+    /// Where the originals of evidence documents are written to be opened in a viewer.
+    pub fn originals_dir(&self) -> PathBuf {
+        self.root.join("originals")
+    }
 }
 
 /// Creates `dir` (and its parents) if needed, and makes it 0700.

@@ -90,6 +90,52 @@ pub fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
 
+/// `text` from display column `start` on (a wide character that column cuts is left out).
+pub fn from_column(text: &str, start: usize) -> &str {
+    let mut column = 0;
+    for (at, c) in text.char_indices() {
+        if column >= start {
+            return &text[at..];
+        }
+        column += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    ""
+}
+
+/// `text` as rows of at most `width` display columns: broken after the last space that fits,
+/// or inside a word longer than a row. The spacing inside a row is kept (columns line up).
+pub fn wrap_columns(text: &str, width: usize) -> Vec<&str> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    let mut rest = text;
+    while crate::text::width(rest) > width {
+        let (mut end, mut column, mut last_space) = (0, 0, None);
+        for (at, c) in rest.char_indices() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if column + w > width {
+                break;
+            }
+            column += w;
+            end = at + c.len_utf8();
+            if c == ' ' {
+                last_space = Some(end);
+            }
+        }
+        // A character wider than the row still takes one row of its own.
+        let end = last_space.filter(|&s| s > 0).unwrap_or(if end == 0 {
+            rest.chars().next().map_or(rest.len(), char::len_utf8)
+        } else {
+            end
+        });
+        rows.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() || rows.is_empty() {
+        rows.push(rest);
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +173,19 @@ mod tests {
         assert_eq!(sanitize("abc\u{1b}"), "abc");
         assert_eq!(sanitize("abc\u{1b}["), "abc");
         assert_eq!(sanitize("abc\u{1b}]0;never ends"), "abc");
+    }
+
+    #[test]
+    fn rows_by_columns_keep_spacing_and_wide_characters_whole() {
+        assert_eq!(wrap_columns("short", 10), ["short"]);
+        assert_eq!(wrap_columns("one two three", 8), ["one two ", "three"]);
+        assert_eq!(wrap_columns("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_columns("a    b    c", 6), ["a    ", "b    c"]);
+        assert_eq!(wrap_columns("🏥🏥🏥", 4), ["🏥🏥", "🏥"]);
+        assert_eq!(wrap_columns("🏥", 1), ["🏥"], "wider than the row: a row of its own");
+        assert_eq!(wrap_columns("", 5), [""]);
+        assert_eq!(from_column("Module  Credits", 8), "Credits");
+        assert_eq!(from_column("🏥ab", 1), "ab", "the cut wide character is left out");
+        assert_eq!(from_column("abc", 9), "");
     }
 }

@@ -79,9 +79,39 @@ pub enum HubCommand {
         #[arg(long)]
         due: Option<jiff::civil::Date>,
     },
+    /// Print the audit trail (every accepted change and administrative act), and check its
+    /// hash chain with --verify.
+    #[command(
+        after_help = "Examples:\n  accredit hub --db hub.sqlite audit --submission S-2026-014\n  accredit hub --db hub.sqlite audit --verify"
+    )]
+    Audit {
+        /// Only the entries of this submission (--verify still checks the whole chain).
+        #[arg(long)]
+        submission: Option<String>,
+        /// Check every entry's hash and link; exits 1 naming the first broken entry.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Copy the hub's database to a new FILE (mode 0600) while the hub serves, and check the copy.
+    #[command(
+        after_help = "Example:\n  accredit hub --db /srv/accredit/hub.sqlite backup /backups/hub-$(date +%F).sqlite"
+    )]
+    Backup { file: PathBuf },
+    /// Install a backup as the hub's database (the hub must be stopped); the file is checked
+    /// first, and the database it replaces is kept beside it.
+    #[command(
+        after_help = "Example:\n  accredit hub --db /srv/accredit/hub.sqlite restore /backups/hub-2026-12-01.sqlite"
+    )]
+    Restore { file: PathBuf },
 }
 
 pub fn run(db: &Path, command: HubCommand) -> Result<()> {
+    // These two work on the file, without opening (and migrating) it as the hub.
+    match command {
+        HubCommand::Backup { file } => return backup(db, &file),
+        HubCommand::Restore { file } => return restore(&file, db),
+        _ => {}
+    }
     let mut hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     match command {
         HubCommand::Init => println!("hub database ready at {}", db.display()),
@@ -89,7 +119,7 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
             if name.trim().is_empty() {
                 return Err(eyre!("the organisation's name is empty"));
             }
-            hub.store_mut().set_meta(accredit::store::ORGANISATION_KEY, name.trim())?;
+            hub.set_organisation(name.trim())?;
             println!("reports from this hub are issued by {}", name.trim());
         }
         HubCommand::AddUser { name, role, id } => {
@@ -180,6 +210,78 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
                 panel.reviews_due
             );
         }
+        HubCommand::Audit { submission, verify } => audit(&hub, submission.as_deref(), verify)?,
+        HubCommand::Backup { .. } | HubCommand::Restore { .. } => {}
+    }
+    Ok(())
+}
+
+fn backup(db: &Path, file: &Path) -> Result<()> {
+    let checked = accredit::hub::backup::backup(db, file)
+        .wrap_err_with(|| format!("cannot back up {} to {}", db.display(), file.display()))?;
+    println!(
+        "backed up {} to {} ({} bytes, hub schema {}, integrity ok, audit chain of {} entries verified, head {})",
+        db.display(),
+        file.display(),
+        checked.bytes,
+        checked.hub_schema,
+        checked.audit_entries,
+        checked.audit_head
+    );
+    Ok(())
+}
+
+fn restore(file: &Path, db: &Path) -> Result<()> {
+    let restored = accredit::hub::backup::restore(file, db)
+        .wrap_err_with(|| format!("cannot restore {} from {}", db.display(), file.display()))?;
+    println!(
+        "restored {} from {} (integrity ok, audit chain of {} entries verified, head {})",
+        db.display(),
+        file.display(),
+        restored.checked.audit_entries,
+        restored.checked.audit_head
+    );
+    if let Some(kept) = restored.kept {
+        println!("the database it replaced is kept as {}", kept.display());
+    }
+    Ok(())
+}
+
+/// `accredit hub audit`: the entries, then (with `verify`) the verdict on the whole chain.
+fn audit(hub: &Hub, submission: Option<&str>, verify: bool) -> Result<()> {
+    use accredit::hub::audit;
+    let conn = hub.store().connection();
+    let entries = audit::entries(conn, submission)?;
+    if entries.is_empty() {
+        println!("no audit entries{}", submission.map(|s| format!(" for {s}")).unwrap_or_default());
+    }
+    for e in &entries {
+        let or_dash = |v: &Option<String>| -> String {
+            v.as_deref().map_or("-".into(), |s| accredit::text::sanitize(s).into_owned())
+        };
+        println!(
+            "{:>6}  {}  {:<10} {:<18} {:<11} {:<14} op {:<36} digest {}",
+            e.seq,
+            e.at,
+            accredit::text::sanitize(&e.actor),
+            e.action,
+            or_dash(&e.submission),
+            // The standard of a judgement, or the user an account's act was about.
+            or_dash(&e.standard.clone().or_else(|| e.subject.clone())),
+            or_dash(&e.op_id),
+            e.digest.get(..16).unwrap_or(&e.digest)
+        );
+    }
+    if verify {
+        match audit::verify(conn)? {
+            Ok(verified) => println!(
+                "the audit chain of {} entries verifies; its head is {} (note it elsewhere: a later verify that shows another head for the same entry means the log was rewritten)",
+                verified.entries, verified.head
+            ),
+            Err(broken) => bail!(
+                "{broken}; restore the last good backup (`accredit hub restore FILE`) and keep this database for investigation"
+            ),
+        }
     }
     Ok(())
 }
@@ -189,6 +291,8 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
 pub fn serve(listen: &str, db: &Path, tls: Option<(PathBuf, PathBuf)>, plain_http: bool) -> Result<()> {
     let addr: SocketAddr =
         listen.parse().wrap_err_with(|| format!("--listen takes an address like 127.0.0.1:8080, not {listen:?}"))?;
+    // Held while serving: `accredit hub restore` (and a second hub) on this database is refused.
+    let _serving = accredit::hub::backup::ServingLock::acquire(db)?;
     let transport = match tls {
         Some((cert, key)) => Transport::Tls(
             accredit::hub::tls::server_config(&cert, &key).wrap_err("cannot use --tls-cert and --tls-key")?,

@@ -4,6 +4,7 @@ mod advice;
 mod demo;
 mod doctor;
 mod exchange;
+mod history;
 mod hub;
 mod panel;
 mod review;
@@ -208,6 +209,15 @@ enum Command {
         #[arg(long)]
         path: bool,
     },
+    /// Who did what when on a submission (or one standard of it), from the hub's audit trail:
+    /// my own judgement's drafts and submission, the others' submissions once I may see them,
+    /// and for the chair the consolidation and the reports.
+    #[command(after_help = "Examples:\n  accredit history S-2026-014\n  accredit history S-2026-014 mpf1.6")]
+    History {
+        submission: String,
+        /// Only this standard (case and spacing are forgiven).
+        standard: Option<String>,
+    },
     /// Check the set-up: data folder, config, cache, hub login and clock; says what to do.
     #[command(after_help = "Examples:\n  accredit doctor\n  accredit --data-dir /tmp/demo doctor")]
     Doctor,
@@ -316,6 +326,7 @@ pub fn run() -> Result<()> {
         Some(Command::Export { form, output }) => {
             exchange::export_form(&open_cache(&data_dir)?, &form, output.as_deref())
         }
+        Some(Command::History { submission, standard }) => history::run(&data_dir, &submission, standard.as_deref()),
         Some(Command::Doctor | Command::Config { .. } | Command::Completions { .. } | Command::Man) => Ok(()),
     }
 }
@@ -361,7 +372,7 @@ fn run_tui(
     settings: Settings,
     worker: Option<accredit::sync::SyncWorker>,
 ) -> Result<()> {
-    accredit::tui::terminal::run(store, today(), &data_dir.editing_dir(), settings, worker).wrap_err("the TUI stopped")
+    accredit::tui::terminal::run(store, today(), data_dir, settings, worker).wrap_err("the TUI stopped")
 }
 
 /// The TUI draws on a terminal; started from a pipe or a service it says so and which verbs work

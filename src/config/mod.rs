@@ -7,11 +7,13 @@
 //! reports them the same way.
 
 mod error;
+mod viewer;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub use error::{ConfigError, ConfigProblem};
+pub use viewer::{ViewerCommand, split_words};
 
 pub const FILE_NAME: &str = "config.toml";
 
@@ -78,6 +80,9 @@ pub struct Config {
     /// `[colors] meaning = "style words"`, applied over the theme.
     pub colors: Vec<(Located<String>, Located<String>)>,
     pub keys: Vec<KeyOverride>,
+    /// The program that opens an evidence document's original (`{path}`, `{page}`); the
+    /// system's default program when unset.
+    pub viewer: Option<ViewerCommand>,
 }
 
 impl Default for Config {
@@ -90,11 +95,12 @@ impl Default for Config {
             max_conditions: crate::domain::consolidation::Rules::default().max_conditions,
             colors: Vec::new(),
             keys: Vec::new(),
+            viewer: None,
         }
     }
 }
 
-const TOP_LEVEL: &[&str] = &["theme", "layout", "editor", "mouse", "max_conditions", "colors", "keys"];
+const TOP_LEVEL: &[&str] = &["theme", "layout", "editor", "mouse", "max_conditions", "viewer", "colors", "keys"];
 
 /// Parses a config file's text. `file` names it in problems.
 pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
@@ -135,6 +141,15 @@ pub fn parse_partly(file: &str, text: &str) -> Result<(Config, Vec<ConfigProblem
                     "write a whole number from 1 to 50, like max_conditions = 5",
                 ),
             },
+            "viewer" => {
+                let hint = "write the program and its arguments, like viewer = \"zathura --page={page} {path}\"";
+                if let Some(text) = walk.string(name, value, hint) {
+                    match ViewerCommand::parse(text) {
+                        Ok(viewer) => config.viewer = Some(viewer),
+                        Err(why) => walk.problem(value, name, why, hint),
+                    }
+                }
+            }
             "colors" => config.colors = walk.colors(value),
             "keys" => config.keys = walk.keys(value),
             _ => walk.problem(key, name, "unknown key", allowed(name, TOP_LEVEL)),

@@ -45,7 +45,7 @@ fn an_unknown_key_names_its_line_and_what_is_allowed() {
     assert_eq!(found[0].message, "unknown key");
     assert!(found[0].hint.contains("did you mean theme?"), "{}", found[0].hint);
     assert!(
-        found[0].hint.contains("allowed: theme, layout, editor, mouse, max_conditions, colors, keys"),
+        found[0].hint.contains("allowed: theme, layout, editor, mouse, max_conditions, viewer, colors, keys"),
         "{}",
         found[0].hint
     );
@@ -141,4 +141,16 @@ fn max_conditions_takes_a_whole_number_from_1_to_50() {
     let found = problems("\nmax_conditions = \"five\"\n");
     assert_eq!((found[0].line, found[0].key.as_str()), (2, "max_conditions"));
     assert!(found[0].message.contains("not a whole number"), "{}", found[0].message);
+}
+
+#[test]
+fn a_viewer_is_split_into_words_and_must_name_the_file() {
+    let config = parse("config.toml", "viewer = \"zathura --page={page} {path}\"\n").unwrap();
+    assert_eq!(config.viewer, Some(ViewerCommand::parse("zathura --page={page} {path}").unwrap()));
+    let refused = problems("mouse = true\nviewer = \"evince\"\n");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].line, 2);
+    assert!(refused[0].message.contains("{path}"), "{:?}", refused[0]);
+    assert_eq!(problems("viewer = \"view 'open {path}\"\n")[0].line, 1);
+    assert_eq!(problems("viewer = 3\n")[0].line, 1);
 }

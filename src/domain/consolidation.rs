@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::Outcome;
 
 /// The panel's outcome for one standard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PanelOutcome {
     pub standard: String,
     pub outcome: Outcome,
@@ -22,7 +23,7 @@ pub struct PanelOutcome {
     pub no_condition_reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConditionStatus {
     Open,
@@ -31,7 +32,8 @@ pub enum ConditionStatus {
 }
 
 /// Must be met by its due date for the accreditation to stand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Condition {
     /// `C1`, `C2`, … in order of creation.
     pub id: String,
@@ -46,7 +48,8 @@ pub struct Condition {
 }
 
 /// Advice (`R1`…) or good practice (`G1`…): no deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Note {
     pub id: String,
     pub standards: Vec<String>,
@@ -56,7 +59,7 @@ pub struct Note {
     pub withdrawn: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionKind {
     Accredited,
@@ -98,7 +101,8 @@ impl DecisionKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Decision {
     pub kind: DecisionKind,
     /// Why the panel departs from what the rules suggest; required when it does.
@@ -128,7 +132,8 @@ impl Decision {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Consolidation {
     pub outcomes: Vec<PanelOutcome>,
     pub conditions: Vec<Condition>,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Outcome;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JudgementState {
     Draft,

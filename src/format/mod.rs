@@ -13,7 +13,9 @@ mod submission;
 pub use error::{FormatError, Problem};
 pub use framework::parse_framework;
 pub use panel::{DemoJudgement, DemoPanel, DemoPeople, parse_panel, parse_people};
-pub use submission::{Original, SubmissionPackage, load_submission_dir, parse_submission};
+pub use submission::{
+    Original, Reuse, SubmissionPackage, load_submission_dir, load_submission_dir_reusing, parse_submission,
+};
 
 pub const FRAMEWORK_FORMAT: &str = "accredit.framework.v1";
 pub const SUBMISSION_FORMAT: &str = "accredit.submission.v1";

@@ -194,7 +194,15 @@ pub struct Original {
     pub pages: u32,
     /// What intake noticed (tracked changes, pages without text, a printed numbering).
     pub notes: Vec<String>,
+    /// The extraction the pages came from, kept keyed by `sha256` and `extractor` so the same
+    /// file imported again is not extracted again.
+    pub extracted: crate::intake::Extracted,
 }
+
+/// Pages extracted earlier from an original (by its SHA-256) with an extractor version, where
+/// they are known: `|_, _| None` extracts every file afresh.
+pub trait Reuse: Fn(&str, &'static str) -> Option<crate::intake::Extracted> {}
+impl<F: Fn(&str, &'static str) -> Option<crate::intake::Extracted>> Reuse for F {}
 
 impl SubmissionPackage {
     /// Reads each listed document with `read(path)`: text is checked to be UTF-8; a PDF, DOCX
@@ -204,6 +212,17 @@ impl SubmissionPackage {
         submission: Submission,
         read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
     ) -> Result<Self, FormatError> {
+        Self::assemble_reusing(file, submission, read, |_, _| None)
+    }
+
+    /// As `assemble`, taking a PDF's, DOCX's or XLSX's pages from `reuse` when this very file
+    /// was extracted before by the extractor version in use (a new version extracts again).
+    pub fn assemble_reusing(
+        file: &str,
+        submission: Submission,
+        read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
+        reuse: impl Reuse,
+    ) -> Result<Self, FormatError> {
         let mut problems = Vec::new();
         let mut documents = HashMap::new();
         let mut originals = HashMap::new();
@@ -211,10 +230,12 @@ impl SubmissionPackage {
             let at = format!("documents[{i}].path");
             match read(&doc.path) {
                 Ok(bytes) if super::media::is_binary(&doc.media_type) => {
-                    match crate::intake::extract(&doc.path, &doc.media_type, &bytes) {
+                    let sha256 = crate::intake::sha256_hex(&bytes);
+                    let reused = crate::intake::extractor_for(&doc.media_type).and_then(|x| reuse(&sha256, x));
+                    match reused.map_or_else(|| crate::intake::extract(&doc.path, &doc.media_type, &bytes), Ok) {
                         Ok(extracted) => {
                             let mut notes: Vec<String> = extracted.warnings.iter().map(ToString::to_string).collect();
-                            match (crate::intake::detect_printed(&extracted.pages), doc.page_offset) {
+                            match (crate::intake::printed_numbering(&extracted), doc.page_offset) {
                                 (Some(found), None) if found.offset != 0 => notes.push(format!(
                                     "{found}: not applied; set \"page_offset\": {} on the document once confirmed",
                                     found.offset
@@ -227,11 +248,12 @@ impl SubmissionPackage {
                             originals.insert(
                                 doc.id.clone(),
                                 Original {
-                                    sha256: crate::intake::sha256_hex(&bytes),
+                                    sha256,
                                     bytes,
                                     extractor: extracted.extractor.to_string(),
                                     pages: extracted.pages.len() as u32,
                                     notes,
+                                    extracted,
                                 },
                             );
                         }
@@ -330,6 +352,15 @@ pub fn load_submission_dir<'f>(
     dir: &Path,
     find_framework: impl Fn(&str, &str) -> Option<&'f Framework>,
 ) -> Result<SubmissionPackage, FormatError> {
+    load_submission_dir_reusing(dir, find_framework, |_, _| None)
+}
+
+/// As `load_submission_dir`, reusing pages extracted before (`SubmissionPackage::assemble_reusing`).
+pub fn load_submission_dir_reusing<'f>(
+    dir: &Path,
+    find_framework: impl Fn(&str, &str) -> Option<&'f Framework>,
+    reuse: impl Reuse,
+) -> Result<SubmissionPackage, FormatError> {
     let file = dir.join("submission.json");
     let name = file.display().to_string();
     let text = std::fs::read_to_string(&file).map_err(|e| {
@@ -343,5 +374,5 @@ pub fn load_submission_dir<'f>(
         )
     })?;
     let submission = parse_submission(&name, &text, find_framework)?;
-    SubmissionPackage::assemble(&name, submission, |path| std::fs::read(dir.join(path)))
+    SubmissionPackage::assemble_reusing(&name, submission, |path| std::fs::read(dir.join(path)), reuse)
 }

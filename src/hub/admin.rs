@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use jiff::civil::Date;
-use rusqlite::params;
+use rusqlite::{TransactionBehavior, params};
 
+use super::audit::{self, AuditAction, Record};
 use super::feed::{append_change, framework_key};
 use super::{Hub, HubError, Result, hash_token, new_token};
 use crate::domain::{Framework, Member, MemberRole, Panel, Person};
@@ -62,6 +63,7 @@ impl Hub {
             "INSERT INTO hub_users (id, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![id, role.as_str(), hash_token(&token), now_timestamp()],
         )?;
+        audit::append(&tx, &account_record(AuditAction::UserAdd, &id, &account_payload(&id, name, role)))?;
         tx.commit()?;
         Ok((User { id, name: name.to_string(), role }, token))
     }
@@ -69,16 +71,19 @@ impl Hub {
     /// Gives an existing person (from imported data) an account and a new token.
     pub fn add_account(&mut self, person: &Person, role: UserRole) -> Result<String> {
         let token = new_token()?;
-        let conn = self.store.connection_mut();
-        conn.execute(
+        let tx = self.store.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
             "INSERT INTO people (id, name, title, background) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
             params![person.id, person.name, person.title, person.background],
         )?;
-        conn.execute(
+        tx.execute(
             "INSERT INTO hub_users (id, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash, revoked = 0",
             params![person.id, role.as_str(), hash_token(&token), now_timestamp()],
         )?;
+        let payload = account_payload(&person.id, &person.name, role);
+        audit::append(&tx, &account_record(AuditAction::UserAdd, &person.id, &payload))?;
+        tx.commit()?;
         Ok(token)
     }
 
@@ -86,14 +91,30 @@ impl Hub {
     /// account is given access again).
     pub fn rotate_token(&mut self, user: &str) -> Result<String> {
         let token = new_token()?;
-        let changed = self.store.connection().execute(
+        let tx = self.store.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
             "UPDATE hub_users SET token_hash = ?1, revoked = 0 WHERE id = ?2",
             [hash_token(&token), user.to_string()],
         )?;
         if changed == 0 {
             return Err(HubError::Invalid(format!("no user {user} (see `accredit hub users`)")));
         }
+        // The digest is of the user id alone: never of the token or its hash.
+        audit::append(&tx, &account_record(AuditAction::UserRotateToken, user, user.as_bytes()))?;
+        tx.commit()?;
         Ok(token)
+    }
+
+    /// Sets the organisation that heads every panel report the hub issues.
+    pub fn set_organisation(&mut self, name: &str) -> Result<()> {
+        let tx = self.store.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [crate::store::ORGANISATION_KEY, name],
+        )?;
+        audit::append(&tx, &Record::new(audit::OFFICE, AuditAction::OrganisationSet, name.as_bytes()))?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Every account: who, role, when added and last seen, whether revoked.
@@ -118,10 +139,13 @@ impl Hub {
     }
 
     pub fn revoke(&mut self, user: &str) -> Result<()> {
-        let changed = self.store.connection().execute("UPDATE hub_users SET revoked = 1 WHERE id = ?1", [user])?;
+        let tx = self.store.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute("UPDATE hub_users SET revoked = 1 WHERE id = ?1", [user])?;
         if changed == 0 {
             return Err(HubError::Invalid(format!("no user {user}")));
         }
+        audit::append(&tx, &account_record(AuditAction::UserRevoke, user, user.as_bytes()))?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -129,6 +153,8 @@ impl Hub {
         self.store.import_framework(framework)?;
         let tx = self.store.connection_mut().transaction()?;
         append_change(&tx, "framework", None, &framework_key(&framework.id, &framework.version), None)?;
+        let payload = serde_json::to_vec(framework).map_err(|e| HubError::Invalid(e.to_string()))?;
+        audit::append(&tx, &Record::new(audit::OFFICE, AuditAction::FrameworkImport, &payload))?;
         tx.commit()?;
         Ok(())
     }
@@ -146,6 +172,15 @@ impl Hub {
         let tx = self.store.connection_mut().transaction()?;
         let id = &package.submission.id;
         append_change(&tx, "submission", Some(id), id, None)?;
+        // The submission as imported and the digest of each document's text.
+        let documents: std::collections::BTreeMap<&String, String> =
+            package.documents.iter().map(|(id, text)| (id, audit::digest(text.as_bytes()))).collect();
+        let payload =
+            serde_json::to_vec(&serde_json::json!({ "submission": package.submission, "documents": documents }))
+                .map_err(|e| HubError::Invalid(e.to_string()))?;
+        let record =
+            Record { submission: Some(id), ..Record::new(audit::OFFICE, AuditAction::SubmissionImport, &payload) };
+        audit::append(&tx, &record)?;
         tx.commit()?;
         Ok(())
     }
@@ -153,9 +188,13 @@ impl Hub {
     /// Imports a submission package folder, checked against the frameworks on the hub.
     pub fn import_submission_dir(&mut self, dir: &Path) -> Result<SubmissionPackage> {
         let frameworks = self.frameworks()?;
-        let package = format::load_submission_dir(dir, |id, version| {
-            frameworks.iter().find(|f| f.id == id && f.version == version)
-        })?;
+        // A file imported before keeps its pages (a cache read that fails only extracts again).
+        let store = &self.store;
+        let package = format::load_submission_dir_reusing(
+            dir,
+            |id, version| frameworks.iter().find(|f| f.id == id && f.version == version),
+            |sha256, extractor| store.extraction(sha256, extractor).ok().flatten(),
+        )?;
         self.import_submission(&package)?;
         Ok(package)
     }
@@ -260,6 +299,10 @@ impl Hub {
             let key = super::feed::judgement_key(submission, &standard, &reviewer);
             append_change(&tx, "judgement", Some(submission), &key, None)?;
         }
+        let payload = serde_json::to_vec(&panel).map_err(|e| HubError::Invalid(e.to_string()))?;
+        let record =
+            Record { submission: Some(submission), ..Record::new(audit::OFFICE, AuditAction::PanelAssign, &payload) };
+        audit::append(&tx, &record)?;
         tx.commit()?;
         Ok(panel)
     }
@@ -281,12 +324,16 @@ impl Hub {
             tokens.push((person.id.clone(), self.add_account(person, UserRole::Reviewer)?));
         }
         self.publish_everything()?;
+        audit::append_alone(
+            self.store.connection_mut(),
+            &Record::new(audit::OFFICE, AuditAction::DemoSeed, b"accredit demo data"),
+        )?;
         Ok(tokens)
     }
 
     /// Puts every framework, submission, panel and judgement on the change feed (after a bulk
     /// import that bypassed it).
-    fn publish_everything(&mut self) -> Result<()> {
+    pub(super) fn publish_everything(&mut self) -> Result<()> {
         let tx = self.store.connection_mut().transaction()?;
         let frameworks: Vec<(String, String)> = {
             let mut stmt = tx.prepare("SELECT id, version FROM frameworks ORDER BY id, version")?;
@@ -321,6 +368,16 @@ impl Hub {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// An administrative act on the account `user`, by the office.
+fn account_record<'a>(action: AuditAction, user: &'a str, payload: &'a [u8]) -> Record<'a> {
+    Record { subject: Some(user), ..Record::new(audit::OFFICE, action, payload) }
+}
+
+/// What an account entry digests: who and in which role, never the token.
+fn account_payload(id: &str, name: &str, role: UserRole) -> Vec<u8> {
+    serde_json::json!({ "id": id, "name": name, "role": role.as_str() }).to_string().into_bytes()
 }
 
 /// `Dr Anika Sørensen` → `dr-anika-s-rensen`: a readable id made of ASCII letters, digits, '-'.

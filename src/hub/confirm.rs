@@ -4,6 +4,7 @@
 
 use rusqlite::params;
 
+use super::audit::{AuditAction, Record};
 use super::{Caller, Hub, Result};
 use crate::store::now_timestamp;
 use crate::wire::{Confirmation, ConfirmationsResponse};
@@ -46,13 +47,21 @@ impl Hub {
         )?;
         let Some(version) = version else { return Ok(Err(ConfirmRefused::NothingPushed)) };
         let confirmed_at = now_timestamp();
-        self.store.connection().execute(
+        let tx = self.store.connection_mut().transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
             "INSERT INTO hub_confirmations (submission_id, user_id, version, comment, confirmed_at)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (submission_id, user_id) DO UPDATE SET version = excluded.version,
                comment = excluded.comment, confirmed_at = excluded.confirmed_at",
             params![submission, caller.user.id, version, comment.trim(), confirmed_at],
         )?;
+        let payload = serde_json::json!({ "version": version, "comment": comment.trim() }).to_string();
+        let record = Record {
+            submission: Some(submission),
+            ..Record::new(&caller.user.id, AuditAction::ReportConfirm, payload.as_bytes())
+        };
+        super::audit::append(&tx, &record)?;
+        tx.commit()?;
         Ok(Ok(Confirmation {
             member: caller.user.id.clone(),
             name: self.store.person_name(&caller.user.id)?,

@@ -17,6 +17,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 mod documents;
+mod history;
 pub mod limits;
 #[cfg(test)]
 mod tests;
@@ -49,7 +50,7 @@ impl AppState {
 
     /// A hub whose authentication is throttled by `policy` rather than the default.
     pub fn with_throttle(hub: Hub, policy: throttle::Policy) -> AppState {
-        AppState::build(hub, policy, pool::READERS)
+        AppState::build(hub, policy, pool::readers())
     }
 
     /// A hub with `readers` read connections (0: every request takes the writer, as before
@@ -243,6 +244,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
         .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))
         .route("/api/v1/submissions/{id}/confirmations", post(confirm).get(list_confirmations))
+        .route("/api/v1/submissions/{id}/history", get(history::history))
         // After the routes: a known path called with another method answers JSON too (axum's
         // default 405 has an empty body, which breaks the "errors are JSON" rule).
         .method_not_allowed_fallback(method_not_allowed)
@@ -286,10 +288,12 @@ async fn json_errors(response: Response) -> Response {
     ApiError::new(status, code, message).into_response()
 }
 
+#[utoipa::path(get, path = "/healthz", security(()), responses((status = 200, description = "the hub is up", body = serde_json::Value)))]
 async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
+#[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses((status = 200, description = "this document (OpenAPI 3.1)", body = serde_json::Value)))]
 async fn openapi() -> Json<serde_json::Value> {
     Json(super::openapi::document())
 }
@@ -306,11 +310,14 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, description = "who the token belongs to", body = MeResponse)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResponse>, ApiError> {
     let organisation = state.read(|hub| Ok(hub.store().meta(crate::store::ORGANISATION_KEY)?)).await?;
     Ok(Json(MeResponse { user: caller.user, organisation }))
 }
 
+#[utoipa::path(post, path = "/api/v1/ops", request_body = OpsRequest,
+    responses((status = 200, description = "one result per op, in order: applied, conflict or rejected", body = OpsResponse)))]
 async fn push(
     State(state): State<AppState>,
     caller: Caller,
@@ -326,14 +333,21 @@ async fn push(
     Ok(Json(OpsResponse { results }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ChangesQuery {
+    /// The cursor: changes after this sequence number (0: from the start).
     #[serde(default)]
+    #[param(minimum = 0, default = 0)]
     since: i64,
+    /// The most changes in one page.
+    #[param(minimum = 1, maximum = 1000, default = 500)]
     limit: Option<usize>,
 }
 
+#[utoipa::path(get, path = "/api/v1/changes", params(ChangesQuery),
+    responses((status = 200, description = "a page of the changes the caller may see, in order", body = ChangesResponse)))]
 async fn changes(
     State(state): State<AppState>,
     caller: Caller,
@@ -352,6 +366,9 @@ async fn changes(
     Ok(Json(state.read(move |hub| hub.changes(&caller, query.since, limit)).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/documents/{sha256}", params(super::openapi::DocumentPath),
+    responses((status = 200, description = "the document's text", body = String, content_type = "text/plain"),
+        (status = 403, description = "not a document of a submission the caller is on (or no such document)", body = ErrorBody)))]
 async fn document(
     State(state): State<AppState>,
     caller: Caller,
@@ -374,6 +391,11 @@ fn forbidden() -> ApiError {
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/reports", params(super::openapi::SubmissionPath),
+    responses((status = 201, description = "a new version", body = PushReportResponse),
+        (status = 200, description = "this exact report was pushed before", body = PushReportResponse),
+        (status = 403, description = "not the panel's chair", body = ErrorBody),
+        (status = 409, description = "not at the panel review stage, members yet to submit, or incomplete: every problem listed", body = ErrorBody)))]
 async fn push_report(
     State(state): State<AppState>,
     caller: Caller,
@@ -406,6 +428,9 @@ async fn push_report(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/submissions/{id}/reports", params(super::openapi::SubmissionPath),
+    responses((status = 200, description = "every pushed version", body = ReportsResponse),
+        (status = 403, description = "not the panel's chair or the office", body = ErrorBody)))]
 async fn list_reports(
     State(state): State<AppState>,
     caller: Caller,
@@ -417,13 +442,16 @@ async fn list_reports(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ReportQuery {
     #[serde(default = "markdown")]
+    #[param(inline, value_type = Option<super::openapi::ReportFormat>)]
     format: String,
     /// `panel` (default: the record, with the internal appendix) or `provider` (the letter).
     #[serde(default)]
+    #[param(inline, value_type = Option<super::openapi::ReportAudience>)]
     audience: Option<String>,
 }
 
@@ -431,6 +459,11 @@ fn markdown() -> String {
     "md".into()
 }
 
+#[utoipa::path(get, path = "/api/v1/submissions/{id}/reports/{version}", params(super::openapi::ReportPath, ReportQuery),
+    responses((status = 200, description = "the version, rendered", content(
+            (String = "text/markdown"), (String = "text/html"), (serde_json::Value = "application/json"))),
+        (status = 403, description = "not the panel's chair or the office", body = ErrorBody),
+        (status = 404, description = "no such version", body = ErrorBody)))]
 async fn get_report(
     State(state): State<AppState>,
     caller: Caller,
@@ -513,6 +546,11 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener,
     Ok((listener, local))
 }
 
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/confirmations", params(super::openapi::SubmissionPath),
+    request_body = crate::wire::ConfirmRequest,
+    responses((status = 200, description = "the caller's confirmation of the latest pushed version", body = crate::wire::Confirmation),
+        (status = 403, description = "not a voting member of the panel", body = ErrorBody),
+        (status = 409, description = "no report pushed yet", body = ErrorBody)))]
 async fn confirm(
     State(state): State<AppState>,
     caller: Caller,
@@ -535,6 +573,9 @@ async fn confirm(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/submissions/{id}/confirmations", params(super::openapi::SubmissionPath),
+    responses((status = 200, description = "who confirmed the report and who has not", body = crate::wire::ConfirmationsResponse),
+        (status = 403, description = "not on the panel", body = ErrorBody)))]
 async fn list_confirmations(
     State(state): State<AppState>,
     caller: Caller,
@@ -545,3 +586,23 @@ async fn list_confirmations(
         None => Err(forbidden()),
     }
 }
+
+/// The routes above, for the OpenAPI document (`super::openapi`): listed here, where the
+/// handlers are, so that a new route is one line away from being documented.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    healthz,
+    openapi,
+    me,
+    push,
+    changes,
+    document,
+    documents::batch,
+    push_report,
+    list_reports,
+    get_report,
+    confirm,
+    list_confirmations,
+    history::history
+))]
+pub(super) struct Routes;

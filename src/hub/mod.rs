@@ -3,7 +3,9 @@
 //! accounts, the op log and the change feed (`schema`).
 
 pub mod admin;
+pub mod audit;
 mod auth;
+pub mod backup;
 pub mod confirm;
 mod feed;
 pub mod http;

@@ -11,7 +11,7 @@ use crate::store::now_timestamp;
 use crate::wire::{HubJudgement, JudgementBody, Op, OpKind, OpOutcome, OpResult};
 
 /// The longest rationale the hub keeps, in characters (a long report section, many times over).
-const MAX_RATIONALE_CHARS: usize = 100_000;
+pub(crate) const MAX_RATIONALE_CHARS: usize = 100_000;
 
 impl Hub {
     /// Applies a push. Each op is applied atomically on its own (a savepoint), and the whole push
@@ -121,6 +121,7 @@ impl Hub {
         let outcome = match outcome {
             OpOutcome::Applied { rev, .. } if current.as_ref().is_none_or(|c| c.rev != rev) => {
                 let seq = write(&tx, me, body, rev)?;
+                super::audit::append(&tx, &judgement_record(me, op, body, &payload(body)?))?;
                 if body.state == JudgementState::Submitted {
                     reveal_if_complete(&tx, me, &body.submission)?;
                 }
@@ -240,6 +241,30 @@ fn check_shape(op: &Op) -> Result<(), String> {
 /// An op id echoed back in an answer, cut to a UUID's length so a huge one is not sent back whole.
 fn bounded(op_id: &str) -> String {
     op_id.chars().take(36).collect()
+}
+
+/// The JSON body a judgement's audit entry digests.
+fn payload(body: &JudgementBody) -> Result<Vec<u8>> {
+    serde_json::to_vec(body).map_err(|e| HubError::Invalid(e.to_string()))
+}
+
+fn judgement_record<'a>(
+    reviewer: &'a str,
+    op: &'a Op,
+    body: &'a JudgementBody,
+    payload: &'a [u8],
+) -> super::audit::Record<'a> {
+    use super::audit::{AuditAction, Record};
+    let action = match body.state {
+        JudgementState::Submitted => AuditAction::JudgementSubmit,
+        JudgementState::Draft => AuditAction::JudgementDraft,
+    };
+    Record {
+        submission: Some(&body.submission),
+        standard: Some(&body.standard),
+        op_id: Some(&op.op_id),
+        ..Record::new(reviewer, action, payload)
+    }
 }
 
 fn same(current: &HubJudgement, body: &JudgementBody) -> bool {

@@ -3,6 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use super::audit::{AuditAction, Record};
 use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
 use super::{Caller, Hub, HubError, Result};
@@ -82,6 +83,12 @@ impl Hub {
             params![submission, text, rev + 1, now_timestamp()],
         )?;
         let seq = append_change(&tx, "consolidation", Some(submission), submission, None)?;
+        let record = Record {
+            submission: Some(submission),
+            op_id: Some(&op.op_id),
+            ..Record::new(&caller.user.id, AuditAction::ConsolidationSave, text.as_bytes())
+        };
+        super::audit::append(&tx, &record)?;
         let outcome = OpOutcome::Applied { rev: rev + 1, seq };
         super::ops::record_answer(&tx, &op.op_id, &caller.user.id, &outcome)?;
         tx.commit()?;
@@ -160,6 +167,11 @@ impl Hub {
                 pushed_at
             ],
         )?;
+        let record = Record {
+            submission: Some(submission),
+            ..Record::new(&caller.user.id, AuditAction::ReportPush, json.as_bytes())
+        };
+        super::audit::append(&tx, &record)?;
         let letter = built.clone().for_audience(Audience::Provider);
         tx.execute(
             "INSERT INTO report_letters (submission_id, version, json, markdown, html) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -55,7 +55,30 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (submission_id, user_id)
     );
     "#,
-    // 4: rejected ops are remembered only for a while (the newest `ops::MAX_KEPT_REJECTIONS` per
+    // 4: the audit trail (`audit`): append-only, each entry chained to the one before by hash.
+    r#"
+    CREATE TABLE hub_audit (
+        seq           INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        submission_id TEXT,
+        standard_code TEXT,
+        op_id         TEXT,
+        subject       TEXT,
+        digest        TEXT NOT NULL,
+        prev          TEXT NOT NULL UNIQUE,
+        hash          TEXT NOT NULL
+    );
+    CREATE INDEX hub_audit_submission ON hub_audit (submission_id, seq);
+    -- Append-only for everyone who goes through SQL as it is meant; the hash chain catches the
+    -- rest (`accredit hub audit --verify`).
+    CREATE TRIGGER hub_audit_no_update BEFORE UPDATE ON hub_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER hub_audit_no_delete BEFORE DELETE ON hub_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
+    // 5: rejected ops are remembered only for a while (the newest `ops::MAX_KEPT_REJECTIONS` per
     // user), so they are marked and indexed; those kept lose the copy of the hub's judgement
     // (a retry reads it afresh), and a user's older ones go.
     r#"
@@ -70,6 +93,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX hub_ops_rejected ON hub_ops (user_id) WHERE rejected = 1;
     "#,
 ];
+
+/// The hub schema version that added the audit trail.
+pub const AUDIT_VERSION: i64 = 4;
 
 /// The hub schema version of a fully migrated hub database.
 pub fn latest_version() -> i64 {
@@ -143,9 +169,9 @@ mod tests {
     }
 
     #[test]
-    fn migration_4_keeps_each_users_newest_rejections_without_their_copies_of_the_judgement() {
+    fn migration_5_keeps_each_users_newest_rejections_without_their_copies_of_the_judgement() {
         let dir = tempfile::tempdir().unwrap();
-        let path = hub_db_at(dir.path(), 3);
+        let path = hub_db_at(dir.path(), 4);
         let conn = rusqlite::Connection::open(&path).unwrap();
         let big = serde_json::json!({"status": "rejected", "reason": "submitted", "current": {"rationale": "x".repeat(5000)}});
         let mut insert = conn

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::docx::{Block, WordDocument};
-use super::{ExtractError, detect_printed, extract};
+use super::{ExtractError, extract, printed_numbering};
 use crate::domain::{DocumentRef, EvidenceRef, Framework, FrameworkRef, Mapping, Stage, Submission};
 use crate::format::media;
 
@@ -220,7 +220,7 @@ pub fn read_pack(dir: &Path, frameworks: &[Framework], today: jiff::civil::Date)
         });
         let stem =
             Path::new(&file).file_stem().map(|s| s.to_string_lossy().replace(['_', '-'], " ")).unwrap_or_default();
-        let printed = detect_printed(&extracted.pages);
+        let printed = printed_numbering(&extracted);
         let page_offset = listed.and_then(|d| d.page_offset);
         match (&printed, page_offset) {
             (Some(found), None) if found.offset != 0 => report.warnings.push(Finding {

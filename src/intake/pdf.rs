@@ -1,9 +1,11 @@
-//! PDF pages by poppler's `pdftotext -layout`, run as a child process with a time limit.
+//! PDF pages by poppler's `pdftotext -layout`, run as a child process with a time limit, and the
+//! PDF's own page labels (`labels.rs`), which poppler's tools do not print.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::labels::{self, Labels};
 use super::{ExtractError, Extracted, PDF_EXTRACTOR, Page, Warning};
 
 /// The command that reads PDFs; `ACCREDIT_PDFTOTEXT` names another (tests use it to simulate a
@@ -36,8 +38,16 @@ pub fn extract_with(file: &str, bytes: &[u8], program: &str, limit: Duration) ->
         pages.pop();
     }
     let empty: Vec<u32> = pages.iter().filter(|p| p.text.trim().is_empty()).map(|p| p.number).collect();
-    let warnings = if empty.is_empty() { vec![] } else { vec![Warning::NoTextLayer(empty)] };
-    Ok(Extracted { extractor: PDF_EXTRACTOR, pages, warnings, page_labels: None })
+    let mut warnings = if empty.is_empty() { vec![] } else { vec![Warning::NoTextLayer(empty)] };
+    let page_labels = match labels::read(bytes, pages.len()) {
+        Labels::Found(labels) => Some(labels),
+        Labels::Absent => None,
+        Labels::Unreadable(why) => {
+            warnings.push(Warning::PageLabelsUnreadable(why));
+            None
+        }
+    };
+    Ok(Extracted { extractor: PDF_EXTRACTOR, pages, warnings, page_labels })
 }
 
 fn run(file: &str, bytes: &[u8], program: &str, limit: Duration) -> Result<String, ExtractError> {
@@ -60,9 +70,11 @@ fn run(file: &str, bytes: &[u8], program: &str, limit: Duration) -> Result<Strin
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&input);
     });
+    let (ended, output_ended) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut out = Vec::new();
         let _ = stdout.read_to_end(&mut out);
+        let _ = ended.send(());
         out
     });
     let err_reader = std::thread::spawn(move || {
@@ -70,16 +82,19 @@ fn run(file: &str, bytes: &[u8], program: &str, limit: Duration) -> Result<Strin
         let _ = stderr.read_to_end(&mut out);
         out
     });
+    // pdftotext closes its output as it exits: wait for that (no polling, which cost up to a
+    // polling interval per file), then for its exit status, all within the time limit.
     let started = Instant::now();
+    let output_done = output_ended.recv_timeout(limit).is_ok();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > limit => {
+            Ok(None) if !output_done || started.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(ExtractError::Timeout { file: file.into(), seconds: limit.as_secs() });
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => std::thread::sleep(Duration::from_millis(1)),
             Err(e) => return Err(crashed(e.to_string())),
         }
     };

@@ -9,4 +9,21 @@ impl Store {
         self.conn.execute("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)", (sha256, text))?;
         Ok(())
     }
+
+    /// Keeps several downloaded documents in one transaction (one commit, so one fsync, for a
+    /// whole batch).
+    pub fn keep_documents(&self, documents: &[(String, String)]) -> Result<()> {
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)")?;
+            for (sha256, text) in documents {
+                stmt.execute((sha256, text))?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }

@@ -91,17 +91,17 @@ pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackag
     for (ord, doc) in s.documents.iter().enumerate() {
         let content = package.documents.get(&doc.id).map(String::as_str).unwrap_or_default();
         let hash = store_blob(tx, content)?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO documents (submission_id, id, title, media_type, sha256, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![s.id, doc.id, doc.title, doc.media_type, hash, ord as i64],
-        )?;
+        )?
+        .execute(params![s.id, doc.id, doc.title, doc.media_type, hash, ord as i64])?;
     }
     for mapping in &s.mappings {
         let evidence = serde_json::to_string(&mapping.evidence).unwrap_or_else(|_| "[]".into());
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO mappings (submission_id, standard_code, narrative, evidence) VALUES (?1, ?2, ?3, ?4)",
-            params![s.id, mapping.standard, mapping.narrative, evidence],
-        )?;
+        )?
+        .execute(params![s.id, mapping.standard, mapping.narrative, evidence])?;
     }
     for (id, original) in &package.originals {
         let media_type = s.documents.iter().find(|d| &d.id == id).map(|d| d.media_type.as_str()).unwrap_or_default();
@@ -114,6 +114,7 @@ pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackag
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![s.id, id, original.sha256, original.extractor, original.pages, original.notes.join("\n")],
         )?;
+        super::extractions::keep(tx, original)?;
     }
     super::search::refresh(tx, Some(&s.id))?;
     Ok(())
@@ -163,21 +164,22 @@ fn insert_scope(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()>
     tx.execute("DELETE FROM submission_standards WHERE submission_id = ?1 AND standard_code NOT IN (SELECT standard_code FROM judgements WHERE submission_id = ?1)", [&s.id])?;
     let mut ord = 0i64;
     for fref in &s.frameworks {
-        let mut codes =
-            tx.prepare("SELECT code FROM standards WHERE framework_id = ?1 AND framework_version = ?2 ORDER BY ord")?;
+        let mut codes = tx.prepare_cached(
+            "SELECT code FROM standards WHERE framework_id = ?1 AND framework_version = ?2 ORDER BY ord",
+        )?;
         let all: Vec<String> =
             codes.query_map((&fref.id, &fref.version), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for code in all {
             if fref.standards.as_ref().is_some_and(|limited| !limited.contains(&code)) {
                 continue;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO submission_standards (submission_id, standard_code, framework_id, framework_version, ord)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (submission_id, standard_code) DO UPDATE SET framework_id = excluded.framework_id,
                    framework_version = excluded.framework_version, ord = excluded.ord",
-                params![s.id, code, fref.id, fref.version, ord],
-            )?;
+            )?
+            .execute(params![s.id, code, fref.id, fref.version, ord])?;
             ord += 1;
         }
     }
@@ -186,6 +188,6 @@ fn insert_scope(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()>
 
 pub(crate) fn store_blob(tx: &Transaction<'_>, content: &str) -> Result<String> {
     let hash = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
-    tx.execute("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)", (&hash, content))?;
+    tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)")?.execute((&hash, content))?;
     Ok(hash)
 }

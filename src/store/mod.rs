@@ -6,6 +6,7 @@
 mod consolidation;
 pub use consolidation::ORGANISATION_KEY;
 mod documents;
+mod extractions;
 mod frameworks;
 mod health;
 mod import;

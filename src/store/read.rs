@@ -32,6 +32,8 @@ pub struct Assignment {
     /// For the chair: voting members who have submitted, and how many vote.
     pub reviewers_submitted: usize,
     pub reviewers_total: usize,
+    /// Whether the submission's evidence is all on this machine (to review offline).
+    pub evidence: super::OfflineReadiness,
 }
 
 impl Assignment {
@@ -284,6 +286,7 @@ impl Store {
                 (MemberRole::Chair, Some(panel_date)) => panel_date,
                 _ => due,
             };
+            let evidence = self.offline_readiness(&id)?;
             out.push(Assignment {
                 submission: id,
                 provider,
@@ -297,6 +300,7 @@ impl Store {
                 submitted: total > 0 && submitted == total,
                 reviewers_submitted,
                 reviewers_total,
+                evidence,
             });
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.submission.cmp(&b.submission)));
@@ -619,16 +623,30 @@ impl Store {
         Ok(docs)
     }
 
-    /// A document's text, if `me` may see the submission.
-    pub fn document_text(&self, submission: &str, document: &str, me: &str) -> Result<(DocumentInfo, String)> {
+    /// Refuses `me` a submission's documents unless they are on its panel and not recused.
+    fn may_read_documents(&self, submission: &str, me: &str) -> Result<()> {
         let panel = self.panel(submission)?;
         match panel.role_of(me) {
-            None => return Err(StoreError::NotAssigned(submission.to_string())),
-            Some(_) if panel.member(me).is_some_and(|m| m.recused) => {
-                return Err(StoreError::Recused(submission.to_string()));
-            }
-            Some(_) => {}
+            None => Err(StoreError::NotAssigned(submission.to_string())),
+            Some(_) if panel.member(me).is_some_and(|m| m.recused) => Err(StoreError::Recused(submission.to_string())),
+            Some(_) => Ok(()),
         }
+    }
+
+    /// A document's original file, if `me` may see the submission: its media type and bytes
+    /// (a text document is its own original); `None` when this cache holds only its text.
+    pub fn original_file(&self, submission: &str, document: &str, me: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let (info, text) = self.document_text(submission, document, me)?;
+        if let Some(original) = self.document_original(submission, document)? {
+            return Ok(Some(original));
+        }
+        let extracted = !matches!(info.media_type.as_str(), "text/plain" | "text/markdown");
+        Ok((!extracted).then(|| (info.media_type, text.into_bytes())))
+    }
+
+    /// A document's text, if `me` may see the submission.
+    pub fn document_text(&self, submission: &str, document: &str, me: &str) -> Result<(DocumentInfo, String)> {
+        self.may_read_documents(submission, me)?;
         let found = self
             .conn
             .query_row(

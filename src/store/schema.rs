@@ -227,6 +227,38 @@ pub const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (submission_id, version) REFERENCES reports (submission_id, version) ON DELETE CASCADE
     );
     "#,
+    // 6: extracted pages keyed by the original file's SHA-256 and the extractor's version, so
+    // importing the same file again reuses them and a new extractor version extracts it again
+    // (store/extractions.rs). Not filled from earlier imports: their warnings and labels were
+    // not kept, and a cache entry that lost them would hide them; such a file is extracted once
+    // more when next imported. And the lookups a search makes per hit, and per import
+    // (store/search.rs).
+    r#"
+    CREATE TABLE extractions (
+        original_sha256 TEXT NOT NULL,
+        extractor       TEXT NOT NULL,
+        -- The pages behind physical [page N] markers, no offset applied (not a blob: blobs are
+        -- what documents show, and every blob is indexed for search).
+        pages_text      TEXT NOT NULL,
+        pages           INTEGER NOT NULL,
+        -- What the extractor warned about (a JSON array of intake::Warning).
+        warnings        TEXT NOT NULL,
+        -- The PDF's /PageLabels, one per physical page (a JSON array), or NULL.
+        page_labels     TEXT,
+        PRIMARY KEY (original_sha256, extractor)
+    );
+    CREATE INDEX documents_by_sha256 ON documents (sha256);
+    CREATE INDEX submission_standards_by_code ON submission_standards (standard_code);
+    -- Which rows of the index are a submission's narratives, so a re-import replaces them without
+    -- reading the whole index (its key columns are UNINDEXED).
+    CREATE TABLE indexed_narratives (
+        submission_id TEXT NOT NULL,
+        fts_rowid     INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, fts_rowid)
+    );
+    INSERT INTO indexed_narratives (submission_id, fts_rowid)
+        SELECT key1, rowid FROM search_index WHERE kind = 'narrative';
+    "#,
 ];
 
 /// The schema version a fully migrated cache has.

@@ -4,11 +4,19 @@
 //! The index is filled here and only here: `refresh` after every import of a submission (on the
 //! hub and on a replica alike, since a pulled submission is imported the same way), and once
 //! over the whole cache when migration 4 has just added the index.
+//!
+//! A query is one ranked FTS5 query over all three kinds with a `LIMIT`, so FTS5 orders the
+//! matches itself and nothing is joined to every match; each row is then checked against what
+//! the user may see (`Scope`). When too few rows survive the check, the query is asked again
+//! with a larger limit, until enough hits are found or the matches run out.
+
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{Result, Store};
+use crate::domain::EvidenceRef;
 use crate::intake;
 
 /// One search result.
@@ -74,78 +82,146 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-const VISIBLE: &str = "(SELECT p.submission_id FROM panels p WHERE p.chair = ?1
-     UNION SELECT pm.submission_id FROM panel_members pm WHERE pm.user_id = ?1 AND pm.recused = 0)";
+/// How many rows the first round asks FTS5 for, per hit wanted: a few are usually filtered out
+/// (a standard of a framework no visible submission reviews, a document a lay member's standards
+/// do not cite).
+const FIRST_ROUND_FACTOR: usize = 2;
+/// How much each further round widens the limit.
+const WIDENING: usize = 8;
+
+/// What one user may find: the submissions they chair or sit on unrecused, and for a member
+/// limited to some standards (a lay member) only those standards, their narratives and the
+/// documents those standards cite (as the hub sends them: docs/sync-protocol.md §8).
+struct Scope {
+    submissions: HashMap<String, Option<Limited>>,
+}
+
+struct Limited {
+    standards: HashSet<String>,
+    documents: HashSet<String>,
+}
+
+impl Scope {
+    fn load(conn: &rusqlite::Connection, me: &str, only: Option<&str>) -> Result<Scope> {
+        let rows: Vec<(String, bool, Option<String>)> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT p.submission_id, 1, NULL FROM panels p WHERE p.chair = ?1 AND (?2 IS NULL OR p.submission_id = ?2)
+                 UNION ALL
+                 SELECT pm.submission_id, 0, pm.standards FROM panel_members pm
+                 WHERE pm.user_id = ?1 AND pm.recused = 0 AND (?2 IS NULL OR pm.submission_id = ?2)",
+            )?;
+            stmt.query_map(params![me, only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let chaired: HashSet<String> = rows.iter().filter(|(_, chair, _)| *chair).map(|(s, ..)| s.clone()).collect();
+        let mut submissions = HashMap::new();
+        for (submission, chair, standards) in rows {
+            let limited = match standards {
+                Some(json) if !chair && !chaired.contains(&submission) => {
+                    let standards: HashSet<String> = serde_json::from_str(&json).map_err(|e| {
+                        super::StoreError::Corrupt(format!("the standards of a member of {submission}: {e}"))
+                    })?;
+                    Some(Limited { documents: cited(conn, &submission, &standards)?, standards })
+                }
+                _ => None,
+            };
+            submissions.entry(submission).or_insert(limited);
+        }
+        Ok(Scope { submissions })
+    }
+
+    /// Whether a hit in `submission` (on `standard`, or in `document`) may be shown.
+    fn allows(&self, submission: &str, standard: Option<&str>, document: Option<&str>) -> bool {
+        match self.submissions.get(submission) {
+            None => false,
+            Some(None) => true,
+            Some(Some(limited)) => {
+                standard.is_none_or(|s| limited.standards.contains(s))
+                    && document.is_none_or(|d| limited.documents.contains(d))
+            }
+        }
+    }
+}
+
+/// The documents of `submission` that the mappings of `standards` cite.
+fn cited(conn: &rusqlite::Connection, submission: &str, standards: &HashSet<String>) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT standard_code, evidence FROM mappings WHERE submission_id = ?1")?;
+    let rows: Vec<(String, String)> =
+        stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut documents = HashSet::new();
+    for (standard, evidence) in rows.into_iter().filter(|(code, _)| standards.contains(code)) {
+        let evidence: Vec<EvidenceRef> = serde_json::from_str(&evidence)
+            .map_err(|e| super::StoreError::Corrupt(format!("the evidence of {standard} in {submission}: {e}")))?;
+        documents.extend(evidence.into_iter().map(|e| e.document));
+    }
+    Ok(documents)
+}
+
+/// One row of the index, as the ranked query returns it.
+struct Row {
+    rowid: i64,
+    kind: String,
+    key1: String,
+    key2: String,
+    rank: f64,
+}
 
 impl Store {
     /// Full-text search over what `me` may see, best matches first.
     pub fn search(&self, me: &str, query: &str, submission: Option<&str>, limit: usize) -> Result<Vec<SearchHit>> {
         let Some(q) = fts_query(query) else { return Ok(vec![]) };
-        let only = "(?3 IS NULL OR s.id = ?3)";
-        // The snippets are made for the hits kept only (making one for every match first was
-        // most of the time on a common word).
-        let snippet = "x.rowid";
-        let limit = limit as i64;
-        let mut hits = Vec::new();
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT d.submission_id, d.id, d.title, CAST(x.key2 AS INTEGER), {snippet}, x.rank
-             FROM search_index x JOIN documents d ON d.sha256 = x.key1 JOIN submissions s ON s.id = d.submission_id
-             WHERE search_index MATCH ?2 AND x.kind = 'page' AND d.submission_id IN {VISIBLE} AND {only}
-             ORDER BY x.rank LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(params![me, q, submission, limit], |r| {
-            Ok(SearchHit {
-                submission: r.get(0)?,
-                place: HitPlace::Page { document: r.get(1)?, title: r.get(2)?, page: r.get(3)? },
-                snippet: String::new(),
-                rowid: r.get(4)?,
-                rank: r.get(5)?,
-            })
-        })?;
-        hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT x.key1, x.key2, {snippet}, x.rank FROM search_index x JOIN submissions s ON s.id = x.key1
-             WHERE search_index MATCH ?2 AND x.kind = 'narrative' AND s.id IN {VISIBLE} AND {only}
-             ORDER BY x.rank LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(params![me, q, submission, limit], |r| {
-            Ok(SearchHit {
-                submission: r.get(0)?,
-                place: HitPlace::Narrative { standard: r.get(1)? },
-                snippet: String::new(),
-                rowid: r.get(2)?,
-                rank: r.get(3)?,
-            })
-        })?;
-        hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT ss.submission_id, x.key2, {snippet}, x.rank
-             FROM search_index x
-             JOIN submission_standards ss ON ss.framework_id || '@' || ss.framework_version = x.key1
-                 AND ss.standard_code = x.key2
-             JOIN submissions s ON s.id = ss.submission_id
-             WHERE search_index MATCH ?2 AND x.kind = 'standard' AND s.id IN {VISIBLE} AND {only}
-             ORDER BY x.rank LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(params![me, q, submission, limit], |r| {
-            Ok(SearchHit {
-                submission: r.get(0)?,
-                place: HitPlace::Standard { standard: r.get(1)? },
-                snippet: String::new(),
-                rowid: r.get(2)?,
-                rank: r.get(3)?,
-            })
-        })?;
-        hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
-        hits.sort_by(|a, b| a.rank.total_cmp(&b.rank));
-        hits.truncate(limit.max(0) as usize);
+        if limit == 0 {
+            return Ok(vec![]);
+        }
+        let scope = Scope::load(&self.conn, me, submission)?;
+        if scope.submissions.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut places = Places::default();
+        let mut asked = limit.saturating_mul(FIRST_ROUND_FACTOR);
+        let mut hits = loop {
+            let rows = self.ranked_rows(&q, asked)?;
+            let mut hits = Vec::new();
+            for row in &rows {
+                places.resolve(&self.conn, &scope, row, &mut hits)?;
+                // Rows come best first, so once `limit` hits are in, no later row can displace one.
+                if hits.len() >= limit {
+                    break;
+                }
+            }
+            if hits.len() >= limit || rows.len() < asked {
+                break hits;
+            }
+            asked = asked.saturating_mul(WIDENING);
+        };
+        hits.truncate(limit);
+        // Snippets for the hits kept only (making one for every match was most of the time on a
+        // common word); a row shared by two hits (one text in two submissions) is made once.
         let mut stmt = self.conn.prepare_cached(
             "SELECT snippet(search_index, 0, '«', '»', '…', 12) FROM search_index WHERE search_index MATCH ?1 AND rowid = ?2",
         )?;
+        let mut made: HashMap<i64, String> = HashMap::new();
         for hit in &mut hits {
+            if let Some(s) = made.get(&hit.rowid) {
+                hit.snippet = s.clone();
+                continue;
+            }
             hit.snippet = stmt.query_row(params![q, hit.rowid], |r| r.get(0)).optional()?.unwrap_or_default();
+            made.insert(hit.rowid, hit.snippet.clone());
         }
         Ok(hits)
+    }
+
+    /// The best `limit` rows of the index matching `q`, of every kind, as FTS5 ranks them (bm25).
+    fn ranked_rows(&self, q: &str, limit: usize) -> Result<Vec<Row>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid, kind, key1, CAST(key2 AS TEXT), rank FROM search_index
+             WHERE search_index MATCH ?1 ORDER BY rank LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![q, limit.min(i64::MAX as usize) as i64], |r| {
+            Ok(Row { rowid: r.get(0)?, kind: r.get(1)?, key1: r.get(2)?, key2: r.get(3)?, rank: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Whether every document of a submission is in this cache (a reviewer checks before
@@ -178,6 +254,77 @@ impl Store {
     }
 }
 
+/// Where the rows of the index are in the cache (each looked up once per search: one document's
+/// pages are many rows).
+#[derive(Default)]
+struct Places {
+    documents: HashMap<String, Vec<(String, String, String)>>,
+    standards: HashMap<(String, String), Vec<String>>,
+}
+
+impl Places {
+    /// The hits `row` makes for what `scope` allows, appended to `hits`.
+    fn resolve(
+        &mut self,
+        conn: &rusqlite::Connection,
+        scope: &Scope,
+        row: &Row,
+        hits: &mut Vec<SearchHit>,
+    ) -> Result<()> {
+        let hit = |submission: &str, place: HitPlace| SearchHit {
+            submission: submission.to_string(),
+            place,
+            snippet: String::new(),
+            rank: row.rank,
+            rowid: row.rowid,
+        };
+        match row.kind.as_str() {
+            "page" => {
+                let Ok(page) = row.key2.parse::<u32>() else { return Ok(()) };
+                if !self.documents.contains_key(&row.key1) {
+                    let mut stmt = conn.prepare_cached(
+                        "SELECT submission_id, id, title FROM documents WHERE sha256 = ?1 ORDER BY submission_id, ord",
+                    )?;
+                    let found = stmt
+                        .query_map([&row.key1], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    self.documents.insert(row.key1.clone(), found);
+                }
+                for (submission, document, title) in &self.documents[&row.key1] {
+                    if scope.allows(submission, None, Some(document)) {
+                        hits.push(hit(
+                            submission,
+                            HitPlace::Page { document: document.clone(), title: title.clone(), page },
+                        ));
+                    }
+                }
+            }
+            "narrative" if scope.allows(&row.key1, Some(&row.key2), None) => {
+                hits.push(hit(&row.key1, HitPlace::Narrative { standard: row.key2.clone() }));
+            }
+            "standard" => {
+                let key = (row.key1.clone(), row.key2.clone());
+                if !self.standards.contains_key(&key) {
+                    let mut stmt = conn.prepare_cached(
+                        "SELECT submission_id FROM submission_standards
+                         WHERE standard_code = ?2 AND framework_id || '@' || framework_version = ?1 ORDER BY submission_id",
+                    )?;
+                    let found =
+                        stmt.query_map([&row.key1, &row.key2], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                    self.standards.insert(key.clone(), found);
+                }
+                for submission in &self.standards[&key] {
+                    if scope.allows(submission, Some(&row.key2), None) {
+                        hits.push(hit(submission, HitPlace::Standard { standard: row.key2.clone() }));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
 /// Whether `refresh` has anything to do (a read, so opening a cache takes no write lock when
 /// the index is current).
 pub(crate) fn needs_refresh(conn: &rusqlite::Connection) -> Result<bool> {
@@ -193,23 +340,32 @@ pub(crate) fn needs_refresh(conn: &rusqlite::Connection) -> Result<bool> {
 /// Brings the index up to date: new blobs' pages, new frameworks' standards, and (for
 /// `submission`, or every submission the first time) the narratives.
 pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<()> {
-    let blobs: Vec<(String, String)> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT sha256, content FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
-        )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+    // After an import, only that submission's documents can be new to the index (looking at
+    // every blob once per import of a first sync added up); the first time, every blob.
+    let blobs: Vec<(String, String)> = match submission {
+        Some(id) => {
+            let mut stmt = tx.prepare_cached(
+                "SELECT DISTINCT b.sha256, b.content FROM documents d JOIN blobs b ON b.sha256 = d.sha256
+                 WHERE d.submission_id = ?1 AND b.sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
+            )?;
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        }
+        None => {
+            let mut stmt = tx.prepare_cached(
+                "SELECT sha256, content FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        }
     };
     for (sha, content) in blobs {
         for page in intake::text_pages(&content) {
             let body = intake::clean(&page.text);
             if !body.trim().is_empty() {
-                tx.execute(
-                    "INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'page', ?2, ?3)",
-                    params![body, sha, page.number],
-                )?;
+                tx.prepare_cached("INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'page', ?2, ?3)")?
+                    .execute(params![body, sha, page.number])?;
             }
         }
-        tx.execute("INSERT INTO indexed_blobs (sha256) VALUES (?1)", [&sha])?;
+        tx.prepare_cached("INSERT INTO indexed_blobs (sha256) VALUES (?1)")?.execute([&sha])?;
     }
     let frameworks: Vec<String> = {
         let mut stmt = tx.prepare_cached(
@@ -231,13 +387,34 @@ pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<
         .optional()?
         .is_none();
     if first || submission.is_some() {
-        tx.execute("DELETE FROM search_index WHERE kind = 'narrative' AND (?1 IS NULL OR key1 = ?1)", [submission])?;
-        tx.execute(
-            "INSERT INTO search_index (body, kind, key1, key2)
-             SELECT narrative, 'narrative', submission_id, standard_code FROM mappings
-             WHERE (?1 IS NULL OR submission_id = ?1) AND narrative <> ''",
-            [submission],
-        )?;
+        // The submission's narrative rows are found through indexed_narratives: a condition on
+        // the index's UNINDEXED columns reads every row of it, once per import, which was most
+        // of a first sync's time.
+        let old: Vec<i64> = {
+            let mut stmt =
+                tx.prepare_cached("SELECT fts_rowid FROM indexed_narratives WHERE ?1 IS NULL OR submission_id = ?1")?;
+            stmt.query_map([submission], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut delete = tx.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?;
+        for rowid in old {
+            delete.execute([rowid])?;
+        }
+        tx.execute("DELETE FROM indexed_narratives WHERE ?1 IS NULL OR submission_id = ?1", [submission])?;
+        let narratives: Vec<(String, String, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT submission_id, standard_code, narrative FROM mappings
+                 WHERE (?1 IS NULL OR submission_id = ?1) AND narrative <> ''",
+            )?;
+            stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut insert =
+            tx.prepare_cached("INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'narrative', ?2, ?3)")?;
+        let mut record =
+            tx.prepare_cached("INSERT INTO indexed_narratives (submission_id, fts_rowid) VALUES (?1, ?2)")?;
+        for (submission, standard, narrative) in narratives {
+            insert.execute(params![narrative, submission, standard])?;
+            record.execute(params![submission, tx.last_insert_rowid()])?;
+        }
         tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_index', '1')", [])?;
     }
     Ok(())

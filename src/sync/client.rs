@@ -330,3 +330,12 @@ fn verify(sha256: &str, text: &str) -> Result<(), SyncError> {
     }
     Ok(())
 }
+
+impl HubClient {
+    /// What the caller may see of a submission's history on the hub, oldest first.
+    pub fn history(&self, submission: &str) -> Result<Vec<crate::wire::HistoryEntry>, SyncError> {
+        let answer: crate::wire::HistoryResponse =
+            self.read(self.get(&format!("/api/v1/submissions/{submission}/history"))?)?;
+        Ok(answer.entries)
+    }
+}

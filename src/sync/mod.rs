@@ -96,6 +96,32 @@ pub fn under_body_limit(ops: &[Op]) -> Vec<&[Op]> {
     runs
 }
 
+/// How many downloaded documents are kept in one transaction: one fsync per batch the hub sends
+/// (`MAX_DOCUMENTS_PER_BATCH`), not per document, which was most of a first sync's time.
+const KEEP_DOCUMENTS: usize = crate::wire::MAX_DOCUMENTS_PER_BATCH;
+/// ... or per this many bytes, whichever comes first.
+const KEEP_BYTES: usize = crate::wire::DOCUMENT_BATCH_BYTES;
+
+/// Fetches the `missing` documents (in batches, each verified by the client) and keeps them as
+/// they arrive, a batch per transaction; whatever arrived before a failure is kept too, so an
+/// interrupted first sync resumes with only what is still missing.
+pub fn fetch_documents(store: &Store, client: &HubClient, missing: &[String]) -> Result<usize, SyncError> {
+    let mut arrived: Vec<(String, String)> = Vec::new();
+    let mut bytes = 0;
+    let fetched = client.documents(missing, |sha, text| {
+        arrived.push((sha.to_string(), text.to_string()));
+        bytes += text.len();
+        if arrived.len() >= KEEP_DOCUMENTS || bytes >= KEEP_BYTES {
+            store.keep_documents(&arrived)?;
+            arrived.clear();
+            bytes = 0;
+        }
+        Ok(())
+    });
+    store.keep_documents(&arrived)?;
+    fetched
+}
+
 /// Pushes the outbox, then pulls every change, as `me`.
 pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, SyncError> {
     let mut summary = Summary::default();
@@ -126,7 +152,7 @@ pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, 
         // Documents in batches, each kept as it arrives (verified): a sync cut off in the
         // middle resumes with the documents still missing.
         let missing: Vec<String> = store.missing_documents(&page.changes)?.into_iter().map(String::from).collect();
-        summary.documents += client.documents(&missing, |sha, text| Ok(store.keep_document(sha, text)?))?;
+        summary.documents += fetch_documents(store, client, &missing)?;
         summary.pulled += store.apply_changes(me, &page.changes, page.next, &HashMap::new())?;
         if !page.more || page.next <= since {
             break;

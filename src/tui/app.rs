@@ -22,7 +22,7 @@ use super::theme::Theme;
 use crate::config::{EditorKeys, Layout};
 use crate::domain::consolidation::Consolidation;
 use crate::domain::{Gap, Judgement, Outcome};
-use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData};
+use crate::store::{Assignment, DocumentInfo, FinderEntry, Resolution, ReviewData, SearchHit};
 
 pub use super::autosave::{AUTOSAVE_AFTER, AUTOSAVE_IDLE};
 /// A save refused because the cache was busy is tried again this long after.
@@ -51,6 +51,13 @@ pub enum Action {
         info: DocumentInfo,
         text: String,
         locator: String,
+        /// Words to find from the located page on (a full-text hit opened from the finder).
+        find: Option<String>,
+    },
+    /// The full-text search the finder asked for.
+    TextFound {
+        query: String,
+        hits: Vec<SearchHit>,
     },
     FinderLoaded(Vec<FinderEntry>),
     Saved(Judgement),
@@ -106,6 +113,9 @@ pub enum Action {
         busy: bool,
     },
     ReportLoaded(Box<ReportPreview>),
+    /// Something done outside the app that the bottom line reports (an original opened, or
+    /// where it is when there is no display to open it on).
+    Done(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +139,12 @@ pub enum Effect {
         submission: String,
         document: String,
         locator: String,
+        /// Words to find and pick out from the located page on.
+        find: Option<String>,
+    },
+    /// Full-text search of the evidence for the finder.
+    SearchText {
+        query: String,
     },
     LoadFinder,
     Save {
@@ -167,6 +183,13 @@ pub enum Effect {
     },
     OpenReport {
         submission: String,
+    },
+    /// The original file of a document in the system's viewer (or the configured one), at
+    /// the physical `page` when the viewer takes one.
+    OpenOriginal {
+        submission: String,
+        document: String,
+        page: Option<u32>,
     },
 }
 
@@ -361,14 +384,23 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::DocumentLoaded { submission, info, text, locator } => {
-                let doc = DocumentState::new(submission, info, &text, &locator);
+            Action::DocumentLoaded { submission, info, text, locator, find } => {
+                let mut doc = DocumentState::new(submission, info, &text, &locator);
+                if let Some(words) = find {
+                    doc.find_from_here(&words);
+                }
                 if !locator.is_empty() && doc.mark.is_none() {
                     self.flash =
                         Some(Flash::Info(format!("\"{locator}\" was not found in {}; showing the start", doc.info.id)));
                 }
                 self.document = Some(doc);
                 self.screen = ScreenId::Document;
+                Vec::new()
+            }
+            Action::TextFound { query, hits } => {
+                if let Some(Overlay::Finder(finder)) = &mut self.overlay {
+                    finder.text_found(&query, hits);
+                }
                 Vec::new()
             }
             Action::FinderLoaded(entries) => {
@@ -433,6 +465,10 @@ impl App {
             }
             Action::Failed(message) => {
                 self.flash = Some(Flash::Error(message));
+                Vec::new()
+            }
+            Action::Done(message) => {
+                self.flash = Some(Flash::Info(message));
                 Vec::new()
             }
             Action::SyncDue => self.start_sync(false),
@@ -538,12 +574,10 @@ impl App {
     /// A paste of any length is one edit, saved at once.
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
         if self.context() == Context::Finder {
-            let entries = self.finder_entries.as_deref().unwrap_or_default();
             if let Some(Overlay::Finder(finder)) = &mut self.overlay {
                 finder.query.push_str(&text.replace(['\n', '\r'], " "));
-                finder.refresh(entries);
             }
-            return Vec::new();
+            return self.finder_query_changed();
         }
         if self.overlay.is_some() {
             return Vec::new();

@@ -1,4 +1,6 @@
-//! The `/` finder: fuzzy matching over standards, submissions and evidence.
+//! The `/` finder: fuzzy matching over standards, submissions and evidence, and below those
+//! the pages of evidence (and providers' narratives) whose text has the words (full-text search,
+//! asked of the store as the query changes).
 //!
 //! Like fzf, the query is split into words that may match in any order, each either the entry's
 //! submission id or its text. Every standard appears once per submission, so the entries share
@@ -10,15 +12,22 @@ use std::collections::HashMap;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use crate::store::FinderEntry;
+use crate::store::{FinderEntry, HitPlace, SearchHit};
 
 /// How many matches the finder keeps (and so at most shows).
 const MAX_RESULTS: usize = 200;
+/// How many full-text hits it shows below them.
+pub const MAX_TEXT_HITS: usize = 30;
+/// Shorter queries than this do not search the text of the evidence (every page has "a").
+pub const MIN_TEXT_QUERY: usize = 3;
 
 pub struct FinderState {
     pub query: String,
     /// Indexes into the entries, best match first.
     pub results: Vec<usize>,
+    /// Pages and narratives whose text has the query's words, best first (after `results`).
+    pub text_hits: Vec<SearchHit>,
+    /// Over `results` then `text_hits`.
     pub selected: usize,
     /// The submission the user is in, and the standard selected there: with an empty query the
     /// finder lists that submission first, from that standard.
@@ -65,6 +74,7 @@ impl FinderState {
         let mut state = FinderState {
             query: String::new(),
             results: Vec::new(),
+            text_hits: Vec::new(),
             selected: 0,
             here: None,
             matcher: SkimMatcherV2::default().smart_case(),
@@ -132,6 +142,36 @@ impl FinderState {
 
     pub fn selected_entry<'e>(&self, entries: &'e [FinderEntry]) -> Option<&'e FinderEntry> {
         self.results.get(self.selected).and_then(|&i| entries.get(i))
+    }
+
+    /// The full-text hit selected, when the selection is below the fuzzy results.
+    pub fn selected_hit(&self) -> Option<&SearchHit> {
+        self.selected.checked_sub(self.results.len()).and_then(|i| self.text_hits.get(i))
+    }
+
+    /// Rows to choose from: the fuzzy results, then the full-text hits.
+    pub fn len(&self) -> usize {
+        self.results.len() + self.text_hits.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text search this query asks for, if it is long enough to be worth one.
+    pub fn text_query(&self) -> Option<String> {
+        let query = self.query.trim();
+        (query.chars().count() >= MIN_TEXT_QUERY && crate::store::fts_query(query).is_some()).then(|| query.to_string())
+    }
+
+    /// Takes the full-text hits for `query`, if it is still what is typed.
+    pub fn text_found(&mut self, query: &str, hits: Vec<SearchHit>) {
+        if self.query.trim() != query {
+            return;
+        }
+        // Standards are already among the fuzzy results.
+        self.text_hits = hits.into_iter().filter(|h| !matches!(h.place, HitPlace::Standard { .. })).collect();
+        self.text_hits.truncate(MAX_TEXT_HITS);
     }
 }
 

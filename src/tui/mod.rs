@@ -16,6 +16,7 @@ pub mod screens;
 pub mod settings;
 pub mod terminal;
 pub mod theme;
+pub mod viewer;
 pub mod views;
 
 pub use app::{Action, App, Effect, Overlay};

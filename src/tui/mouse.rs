@@ -111,7 +111,7 @@ impl App {
             }
             Target::FinderRow(i) => {
                 if let Some(Overlay::Finder(finder)) = self.overlay.as_mut() {
-                    finder.selected = i.min(finder.results.len().saturating_sub(1));
+                    finder.selected = i.min(finder.len().saturating_sub(1));
                 }
                 Vec::new()
             }

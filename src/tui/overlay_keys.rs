@@ -6,7 +6,7 @@ use super::app::{App, Effect, Flash, Overlay};
 use super::keymap::Command;
 use super::screens::ScreenId;
 use super::screens::review::save_if_dirty;
-use crate::store::FinderEntry;
+use crate::store::{FinderEntry, HitPlace};
 
 impl App {
     pub(super) fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
@@ -102,8 +102,25 @@ impl App {
         };
         match command {
             Some(Command::Cancel) => self.overlay = None,
-            Some(Command::Down) => finder.selected = (finder.selected + 1).min(finder.results.len().saturating_sub(1)),
+            Some(Command::Down) => finder.selected = (finder.selected + 1).min(finder.len().saturating_sub(1)),
             Some(Command::Up) => finder.selected = finder.selected.saturating_sub(1),
+            Some(Command::Open) if finder.selected_hit().is_some() => {
+                let hit = finder.selected_hit().cloned().expect("checked");
+                let query = finder.query.trim().to_string();
+                self.overlay = None;
+                return match hit.place {
+                    // The page opens with the words found on it picked out.
+                    HitPlace::Page { document, page, .. } => vec![Effect::OpenDocument {
+                        submission: hit.submission,
+                        document,
+                        locator: if page == 0 { String::new() } else { format!("p.{page}") },
+                        find: Some(query),
+                    }],
+                    HitPlace::Narrative { standard } | HitPlace::Standard { standard } => {
+                        self.go_to_standard(hit.submission, standard)
+                    }
+                };
+            }
             Some(Command::Open) => {
                 let entry = finder.selected_entry(entries).cloned();
                 self.overlay = None;
@@ -113,24 +130,32 @@ impl App {
                     }
                     Some(FinderEntry::Standard { submission, code, .. }) => self.go_to_standard(submission, code),
                     Some(FinderEntry::Evidence { submission, document, .. }) => {
-                        vec![Effect::OpenDocument { submission, document, locator: String::new() }]
+                        vec![Effect::OpenDocument { submission, document, locator: String::new(), find: None }]
                     }
                     None => Vec::new(),
                 };
             }
-            _ => match event.code {
-                KeyCode::Backspace => {
-                    finder.query.pop();
-                    finder.refresh(entries);
+            _ => {
+                match event.code {
+                    KeyCode::Backspace => {
+                        finder.query.pop();
+                    }
+                    KeyCode::Char(c) if !event.modifiers.contains(KeyModifiers::CONTROL) => finder.query.push(c),
+                    _ => return Vec::new(),
                 }
-                KeyCode::Char(c) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
-                    finder.query.push(c);
-                    finder.refresh(entries);
-                }
-                _ => {}
-            },
+                return self.finder_query_changed();
+            }
         }
         Vec::new()
+    }
+
+    /// Re-ranks the finder for a changed query and asks for the evidence pages that have it.
+    pub(super) fn finder_query_changed(&mut self) -> Vec<Effect> {
+        let entries = self.finder_entries.as_deref().unwrap_or_default();
+        let Some(Overlay::Finder(finder)) = &mut self.overlay else { return Vec::new() };
+        finder.refresh(entries);
+        finder.text_hits.clear();
+        finder.text_query().map(|query| Effect::SearchText { query }).into_iter().collect()
     }
 
     /// Selects a standard, in the open review when it is the same submission.

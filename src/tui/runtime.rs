@@ -3,6 +3,7 @@
 //! user drives.
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use jiff::civil::Date;
@@ -12,6 +13,7 @@ use super::screens::panel::{PanelData, ReportPreview};
 use super::screens::report::SincePushed;
 use super::screens::sync::{SyncStatus, SyncView};
 use super::settings::Settings;
+use super::viewer::{self, ViewerCommand};
 use crate::domain::MemberRole;
 use crate::report::{self, Format};
 use crate::store::{Store, StoreError};
@@ -22,6 +24,9 @@ pub struct Runtime {
     pub store: Store,
     /// A rationale waiting to be edited in `$EDITOR`; the terminal loop takes it.
     pub external_edit: Option<String>,
+    /// Where originals opened outside the terminal are written (private, in the data folder).
+    pub originals_dir: Option<PathBuf>,
+    viewer: Option<ViewerCommand>,
     sync: Option<SyncWorker>,
     /// The cache's `PRAGMA data_version` when last looked at: it changes when another
     /// connection commits.
@@ -33,10 +38,13 @@ impl Runtime {
     pub fn new(store: Store, today: Date, settings: Settings) -> Result<Runtime, StoreError> {
         let me = store.me()?.ok_or_else(|| StoreError::Corrupt("the cache has no owner".into()))?;
         let name = store.person_name(&me)?;
+        let viewer = settings.viewer.clone();
         let mut runtime = Runtime {
             app: App::new(me, name, today, settings, Instant::now()),
             store,
             external_edit: None,
+            originals_dir: None,
+            viewer,
             sync: None,
             data_version: None,
         };
@@ -131,10 +139,17 @@ impl Runtime {
                 .store
                 .load_review(&submission, &me)
                 .map(|data| vec![Action::ReviewLoaded { data: Box::new(data), select, show }]),
-            Effect::OpenDocument { submission, document, locator } => self
+            Effect::OpenDocument { submission, document, locator, find } => self
                 .store
                 .document_text(&submission, &document, &me)
-                .map(|(info, text)| vec![Action::DocumentLoaded { submission, info, text, locator }]),
+                .map(|(info, text)| vec![Action::DocumentLoaded { submission, info, text, locator, find }]),
+            Effect::SearchText { query } => self
+                .store
+                .search(&me, &query, None, super::finder::MAX_TEXT_HITS)
+                .map(|hits| vec![Action::TextFound { query, hits }]),
+            Effect::OpenOriginal { submission, document, page } => self
+                .open_original(&submission, &document, &me, page)
+                .map(|opened| vec![opened.map_or_else(Action::Failed, Action::Done)]),
             Effect::LoadFinder => self.store.finder_entries(&me).map(|entries| vec![Action::FinderLoaded(entries)]),
             Effect::Save { submission, standard, outcome, rationale } => {
                 let saved = match self.store.save_judgement(&submission, &standard, &me, outcome, &rationale) {
@@ -227,6 +242,38 @@ impl Runtime {
 
     /// The chair's Panel screen: every submitted judgement with its rationale, and the
     /// agreement figures of the report's appendix.
+    /// Writes a document's original to the originals folder (once; private) and opens it.
+    fn open_original(
+        &self,
+        submission: &str,
+        document: &str,
+        me: &str,
+        page: Option<u32>,
+    ) -> Result<Result<String, String>, StoreError> {
+        let Some((media_type, bytes)) = self.store.original_file(submission, document, me)? else {
+            return Ok(Err(format!(
+                "The original of {document} is not on this machine, only its text: open it from the hub's copy."
+            )));
+        };
+        let Some(dir) = &self.originals_dir else {
+            return Ok(Err("There is no folder to put the original in.".into()));
+        };
+        let written = (|| {
+            crate::paths::create_private_dir(dir)?;
+            let path =
+                std::path::absolute(dir.join(viewer::file_name(&crate::intake::sha256_hex(&bytes), &media_type)))?;
+            if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+                std::fs::write(&path, &bytes)?;
+                crate::paths::make_private(&path)?;
+            }
+            Ok::<_, std::io::Error>(path)
+        })();
+        Ok(match written {
+            Ok(path) => viewer::open(self.viewer.as_ref(), &path, page),
+            Err(e) => Err(format!("The original of {document} could not be written to {}: {e}", dir.display())),
+        })
+    }
+
     fn panel_data(&self, submission: &str) -> Result<PanelData, StoreError> {
         let review = self.store.load_review(submission, &self.app.me)?;
         let mut input = self.store.report_input(submission)?;

@@ -18,6 +18,8 @@ pub struct Settings {
     /// More conditions than this and the decision rules suggest refusal (stamped on the
     /// chair's consolidation when they edit it).
     pub max_conditions: usize,
+    /// The program that opens an evidence document's original; the system's when `None`.
+    pub viewer: Option<config::ViewerCommand>,
 }
 
 impl Default for Settings {
@@ -36,6 +38,7 @@ impl Settings {
             editor: EditorKeys::default(),
             mouse: false,
             max_conditions: crate::domain::consolidation::Rules::default().max_conditions,
+            viewer: None,
         }
     }
 
@@ -53,6 +56,7 @@ impl Settings {
                 editor: config.editor,
                 mouse: config.mouse,
                 max_conditions: config.max_conditions,
+                viewer: config.viewer.clone(),
             }),
             _ => Err(problems),
         }
@@ -120,6 +124,7 @@ impl Settings {
             "\n# The chair's decision rules: more conditions than this and the rules suggest \"not accredited\"\n# (the NMC uses 5). Kept with each consolidation the chair edits, so the hub applies the same.\nmax_conditions = {}\n",
             crate::domain::consolidation::Rules::default().max_conditions,
         ));
+        out.push_str("\n# The program that opens an evidence document's original file (o in the document viewer):\n# {path} is the file, {page} the page you are on (the PDF's own page number). Split into words\n# like a shell would, but never run through one. Unset: the system's default program.\n# viewer = \"zathura --page={page} {path}\"\n");
         out.push_str(COLORS_HEADER);
         for line in Theme::default_toml().lines() {
             if line.is_empty() || line.starts_with('[') {

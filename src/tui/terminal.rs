@@ -2,6 +2,8 @@
 //! the loop ends (a panic is restored by the hook `ratatui::init` installs).
 
 use std::io;
+
+use crate::paths::DataDir;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -29,18 +31,19 @@ pub enum TuiError {
 /// How often the TUI syncs by itself.
 const SYNC_EVERY: Duration = Duration::from_secs(5 * 60);
 
-/// Runs the TUI on `store` until the user quits. `editing_dir` holds rationales being edited
-/// in `$EDITOR`; `settings` come from `config.toml`; `sync`, when the cache is connected to a hub,
+/// Runs the TUI on `store` until the user quits. `data_dir` holds rationales being edited in
+/// `$EDITOR` and originals opened in a viewer; `settings` come from `config.toml`; `sync`, when the cache is connected to a hub,
 /// syncs in the background.
 pub fn run(
     store: Store,
     today: Date,
-    editing_dir: &Path,
+    data_dir: &DataDir,
     settings: Settings,
     sync: Option<SyncWorker>,
 ) -> Result<(), TuiError> {
     let mouse = settings.mouse;
     let mut runtime = Runtime::new(store, today, settings)?;
+    runtime.originals_dir = Some(data_dir.originals_dir());
     if let Some(worker) = sync {
         runtime.connect(worker);
     }
@@ -53,7 +56,7 @@ pub fn run(
         hook(info);
     }));
     enter_modes(mouse)?;
-    let result = event_loop(&mut terminal, &mut runtime, editing_dir);
+    let result = event_loop(&mut terminal, &mut runtime, &data_dir.editing_dir());
     let _ = leave_modes(mouse);
     ratatui::restore();
     result

@@ -16,7 +16,7 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 pub const DEFAULT_PULL_LIMIT: usize = 500;
 pub const MAX_PULL_LIMIT: usize = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UserRole {
     Reviewer,
@@ -38,14 +38,14 @@ impl UserRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct User {
     pub id: String,
     pub name: String,
     pub role: UserRole,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeResponse {
     pub user: User,
     /// The organisation that sends panel reports (`accredit hub set-organisation`).
@@ -54,19 +54,23 @@ pub struct MeResponse {
 }
 
 /// What a reviewer's judgement says, as pushed (the reviewer is the caller).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JudgementBody {
+    #[schema(min_length = 1, max_length = 64)]
     pub submission: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub standard: String,
     pub outcome: Option<Outcome>,
+    #[schema(max_length = 100000)]
     pub rationale: String,
     pub state: JudgementState,
 }
 
-// No `deny_unknown_fields` here: serde cannot combine it with `flatten`; the op's kind is
-// checked by its tag, and the judgement body denies unknown fields itself.
+/// One edit pushed to the hub. Read through `OpWire`, which refuses unknown fields (serde cannot
+/// combine `deny_unknown_fields` with the `flatten` that writes it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "OpWire")]
 pub struct Op {
     pub op_id: String,
     /// The hub revision this edit was based on (0: the hub has never seen it).
@@ -88,14 +92,54 @@ pub enum OpKind {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An op as it arrives: the same fields as `Op`, each kind with exactly its own. This is also
+/// the op's schema in the OpenAPI document.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[schema(as = Op)]
+enum OpWire {
+    Judgement {
+        #[schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+        op_id: String,
+        /// The hub revision this edit was based on (0: the hub has never seen it).
+        #[schema(minimum = 0)]
+        base_rev: i64,
+        judgement: JudgementBody,
+    },
+    /// The chair's whole consolidation of one submission (only the chair writes it).
+    Consolidation {
+        #[schema(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+        op_id: String,
+        #[schema(minimum = 0)]
+        base_rev: i64,
+        #[schema(min_length = 1, max_length = 64)]
+        submission: String,
+        consolidation: Consolidation,
+    },
+}
+
+impl From<OpWire> for Op {
+    fn from(wire: OpWire) -> Op {
+        match wire {
+            OpWire::Judgement { op_id, base_rev, judgement } => {
+                Op { op_id, base_rev, kind: OpKind::Judgement { judgement } }
+            }
+            OpWire::Consolidation { op_id, base_rev, submission, consolidation } => {
+                Op { op_id, base_rev, kind: OpKind::Consolidation { submission, consolidation } }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpsRequest {
+    #[schema(value_type = Vec<OpWire>, max_items = 500)]
     pub ops: Vec<Op>,
 }
 
 /// A judgement as the hub holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HubJudgement {
     pub submission: String,
     pub standard: String,
@@ -107,7 +151,7 @@ pub struct HubJudgement {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OpOutcome {
     Applied {
@@ -126,20 +170,20 @@ pub enum OpOutcome {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OpResult {
     pub op_id: String,
     #[serde(flatten)]
     pub outcome: OpOutcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OpsResponse {
     pub results: Vec<OpResult>,
 }
 
 /// A document as listed in a submission change; its bytes are fetched by hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HubDocument {
     pub id: String,
     pub title: String,
@@ -147,7 +191,7 @@ pub struct HubDocument {
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HubSubmission {
     pub id: String,
     pub frameworks: Vec<FrameworkRef>,
@@ -164,7 +208,7 @@ pub struct HubSubmission {
     pub mappings: Vec<Mapping>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HubPanel {
     pub submission: String,
     pub chair: String,
@@ -175,7 +219,7 @@ pub struct HubPanel {
     pub people: Vec<Person>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     Framework {
@@ -215,7 +259,7 @@ impl Change {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChangesResponse {
     pub changes: Vec<Change>,
     pub next: i64,
@@ -223,7 +267,7 @@ pub struct ChangesResponse {
 }
 
 /// One pushed version of a panel report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportVersion {
     pub submission: String,
     pub version: i64,
@@ -233,24 +277,24 @@ pub struct ReportVersion {
     pub pushed_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PushReportResponse {
     pub report: ReportVersion,
     /// False when this exact report had been pushed before.
     pub created: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportsResponse {
     pub reports: Vec<ReportVersion>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
@@ -297,12 +341,14 @@ pub const MAX_DOCUMENTS_PER_BATCH: usize = 64;
 pub const DOCUMENT_BATCH_BYTES: usize = 16 * 1024 * 1024;
 
 /// `POST /api/v1/documents/batch`: several documents' texts by SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentBatchRequest {
+    #[schema(max_items = 64, inline, value_type = Vec<Sha256>)]
     pub sha256: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentBatchResponse {
     /// The documents sent, in the order asked (a prefix of it when the batch was full).
     pub documents: Vec<DocumentText>,
@@ -310,14 +356,20 @@ pub struct DocumentBatchResponse {
     pub forbidden: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentText {
     pub sha256: String,
     pub text: String,
 }
 
+/// The SHA-256 of a document's bytes, as 64 hex characters (the schema of such a value).
+#[derive(utoipa::ToSchema)]
+#[schema(pattern = "^[0-9a-fA-F]{64}$")]
+#[allow(dead_code)]
+pub struct Sha256(String);
+
 /// A member's confirmation that the pushed panel report is accurate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Confirmation {
     pub member: String,
     pub name: String,
@@ -328,16 +380,41 @@ pub struct Confirmation {
     pub confirmed_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     #[serde(default)]
     pub comment: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ConfirmationsResponse {
     pub confirmations: Vec<Confirmation>,
     /// The names of the members who have not confirmed yet.
     pub awaiting: Vec<String>,
+}
+
+/// One entry of a submission's history (`GET /api/v1/submissions/{id}/history`): an act from
+/// the hub's audit trail that the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    /// The entry's number in the hub's audit trail.
+    pub seq: i64,
+    pub at: String,
+    /// The user id (`office` for the accreditation office on the hub's machine).
+    pub actor: String,
+    pub actor_name: String,
+    /// The stored name of the act, e.g. `judgement.submit`.
+    pub action: String,
+    /// The act in words.
+    pub what: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+    /// SHA-256 of what was written (never the text itself).
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HistoryResponse {
+    pub entries: Vec<HistoryEntry>,
 }

@@ -628,3 +628,55 @@ fn a_long_paste_arrives_whole_and_is_saved_at_once() {
     tmux.keys(&["Escape"]);
     tmux.wait_for("the review keys after one Esc", |s| in_review(s) && s.contains("saved"));
 }
+
+/// The status line of the document viewer (its first row inside the pane).
+fn document_status(screen: &str) -> &str {
+    screen.lines().nth(2).unwrap_or_default()
+}
+
+/// Issue 10: a standard's citation of a PDF opens the PDF's text at the printed page cited,
+/// and the viewer says which physical page of the file that is (the cover is unnumbered).
+#[test]
+fn a_cited_pdf_page_opens_from_the_standard_at_its_printed_page() {
+    let tmux = Tmux::new("pdf-citation");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    open_review(&tmux, dir.path());
+    tmux.keys(&["/"]);
+    tmux.type_text("S-2026-014 MPF 1.7");
+    tmux.wait_text(&["MPF 1.7"]);
+    tmux.keys(&["Enter"]);
+    wait_selected(&tmux, "·", "MPF 1.7", &[]);
+    // The second citation of MPF 1.7 is E01 p.3, a PDF.
+    tmux.keys(&["Tab", "j", "Enter"]);
+    let screen = tmux.wait_text(&["accredit · Document S-2026-014 E01", "cited at p.3"]);
+    assert!(document_status(&screen).contains("p.3 (PDF p.4)"), "{screen}");
+    assert!(screen.contains("3. Entry requirements"), "page 3's heading is in view:\n{screen}");
+    // Another page by the number printed on it.
+    tmux.keys(&["p"]);
+    tmux.wait_text(&["go to page:"]);
+    tmux.type_text("2");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("printed page 2", |s| document_status(s).contains("p.2 (PDF p.3)"));
+    assert!(screen.contains("2. Aims"), "{screen}");
+}
+
+/// Issue 10: a word that is only on page 3 of a PDF is found by the finder among the text of
+/// the evidence, and Enter opens the document on that page with the word picked out.
+#[test]
+fn a_word_found_in_the_evidence_text_opens_on_its_page() {
+    let tmux = Tmux::new("find-text");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    tmux.start_demo(dir.path());
+    tmux.keys(&["/"]);
+    tmux.type_text("restrictions");
+    let screen = tmux.wait_text(&["In the text of the evidence", "E01 p.3"]);
+    let hits: Vec<&str> = screen.lines().filter(|l| l.contains("text       ")).collect();
+    assert_eq!(hits.len(), 1, "the word is on one page only:\n{screen}");
+    assert!(hits[0].contains("S-2026-014") && hits[0].contains("restrictions"), "{screen}");
+    // No standard or document title has the word: the text hit is the first row to choose.
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_text(&["accredit · Document S-2026-014 E01"]);
+    let status = document_status(&screen);
+    assert!(status.contains("p.3 (PDF p.4)") && status.contains("\"restrictions\": 1 of 1"), "{screen}");
+    assert!(screen.contains("with no restrictions on practice"), "{screen}");
+}

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Every route the router serves, as (method, path) — the contract's list of endpoints.
-const ROUTES: [(&str, &str); 12] = [
+const ROUTES: [(&str, &str); 13] = [
     ("get", "/healthz"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/me"),
@@ -26,6 +26,7 @@ const ROUTES: [(&str, &str); 12] = [
     ("get", "/api/v1/submissions/{id}/reports/{version}"),
     ("post", "/api/v1/submissions/{id}/confirmations"),
     ("get", "/api/v1/submissions/{id}/confirmations"),
+    ("get", "/api/v1/submissions/{id}/history"),
 ];
 
 struct Api {

@@ -157,16 +157,8 @@ fn the_demo_pack_round_trips_into_a_reviewable_submission() {
     let page3 = text.split("[page 3]\n").nth(1).unwrap();
     assert!(page3.starts_with("[PDF p.4]\n") && page3.contains("mini-CEX"), "{page3}");
 
-    let mut store = accredit::store::Store::open_in_memory().unwrap();
-    accredit::demo::install(&mut store).unwrap();
-    store.import_submission(&package).unwrap();
+    let store = reviewer_store_with(&package);
     let me = store.me().unwrap().unwrap();
-    let panel = format!(
-        r#"{{"format": "accredit.demo-panel.v1", "submission": "S-2026-030", "chair": "u-chair", "reviews_due": "2026-12-20",
-            "members": [{{"user": "{me}", "role": "reviewer"}}], "judgements": []}}"#
-    );
-    let panel = format::parse_panel("panel.json", &panel, |_| true, |_| true).unwrap();
-    store.import_panel(&panel).unwrap();
     let hits = store.search(&me, "mini-CEX", Some("S-2026-030"), 10).unwrap();
     assert!(
         hits.iter().any(
@@ -178,6 +170,74 @@ fn the_demo_pack_round_trips_into_a_reviewable_submission() {
     let (media_type, bytes) = store.document_original("S-2026-030", "E02").unwrap().unwrap();
     assert_eq!(media_type, media::PDF);
     assert_eq!(bytes, std::fs::read(dir.join("module-descriptors.pdf")).unwrap(), "the original is kept byte for byte");
+}
+
+/// A cache holding `package`, with its owner on the submission's panel as a reviewer.
+fn reviewer_store_with(package: &accredit::format::SubmissionPackage) -> accredit::store::Store {
+    let mut store = accredit::store::Store::open_in_memory().unwrap();
+    accredit::demo::install(&mut store).unwrap();
+    store.import_submission(package).unwrap();
+    let me = store.me().unwrap().unwrap();
+    let panel = format!(
+        r#"{{"format": "accredit.demo-panel.v1", "submission": "{}", "chair": "u-chair", "reviews_due": "2026-12-20",
+            "members": [{{"user": "{me}", "role": "reviewer"}}], "judgements": []}}"#,
+        package.submission.id
+    );
+    let panel = format::parse_panel("panel.json", &panel, |_| true, |_| true).unwrap();
+    store.import_panel(&panel).unwrap();
+    store
+}
+
+/// Issue 10: `o` in the document viewer writes the original PDF (byte for byte, private) and
+/// starts the configured viewer with its absolute path and the physical page on screen, as
+/// separate arguments and without a shell of ours.
+#[test]
+fn the_original_opens_in_the_configured_viewer_at_the_physical_page() {
+    use accredit::tui::{Action, Runtime, Settings};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::os::unix::fs::PermissionsExt;
+
+    let frameworks = frameworks();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs/eastfield-mh");
+    let draft = pack::read_pack(&dir, &frameworks, today()).draft.expect("the demo pack reads");
+    let out = tempfile::tempdir().unwrap();
+    pack::write_draft(&draft, out.path()).unwrap();
+    let package =
+        format::load_submission_dir(out.path(), |id, v| frameworks.iter().find(|f| f.id == id && f.version == v))
+            .unwrap();
+
+    let files = tempfile::tempdir().unwrap();
+    let record = files.path().join("viewer-args");
+    // The viewer here is sh itself, given the path and page as $0 and $1: a program the user
+    // chose, not a shell of accredit's.
+    let viewer = format!("sh -c 'printf \"%s\\n%s\\n\" \"$0\" \"$1\" > {}' {{path}} {{page}}", record.display());
+    let settings =
+        Settings { viewer: Some(accredit::config::ViewerCommand::parse(&viewer).unwrap()), ..Settings::default() };
+    let mut rt = Runtime::new(reviewer_store_with(&package), today(), settings).unwrap();
+    rt.originals_dir = Some(files.path().join("originals"));
+    let press = |rt: &mut Runtime, code| rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    for c in "/S-2026-030 MPF 1.6".chars() {
+        press(&mut rt, KeyCode::Char(c));
+    }
+    press(&mut rt, KeyCode::Enter);
+    press(&mut rt, KeyCode::Tab);
+    press(&mut rt, KeyCode::Enter);
+    let doc = rt.app.document.as_ref().expect("E02 is open at its citation");
+    assert_eq!((doc.info.id.as_str(), doc.locator.as_str()), ("E02", "pp.3–4"));
+    assert_eq!(doc.page_at_scroll().map(|(_, p)| p.label()), Some("p.3 (PDF p.4)".into()));
+    press(&mut rt, KeyCode::Char('o'));
+    crate::support::wait_until("the viewer to record its arguments", || {
+        std::fs::read_to_string(&record).is_ok_and(|t| t.lines().count() == 2)
+    });
+    let args = std::fs::read_to_string(&record).unwrap();
+    let (path, page) = args.trim_end().split_once('\n').unwrap();
+    assert_eq!(page, "4", "the viewer opens the PDF's own page 4, printed p.3");
+    let path = Path::new(path);
+    assert!(path.is_absolute(), "{path:?}");
+    assert_eq!(std::fs::read(path).unwrap(), std::fs::read(dir.join("module-descriptors.pdf")).unwrap());
+    assert_eq!(std::fs::metadata(path).unwrap().permissions().mode() & 0o777, 0o600);
+    let flash = format!("{:?}", rt.app.flash);
+    assert!(flash.contains("Opened") && flash.contains("in sh"), "{flash}");
 }
 
 #[test]

@@ -67,3 +67,77 @@ fn each_format_gives_its_pages() {
     // Rows keep their columns aligned.
     assert!(xlsx.pages[1].text.lines().any(|l| l.contains(" | ")), "{}", xlsx.pages[1].text);
 }
+
+/// `fixtures/labelled/`: a report numbered only by its `/PageLabels` (cover, i–ii, 1–3, A-1–A-3),
+/// written plainly by reportlab and again packed in compressed object streams by qpdf.
+#[test]
+fn page_labels_give_the_printed_pages_of_plain_and_packed_pdfs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/labelled");
+    let expected = ["Cover", "i", "ii", "1", "2", "3", "A-1", "A-2", "A-3"];
+    for file in ["validation-report.pdf", "validation-report-packed.pdf"] {
+        let (_, pdf) = intake::extract_file(&dir.join(file), media::PDF).unwrap();
+        assert_eq!(pdf.page_labels.as_deref(), Some(&expected.map(String::from)[..]), "{file}");
+        assert!(pdf.warnings.is_empty(), "{file}: {:?}", pdf.warnings);
+        assert!(intake::detect_printed(&pdf.pages).is_none(), "{file}: no number in the text itself");
+        let printed = intake::printed_numbering(&pdf).expect("the labels number the pages");
+        assert_eq!((printed.offset, printed.agreeing, printed.source), (3, 3, "/PageLabels"), "{file}");
+        assert_eq!(
+            printed.to_string(),
+            "printed p.1 is physical page 4 (offset 3; 3 of 9 pages numbered, /PageLabels); \
+             labels PDF p.1 Cover, PDF pp.2-3 i–ii, PDF pp.4-6 1–3, PDF pp.7-9 A-1–A-3",
+            "{file}"
+        );
+    }
+    // The PDFs of the demo have no labels: their footers are read, as before.
+    let e01 = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/submissions/S-2026-014/documents/E01.pdf");
+    let (_, pdf) = intake::extract_file(&e01, media::PDF).unwrap();
+    assert_eq!(pdf.page_labels, None);
+    assert_eq!(intake::printed_numbering(&pdf).unwrap().source, "footer/header pattern");
+}
+
+/// Importing a labelled PDF says what the labels give, and applies nothing until confirmed.
+#[test]
+fn an_import_reports_the_page_labels_without_applying_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let labelled = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/labelled/validation-report.pdf");
+    std::fs::copy(&labelled, dir.path().join("report.pdf")).unwrap();
+    let submission = |offset: Option<i64>| accredit::domain::Submission {
+        id: "S-LABELS".into(),
+        frameworks: vec![accredit::domain::FrameworkRef {
+            id: "mpf-2017".into(),
+            version: "2017".into(),
+            standards: None,
+        }],
+        provider: "University of Eastfield".into(),
+        programme: "MSc".into(),
+        award: "MSc".into(),
+        programme_code: None,
+        modes: None,
+        version: 1,
+        submitted_at: jiff::civil::date(2026, 1, 1),
+        stage: accredit::domain::Stage::StandardsReview,
+        stage_note: None,
+        documents: vec![accredit::domain::DocumentRef {
+            id: "E01".into(),
+            title: "Validation report".into(),
+            media_type: media::PDF.into(),
+            path: "report.pdf".into(),
+            page_offset: offset,
+        }],
+        mappings: vec![],
+    };
+    let read = |path: &str| std::fs::read(dir.path().join(path));
+    let package = accredit::format::SubmissionPackage::assemble("submission.json", submission(None), read).unwrap();
+    let notes = &package.originals["E01"].notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("printed p.1 is physical page 4 (offset 3; 3 of 9 pages numbered, /PageLabels)")
+                && n.contains("not applied; set \"page_offset\": 3")),
+        "{notes:?}"
+    );
+    assert!(package.documents["E01"].starts_with("[page 1]\n"), "physical pages until confirmed");
+    let confirmed =
+        accredit::format::SubmissionPackage::assemble("submission.json", submission(Some(3)), read).unwrap();
+    assert!(confirmed.documents["E01"].contains("[page 1]\n[PDF p.4]\n"), "{}", confirmed.documents["E01"]);
+}

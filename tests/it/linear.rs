@@ -145,6 +145,6 @@ fn overlays_and_the_document_take_the_whole_body() {
     press(&mut rt, KeyCode::Enter);
     press(&mut rt, KeyCode::Enter);
     let (screen, _) = snapshot("document", &rt);
-    assert!(said(&screen).starts_with("Document E02 of S-2026-014, line "), "{screen}");
+    assert!(said(&screen).starts_with("Document E02 of S-2026-014, p.4, page 4 of 34, line "), "{screen}");
     assert!(screen.contains("\n> "), "the cited line is marked:\n{screen}");
 }

@@ -1,5 +1,7 @@
 //! Integration tests, in one binary so they share one build and one link.
 
+mod audit;
+mod backup;
 mod cli;
 mod concurrency;
 mod e2e;
@@ -13,6 +15,7 @@ mod hub_tls;
 mod intake;
 mod intake_fixtures;
 mod intake_property;
+mod intake_reuse;
 mod intake_sync;
 mod linear;
 mod mouse;
@@ -20,6 +23,7 @@ mod panel;
 mod report;
 mod review_flow;
 mod screens;
+mod search;
 mod setup;
 mod support;
 mod sync;

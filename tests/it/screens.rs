@@ -102,11 +102,60 @@ fn document_viewer_at_the_cited_page() {
     snapshot("document", &rt);
 }
 
+/// A PDF whose cover is unnumbered: the cited printed page opens, and the status line says
+/// which physical page it is; with wrapping off the lines stay whole and scroll sideways.
+#[test]
+fn pdf_document_at_its_printed_page_wrapped_and_whole() {
+    let mut rt = runtime();
+    find(&mut rt, "S-2026-014 MPF 1.7");
+    press(&mut rt, KeyCode::Tab);
+    keys(&mut rt, "j");
+    press(&mut rt, KeyCode::Enter);
+    let doc = rt.app.document.as_ref().expect("the document is open");
+    assert_eq!((doc.info.id.as_str(), doc.locator.as_str()), ("E01", "p.3"));
+    assert_eq!(doc.page_at_scroll().map(|(_, page)| page.label()), Some("p.3 (PDF p.4)".into()));
+    snapshot("document_pdf", &rt);
+    keys(&mut rt, "w");
+    press(&mut rt, KeyCode::Right);
+    let terminal = draw(&rt, 80, 24);
+    insta::assert_snapshot!("document_pdf_whole_lines_80x24", terminal.backend());
+    keys(&mut rt, "p2");
+    press(&mut rt, KeyCode::Enter);
+    assert_eq!(
+        rt.app.document.as_ref().unwrap().page_at_scroll().map(|(_, page)| page.label()),
+        Some("p.2 (PDF p.3)".into())
+    );
+}
+
 #[test]
 fn finder_overlay() {
     let mut rt = runtime();
     keys(&mut rt, "/supervis");
     snapshot("finder", &rt);
+}
+
+/// Below the fuzzy results, the pages whose text has the words; Enter on one opens the page
+/// with them picked out.
+#[test]
+fn finder_with_hits_in_the_text_of_the_evidence() {
+    let mut rt = runtime();
+    keys(&mut rt, "/mini-CEX");
+    let Some(accredit::tui::Overlay::Finder(finder)) = &rt.app.overlay else { panic!("the finder is open") };
+    assert!(!finder.text_hits.is_empty(), "the words are in the evidence");
+    assert!(finder.text_hits.iter().all(|h| h.snippet.contains("«")), "{:?}", finder.text_hits);
+    let fuzzy = finder.results.len();
+    snapshot("finder_text_hits", &rt);
+    for _ in 0..fuzzy {
+        keys(&mut rt, "j");
+    }
+    let Some(accredit::tui::Overlay::Finder(finder)) = &rt.app.overlay else { panic!("the finder is open") };
+    let hit = finder.selected_hit().cloned().expect("the first text hit is selected");
+    press(&mut rt, KeyCode::Enter);
+    let doc = rt.app.document.as_ref().expect("the hit's document is open");
+    let accredit::store::HitPlace::Page { document, page, .. } = &hit.place else { panic!("a page hit: {hit:?}") };
+    assert_eq!((&doc.info.id, doc.cited), (document, false));
+    assert_eq!(doc.page_at_scroll().and_then(|(_, p)| p.cited), Some(*page));
+    assert!(doc.match_count().is_some_and(|c| c.contains("1 of")), "{:?}", doc.match_count());
 }
 
 #[test]

@@ -12,6 +12,8 @@ use crate::wire::{
     DOCUMENT_BATCH_BYTES, DocumentBatchRequest, DocumentBatchResponse, DocumentText, MAX_DOCUMENTS_PER_BATCH,
 };
 
+#[utoipa::path(post, path = "/api/v1/documents/batch", request_body = DocumentBatchRequest,
+    responses((status = 200, description = "the documents sent, in the order asked (a prefix when the answer is full), and those refused", body = DocumentBatchResponse)))]
 pub(super) async fn batch(
     State(state): State<AppState>,
     caller: Caller,

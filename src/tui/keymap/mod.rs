@@ -169,6 +169,13 @@ pub enum Command {
     Decide,
     OpenReport,
     PushReport,
+    /// Document: long lines wrap, or stay whole and scroll sideways.
+    ToggleWrap,
+    ScrollLeft,
+    ScrollRight,
+    GoToPage,
+    /// Document: the original file (PDF, Word, Excel) in the system's viewer.
+    OpenOriginal,
 }
 
 impl Command {
@@ -230,6 +237,11 @@ impl Command {
             Command::Decide => "decide",
             Command::OpenReport => "open_report",
             Command::PushReport => "push_report",
+            Command::ToggleWrap => "toggle_wrap",
+            Command::ScrollLeft => "scroll_left",
+            Command::ScrollRight => "scroll_right",
+            Command::GoToPage => "go_to_page",
+            Command::OpenOriginal => "open_original",
         }
     }
 
@@ -313,6 +325,11 @@ impl Default for Keymap {
                 b(Document, &[c('/')], Search, "search in the document", true),
                 b(Document, &[c('n')], NextMatch, "next match", true),
                 b(Document, &[c('N')], PreviousMatch, "previous match", false),
+                b(Document, &[c('p')], GoToPage, "page to go to (as cited)", true),
+                b(Document, &[c('w')], ToggleWrap, "wrap long lines, or keep them whole (tables)", true),
+                b(Document, &[p(K::Left)], ScrollLeft, "scroll left (lines kept whole)", false),
+                b(Document, &[p(K::Right)], ScrollRight, "scroll right (lines kept whole)", false),
+                b(Document, &[c('o')], OpenOriginal, "original file, opened at this page in its viewer", true),
                 b(Document, &[p(K::Esc), c('h'), c('q')], Back, "back to the review", true),
                 b(Sync, &[c('m')], KeepMine, "conflict: keep my text", true),
                 b(Sync, &[c('t')], TakeTheirs, "conflict: take the hub's text", true),

@@ -35,9 +35,17 @@ pub fn announcement(app: &App) -> String {
         Some(Overlay::Help) => return "Help: the keys of this screen. Any key closes it.".into(),
         Some(Overlay::Finder(finder)) => {
             let entries = app.finder_entries.as_deref().unwrap_or_default();
-            let selected = finder.selected_entry(entries).map(|e| sanitize(&e.label()).into_owned());
+            let selected = match (finder.selected_entry(entries), finder.selected_hit()) {
+                (Some(entry), _) => Some(sanitize(&entry.label()).into_owned()),
+                (None, Some(hit)) => Some(sanitize(&hit.to_string()).into_owned()),
+                (None, None) => None,
+            };
+            let text = match finder.text_hits.len() {
+                0 => String::new(),
+                n => format!(" and {n} places in the text of the evidence"),
+            };
             return format!(
-                "Find: {} results for \"{}\".{}",
+                "Find: {} results{text} for \"{}\".{}",
                 finder.results.len(),
                 sanitize(&finder.query),
                 selected.map(|s| format!(" Selected: {s}.")).unwrap_or_default()

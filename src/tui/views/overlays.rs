@@ -7,7 +7,7 @@ use super::linear::{is_linear, pane};
 use super::{centered, scroll_offset};
 use crate::config::EditorKeys;
 use crate::domain::Gap;
-use crate::store::FinderEntry;
+use crate::store::{FinderEntry, HitPlace, SearchHit};
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::editor_keys::{EMACS_KEYS, vim_help};
@@ -101,7 +101,11 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
         centered(area, area.width.saturating_sub(8).max(30), area.height.saturating_sub(4).max(6))
     };
     frame.render_widget(Clear, popup);
-    let block = pane(app, format!(" Find · {} of {} ", finder.results.len(), entries.len()), theme.focus);
+    let title = match finder.text_hits.len() {
+        0 => format!(" Find · {} of {} ", finder.results.len(), entries.len()),
+        n => format!(" Find · {} of {} · {n} in the evidence text ", finder.results.len(), entries.len()),
+    };
+    let block = pane(app, title, theme.focus);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [input, results] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
@@ -113,7 +117,7 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
         ])),
         input,
     );
-    let items: Vec<ListItem<'_>> = finder
+    let mut items: Vec<ListItem<'_>> = finder
         .results
         .iter()
         .filter_map(|&i| entries.get(i))
@@ -129,17 +133,48 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
             ]))
         })
         .collect();
+    // The full-text hits follow under a heading of their own (not a row to choose).
+    let heading = items.len();
+    if !finder.text_hits.is_empty() {
+        items.push(ListItem::new(Line::styled("In the text of the evidence and narratives", theme.heading)));
+        items.extend(finder.text_hits.iter().map(|hit| ListItem::new(text_hit_line(theme, hit))));
+    }
     if items.is_empty() {
         frame.render_widget(Paragraph::new("No match.").style(theme.muted), results);
         return;
     }
+    // Rows of the list: the heading sits between the fuzzy results and the text hits.
+    let row_of = |choice: usize| if choice < heading { choice } else { choice + 1 };
     let height = results.height as usize;
     let mut state = ListState::default()
-        .with_offset(scroll_offset(finder.selected, height, items.len()))
-        .with_selected(Some(finder.selected));
+        .with_offset(scroll_offset(row_of(finder.selected), height, items.len()))
+        .with_selected(Some(row_of(finder.selected)));
     let count = items.len();
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selected), results, &mut state);
-    hits.add_list(results, &vec![1; count], state.offset(), |i| Some(Target::FinderRow(i)));
+    hits.add_list(results, &vec![1; count], state.offset(), |row| match row.cmp(&heading) {
+        std::cmp::Ordering::Less => Some(Target::FinderRow(row)),
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Greater => Some(Target::FinderRow(row - 1)),
+    });
+}
+
+/// `S-2026-014  E04 p.6  … the «mini-CEX» is …`, the matched words picked out.
+fn text_hit_line(theme: &crate::tui::theme::Theme, hit: &SearchHit) -> Line<'static> {
+    let place = match &hit.place {
+        HitPlace::Page { document, page: 0, .. } => format!("{document} unnumbered page"),
+        HitPlace::Page { document, page, .. } => format!("{document} p.{page}"),
+        HitPlace::Narrative { standard } => format!("{standard} narrative"),
+        HitPlace::Standard { standard } => standard.clone(),
+    };
+    let mut spans = vec![
+        Span::styled("text       ", theme.muted),
+        Span::raw(format!("{}  {}  ", sanitize(&hit.submission), sanitize(&place))),
+    ];
+    let snippet = sanitize(&hit.snippet).split_whitespace().collect::<Vec<_>>().join(" ");
+    for (i, part) in snippet.split(['«', '»']).enumerate() {
+        spans.push(if i % 2 == 1 { Span::styled(part.to_string(), theme.title) } else { Span::raw(part.to_string()) });
+    }
+    Line::from(spans)
 }
 
 /// The command palette: the query, then each matching action with its keys.

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::view;
+use super::{InputKind, view};
 use crate::text::sanitize;
 use crate::tui::app::{App, Effect, Flash};
 use crate::tui::keymap::{Command, Context};
@@ -25,10 +25,10 @@ impl Screen for Document {
         Context::Document
     }
 
-    /// While the search line is open it takes every key.
+    /// While the bottom line reads a search or a page it takes every key.
     fn on_modal_key(&self, app: &mut App, event: KeyEvent, _command: Option<Command>) -> Option<Vec<Effect>> {
-        app.document.as_ref()?.search_input.as_ref()?;
-        app.document_search_key(event);
+        app.document.as_ref()?.input.as_ref()?;
+        app.document_input_key(event);
         Some(Vec::new())
     }
 
@@ -45,29 +45,17 @@ impl Screen for Document {
     }
 
     fn announcement(&self, app: &App) -> String {
-        match &app.document {
-            None => "Document.".into(),
-            Some(doc) => {
-                let search = doc
-                    .search
-                    .as_ref()
-                    .map(|q| format!(", \"{}\": {} matches", sanitize(q), doc.matches.len()))
-                    .unwrap_or_default();
-                format!(
-                    "Document {} of {}, line {} of {}{search}.",
-                    sanitize(&doc.info.id),
-                    sanitize(&doc.submission),
-                    (doc.scroll + 1).min(doc.lines.len().max(1)),
-                    doc.lines.len()
-                )
-            }
-        }
+        view::announcement(app)
     }
 
     fn input_line(&self, app: &App) -> Option<Line<'static>> {
-        let input = app.document.as_ref()?.search_input.as_ref()?;
+        let (kind, input) = app.document.as_ref()?.input.as_ref()?;
+        let prompt = match kind {
+            InputKind::Search => " search: ",
+            InputKind::Page => " go to page: ",
+        };
         Some(Line::from(vec![
-            Span::styled(" search: ", app.theme.title),
+            Span::styled(prompt, app.theme.title),
             Span::raw(sanitize(input).into_owned()),
             Span::styled("█", app.theme.focus),
         ]))
@@ -91,9 +79,39 @@ impl App {
             Command::PageUp => doc.scroll_by(-20),
             Command::Top => doc.scroll = 0,
             Command::Bottom => doc.scroll = doc.lines.len().saturating_sub(1),
-            Command::Search => doc.search_input = Some(String::new()),
+            Command::ScrollRight if !doc.wrap => doc.scroll_sideways(8),
+            Command::ScrollLeft if !doc.wrap => doc.scroll_sideways(-8),
+            Command::ScrollRight | Command::ScrollLeft => {
+                let key = self.keymap.key_for(Context::Document, Command::ToggleWrap);
+                self.flash =
+                    Some(Flash::Info(format!("Lines wrap, so there is nothing to the side: {key} keeps them whole.")));
+            }
+            Command::ToggleWrap => {
+                doc.toggle_wrap();
+                self.flash = Some(Flash::Info(
+                    if doc.wrap {
+                        "Long lines wrap."
+                    } else {
+                        "Lines kept whole (tables line up); ← → scroll sideways."
+                    }
+                    .into(),
+                ));
+            }
+            Command::Search => doc.input = Some((InputKind::Search, String::new())),
+            Command::GoToPage if doc.pages.is_empty() => {
+                self.flash = Some(Flash::Info(format!("{} has no pages to go to.", sanitize(&doc.info.id))));
+            }
+            Command::GoToPage => doc.input = Some((InputKind::Page, String::new())),
             Command::NextMatch => doc.next_match(true),
             Command::PreviousMatch => doc.next_match(false),
+            Command::OpenOriginal => {
+                let page = doc.page_at_scroll().and_then(|(_, page)| page.viewer_page());
+                return vec![Effect::OpenOriginal {
+                    submission: doc.submission.clone(),
+                    document: doc.info.id.clone(),
+                    page,
+                }];
+            }
             Command::Back => {
                 self.screen = if self.review.is_some() { ScreenId::Review } else { ScreenId::Queue };
             }
@@ -102,26 +120,36 @@ impl App {
         Vec::new()
     }
 
-    fn document_search_key(&mut self, event: KeyEvent) {
-        let Some(doc) = self.document.as_mut() else {
-            return;
-        };
-        let Some(input) = doc.search_input.as_mut() else {
-            return;
-        };
+    /// A key while the bottom line reads a search or a page number.
+    fn document_input_key(&mut self, event: KeyEvent) {
+        let Some(doc) = self.document.as_mut() else { return };
+        let Some((kind, input)) = doc.input.as_mut() else { return };
         match event.code {
-            KeyCode::Esc => doc.search_input = None,
-            KeyCode::Enter => {
-                let query = doc.search_input.take().unwrap_or_default();
-                doc.search(&query);
-                if doc.matches.is_empty() && !query.is_empty() {
-                    self.flash = Some(Flash::Info(format!("\"{query}\" is not in this document")));
-                }
-            }
+            KeyCode::Esc => doc.input = None,
             KeyCode::Backspace => {
                 input.pop();
             }
+            KeyCode::Char(c) if *kind == InputKind::Page && !c.is_ascii_digit() => {}
             KeyCode::Char(c) => input.push(c),
+            KeyCode::Enter => {
+                let Some((kind, text)) = doc.input.take() else { return };
+                let id = sanitize(&doc.info.id).into_owned();
+                match kind {
+                    InputKind::Search => {
+                        doc.search(&text);
+                        if doc.matches.is_empty() && !text.is_empty() {
+                            self.flash = Some(Flash::Info(format!("\"{}\" is not in this document", sanitize(&text))));
+                        }
+                    }
+                    InputKind::Page => match text.parse::<u32>() {
+                        Ok(n) if doc.go_to_page(n) => {}
+                        Ok(n) => {
+                            self.flash = Some(Flash::Info(format!("{id} has no p.{n}: it has {}.", doc.page_range())))
+                        }
+                        Err(_) => {}
+                    },
+                }
+            }
             _ => {}
         }
     }

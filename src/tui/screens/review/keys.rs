@@ -127,6 +127,7 @@ impl App {
                             submission: review.data.submission.id.clone(),
                             document: e.document,
                             locator: e.locator,
+                            find: None,
                         });
                     }
                     None => self.flash = Some(Flash::Info("The provider cites no evidence for this standard.".into())),
