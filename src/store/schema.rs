@@ -259,6 +259,29 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO indexed_narratives (submission_id, fts_rowid)
         SELECT key1, rowid FROM search_index WHERE kind = 'narrative';
     "#,
+    // 7: a replica learns which original a document came from (from the hub's change feed) before
+    // it holds the original's bytes, and fetches them afterwards: the link no longer needs the
+    // bytes to be here (`originals` holds those this machine has), and keeps the original's size.
+    r#"
+    CREATE TABLE document_originals_7 (
+        submission_id   TEXT NOT NULL,
+        document_id     TEXT NOT NULL,
+        original_sha256 TEXT NOT NULL,
+        extractor       TEXT NOT NULL,
+        pages           INTEGER NOT NULL,
+        notes           TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, document_id),
+        FOREIGN KEY (submission_id, document_id) REFERENCES documents (submission_id, id) ON DELETE CASCADE
+    );
+    INSERT INTO document_originals_7 (submission_id, document_id, original_sha256, extractor, pages, notes, size)
+        SELECT d.submission_id, d.document_id, d.original_sha256, d.extractor, d.pages, d.notes,
+               coalesce((SELECT length(o.bytes) FROM originals o WHERE o.sha256 = d.original_sha256), 0)
+        FROM document_originals d;
+    DROP TABLE document_originals;
+    ALTER TABLE document_originals_7 RENAME TO document_originals;
+    CREATE INDEX document_originals_by_sha256 ON document_originals (original_sha256);
+    "#,
 ];
 
 /// The schema version a fully migrated cache has.
