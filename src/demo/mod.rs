@@ -175,7 +175,10 @@ pub fn pack_package(frameworks: &[Framework]) -> Result<SubmissionPackage, DemoE
     if let Some(first) = report.errors.first() {
         return Err(DemoError::Pack(format!("{} error(s), the first: {first}", report.errors.len())));
     }
-    let draft = report.draft.ok_or_else(|| DemoError::Pack("no draft".into()))?;
+    let mut draft = report.draft.ok_or_else(|| DemoError::Pack("no draft".into()))?;
+    // Intake makes a draft at the submitted stage; the demo's office has checked it and passed
+    // the threshold review, as it would by setting the draft's stage and importing it again.
+    draft.submission.stage = crate::domain::Stage::StandardsReview;
     let files = draft.files.clone();
     let documents = draft.submission.documents.clone();
     let package = SubmissionPackage::assemble_reusing(

@@ -118,7 +118,10 @@ fn a_corrupt_original_is_refused_and_not_stored() {
     });
     let mut m = Machine::new(&proxy.url, hub.token("u-demo"), "u-demo");
     let error = m.try_sync().unwrap_err();
-    assert!(error.to_string().contains("arrived corrupt") && error.to_string().contains("nothing was stored"), "{error}");
+    assert!(
+        error.to_string().contains("arrived corrupt") && error.to_string().contains("nothing was stored"),
+        "{error}"
+    );
     let asked = proxy.requests().into_iter().find(|l| l.contains("/api/v1/originals/")).unwrap();
     let sha = asked.split("/api/v1/originals/").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
     let stored: bool = m
@@ -182,8 +185,11 @@ fn an_original_over_the_limit_is_not_fetched_and_says_so() {
     let big = accredit::wire::MAX_ORIGINAL_BYTES + 1;
     let conn = m.store.connection();
     conn.execute("DELETE FROM originals WHERE sha256 = ?1", [&sha]).unwrap();
-    conn.execute("UPDATE document_originals SET size = ?2 WHERE original_sha256 = ?1", rusqlite::params![sha, big as i64])
-        .unwrap();
+    conn.execute(
+        "UPDATE document_originals SET size = ?2 WHERE original_sha256 = ?1",
+        rusqlite::params![sha, big as i64],
+    )
+    .unwrap();
     let summary = m.sync();
     assert_eq!(summary.originals, 0);
     let ready = m.store.offline_readiness(S14).unwrap();
