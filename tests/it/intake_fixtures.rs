@@ -171,3 +171,31 @@ fn an_import_reports_the_page_labels_without_applying_them() {
         accredit::format::SubmissionPackage::assemble("submission.json", submission(Some(3)), read).unwrap();
     assert!(confirmed.documents["E01"].contains("[page 1]\n[PDF p.4]\n"), "{}", confirmed.documents["E01"]);
 }
+
+/// `accredit demo` on a machine with only Rust: the demo (its PDFs and the provider's pack it
+/// takes through intake) installs with no pdftotext to run. Checked in a child process of this
+/// test binary whose pdftotext does not exist, so the other tests keep theirs.
+#[test]
+fn the_demo_installs_without_pdftotext() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "intake_fixtures::demo_install_in_this_process", "--ignored", "--nocapture"])
+        .env("ACCREDIT_PDFTOTEXT", "/nonexistent/pdftotext")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && out.contains("1 passed"), "{out}\n{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+#[ignore = "run by the_demo_installs_without_pdftotext, without pdftotext"]
+fn demo_install_in_this_process() {
+    // This process cannot extract a PDF...
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs/eastfield-mh/module-descriptors.pdf");
+    assert!(intake::extract_file(&pdf, media::PDF).is_err(), "pdftotext is out of reach here");
+    // ...and the demo installs all the same, the pack included, with its originals.
+    let store = crate::support::demo_store();
+    let (kind, bytes) = store.original_file("S-2026-030", "E02", "u-demo").unwrap().expect("the pack's original");
+    assert_eq!((kind.as_str(), bytes), (media::PDF, std::fs::read(&pdf).unwrap()));
+    let (_, text) = store.document_text("S-2026-030", "E02", "u-demo").unwrap();
+    assert!(text.contains("[page 1]\n[PDF p.2]\n"), "the officer's offset from intake.toml: {text}");
+}
