@@ -305,6 +305,49 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<i64> {
 mod tests {
     use super::*;
 
+    /// Migration 7 keeps every link from a document to its original, with the original's size.
+    #[test]
+    fn migration_7_keeps_the_links_to_originals_with_their_sizes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for (i, sql) in MIGRATIONS.iter().take(6).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO submissions (id, provider, programme, award, version, submitted_at, stage)
+                 VALUES ('S-1', 'p', 'p', 'a', 1, '2026-01-01', 'standards_review');
+             INSERT INTO blobs (sha256, content) VALUES ('t', '[page 1]');
+             INSERT INTO documents (submission_id, id, title, media_type, sha256, ord)
+                 VALUES ('S-1', 'E01', 'Spec', 'application/pdf', 't', 0);
+             INSERT INTO originals (sha256, media_type, bytes) VALUES ('o', 'application/pdf', x'25504446');
+             INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes)
+                 VALUES ('S-1', 'E01', 'o', 'pdftotext-layout/2', 1, 'a note');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let row: (String, String, i64, String, i64) = conn
+            .query_row(
+                "SELECT document_id, original_sha256, pages, notes, size FROM document_originals WHERE submission_id = 'S-1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("E01".into(), "o".into(), 1, "a note".into(), 4));
+        // A link no longer needs the bytes to be here (a replica fetches them afterwards), and
+        // still goes with its document.
+        conn.execute_batch(
+            "INSERT INTO documents (submission_id, id, title, media_type, sha256, ord)
+                 VALUES ('S-1', 'E02', 'Handbook', 'application/pdf', 't', 1);
+             INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes, size)
+                 VALUES ('S-1', 'E02', 'not-here-yet', 'pdftotext-layout/2', 3, '', 9);
+             DELETE FROM documents WHERE submission_id = 'S-1';",
+        )
+        .unwrap();
+        let left: i64 = conn.query_row("SELECT count(*) FROM document_originals", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
+    }
+
     #[test]
     fn every_migration_applies_from_every_earlier_version() {
         for start in 0..=MIGRATIONS.len() {
