@@ -130,7 +130,8 @@ pub fn fetch_documents(store: &Store, client: &HubClient, missing: &[String]) ->
 /// Fetches the originals this replica knows of but lacks, each verified and kept as it arrives
 /// (its own transaction), so an interrupted sync fetches only those still missing next time.
 /// One over `MAX_ORIGINAL_BYTES` is not fetched: it is named in the sync log and stays missing
-/// (the submission is not offline-ready). A corrupt download fails the sync, storing nothing of it.
+/// (the submission is not offline-ready); so is one the hub refuses. A corrupt download fails the
+/// sync, storing nothing of it.
 pub fn fetch_originals(store: &Store, client: &HubClient) -> Result<usize, SyncError> {
     let mut fetched = 0;
     for wanted in store.missing_originals()? {
@@ -146,7 +147,16 @@ pub fn fetch_originals(store: &Store, client: &HubClient) -> Result<usize, SyncE
             )?;
             continue;
         }
-        let bytes = client.original(&wanted.sha256)?;
+        let bytes = match client.original(&wanted.sha256) {
+            Ok(bytes) => bytes,
+            // No longer ours to read (a recusal since the feed listed it): the rest still come,
+            // and a later submission change drops the link.
+            Err(SyncError::Refused { status: 403 | 404, message }) => {
+                store.log_sync("error", &format!("the hub refused the original of {}: {message}", wanted.document))?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         store.keep_original(&wanted.sha256, &wanted.media_type, &bytes)?;
         fetched += 1;
     }

@@ -207,3 +207,29 @@ fn an_original_over_the_limit_is_not_fetched_and_says_so() {
 fn the_limit_is_the_largest_file_intake_reads() {
     assert_eq!(accredit::wire::MAX_ORIGINAL_BYTES, accredit::intake::MAX_FILE_BYTES);
 }
+
+/// An original the hub no longer lets the caller read (here: listed, then its hash changed on
+/// the replica's side so it names nothing the hub holds) is logged and skipped; the others come.
+#[test]
+fn an_original_the_hub_refuses_is_skipped_and_logged() {
+    let hub = TestHub::demo();
+    let mut m = hub.machine("u-demo");
+    m.sync();
+    let conn = m.store.connection();
+    conn.execute("DELETE FROM originals", []).unwrap();
+    let sha = original_sha(&hub, S14, "E06");
+    conn.execute(
+        "UPDATE document_originals SET original_sha256 = ?2 WHERE original_sha256 = ?1",
+        [&sha, &"f".repeat(64)],
+    )
+    .unwrap();
+    let summary = m.sync();
+    assert_eq!(summary.originals, 4, "{summary}");
+    assert_eq!(m.store.offline_readiness(S14).unwrap().missing, ["E06"]);
+    let log = m.store.sync_log(5).unwrap();
+    assert!(
+        log.iter()
+            .any(|(_, level, message)| level == "error" && message.contains("refused the original of S-2026-014 E06")),
+        "{log:?}"
+    );
+}
