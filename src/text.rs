@@ -7,8 +7,37 @@ use std::borrow::Cow;
 /// Text from files, fixtures and other people reaches the terminal through here: an escape
 /// sequence in a provider's narrative must never clear the screen, retitle the window or hide
 /// text. Line breaks are kept; tabs become spaces; CSI, OSC, DCS and similar sequences are
-/// removed whole, so no `[2J` debris is left behind. Clean text is returned borrowed.
+/// removed whole, so no `[2J` debris is left behind; emoji terminals draw at widths of their
+/// own are drawn as their parts (`simplify_clusters`). Clean text is returned borrowed.
 pub fn sanitize(input: &str) -> Cow<'_, str> {
+    match strip_controls(input) {
+        Cow::Borrowed(text) => simplify_clusters(text),
+        Cow::Owned(text) => Cow::Owned(simplify_clusters(&text).into_owned()),
+    }
+}
+
+/// Emoji that terminals draw at widths of their own are drawn as their parts: a ZWJ sequence
+/// (👩‍⚕️) as its emoji side by side, without the joiners, variation selectors, skin tones and
+/// keycaps that terminals count differently from one another (so no cell is left blank or
+/// behind), and a flag (🇧🇪) as its two letters (BE). For the terminal only: reports and forms
+/// keep the text as written (`strip_controls`).
+pub fn simplify_clusters(text: &str) -> Cow<'_, str> {
+    let combining = |c: char| matches!(c, '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' | '\u{20e3}' | '\u{1f3fb}'..='\u{1f3ff}' | '\u{e0020}'..='\u{e007f}');
+    let regional = |c: char| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c);
+    if !text.chars().any(|c| combining(c) || regional(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter(|&c| !combining(c))
+            .map(|c| if regional(c) { char::from(b'A' + (c as u32 - 0x1f1e6) as u8) } else { c })
+            .collect(),
+    )
+}
+
+/// Removes what could move the cursor, change colours or reorder text (escape sequences,
+/// control characters, bidirectional overrides); keeps every printable character as written.
+pub fn strip_controls(input: &str) -> Cow<'_, str> {
     if !input.chars().any(needs_cleaning) {
         return Cow::Borrowed(input);
     }
@@ -265,5 +294,13 @@ mod tests {
         let providers = ["University of Northmoor", "Kingsbridge Metropolitan University"];
         assert_eq!(ellipsize_distinct(&providers, 12), ["University…", "Kingsbridge…"], "the start tells them apart");
         assert_eq!(ellipsize_middle("short", 10), "short");
+    }
+
+    #[test]
+    fn emoji_that_terminals_disagree_on_are_drawn_as_their_parts() {
+        assert_eq!(sanitize("Nurse 👩\u{200d}⚕\u{fe0f}🏥✅ 🇧🇪 👍🏽 1\u{fe0f}\u{20e3}"), "Nurse 👩⚕🏥✅ BE 👍 1");
+        assert_eq!(strip_controls("👩\u{200d}⚕\u{fe0f} 🇧🇪"), "👩\u{200d}⚕\u{fe0f} 🇧🇪", "documents keep them");
+        assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+        assert_eq!(sanitize("a\u{1b}[2J👩\u{200d}⚕\u{fe0f}"), "a👩⚕");
     }
 }
