@@ -224,11 +224,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Whether every document of a submission is in this cache (a reviewer checks before
-    /// going offline).
+    /// Whether every document of a submission is in this cache, with its original where it has
+    /// one (a reviewer checks before going offline): a document whose original is not here yet
+    /// is missing, since it cannot be opened in a viewer.
     pub fn offline_readiness(&self, submission: &str) -> Result<OfflineReadiness> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)
+                 AND NOT EXISTS (SELECT 1 FROM document_originals x WHERE x.submission_id = d.submission_id
+                     AND x.document_id = d.id
+                     AND NOT EXISTS (SELECT 1 FROM originals o WHERE o.sha256 = x.original_sha256))
              FROM documents d WHERE d.submission_id = ?1 ORDER BY d.ord",
         )?;
         let rows: Vec<(String, bool)> =
