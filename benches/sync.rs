@@ -420,7 +420,20 @@ fn start_hub(path: &Path) -> String {
                 let (listener, addr) =
                     accredit::hub::http::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("bind 127.0.0.1:0");
                 bound.send(addr).expect("report the address");
-                accredit::hub::http::serve(listener, hub).await.expect("the hub failed");
+                // Every client here comes from 127.0.0.1, and the default throttle charges each
+                // sign-in before checking it, so more than its burst (10) of concurrent syncs
+                // from one address are refused 429 although every token is good: the load phase
+                // would measure the throttle. A larger burst keeps it out of the way.
+                let policy = accredit::hub::throttle::Policy { burst: 10_000, ..Default::default() };
+                let state = accredit::hub::http::AppState::with_throttle(hub, policy);
+                accredit::hub::http::serve_with(
+                    listener,
+                    state,
+                    accredit::hub::server::Transport::Plain,
+                    std::future::pending(),
+                )
+                .await
+                .expect("the hub failed");
             });
         })
         .expect("start the hub thread");
