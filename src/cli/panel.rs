@@ -194,12 +194,7 @@ fn chair(store: &Store, submission: &str) -> Result<String> {
 
 /// Each standard under review with its reviewers' submitted outcomes.
 fn reviewer_outcomes(store: &Store, submission: &str) -> Result<Vec<(String, Vec<Outcome>)>> {
-    let input = store.report_input(submission)?;
-    Ok(input
-        .standards
-        .iter()
-        .map(|s| (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect()))
-        .collect())
+    Ok(store.report_input(submission)?.outcomes_by_standard())
 }
 
 /// The typed codes as the submission spells them (forgiving case, spaces and hyphens).
@@ -507,11 +502,7 @@ fn remove_record(consolidation: &mut Consolidation, submission: &str, id: &str, 
 /// Syncs (so the hub has the latest consolidation), then asks the hub to publish the report.
 fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
     chair(store, submission)?;
-    let problems = {
-        let standards = reviewer_outcomes(store, submission)?;
-        let consolidation = store.consolidation(submission)?;
-        consolidation.problems(&standards, consolidation.rules())
-    };
+    let problems = store.report_input(submission)?.problems();
     if !problems.is_empty() {
         bail!(
             "{submission}: the report is not complete, {} thing(s) to settle first:\n  {}",

@@ -34,6 +34,25 @@ pub struct ReportInput {
     pub confirmations: Vec<ConfirmationFacts>,
 }
 
+impl ReportInput {
+    /// The submitted reviewer outcomes of one standard.
+    pub fn reviewer_outcomes(&self, code: &str) -> Vec<Outcome> {
+        self.judgements.iter().filter(|(c, ..)| c == code).map(|(_, _, o)| *o).collect()
+    }
+
+    /// Each standard under review with its reviewers' submitted outcomes, what the
+    /// consolidation's rules read.
+    pub fn outcomes_by_standard(&self) -> Vec<(String, Vec<Outcome>)> {
+        self.standards.iter().map(|s| (s.code.clone(), self.reviewer_outcomes(&s.code))).collect()
+    }
+
+    /// Everything that keeps the report from being complete: the one list the hub (refusing a
+    /// push), the CLI (`panel check`, `panel push`), the queue and the Report screen give.
+    pub fn problems(&self) -> Vec<String> {
+        self.consolidation.problems(&self.outcomes_by_standard(), self.rules)
+    }
+}
+
 /// One member's confirmation, for the sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ConfirmationFacts {

@@ -32,6 +32,8 @@ pub struct Assignment {
     /// For the chair: voting members who have submitted, and how many vote.
     pub reviewers_submitted: usize,
     pub reviewers_total: usize,
+    /// Whether the submission's evidence is all on this machine (to review offline).
+    pub evidence: super::OfflineReadiness,
 }
 
 impl Assignment {
@@ -284,6 +286,7 @@ impl Store {
                 (MemberRole::Chair, Some(panel_date)) => panel_date,
                 _ => due,
             };
+            let evidence = self.offline_readiness(&id)?;
             out.push(Assignment {
                 submission: id,
                 provider,
@@ -297,6 +300,7 @@ impl Store {
                 submitted: total > 0 && submitted == total,
                 reviewers_submitted,
                 reviewers_total,
+                evidence,
             });
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.submission.cmp(&b.submission)));

@@ -24,6 +24,7 @@ fn assignment(submission: &str, role: MemberRole, recused: bool) -> Assignment {
         submitted: false,
         reviewers_submitted: 0,
         reviewers_total: 2,
+        evidence: crate::store::OfflineReadiness { documents: 3, missing: Vec::new() },
     }
 }
 
@@ -159,4 +160,29 @@ fn drawing_writes_no_state_and_clicks_use_the_rows_it_returned() {
     let mut again = None;
     terminal.draw(|frame| again = Some(crate::tui::views::render(&app, frame))).unwrap();
     assert_eq!(again, Some(hits));
+}
+
+#[test]
+fn the_queue_says_whether_a_submissions_evidence_is_all_on_this_machine() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let now = Instant::now();
+    let mut app = App::new("me".into(), "Me".into(), date(2026, 12, 1), Settings::default(), now);
+    let mut missing = assignment("S-1", MemberRole::Reviewer, false);
+    missing.evidence = crate::store::OfflineReadiness { documents: 9, missing: vec!["E02".into(), "E07".into()] };
+    let ready = assignment("S-2", MemberRole::Reviewer, false);
+    app.update(Action::QueueLoaded { queue: vec![missing, ready], to_settle: HashMap::new() }, now);
+    let screen = |app: &App| {
+        let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+        terminal.draw(|frame| drop(crate::tui::views::render(app, frame))).unwrap();
+        terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect::<String>()
+    };
+    let text = screen(&app);
+    assert!(
+        text.contains("Not offline-ready: 2 of 9 evidence documents are not on this machine yet (E02, E07)"),
+        "{text}"
+    );
+    app.update(Action::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)), now);
+    assert!(screen(&app).contains("Offline-ready: all 3 evidence documents are on this machine."));
 }

@@ -181,10 +181,37 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
             ),
         ]),
         Line::from(what_next),
+        evidence_line(theme, a),
     ];
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
         .block(Block::new().borders(Borders::LEFT).border_style(theme.border))
+}
+
+/// Whether the evidence is all on this machine, so the review can go offline (a train).
+fn evidence_line<'a>(theme: &crate::tui::theme::Theme, a: &Assignment) -> Line<'a> {
+    let e = &a.evidence;
+    match e.missing.len() {
+        _ if a.recused || e.documents == 0 => Line::default(),
+        0 => Line::styled(
+            format!("Offline-ready: all {} evidence documents are on this machine.", e.documents),
+            theme.muted,
+        ),
+        n => {
+            let mut names: Vec<String> = e.missing.iter().take(5).map(|d| sanitize(d).into_owned()).collect();
+            if n > names.len() {
+                names.push("…".into());
+            }
+            Line::styled(
+                format!(
+                    "Not offline-ready: {n} of {} evidence documents are not on this machine yet ({}); sync before going offline.",
+                    e.documents,
+                    names.join(", ")
+                ),
+                theme.alert,
+            )
+        }
+    }
 }
 
 /// One line per submission, in words, and what to do next below: no table, no borders.
