@@ -8,7 +8,7 @@ use crate::domain::{
     DocumentRef, EvidenceRef, Framework, FrameworkRef, JudgementState, Mapping, Member, MemberRole, Outcome, Panel,
     Person, Section, Stage, Standard, Submission,
 };
-use crate::format::{DemoJudgement, DemoPanel, SubmissionPackage};
+use crate::format::{PanelJudgement, PanelPackage, SubmissionPackage};
 use crate::store::{Store, StoreError};
 
 /// The shape of a synthetic cache.
@@ -107,7 +107,7 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
             .filter(|p| p.id != "u-chair" && p.id != ME)
             .enumerate()
             .flat_map(|(r, p)| {
-                framework.standards().enumerate().map(move |(i, (_, s))| DemoJudgement {
+                framework.standards().enumerate().map(move |(i, (_, s))| PanelJudgement {
                     reviewer: p.id.clone(),
                     standard: s.code.clone(),
                     outcome: Some(outcomes[(i + r + n) % outcomes.len()]),
@@ -123,7 +123,7 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
             panel_date: None,
             members,
         };
-        store.import_panel(&DemoPanel { panel, judgements })?;
+        store.import_panel(&PanelPackage { panel, judgements })?;
     }
     store.set_meta("me", ME)?;
     store.set_meta("kind", "synthetic")?;

@@ -12,7 +12,7 @@ mod submission;
 
 pub use error::{FormatError, Problem};
 pub use framework::parse_framework;
-pub use panel::{DemoJudgement, DemoPanel, DemoPeople, parse_panel, parse_people};
+pub use panel::{DemoPeople, PanelJudgement, PanelPackage, parse_panel, parse_people};
 pub use submission::{
     Original, Reuse, SubmissionPackage, load_submission_dir, load_submission_dir_reusing, parse_submission,
 };

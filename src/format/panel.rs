@@ -56,7 +56,7 @@ struct MemberFile {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DemoJudgement {
+pub struct PanelJudgement {
     pub reviewer: String,
     pub standard: String,
     pub outcome: Option<Outcome>,
@@ -77,13 +77,15 @@ struct PanelFile {
     panel_date: Option<Date>,
     members: Vec<MemberFile>,
     #[serde(default)]
-    judgements: Vec<DemoJudgement>,
+    judgements: Vec<PanelJudgement>,
 }
 
+/// A panel as a file brings it (`panel.json`, and the office's `hub assign`): who sits on it,
+/// and any judgements they have already made.
 #[derive(Debug, Clone)]
-pub struct DemoPanel {
+pub struct PanelPackage {
     pub panel: Panel,
-    pub judgements: Vec<DemoJudgement>,
+    pub judgements: Vec<PanelJudgement>,
 }
 
 /// Parses a demo `panel.json`; `in_scope` says whether a standard is under review.
@@ -92,7 +94,7 @@ pub fn parse_panel(
     text: &str,
     known_person: impl Fn(&str) -> bool,
     in_scope: impl Fn(&str) -> bool,
-) -> Result<DemoPanel, FormatError> {
+) -> Result<PanelPackage, FormatError> {
     let f: PanelFile = parse_json(file, text, PANEL_FORMAT)?;
     let mut check = Checker::default();
     if !known_person(&f.chair) {
@@ -174,5 +176,5 @@ pub fn parse_panel(
         panel_date: f.panel_date,
         members,
     };
-    check.finish(file, DemoPanel { panel, judgements: f.judgements })
+    check.finish(file, PanelPackage { panel, judgements: f.judgements })
 }

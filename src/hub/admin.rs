@@ -9,7 +9,7 @@ use super::audit::{self, AuditAction, Record};
 use super::feed::{append_change, framework_key};
 use super::{Hub, HubError, Result, hash_token, new_token};
 use crate::domain::{Framework, Member, MemberRole, Panel, Person};
-use crate::format::{self, DemoPanel, SubmissionPackage};
+use crate::format::{self, PanelPackage, SubmissionPackage};
 use crate::store::now_timestamp;
 use crate::wire::{User, UserRole};
 
@@ -312,7 +312,7 @@ impl Hub {
             panel_date: None,
             members,
         };
-        self.store.import_panel(&DemoPanel { panel: panel.clone(), judgements: Vec::new() })?;
+        self.store.import_panel(&PanelPackage { panel: panel.clone(), judgements: Vec::new() })?;
         let tx = self.store.connection_mut().transaction()?;
         append_change(&tx, "submission", Some(submission), submission, None)?;
         append_change(&tx, "panel", Some(submission), submission, None)?;

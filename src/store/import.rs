@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Result, Store, now_timestamp};
 use crate::domain::{Framework, Person};
-use crate::format::{DemoPanel, SubmissionPackage};
+use crate::format::{PanelPackage, SubmissionPackage};
 
 impl Store {
     /// Imports a framework version; a version already in the cache is kept as it is, since a
@@ -34,7 +34,7 @@ impl Store {
     }
 
     /// Imports a panel and the judgements its members have already made.
-    pub fn import_panel(&mut self, demo: &DemoPanel) -> Result<()> {
+    pub fn import_panel(&mut self, demo: &PanelPackage) -> Result<()> {
         let tx = self.conn.transaction()?;
         import_panel(&tx, demo)?;
         tx.commit()?;
@@ -139,7 +139,7 @@ pub(crate) fn import_people(tx: &Transaction<'_>, people: &[Person]) -> Result<(
     Ok(())
 }
 
-pub(crate) fn import_panel(tx: &Transaction<'_>, demo: &DemoPanel) -> Result<()> {
+pub(crate) fn import_panel(tx: &Transaction<'_>, demo: &PanelPackage) -> Result<()> {
     let panel = &demo.panel;
     tx.execute("DELETE FROM panels WHERE submission_id = ?1", [&panel.submission])?;
     tx.execute(

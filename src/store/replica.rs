@@ -10,7 +10,7 @@ use super::judgements::{queue, write};
 use super::{Result, Store, StoreError, now_timestamp};
 use crate::domain::{DocumentRef, Judgement, JudgementState, Outcome, Submission};
 
-use crate::format::{DemoPanel, SubmissionPackage};
+use crate::format::{PanelPackage, SubmissionPackage};
 use crate::wire::{Change, HubJudgement, HubSubmission, JudgementBody, Op, OpKind, OpOutcome, OpResult};
 
 /// What a push did, for the one-line summary.
@@ -206,7 +206,7 @@ impl Store {
                         panel_date: panel.panel_date,
                         members: panel.members.clone(),
                     };
-                    import_panel(&tx, &DemoPanel { panel: domain, judgements: Vec::new() })?;
+                    import_panel(&tx, &PanelPackage { panel: domain, judgements: Vec::new() })?;
                     1
                 }
                 Change::Judgement { judgement, .. } => usize::from(apply_judgement(&tx, me, judgement)?),

@@ -12,14 +12,10 @@ use accredit::tui::{Action, Runtime, ScreenId, Settings};
 use jiff::civil::date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::support::{TestHub, demo_data_dir, judgement_rows, wait_until};
+use crate::support::{TestHub, demo_data_dir, judgement_rows, press, wait_until};
 
 const ME: &str = "u-demo";
 const SUBMISSION: &str = "S-2026-014";
-
-fn press(rt: &mut Runtime, c: char) {
-    rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-}
 
 /// The failure CI met: a save's transaction read, another connection committed a write, and the
 /// save's write was refused at once (a DEFERRED transaction cannot take the write lock over an
@@ -113,14 +109,14 @@ fn saves_and_syncs_on_one_cache_never_refuse_a_save() {
         let review = rt.app.review.as_ref().expect("still on the review");
         let code = review.current().expect("a standard is selected").code.clone();
         let (key, outcome) = [('1', Outcome::Met), ('2', Outcome::PartiallyMet), ('3', Outcome::NotMet)][i % 3];
-        press(&mut rt, key);
+        press(&mut rt, KeyCode::Char(key));
         if let Some(Flash::Error(message)) = &rt.app.flash {
             panic!("press {i} ({key} on {code}) was refused: {message}");
         }
         expected.insert(code, outcome);
-        press(&mut rt, if (i + 1) % standards == 0 { 'g' } else { 'j' });
+        press(&mut rt, KeyCode::Char(if (i + 1) % standards == 0 { 'g' } else { 'j' }));
         if i % 7 == 0 {
-            press(&mut rt, 's');
+            press(&mut rt, KeyCode::Char('s'));
         }
         rt.poll_sync();
     }
@@ -131,7 +127,7 @@ fn saves_and_syncs_on_one_cache_never_refuse_a_save() {
         assert_eq!(row.and_then(|r| r.outcome.clone()).as_deref(), Some(outcome.as_str()), "{code} in the cache");
     }
     wait_until("the outbox is empty after the last sync", || {
-        press(&mut rt, 's');
+        press(&mut rt, KeyCode::Char('s'));
         std::thread::sleep(Duration::from_millis(50));
         rt.poll_sync();
         rt.store.unsynced_count().unwrap() == 0

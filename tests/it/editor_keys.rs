@@ -3,32 +3,20 @@
 use accredit::config::EditorKeys;
 use accredit::tui::screens::review::Focus;
 use accredit::tui::{Action, Overlay, Runtime, Settings, views};
-use jiff::civil::date;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::support::demo_store;
+use crate::support::{keys, press, runtime_with};
 
 fn runtime(editor: EditorKeys) -> Runtime {
-    let settings = Settings { editor, ..Settings::default() };
-    let mut rt = Runtime::new(demo_store(), date(2026, 3, 1), settings).expect("runtime");
+    let mut rt = runtime_with(Settings { editor, ..Settings::default() });
     press(&mut rt, KeyCode::Enter);
     rt
 }
 
-fn press(rt: &mut Runtime, code: KeyCode) {
-    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
 fn alt(rt: &mut Runtime, c: char) {
     rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT)));
-}
-
-fn keys(rt: &mut Runtime, text: &str) {
-    for c in text.chars() {
-        press(rt, KeyCode::Char(c));
-    }
 }
 
 fn rationale(rt: &Runtime) -> String {

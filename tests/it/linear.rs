@@ -3,28 +3,16 @@
 
 use accredit::config::Layout;
 use accredit::tui::screens::review::Focus;
-use accredit::tui::{Action, Runtime, Settings, views};
-use jiff::civil::date;
+use accredit::tui::{Runtime, Settings, views};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, TestBackend};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Position;
 
-use crate::support::demo_store;
+use crate::support::{keys, press, runtime_with};
 
 fn runtime() -> Runtime {
-    let settings = Settings { layout: Layout::Linear, ..Settings::default() };
-    Runtime::new(demo_store(), date(2026, 3, 1), settings).expect("runtime")
-}
-
-fn press(rt: &mut Runtime, code: KeyCode) {
-    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(rt: &mut Runtime, text: &str) {
-    for c in text.chars() {
-        press(rt, KeyCode::Char(c));
-    }
+    runtime_with(Settings { layout: Layout::Linear, ..Settings::default() })
 }
 
 /// The screen's text and where the terminal cursor is.

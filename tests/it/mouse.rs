@@ -3,20 +3,14 @@
 
 use accredit::config::Layout;
 use accredit::tui::{Action, Overlay, Runtime, Settings, views};
-use jiff::civil::date;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use crate::support::demo_store;
+use crate::support::{press, runtime_with};
 
 fn runtime(mouse: bool, layout: Layout) -> Runtime {
-    let settings = Settings { mouse, layout, ..Settings::default() };
-    Runtime::new(demo_store(), date(2026, 3, 1), settings).expect("runtime")
-}
-
-fn press(rt: &mut Runtime, code: KeyCode) {
-    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    runtime_with(Settings { mouse, layout, ..Settings::default() })
 }
 
 /// Draws a frame (the app keeps where its rows went, for the clicks) and returns its rows.

@@ -9,24 +9,10 @@ use accredit::tui::{Action, Overlay, Runtime, ScreenId, Settings};
 use jiff::civil::date;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::support::demo_store;
+use crate::support::{keys, press, runtime};
 
 const ME: &str = "u-demo";
 const SUBMISSION: &str = "S-2026-014";
-
-fn runtime() -> Runtime {
-    Runtime::new(demo_store(), date(2026, 3, 1), Settings::default()).expect("runtime")
-}
-
-fn press(rt: &mut Runtime, code: KeyCode) {
-    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(rt: &mut Runtime, text: &str) {
-    for c in text.chars() {
-        press(rt, KeyCode::Char(c));
-    }
-}
 
 fn open_first_submission(rt: &mut Runtime) {
     assert_eq!(rt.app.queue[0].submission, SUBMISSION, "the soonest due comes first");

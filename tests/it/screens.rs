@@ -6,27 +6,13 @@ use accredit::tui::{Action, Runtime, Settings, views};
 use jiff::civil::date;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
 
-use crate::support::demo_store;
+use crate::support::{demo_store, keys, press, runtime};
 
 /// The common size, a wide one, and the two small ones a reader hit (issue 9).
 const SIZES: [(u16, u16); 4] = [(80, 24), (160, 48), (60, 20), (40, 10)];
-
-fn runtime() -> Runtime {
-    Runtime::new(demo_store(), date(2026, 3, 1), Settings::default()).expect("runtime")
-}
-
-fn press(rt: &mut Runtime, code: KeyCode) {
-    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(rt: &mut Runtime, text: &str) {
-    for c in text.chars() {
-        press(rt, KeyCode::Char(c));
-    }
-}
 
 fn draw(rt: &Runtime, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");

@@ -14,6 +14,29 @@ pub fn demo_data_dir() -> TempDir {
     dir
 }
 
+/// The TUI's runtime on a demo store in memory, on the day the demo's snapshots are taken.
+pub fn runtime_with(settings: accredit::tui::Settings) -> accredit::tui::Runtime {
+    accredit::tui::Runtime::new(demo_store(), jiff::civil::date(2026, 3, 1), settings).expect("runtime")
+}
+
+/// As `runtime_with`, with the built-in settings.
+pub fn runtime() -> accredit::tui::Runtime {
+    runtime_with(accredit::tui::Settings::default())
+}
+
+/// One key press, as the terminal would send it.
+pub fn press(rt: &mut accredit::tui::Runtime, code: ratatui::crossterm::event::KeyCode) {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    rt.dispatch(accredit::tui::Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+/// Each character of `text` typed as a key.
+pub fn keys(rt: &mut accredit::tui::Runtime, text: &str) {
+    for c in text.chars() {
+        press(rt, ratatui::crossterm::event::KeyCode::Char(c));
+    }
+}
+
 /// A demo store in memory, for tests that need no files.
 pub fn demo_store() -> Store {
     let mut store = Store::open_in_memory().expect("in-memory cache");

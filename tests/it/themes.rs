@@ -5,29 +5,14 @@ use std::fmt::Write as _;
 
 use accredit::domain::Outcome;
 use accredit::tui::theme::Theme;
-use accredit::tui::{Action, Runtime, Settings, views};
-use jiff::civil::date;
+use accredit::tui::{Runtime, Settings, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::support::demo_store;
-
-fn runtime(settings: Settings) -> Runtime {
-    Runtime::new(demo_store(), date(2026, 3, 1), settings).expect("runtime")
-}
-
-fn press(rt: &mut Runtime, code: KeyCode) {
-    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(rt: &mut Runtime, text: &str) {
-    for c in text.chars() {
-        press(rt, KeyCode::Char(c));
-    }
-}
+use crate::support::{keys, press, runtime_with as runtime};
 
 fn draw(rt: &Runtime, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
