@@ -121,15 +121,7 @@ impl Hub {
             return Ok(Err(PushRefused::NotSubmitted(waiting)));
         }
         let input = self.store.report_input(submission)?;
-        let rules = input.rules;
-        let standards: Vec<(String, Vec<crate::domain::Outcome>)> = input
-            .standards
-            .iter()
-            .map(|s| {
-                (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect())
-            })
-            .collect();
-        let problems = input.consolidation.problems(&standards, rules);
+        let problems = input.problems();
         if !problems.is_empty() {
             return Ok(Err(PushRefused::Incomplete(problems)));
         }

@@ -34,6 +34,26 @@ pub struct ReportInput {
     pub confirmations: Vec<ConfirmationFacts>,
 }
 
+impl ReportInput {
+    /// Each standard under review with its submitted reviewer outcomes, for
+    /// `Consolidation::problems` (the one place the CLI, the hub and the TUI get them from).
+    pub fn judged(&self) -> Vec<crate::domain::consolidation::Judged> {
+        self.standards
+            .iter()
+            .map(|s| crate::domain::consolidation::Judged {
+                code: s.code.clone(),
+                reviewers: self.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect(),
+                rationale_required: s.rationale_required.clone(),
+            })
+            .collect()
+    }
+
+    /// Everything that keeps this consolidation from being a complete panel report.
+    pub fn problems(&self) -> Vec<String> {
+        self.consolidation.problems(&self.judged(), self.rules)
+    }
+}
+
 /// One member's confirmation, for the sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ConfirmationFacts {
@@ -161,6 +181,8 @@ pub struct StandardFacts {
     pub title: String,
     pub statement: String,
     pub evidence: Vec<EvidenceRef>,
+    /// The outcomes its framework asks a rationale for.
+    pub rationale_required: Vec<Outcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -209,6 +209,11 @@ pub enum Overlay {
     },
     /// The `:` command palette.
     Palette(Box<PaletteState>),
+    /// Settling the unanimous standards of the Panel screen in one step.
+    ConfirmSettle {
+        submission: String,
+        plan: crate::tui::screens::panel::SettlePlan,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,7 +302,9 @@ impl App {
         match &self.overlay {
             Some(Overlay::Finder(_)) => Context::Finder,
             Some(Overlay::Palette(_)) => Context::Palette,
-            Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. }) => Context::Confirm,
+            Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. } | Overlay::ConfirmSettle { .. }) => {
+                Context::Confirm
+            }
             Some(Overlay::Help) | None => self.screen.screen().context(self),
         }
     }

@@ -10,6 +10,9 @@ use crate::store::{FinderEntry, HitPlace};
 
 impl App {
     pub(super) fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
+        if matches!(self.overlay, Some(Overlay::ConfirmSettle { .. })) {
+            return self.settle_confirm_key(command);
+        }
         if let Some(Overlay::ConfirmPush { submission }) = &self.overlay {
             let submission = submission.clone();
             return match command {

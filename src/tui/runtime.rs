@@ -280,7 +280,9 @@ impl Runtime {
         // The chair's configured rules apply to what they do now (and are saved with the next edit).
         input.consolidation.max_conditions = Some(self.app.max_conditions);
         input.rules = input.consolidation.rules();
-        Ok(PanelData::new(&review, &input, &report::build(&input)))
+        let mut data = PanelData::new(&review, &input, &report::build(&input));
+        data.pushed = self.store.last_pushed_report(submission)?.is_some();
+        Ok(data)
     }
 
     /// The panel report as Markdown, and what keeps it from being complete.
@@ -314,10 +316,5 @@ impl Runtime {
 /// The consolidation's problems, from the report's input (what the Report screen lists and the
 /// queue counts for the chair).
 fn problems_of(input: &report::ReportInput) -> Vec<String> {
-    let standards: Vec<_> = input
-        .standards
-        .iter()
-        .map(|s| (s.code.clone(), super::screens::panel::reviewer_outcomes(input, &s.code)))
-        .collect();
-    input.consolidation.problems(&standards, input.rules)
+    input.problems()
 }

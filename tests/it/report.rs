@@ -132,12 +132,7 @@ fn check_golden(name: &str, rendered: &str) {
 fn the_f5_consolidation_is_complete_and_follows_the_rules() {
     let store = consolidated_store();
     let input = store.report_input(SUBMISSION).unwrap();
-    let standards: Vec<(String, Vec<Outcome>)> = input
-        .standards
-        .iter()
-        .map(|s| (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect()))
-        .collect();
-    assert_eq!(input.consolidation.problems(&standards, Rules::default()), Vec::<String>::new());
+    assert_eq!(input.consolidation.problems(&input.judged(), Rules::default()), Vec::<String>::new());
     assert_eq!(input.consolidation.suggested_decision(Rules::default()), DecisionKind::AccreditedWithConditions);
     let report = report::build(&input);
     assert_eq!((report.counts.met, report.counts.partially_met, report.counts.not_met), (50, 1, 0));

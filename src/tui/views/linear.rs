@@ -60,6 +60,9 @@ pub fn announcement(app: &App) -> String {
                 selected.unwrap_or_default()
             );
         }
+        Some(Overlay::ConfirmSettle { plan, .. }) => {
+            return crate::tui::screens::panel::view::settle_sentence(app, plan);
+        }
         Some(Overlay::ConfirmPush { submission }) => {
             return format!(
                 "Push the panel report of {} to the hub? {} pushes, {} cancels.",
