@@ -128,6 +128,18 @@ impl Store {
             .optional()?)
     }
 
+    /// The content hash of a pushed version: a draft with the same hash is that version.
+    pub fn pushed_report_sha256(&self, submission: &str, version: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT sha256 FROM reports WHERE submission_id = ?1 AND version = ?2",
+                rusqlite::params![submission, version],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Gathers what the panel report of `submission` is made from.
     pub fn report_input(&self, submission: &str) -> Result<ReportInput> {
         let s = self.submission_summary(submission)?;

@@ -482,6 +482,17 @@ impl App {
             Action::CacheChanged => self.cache_changed(),
             Action::SyncFinished { result, at } => self.sync_finished(result, at),
             Action::ReportPushed { submission, result } => {
+                // What the push changed: the preview compares with the new version, and a
+                // record removed from now on is withdrawn.
+                let mut effects = Vec::new();
+                if result.is_ok() {
+                    if let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) {
+                        panel.data.pushed = true;
+                    }
+                    if self.screen == ScreenId::Report {
+                        effects.push(Effect::OpenReport { submission: submission.clone() });
+                    }
+                }
                 self.flash = Some(match result {
                     Ok((version, true)) => {
                         Flash::Info(format!("Pushed the panel report of {submission} as version {version}."))
@@ -491,7 +502,7 @@ impl App {
                     }
                     Err(message) => Flash::Error(format!("The report of {submission} was not pushed: {message}")),
                 });
-                Vec::new()
+                effects
             }
             Action::SyncViewLoaded(view) => {
                 let selected = self.sync_view.as_ref().map_or(0, |v| v.selected);

@@ -289,16 +289,24 @@ impl Runtime {
     fn report_preview(&self, submission: &str) -> Result<ReportPreview, StoreError> {
         let input = self.store.report_input(submission)?;
         let problems = problems_of(&input);
-        let markdown = report::render(&report::build(&input), Format::Markdown);
+        let built = report::build(&input);
+        let markdown = report::render(&built, Format::Markdown);
         let mut preview = ReportPreview::new(submission.to_string(), problems, &markdown);
-        preview.since_pushed = self.store.last_pushed_report(submission)?.map(|(version, pushed)| {
-            let changes = report::diff::lines(&pushed, &markdown)
-                .into_iter()
-                .filter(|(change, _)| *change != report::diff::Change::Same)
-                .map(|(change, line)| (change, crate::text::sanitize(line).into_owned()))
-                .collect();
-            SincePushed { version, changes }
-        });
+        if let Some((version, pushed)) = self.store.last_pushed_report(submission)? {
+            // The hub keeps a draft with the same content hash as that version; the renderings
+            // differ anyway (DRAFT against FINAL, the date of issue), so the hash decides.
+            let same = self.store.pushed_report_sha256(submission, version)? == Some(report::content_sha256(&built));
+            let changes = if same {
+                Vec::new()
+            } else {
+                report::diff::lines(&pushed, &markdown)
+                    .into_iter()
+                    .filter(|(change, _)| *change != report::diff::Change::Same)
+                    .map(|(change, line)| (change, crate::text::sanitize(line).into_owned()))
+                    .collect()
+            };
+            preview.since_pushed = Some(SincePushed { version, changes });
+        }
         Ok(preview)
     }
 
