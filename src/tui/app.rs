@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 
 use super::editor_keys::VimMode;
 use super::finder::FinderState;
@@ -257,6 +257,8 @@ pub struct App {
     /// A sync brought changes while the rationale editor was open: reload when it closes.
     pub(super) review_stale: bool,
     pub quit: bool,
+    /// How far the help overlay is scrolled.
+    pub help_scroll: u16,
     /// The time the action being handled arrived: `update` reads no clock of its own.
     pub(super) now: Instant,
 }
@@ -293,6 +295,7 @@ impl App {
             sync_return: ScreenId::Queue,
             review_stale: false,
             quit: false,
+            help_scroll: 0,
             now,
         }
     }
@@ -534,7 +537,20 @@ impl App {
     pub(super) fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
         let key = Key::from_event(event);
         if matches!(self.overlay, Some(Overlay::Help)) {
-            self.overlay = None;
+            // The help scrolls; only Esc, ? and q close it, so a key pressed to read on never
+            // does something behind it.
+            match event.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => {
+                    self.overlay = None;
+                    self.help_scroll = 0;
+                }
+                KeyCode::Down | KeyCode::Char('j') => self.help_scroll = self.help_scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => self.help_scroll = self.help_scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => self.help_scroll = self.help_scroll.saturating_add(10),
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                KeyCode::Home | KeyCode::Char('g') => self.help_scroll = 0,
+                _ => {}
+            }
             return Vec::new();
         }
         let context = self.context();

@@ -511,7 +511,7 @@ fn no_color_draws_every_screen_without_colour() {
     wait_selected(&tmux, "✗", "MPF 1.1", &[]);
     seen.push(tmux.screen_with_styles());
     tmux.keys(&["?"]);
-    tmux.wait_text(&["Keys · any key closes"]);
+    tmux.wait_text(&["Keys · j k scroll · Esc ? q close"]);
     seen.push(tmux.screen_with_styles());
     tmux.keys(&["Escape"]);
     tmux.keys(&["Tab", "Enter"]);

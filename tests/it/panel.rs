@@ -894,3 +894,40 @@ fn a_change_from_another_process_reloads_the_panel_without_losing_typing() {
     assert_eq!(panel(&rt).data.consolidation.record_ids(), ["R1"], "reloaded once the form closed");
     assert_eq!(panel(&rt).current().unwrap().code, "MPF 1.4", "where the chair was");
 }
+
+/// Issue 12 item 12: the side-by-side view hints its own keys; Find from the Panel stays in
+/// the Panel; the lay member's column is narrow where they do not judge; at 80×24 the other
+/// reviewers' rationales get more than one row.
+#[test]
+fn the_detail_view_hints_its_keys_and_fits_the_reviewers() {
+    let mut rt = chair();
+    go_to(&mut rt, "MPF 1.4");
+    press(&mut rt, KeyCode::Enter);
+    let hints: Vec<String> = rt.app.hints().into_iter().map(|(k, _)| k).collect();
+    for key in ["Tab", "1 2 3", "n", "b", "C r c", "Esc"] {
+        assert!(hints.iter().any(|h| h == key), "{key} in {hints:?}");
+    }
+    // MPF 1.4 is not the lay member's: two wide columns and a narrow one, even at 80×24.
+    let screen = screen_text(&rt, 80, 24);
+    assert!(screen.contains("Sørensen") && screen.contains("Wiśniewski"), "{screen}");
+    let row = screen.lines().find(|l| l.contains("Sørensen")).unwrap();
+    assert!(row.contains("Wiśniewski"), "side by side: {row}");
+    // A standard the lay member judges: stacked, each unselected rationale over several rows.
+    go_to(&mut rt, "SET-DEMO 5.3");
+    press(&mut rt, KeyCode::Enter);
+    let screen = screen_text(&rt, 80, 24);
+    let at = screen.lines().position(|l| l.contains("Tomasz Wiśniewski")).unwrap();
+    let next: Vec<&str> = screen.lines().skip(at + 1).take(2).collect();
+    assert!(next.iter().all(|l| l.starts_with("│  ") && l.trim_matches(['│', ' ']).len() > 10), "{screen}");
+    press(&mut rt, KeyCode::Esc);
+
+    // Find from the Panel opens the standard in the Panel.
+    keys(&mut rt, "/");
+    if rt.app.finder_entries.is_none() {
+        rt.dispatch(Action::Tick(Instant::now()));
+    }
+    keys(&mut rt, "MPF 2.3");
+    press(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.screen, ScreenId::Panel, "a chair stays on the Panel");
+    assert_eq!(panel(&rt).current().unwrap().code, "MPF 2.3");
+}

@@ -104,6 +104,41 @@ impl Screen for Panel {
         view::render(app, frame, area, hits);
     }
 
+    /// The side-by-side view and the records pane hint their own keys, not the grid's.
+    fn hints(&self, app: &App, context: Context) -> Vec<(String, &'static str)> {
+        let focus = app.panel.as_ref().map(|p| p.focus);
+        if context != Context::Panel || focus == Some(PanelFocus::Grid) || focus.is_none() {
+            return app.keymap.hints(context);
+        }
+        let key = |command| app.keymap.key_for(Context::Panel, command);
+        let keys = |commands: &[Command]| commands.iter().map(|&c| key(c)).collect::<Vec<_>>().join(" ");
+        if focus == Some(PanelFocus::Records) {
+            return vec![
+                (key(Command::EditRationale), "edit"),
+                (key(Command::RemoveRecord), "remove"),
+                (key(Command::Undo), "undo"),
+                (key(Command::Back), "back"),
+            ];
+        }
+        vec![
+            (key(Command::NextReviewer), "reviewer"),
+            (
+                keys(&[
+                    Command::PanelOutcome(Outcome::Met),
+                    Command::PanelOutcome(Outcome::PartiallyMet),
+                    Command::PanelOutcome(Outcome::NotMet),
+                ]),
+                "outcome",
+            ),
+            (key(Command::AdoptWording), "adopt"),
+            (key(Command::EditResolutionNote), "note"),
+            (key(Command::EditNoConditionNote), "because"),
+            (keys(&[Command::AddCondition, Command::AddRecommendation, Command::AddCommendation]), "add"),
+            (key(Command::Back), "back"),
+            (key(Command::EditRationale), "rationale"),
+        ]
+    }
+
     fn announcement(&self, app: &App) -> String {
         view::announcement(app)
     }
