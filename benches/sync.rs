@@ -7,7 +7,10 @@
 //! 2. a sync with nothing to do (aim < 50 ms);
 //! 3. a push of 1,000 judgements (aim < 1 s), beside plain SQLite inserting the same rows;
 //! 4. the hub under 50 clients syncing back to back, each with its own cache and account
-//!    (aim: p99 per HTTP request < 100 ms);
+//!    (aim: p99 per HTTP request < 100 ms with nothing to push, < 50 ms with 1 sync in 10
+//!    pushing), then 200 clients with nothing to push (aim < 100 ms). Each phase runs on the hub
+//!    with its readers and again on a second hub over the same database whose every request
+//!    takes the one writer (as before the readers), for the ratio.
 //! 5. the first sync of 200 submissions with a PDF pack each (three PDFs of 20 pages, as their
 //!    extracted pages: about 30 MB), against `curl` fetching the same bytes (the same change
 //!    pages, then each document by GET) from the same hub over one connection (aim: curl's time
@@ -62,6 +65,8 @@ const PUSH_JUDGEMENTS: usize = 1000;
 const PUSH_RUNS: usize = 5;
 const BASELINE_RUNS: usize = 3;
 const LOAD_CLIENTS: usize = 50;
+/// The wide no-change phase: the load accounts on several machines each.
+const WIDE_CLIENTS: usize = 200;
 const LOAD_SECONDS: u64 = 10;
 /// In the mixed load phase, every this-many syncs of a client first saves one edit to push.
 const LOAD_PUSH_EVERY: usize = 10;
@@ -406,9 +411,10 @@ fn seed_hub(path: &Path) -> Seeded {
     Seeded { tokens, codes, load_users, feed_rows }
 }
 
-/// Serves the hub database at `path` with `accredit::hub::http::serve` on 127.0.0.1:0, on a tokio
-/// multi-thread runtime in a thread of its own, for the rest of the process.
-fn start_hub(path: &Path) -> String {
+/// Serves the hub database at `path` as `accredit serve` does, with `readers` read connections
+/// (0: every request takes the writer), on 127.0.0.1:0, on a tokio multi-thread runtime in a
+/// thread of its own, for the rest of the process.
+fn start_hub(path: &Path, readers: usize) -> String {
     let hub = Hub::open(path).expect("open the hub database");
     let (bound, address) = std::sync::mpsc::channel();
     std::thread::Builder::new()
@@ -420,7 +426,11 @@ fn start_hub(path: &Path) -> String {
                 let (listener, addr) =
                     accredit::hub::http::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("bind 127.0.0.1:0");
                 bound.send(addr).expect("report the address");
-                accredit::hub::http::serve(listener, hub).await.expect("the hub failed");
+                let state = accredit::hub::http::AppState::with_readers(hub, readers);
+                let transport = accredit::hub::server::Transport::Plain;
+                accredit::hub::http::serve_with(listener, state, transport, std::future::pending())
+                    .await
+                    .expect("the hub failed");
             });
         })
         .expect("start the hub thread");
@@ -572,7 +582,7 @@ fn pdf_section(dir: &Path) -> (Samples, Samples) {
         bytes as f64 / 1e6,
         seeding.as_secs_f64()
     );
-    let url = start_hub(&path);
+    let url = start_hub(&path, accredit::hub::pool::readers());
     first_sync_against_curl(dir, "5. first sync, a PDF pack per submission", &url, &token, PDF_RUNS, None)
 }
 
@@ -766,6 +776,13 @@ struct LoadResult {
     errors: Vec<String>,
 }
 
+/// Points every load client at the hub at `url` (the same database, served another way).
+fn point(clients: &mut [LoadClient], url: &str, tokens: &HashMap<String, String>) {
+    for lc in clients {
+        lc.client = HubClient::new(url, &tokens[&lc.me]);
+    }
+}
+
 struct LoadClient {
     me: String,
     store: Store,
@@ -870,11 +887,11 @@ fn disk_probe(path: &Path, stop: &std::sync::atomic::AtomicBool) -> Vec<Duration
     times
 }
 
-fn print_load(title: &str, label: &str, result: &LoadResult, wall: Duration) -> Samples {
+fn print_load(title: &str, label: &str, result: &LoadResult, wall: Duration, clients: usize, aim: f64) -> Samples {
     let requests: usize = [POST_OPS, GET_CHANGES, GET_DOCUMENT].iter().map(|s| result.trace.get(s).len()).sum();
     let syncs = result.syncs.len() + result.push_syncs.len();
     println!(
-        "{title}: {LOAD_CLIENTS} clients for {:.1} s: {syncs} syncs ({:.0}/s), {requests} HTTP requests ({:.0}/s), {} errors",
+        "{title} ({label}): {clients} clients for {:.1} s: {syncs} syncs ({:.0}/s), {requests} HTTP requests ({:.0}/s), {} errors",
         wall.as_secs_f64(),
         syncs as f64 / wall.as_secs_f64(),
         requests as f64 / wall.as_secs_f64(),
@@ -931,7 +948,7 @@ fn print_load(title: &str, label: &str, result: &LoadResult, wall: Duration) -> 
         }
     }
     println!();
-    Samples { name: format!("{label}: per request"), aim_ms: Some(100.0), times: http }
+    Samples { name: format!("{label}: per request"), aim_ms: Some(aim), times: http }
 }
 
 /// The hub's own work for a first sync, on a second connection to its database: every page of
@@ -1082,7 +1099,8 @@ fn main() {
         size as f64 / 1e6,
         seeded.feed_rows
     );
-    let url = start_hub(&hub_path);
+    let url = start_hub(&hub_path, accredit::hub::pool::readers());
+    let one_lock_url = start_hub(&hub_path, 0);
     println!("serving at {url}\n");
     let token = seeded.tokens[ME].clone();
     let mut rows: Vec<Samples> = Vec::new();
@@ -1242,15 +1260,54 @@ fn main() {
     };
     hub_side_first_sync(&hub_path, &seeded.tokens[&clients[0].me], &shas)
         .print(&format!("   hub-side work of one load client's first sync ({}), in-process", clients[0].me), None);
-    let (idle_load, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, None);
-    let idle_row = print_load("4a. no-change syncs", "4a. 50 clients, no-change", &idle_load, wall);
-    let (mixed_load, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, Some(LOAD_PUSH_EVERY));
-    let mixed_row = print_load(
-        &format!("4b. 1 sync in {LOAD_PUSH_EVERY} pushes an edit"),
-        &format!("4b. 50 clients, 1 in {LOAD_PUSH_EVERY} pushing"),
-        &mixed_load,
-        wall,
-    );
+    let mut load_rows = Vec::new();
+    let mut ratios = Vec::new();
+    let every = Some(LOAD_PUSH_EVERY);
+    let phases: [(&str, Option<usize>, f64); 2] =
+        [("4a. 50 clients, no-change", None, 100.0), ("4b. 50 clients, 1 in 10 pushing", every, 50.0)];
+    for (label, push_every, aim) in phases {
+        let (pooled, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, push_every);
+        let pooled = print_load(label, &format!("{label}, readers"), &pooled, wall, clients.len(), aim);
+        point(&mut clients, &one_lock_url, &seeded.tokens);
+        let (one_lock, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, push_every);
+        let one_lock = print_load(label, &format!("{label}, one lock"), &one_lock, wall, clients.len(), aim);
+        point(&mut clients, &url, &seeded.tokens);
+        ratios.push((label, pooled.percentile_ms(99.0) / one_lock.percentile_ms(99.0)));
+        load_rows.push(pooled);
+        load_rows.push(one_lock);
+    }
+
+    // 200 clients: each load account on four machines.
+    let (more, setting_up) = timed(|| {
+        let mut more: Vec<LoadClient> = (LOAD_CLIENTS..WIDE_CLIENTS)
+            .map(|i| {
+                let me = &seeded.load_users[i % LOAD_CLIENTS];
+                LoadClient {
+                    me: me.clone(),
+                    store: fresh_cache(&dir.path().join(format!("load-{i:03}.sqlite")), me),
+                    client: HubClient::new(&url, &seeded.tokens[me]),
+                    submission: load_submission(i % LOAD_CLIENTS),
+                }
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for lc in more.iter_mut() {
+                scope.spawn(move || sync(&mut lc.store, &lc.client, &lc.me).expect("a load client's first sync"));
+            }
+        });
+        more
+    });
+    println!("4c. {} more load clients made their first syncs in {:.1} s", more.len(), setting_up.as_secs_f64());
+    clients.extend(more);
+    let label = "4c. 200 clients, no-change";
+    let (pooled, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, None);
+    let pooled = print_load(label, &format!("{label}, readers"), &pooled, wall, clients.len(), 100.0);
+    point(&mut clients, &one_lock_url, &seeded.tokens);
+    let (one_lock, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, None);
+    let one_lock = print_load(label, &format!("{label}, one lock"), &one_lock, wall, clients.len(), 100.0);
+    ratios.push((label, pooled.percentile_ms(99.0) / one_lock.percentile_ms(99.0)));
+    load_rows.push(pooled);
+    load_rows.push(one_lock);
 
     // 5. A PDF pack per submission.
     let (pdf, pdf_curl) = pdf_section(dir.path());
@@ -1273,7 +1330,7 @@ fn main() {
             s.percentile_ms(100.0)
         );
     }
-    for s in [&idle_row, &mixed_row] {
+    for s in &load_rows {
         let aim = s.aim_ms.expect("load rows have an aim");
         let p99 = s.percentile_ms(99.0);
         println!(
@@ -1283,5 +1340,9 @@ fn main() {
             aim,
             if p99 < aim { "ok" } else { "MISSED" }
         );
+    }
+    println!("p99 per request with readers ÷ with one lock, measured in this run (under 1: the readers help)");
+    for (label, ratio) in &ratios {
+        println!("  {label:<46} {ratio:.2}");
     }
 }

@@ -7,8 +7,37 @@ use std::borrow::Cow;
 /// Text from files, fixtures and other people reaches the terminal through here: an escape
 /// sequence in a provider's narrative must never clear the screen, retitle the window or hide
 /// text. Line breaks are kept; tabs become spaces; CSI, OSC, DCS and similar sequences are
-/// removed whole, so no `[2J` debris is left behind. Clean text is returned borrowed.
+/// removed whole, so no `[2J` debris is left behind; emoji terminals draw at widths of their
+/// own are drawn as their parts (`simplify_clusters`). Clean text is returned borrowed.
 pub fn sanitize(input: &str) -> Cow<'_, str> {
+    match strip_controls(input) {
+        Cow::Borrowed(text) => simplify_clusters(text),
+        Cow::Owned(text) => Cow::Owned(simplify_clusters(&text).into_owned()),
+    }
+}
+
+/// Emoji that terminals draw at widths of their own are drawn as their parts: a ZWJ sequence
+/// (👩‍⚕️) as its emoji side by side, without the joiners, variation selectors, skin tones and
+/// keycaps that terminals count differently from one another (so no cell is left blank or
+/// behind), and a flag (🇧🇪) as its two letters (BE). For the terminal only: reports and forms
+/// keep the text as written (`strip_controls`).
+pub fn simplify_clusters(text: &str) -> Cow<'_, str> {
+    let combining = |c: char| matches!(c, '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' | '\u{20e3}' | '\u{1f3fb}'..='\u{1f3ff}' | '\u{e0020}'..='\u{e007f}');
+    let regional = |c: char| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c);
+    if !text.chars().any(|c| combining(c) || regional(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter(|&c| !combining(c))
+            .map(|c| if regional(c) { char::from(b'A' + (c as u32 - 0x1f1e6) as u8) } else { c })
+            .collect(),
+    )
+}
+
+/// Removes what could move the cursor, change colours or reorder text (escape sequences,
+/// control characters, bidirectional overrides); keeps every printable character as written.
+pub fn strip_controls(input: &str) -> Cow<'_, str> {
     if !input.chars().any(needs_cleaning) {
         return Cow::Borrowed(input);
     }
@@ -88,6 +117,65 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 /// The display width of `text` in terminal cells.
 pub fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` cut to `room` display columns with an ellipsis, when it is wider.
+pub fn ellipsize(text: &str, room: usize) -> std::borrow::Cow<'_, str> {
+    if width(text) <= room {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if room == 0 {
+        return std::borrow::Cow::Owned(out);
+    }
+    // "University…", not "University …".
+    let mut out = out.trim_end().to_string();
+    out.push('…');
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` cut to `room` columns keeping its start and its end, the middle replaced by an
+/// ellipsis (for names that differ at the end: "MSc Adv…(Critical Care pathway)").
+pub fn ellipsize_middle(text: &str, room: usize) -> std::borrow::Cow<'_, str> {
+    if width(text) <= room || room < 5 {
+        return ellipsize(text, room);
+    }
+    let head_room = (room - 1) / 3;
+    let tail_room = room - 1 - head_room;
+    let head = ellipsize(text, head_room + 1);
+    let head = head.trim_end_matches('…');
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    std::borrow::Cow::Owned(format!("{head}…{tail}"))
+}
+
+/// Each of `texts` cut to `room` columns so that texts that differ still differ: an ellipsis
+/// at the end, or in the middle when cutting the ends would make two of them read the same.
+pub fn ellipsize_distinct(texts: &[&str], room: usize) -> Vec<String> {
+    let at_end: Vec<String> = texts.iter().map(|t| ellipsize(t, room).into_owned()).collect();
+    let confused = texts
+        .iter()
+        .enumerate()
+        .any(|(i, a)| texts.iter().enumerate().skip(i + 1).any(|(j, b)| a != b && at_end[i] == at_end[j]));
+    if confused { texts.iter().map(|t| ellipsize_middle(t, room).into_owned()).collect() } else { at_end }
 }
 
 /// `text` from display column `start` on (a wide character that column cuts is left out).
@@ -187,5 +275,32 @@ mod tests {
         assert_eq!(from_column("Module  Credits", 8), "Credits");
         assert_eq!(from_column("🏥ab", 1), "ab", "the cut wide character is left out");
         assert_eq!(from_column("abc", 9), "");
+    }
+
+    #[test]
+    fn ellipsis_marks_a_cut() {
+        assert_eq!(ellipsize("MSc Advanced Clinical Practice", 40), "MSc Advanced Clinical Practice");
+        assert_eq!(ellipsize("MSc Advanced Clinical Practice", 15), "MSc Advanced C…");
+        assert_eq!(width(&ellipsize("🏥🏥🏥🏥", 5)), 5);
+        assert_eq!(ellipsize("abc", 0), "");
+    }
+
+    #[test]
+    fn names_that_differ_at_the_end_are_cut_in_the_middle() {
+        let names = ["MSc Advanced Clinical Practice", "MSc Advanced Clinical Practice (Critical Care pathway)"];
+        let cut = ellipsize_distinct(&names, 20);
+        assert_eq!(cut, ["MSc Ad…ical Practice", "MSc Ad…Care pathway)"]);
+        assert!(cut.iter().all(|c| width(c) <= 20));
+        let providers = ["University of Northmoor", "Kingsbridge Metropolitan University"];
+        assert_eq!(ellipsize_distinct(&providers, 12), ["University…", "Kingsbridge…"], "the start tells them apart");
+        assert_eq!(ellipsize_middle("short", 10), "short");
+    }
+
+    #[test]
+    fn emoji_that_terminals_disagree_on_are_drawn_as_their_parts() {
+        assert_eq!(sanitize("Nurse 👩\u{200d}⚕\u{fe0f}🏥✅ 🇧🇪 👍🏽 1\u{fe0f}\u{20e3}"), "Nurse 👩⚕🏥✅ BE 👍 1");
+        assert_eq!(strip_controls("👩\u{200d}⚕\u{fe0f} 🇧🇪"), "👩\u{200d}⚕\u{fe0f} 🇧🇪", "documents keep them");
+        assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
+        assert_eq!(sanitize("a\u{1b}[2J👩\u{200d}⚕\u{fe0f}"), "a👩⚕");
     }
 }

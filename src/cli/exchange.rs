@@ -103,14 +103,20 @@ pub fn export_form(store: &Store, submission: &str, output: Option<&Path>) -> Re
         format!("cannot create {} (an existing file is never overwritten; pick a new name)", path.display())
     })?;
     file.write_all(text.as_bytes()).wrap_err_with(|| format!("cannot write {}", path.display()))?;
-    println!(
-        "Wrote the form for {submission} ({} standards) to {}. Fill it in, then run: accredit import --form {}",
-        standards.len(),
-        path.display(),
-        path.display()
-    );
     if review.submitted {
-        println!("Your judgements for {submission} are submitted: the form is for reference, and cannot change them.");
+        println!(
+            "Wrote the form for {submission} ({} standards) to {}, for reference: your judgements are submitted, \
+             and the form cannot change them.",
+            standards.len(),
+            path.display()
+        );
+    } else {
+        println!(
+            "Wrote the form for {submission} ({} standards) to {}. Fill it in, then run: accredit import --form {}",
+            standards.len(),
+            path.display(),
+            path.display()
+        );
     }
     Ok(())
 }
@@ -159,7 +165,7 @@ pub fn import_form(store: &mut Store, file: &Path) -> Result<()> {
         );
     }
     let steps = form::plan(&parsed, |code| review.standards().find(|s| s.code == code).and_then(|s| s.mine.as_ref()));
-    let (mut saved, mut unchanged) = (0, 0);
+    let (mut saved, mut unchanged, mut submitted) = (0, 0, 0);
     let mut refused = Vec::new();
     for (step, entry) in steps.into_iter().zip(&parsed.entries) {
         match step {
@@ -177,24 +183,43 @@ pub fn import_form(store: &mut Store, file: &Path) -> Result<()> {
                 base.updated_at.map(|t| format!(" of {t}")).unwrap_or_default(),
                 current_updated_at.map(|t| format!(" of {t}")).unwrap_or_default(),
             )),
-            Step::Submitted { standard } => refused.push(format!(
-                "  line {}: {standard}: your judgements for {} are submitted and read-only",
-                entry.line, parsed.submission
-            )),
+            Step::Submitted { standard } => {
+                submitted += 1;
+                refused.push(format!(
+                    "  line {}: {standard}: your judgements for {} are submitted and read-only",
+                    entry.line, parsed.submission
+                ));
+            }
         }
     }
+    let submitted_here = refused.len() == submitted && submitted > 0;
+    if submitted_here {
+        // Nothing in the form can change a submitted review: no advice to submit or to copy text.
+        bail!(
+            "{name}: nothing imported: your judgements for {} are submitted, and a submitted judgement \
+             cannot change ({submitted} entr{} of the form differ from them; {unchanged} unchanged). The form \
+             is for reference now.",
+            parsed.submission,
+            if submitted == 1 { "y" } else { "ies" },
+        );
+    }
+    let drafts = if saved > 0 {
+        format!(" (drafts; submit with `accredit submit {}`)", parsed.submission)
+    } else {
+        String::new()
+    };
     println!(
-        "{}: {saved} judgement{} saved, {unchanged} unchanged, in {} (drafts; submit with `accredit submit {}`).",
-        name,
+        "{name}: {saved} judgement{} saved, {unchanged} unchanged, in {}{drafts}.",
         plural(saved),
-        parsed.submission,
         parsed.submission
     );
     if !refused.is_empty() {
         bail!(
-            "{} entr{} of {name} not imported:\n{}\nCopy that text into accredit, or export a fresh form (`accredit export --form {}`) and fill in only those.",
+            "{} entr{} of {name} {} not imported:\n{}\nCopy that text into accredit, or export a fresh form \
+             (`accredit export --form {}`) and fill in only those.",
             refused.len(),
-            if refused.len() == 1 { "y was" } else { "ies were" },
+            if refused.len() == 1 { "y" } else { "ies" },
+            if refused.len() == 1 { "was" } else { "were" },
             refused.join("\n"),
             parsed.submission
         );

@@ -251,11 +251,10 @@ fn restore(file: &Path, db: &Path) -> Result<()> {
 fn audit(hub: &Hub, submission: Option<&str>, verify: bool) -> Result<()> {
     use accredit::hub::audit;
     let conn = hub.store().connection();
-    let entries = audit::entries(conn, submission)?;
-    if entries.is_empty() {
-        println!("no audit entries{}", submission.map(|s| format!(" for {s}")).unwrap_or_default());
-    }
-    for e in &entries {
+    let mut printed = 0usize;
+    // One entry at a time: the log of a busy hub is long.
+    audit::each_entry(conn, submission, |e| {
+        printed += 1;
         let or_dash = |v: &Option<String>| -> String {
             v.as_deref().map_or("-".into(), |s| accredit::text::sanitize(s).into_owned())
         };
@@ -271,6 +270,10 @@ fn audit(hub: &Hub, submission: Option<&str>, verify: bool) -> Result<()> {
             or_dash(&e.op_id),
             e.digest.get(..16).unwrap_or(&e.digest)
         );
+        true
+    })?;
+    if printed == 0 {
+        println!("no audit entries{}", submission.map(|s| format!(" for {s}")).unwrap_or_default());
     }
     if verify {
         match audit::verify(conn)? {

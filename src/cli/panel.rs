@@ -434,11 +434,7 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
 /// Syncs (so the hub has the latest consolidation), then asks the hub to publish the report.
 fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
     chair(store, submission)?;
-    let problems = {
-        let standards = reviewer_outcomes(store, submission)?;
-        let consolidation = store.consolidation(submission)?;
-        consolidation.problems(&standards, consolidation.rules())
-    };
+    let problems = store.report_input(submission)?.problems();
     if !problems.is_empty() {
         bail!(
             "{submission}: the report is not complete, {} thing(s) to settle first:\n  {}",

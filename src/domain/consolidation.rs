@@ -160,14 +160,6 @@ impl Default for Rules {
     }
 }
 
-fn severity(outcome: Outcome) -> u8 {
-    match outcome {
-        Outcome::Met => 0,
-        Outcome::PartiallyMet => 1,
-        Outcome::NotMet => 2,
-    }
-}
-
 /// Whether the panel's outcome differs from any reviewer's, so a resolution note is needed.
 pub fn needs_resolution_note(panel: Outcome, reviewers: &[Outcome]) -> bool {
     reviewers.iter().any(|&r| r != panel)
@@ -221,7 +213,7 @@ pub enum RecordError {
 
 /// Whether the panel is more lenient than its most severe reviewer (a warning, not a block).
 pub fn more_lenient_than_most_severe(panel: Outcome, reviewers: &[Outcome]) -> bool {
-    reviewers.iter().map(|&r| severity(r)).max().is_some_and(|worst| severity(panel) < worst)
+    Outcome::most_severe(reviewers.iter().copied()).is_some_and(|worst| panel.severity() < worst.severity())
 }
 
 /// The next free id with `prefix` (`C`, `R`, `G`) among `taken`.

@@ -23,6 +23,21 @@ impl Outcome {
         }
     }
 
+    /// How severe a finding it is: met < partially met < not met. The one ranking of outcomes
+    /// (leniency warnings, the most severe reviewer).
+    pub fn severity(self) -> u8 {
+        match self {
+            Outcome::Met => 0,
+            Outcome::PartiallyMet => 1,
+            Outcome::NotMet => 2,
+        }
+    }
+
+    /// The most severe of `outcomes`.
+    pub fn most_severe(outcomes: impl IntoIterator<Item = Outcome>) -> Option<Outcome> {
+        outcomes.into_iter().max_by_key(|o| o.severity())
+    }
+
     /// Accepts the stored spelling and the command-line one (`partially-met`).
     pub fn parse(text: &str) -> Option<Outcome> {
         match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {

@@ -235,28 +235,42 @@ pub fn append_alone(conn: &mut Connection, record: &Record<'_>) -> Result<i64> {
 
 /// Every entry in order, or those of one submission.
 pub fn entries(conn: &Connection, submission: Option<&str>) -> Result<Vec<Entry>> {
+    let mut rows = Vec::new();
+    each_entry(conn, submission, |entry| {
+        rows.push(entry);
+        true
+    })?;
+    Ok(rows)
+}
+
+/// Calls `visit` with every entry in order (or those of one submission) until it answers false,
+/// one row at a time: a long log is never all in memory.
+pub fn each_entry(conn: &Connection, submission: Option<&str>, mut visit: impl FnMut(Entry) -> bool) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, action, submission_id, standard_code, op_id, subject, digest, prev, hash
          FROM hub_audit WHERE ?1 IS NULL OR submission_id = ?1 ORDER BY seq",
     )?;
-    let rows = stmt
-        .query_map([submission], |r| {
-            Ok(Entry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                submission: r.get(4)?,
-                standard: r.get(5)?,
-                op_id: r.get(6)?,
-                subject: r.get(7)?,
-                digest: r.get(8)?,
-                prev: r.get(9)?,
-                hash: r.get(10)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    let rows = stmt.query_map([submission], |r| {
+        Ok(Entry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            submission: r.get(4)?,
+            standard: r.get(5)?,
+            op_id: r.get(6)?,
+            subject: r.get(7)?,
+            digest: r.get(8)?,
+            prev: r.get(9)?,
+            hash: r.get(10)?,
+        })
+    })?;
+    for row in rows {
+        if !visit(row?) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// A chain that checked out: how many entries, and the latest one's hash (to note elsewhere).
@@ -279,25 +293,28 @@ pub struct Broken {
 pub fn verify(conn: &Connection) -> Result<std::result::Result<Verified, Broken>> {
     let mut expected_seq = 1;
     let mut prev = GENESIS.to_string();
-    for entry in entries(conn, None)? {
-        let broken = |reason: String| Ok(Err(Broken { seq: entry.seq, reason }));
-        if entry.seq != expected_seq {
-            return Ok(Err(Broken {
-                seq: expected_seq,
-                reason: format!("it is missing (the next entry is {})", entry.seq),
-            }));
-        }
-        if entry.prev != prev {
-            return broken("it does not follow the entry before it (its previous hash differs)".into());
-        }
-        if entry.hash != entry.computed_hash() {
-            return broken("its contents were changed after it was written (its hash does not match)".into());
-        }
-        if AuditAction::parse(&entry.action).is_none() {
-            return broken(format!("unknown action {:?}", entry.action));
-        }
-        prev = entry.hash;
-        expected_seq += 1;
+    let mut first_broken = None;
+    each_entry(conn, None, |entry| {
+        let reason = if entry.seq != expected_seq {
+            first_broken =
+                Some(Broken { seq: expected_seq, reason: format!("it is missing (the next entry is {})", entry.seq) });
+            return false;
+        } else if entry.prev != prev {
+            "it does not follow the entry before it (its previous hash differs)".to_string()
+        } else if entry.hash != entry.computed_hash() {
+            "its contents were changed after it was written (its hash does not match)".to_string()
+        } else if AuditAction::parse(&entry.action).is_none() {
+            format!("unknown action {:?}", entry.action)
+        } else {
+            prev = entry.hash;
+            expected_seq += 1;
+            return true;
+        };
+        first_broken = Some(Broken { seq: entry.seq, reason });
+        false
+    })?;
+    if let Some(broken) = first_broken {
+        return Ok(Err(broken));
     }
     let last = expected_seq - 1;
     let head: Option<String> =

@@ -338,6 +338,33 @@ mod tests {
     }
 
     #[test]
+    fn a_backup_from_a_newer_accredit_or_with_a_broken_audit_chain_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hub.sqlite");
+        let mut hub = Hub::open(&db).unwrap();
+        hub.add_user(Some("u-a"), "A", crate::wire::UserRole::Admin).unwrap();
+        hub.add_user(Some("u-b"), "B", crate::wire::UserRole::Reviewer).unwrap();
+        drop(hub);
+        let newer = dir.path().join("newer.sqlite");
+        backup(&db, &newer).unwrap();
+        let conn = Connection::open(&newer).unwrap();
+        let too_new = (schema::latest_version() + 1).to_string();
+        conn.execute("UPDATE meta SET value = ?1 WHERE key = 'hub_schema'", [too_new]).unwrap();
+        drop(conn);
+        assert!(restore(&newer, &db).unwrap_err().to_string().contains("newer accredit"));
+
+        let tampered = dir.path().join("tampered.sqlite");
+        backup(&db, &tampered).unwrap();
+        let conn = Connection::open(&tampered).unwrap();
+        conn.execute_batch("DROP TRIGGER hub_audit_no_update; UPDATE hub_audit SET actor = 'u-b' WHERE seq = 1")
+            .unwrap();
+        drop(conn);
+        let error = restore(&tampered, &db).unwrap_err().to_string();
+        assert!(error.contains("broken at entry 1"), "{error}");
+        assert_eq!(check(&db).unwrap().audit_entries, 2, "the database is left as it was");
+    }
+
+    #[test]
     fn a_restore_is_refused_while_a_hub_serves_the_database() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("hub.sqlite");

@@ -50,8 +50,19 @@ impl AppState {
 
     /// A hub whose authentication is throttled by `policy` rather than the default.
     pub fn with_throttle(hub: Hub, policy: throttle::Policy) -> AppState {
-        let path = hub.store().connection().path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
-        let readers = path.and_then(|path| match Readers::open(&path, pool::READERS) {
+        AppState::build(hub, policy, pool::readers())
+    }
+
+    /// A hub with `readers` read connections (0: every request takes the writer, as before
+    /// there were readers; the sync benchmark's baseline).
+    pub fn with_readers(hub: Hub, readers: usize) -> AppState {
+        AppState::build(hub, throttle::Policy::default(), readers)
+    }
+
+    fn build(hub: Hub, policy: throttle::Policy, readers: usize) -> AppState {
+        let path =
+            hub.store().connection().path().filter(|p| !p.is_empty() && readers > 0).map(std::path::PathBuf::from);
+        let readers = path.and_then(|path| match Readers::open(&path, readers) {
             Ok(readers) => Some(Arc::new(readers)),
             // Still a working hub, only slower under load: every read goes through the writer.
             Err(e) => {
@@ -171,12 +182,12 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     /// Authenticates the bearer token, throttled per client address (`hub::throttle`): an
-    /// address over its allowance is answered 429 without its token being looked at. A request
-    /// without an address (in-process, `tower::ServiceExt::oneshot`) counts against one shared
-    /// allowance.
+    /// address over its allowance of failures is answered 429 without its token being looked
+    /// at. A request without an address (in-process, `tower::ServiceExt::oneshot`) counts
+    /// against one shared allowance.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
         let client = Client::of(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
-        if let Err(wait) = state.with_throttle_table(|t| t.attempt(client, Instant::now())) {
+        if let Err(wait) = state.with_throttle_table(|t| t.check(client, Instant::now())) {
             tracing::debug!(%client, "authentication throttled");
             return Err(ApiError::throttled(wait));
         }
@@ -192,7 +203,6 @@ impl FromRequestParts<AppState> for Caller {
         };
         match found {
             Ok(Some(found)) => {
-                state.with_throttle_table(|t| t.refund(client, Instant::now()));
                 // "Last seen" is a write, so the writer's: once a minute per user at most.
                 if let Some(minute) = found.seen_now {
                     let id = found.caller.user.id.clone();
@@ -201,6 +211,7 @@ impl FromRequestParts<AppState> for Caller {
                 Ok(found.caller)
             }
             Ok(None) => {
+                state.with_throttle_table(|t| t.failed(client, Instant::now()));
                 // The address and never the token: the log is no place for a secret, even a wrong one.
                 let (left, blocked) = state.with_throttle_table(|t| {
                     (t.remaining(client, Instant::now()), t.blocked_for(client, Instant::now()))
@@ -215,11 +226,8 @@ impl FromRequestParts<AppState> for Caller {
                 }
                 Err(ApiError::unauthorized())
             }
-            // The hub's own failure is not the client's.
-            Err(e) => {
-                state.with_throttle_table(|t| t.refund(client, Instant::now()));
-                Err(e)
-            }
+            // The hub's own failure is not the client's: not counted.
+            Err(e) => Err(e),
         }
     }
 }

@@ -11,8 +11,13 @@ use std::sync::{Condvar, Mutex};
 
 use super::{Hub, Result};
 
-/// How many readers a hub keeps: enough to keep two cores busy with reads while one writes.
-pub const READERS: usize = 4;
+/// How many readers a hub keeps: one core fewer than the machine has (at least one), so that
+/// a push is not slowed by more reads at once than there are cores to run them. Reads are
+/// CPU-bound (the database is in the page cache): on two cores, four readers made pushes three
+/// times slower and reads no faster than the one lock (the sync benchmark's phase 4).
+pub fn readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1)
+}
 
 pub struct Readers {
     idle: Mutex<Vec<Hub>>,

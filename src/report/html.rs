@@ -6,10 +6,10 @@ use super::model::Report;
 use super::{describe_framework, describe_member, outcome_words};
 use crate::domain::Outcome;
 use crate::domain::consolidation::ConditionStatus;
-use crate::text::sanitize;
+use crate::text::strip_controls;
 
 fn esc(text: &str) -> String {
-    let text = sanitize(text);
+    let text = strip_controls(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -79,7 +79,7 @@ thead { display: table-header-group; }
 /// A CSS string literal holding `text`.
 fn css_string(text: &str) -> String {
     let mut out = String::from("\"");
-    for c in sanitize(text).chars() {
+    for c in strip_controls(text).chars() {
         match c {
             '"' | '\\' => {
                 out.push('\\');

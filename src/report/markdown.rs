@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 use super::model::Report;
 use super::{describe_framework, describe_member, mark, outcome_words};
 use crate::domain::consolidation::ConditionStatus;
-use crate::text::sanitize;
+use crate::text::strip_controls;
 
 /// Escapes what Markdown would read as markup in a line of text.
 fn md(text: &str) -> String {
-    let text = sanitize(text);
+    let text = strip_controls(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#') {

@@ -35,20 +35,26 @@ pub struct ReportInput {
 }
 
 impl ReportInput {
-    /// Each standard under review with its submitted reviewer outcomes, for
-    /// `Consolidation::problems` (the one place the CLI, the hub and the TUI get them from).
+    /// The submitted reviewer outcomes of one standard.
+    pub fn reviewer_outcomes(&self, code: &str) -> Vec<Outcome> {
+        self.judgements.iter().filter(|(c, ..)| c == code).map(|(_, _, o)| *o).collect()
+    }
+
+    /// Each standard under review with its reviewers' submitted outcomes and the outcomes its
+    /// framework asks a rationale for: what the consolidation's rules read.
     pub fn judged(&self) -> Vec<crate::domain::consolidation::Judged> {
         self.standards
             .iter()
             .map(|s| crate::domain::consolidation::Judged {
                 code: s.code.clone(),
-                reviewers: self.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect(),
+                reviewers: self.reviewer_outcomes(&s.code),
                 rationale_required: s.rationale_required.clone(),
             })
             .collect()
     }
 
-    /// Everything that keeps this consolidation from being a complete panel report.
+    /// Everything that keeps the report from being complete: the one list the hub (refusing a
+    /// push), the CLI (`panel check`, `panel push`), the queue and the Report screen give.
     pub fn problems(&self) -> Vec<String> {
         self.consolidation.problems(&self.judged(), self.rules)
     }

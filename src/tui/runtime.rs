@@ -229,7 +229,7 @@ impl Runtime {
     /// What keeps the panel report of `submission` from being complete.
     fn problems(&self, submission: &str) -> Result<Vec<String>, StoreError> {
         let input = self.store.report_input(submission)?;
-        Ok(problems_of(&input))
+        Ok(input.problems())
     }
 
     fn counts(&self) -> Result<Action, StoreError> {
@@ -288,7 +288,7 @@ impl Runtime {
     /// The panel report as Markdown, and what keeps it from being complete.
     fn report_preview(&self, submission: &str) -> Result<ReportPreview, StoreError> {
         let input = self.store.report_input(submission)?;
-        let problems = problems_of(&input);
+        let problems = input.problems();
         let built = report::build(&input);
         let markdown = report::render(&built, Format::Markdown);
         let mut preview = ReportPreview::new(submission.to_string(), problems, &markdown);
@@ -319,10 +319,4 @@ impl Runtime {
             merge: None,
         })
     }
-}
-
-/// The consolidation's problems, from the report's input (what the Report screen lists and the
-/// queue counts for the chair).
-fn problems_of(input: &report::ReportInput) -> Vec<String> {
-    input.problems()
 }

@@ -207,3 +207,21 @@ fn a_reviewer_who_has_not_submitted_sees_nothing_of_the_others() {
     let other = history(&hub, OTHER);
     assert!(other.iter().all(|e| e.actor != SAM), "Sam's draft stays his: {other:?}");
 }
+
+#[test]
+fn a_recused_member_reads_no_history_of_that_submission() {
+    let hub = TestHub::demo_with(|hub, _| {
+        let assignment = accredit::hub::admin::Assignment {
+            chair: CHAIR.into(),
+            reviewers: vec![SAM.into(), OTHER.into()],
+            recused: vec!["u-rev2".into()],
+            ..Default::default()
+        };
+        hub.assign(SUBMISSION, &assignment).expect("recuse u-rev2");
+    });
+    let refused = hub.client("u-rev2").history(SUBMISSION).expect_err("a recused member is refused").to_string();
+    assert!(refused.contains("403") || refused.contains("not on"), "{refused}");
+    // The chair sees the reassignment, made by the office.
+    let chair = history(&hub, CHAIR);
+    assert!(chair.iter().any(|e| e.action == "panel.assign" && e.actor == audit::OFFICE), "{chair:?}");
+}

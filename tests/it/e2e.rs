@@ -61,7 +61,6 @@ impl Tmux {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    /// Starts `accredit --data-dir DIR ARGS...` directly as the pane's command.
     /// Starts `accredit demo` and waits for what every test needs before its first key: the queue
     /// drawn and the first sync with the demo's hub finished (until then the sync worker writes
     /// the cache and reloads the screen under the keys).
@@ -70,6 +69,7 @@ impl Tmux {
         self.wait_for("the queue after the demo's first sync", |s| s.contains("accredit · Queue") && first_sync_done(s))
     }
 
+    /// Starts `accredit --data-dir DIR ARGS...` directly as the pane's command.
     fn start(&self, data_dir: &Path, args: &[&str]) {
         self.start_with_env(data_dir, args, &[]);
     }
@@ -734,4 +734,27 @@ fn a_word_found_in_the_evidence_text_opens_on_its_page() {
     let status = document_status(&screen);
     assert!(status.contains("p.3 (PDF p.4)") && status.contains("\"restrictions\": 1 of 1"), "{screen}");
     assert!(screen.contains("with no restrictions on practice"), "{screen}");
+}
+
+/// Issue 9 #10, in a real terminal: after "👩‍⚕️🏥✅" tmux blanked the 🏥 (it counts a ZWJ
+/// sequence otherwise than the layout did) and a flag left a stray half behind. Drawn as their
+/// parts, every emoji shows and the pane's right border stays in its column.
+#[test]
+fn emoji_in_a_rationale_show_whole_in_a_real_terminal() {
+    let tmux = Tmux::new("emoji");
+    let dir = demo_data_dir();
+    let rationale = "Nurse 👩\u{200d}⚕\u{fe0f}🏥✅ flag 🇧🇪 end.";
+    let out = accredit(dir.path(), &["judge", SUB, "MPF 1.1", "--outcome", "met", "--rationale", rationale]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    tmux.start(dir.path(), &[]);
+    tmux.wait_text(&["accredit · Queue"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the review", in_review);
+    tmux.keys(&["g"]);
+    let screen = tmux.wait_text(&["Nurse "]);
+    let line = screen.lines().find(|l| l.contains("Nurse ")).expect("the rationale's line");
+    assert!(line.contains("Nurse 👩⚕🏥✅ flag BE end."), "{line}");
+    let border_column = |l: &str| accredit::text::width(l.trim_end().trim_end_matches('│')) + 1;
+    let reference = screen.lines().find(|l| l.contains("Outcome: ")).expect("the outcome line");
+    assert_eq!(border_column(line), border_column(reference), "the border stays in its column:\n{screen}");
 }

@@ -149,9 +149,44 @@ fn an_import_never_overwrites_a_newer_edit() {
         "{message}"
     );
     assert!(message.contains("accredit has version 2 of "), "{message}");
+    assert!(message.contains("1 entry of ") && message.contains("form.txt was not imported:"), "{message}");
     let kept = mine(dir.path(), "MPF 1.1").unwrap();
     assert_eq!((kept.outcome, kept.rationale.as_str()), (Some(Outcome::NotMet), "Changed in the TUI."));
     assert_eq!(mine(dir.path(), "MPF 1.3").unwrap().outcome, Some(Outcome::Met), "the fresh edit was saved");
+}
+
+/// Issue 9 #15: a form for a submitted review says so when exported and imported, and neither
+/// message tells the reviewer to submit or to copy text into accredit.
+#[test]
+fn a_form_for_a_submitted_review_is_for_reference_only() {
+    let dir = demo_data_dir();
+    let form = dir.path().join("form.txt");
+    let form_arg = form.to_str().unwrap();
+    let export = |dir: &Path| stdout(&run(dir, &["export", "--form", SUB, "--output", form_arg], 0));
+    assert!(export(dir.path()).contains("Fill it in"), "a draft review's form is to fill in");
+    std::fs::remove_file(&form).unwrap();
+    // Every standard judged, then submitted.
+    let exported = stdout(&run(dir.path(), &["export", "--form", SUB], 0));
+    let filled = exported.replace(
+        "==+== Outcome: open\n==+== Rationale:\n",
+        "==+== Outcome: met\n==+== Rationale:\nTaught and assessed.\n",
+    );
+    std::fs::write(&form, &filled).unwrap();
+    run(dir.path(), &["import", "--form", form_arg], 0);
+    run(dir.path(), &["submit", SUB], 0);
+    std::fs::remove_file(&form).unwrap();
+
+    let text = export(dir.path());
+    assert!(text.contains("for reference: your judgements are submitted"), "{text}");
+    assert!(!text.contains("Fill it in"), "{text}");
+    let edited = std::fs::read_to_string(&form).unwrap().replacen("==+== Outcome: met", "==+== Outcome: not met", 1);
+    std::fs::write(&form, edited).unwrap();
+    let output = run(dir.path(), &["import", "--form", form_arg], 1);
+    let message = stderr(&output);
+    assert!(message.contains("nothing imported: your judgements for S-2026-014 are submitted"), "{message}");
+    assert!(message.contains("1 entry of the form differ"), "{message}");
+    assert!(!message.contains("Copy that text") && !message.contains("accredit submit"), "{message}");
+    assert!(!stdout(&output).contains("submit with"), "{}", describe(&output));
 }
 
 #[test]

@@ -105,6 +105,20 @@ fn failed_authentication_is_throttled_per_address_and_logged_with_the_address_ne
     assert!(good.body.contains("u-rev1"), "{}", good.body);
     assert_eq!(me(ip("127.0.0.3"), hub.addr, &guess).status, 401);
 
+    // Many users behind one address (an office's NAT) signing in at once are never throttled:
+    // only failures count.
+    let office = ip("127.0.0.4");
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let signing_in: Vec<_> = (0..3 * burst)
+            .map(|i| {
+                let token = &tokens[["u-rev1", "u-rev2", "u-chair"][i as usize % 3]];
+                scope.spawn(move || me(office, hub.addr, token).status)
+            })
+            .collect();
+        signing_in.into_iter().map(|t| t.join().expect("a sign-in")).collect()
+    });
+    assert!(answers.iter().all(|s| *s == 200), "{answers:?}");
+
     let log = hub.log();
     assert!(log.contains("authentication failed") && log.contains("127.0.0.2"), "the log names the address:\n{log}");
     assert!(log.contains("refused for"), "the log says when the address is throttled:\n{log}");

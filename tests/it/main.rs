@@ -19,6 +19,7 @@ mod intake_reuse;
 mod intake_sync;
 mod linear;
 mod mouse;
+mod openapi;
 mod panel;
 mod report;
 mod review_flow;

@@ -969,3 +969,40 @@ mod issued {
         assert!(!letter.contains("one typo"), "comments stay in the panel's record");
     }
 }
+
+/// Issue 9 #4: the problems of a consolidation have one home (`ReportInput::problems`): the
+/// chair's queue count, the Panel screen, `accredit panel check` and the hub's refusal of a push
+/// give the same list.
+#[test]
+fn every_part_lists_the_same_problems_of_a_consolidation() {
+    use accredit::tui::{Action, Runtime, Settings};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    let submission = "S-2026-009";
+    let expected = demo_store().report_input(submission).unwrap().problems();
+    assert!(expected.len() > 10, "the demo's consolidation has things to settle: {expected:?}");
+
+    let mut rt = Runtime::new(demo_store(), date(2026, 3, 1), Settings::default()).unwrap();
+    assert_eq!(rt.app.queue_to_settle.get(submission), Some(&expected.len()), "the queue's count");
+    let row = rt.app.queue.iter().position(|a| a.submission == submission).unwrap();
+    for _ in 0..row {
+        rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+    }
+    rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert_eq!(rt.app.panel.as_ref().expect("the Panel screen").data.problems(), expected, "the Panel screen");
+
+    let dir = crate::support::demo_data_dir();
+    let check = crate::support::accredit(dir.path(), &["panel", "check", submission]);
+    let listed: Vec<String> =
+        crate::support::stderr(&check).lines().filter_map(|l| l.strip_prefix("  ")).map(str::to_string).collect();
+    assert_eq!(listed, expected, "accredit panel check");
+
+    // The hub refuses the push with the same list, from its own copy.
+    let hub = crate::support::TestHub::demo();
+    let mut chair = hub.machine("u-demo");
+    chair.sync();
+    let refused = chair.client.push_report(submission).unwrap_err().to_string();
+    for problem in &expected {
+        assert!(refused.contains(problem.as_str()), "the hub's refusal lacks {problem:?}: {refused}");
+    }
+}

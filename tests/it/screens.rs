@@ -295,8 +295,11 @@ fn command_palette_runs_an_action_by_name() {
 }
 
 /// Issue 9 #10: grapheme clusters (a ZWJ sequence with a variation selector, a flag, emoji
-/// presentation) take whole cells: nothing after them is blanked and no half is left behind,
-/// in the rationale editor, the judgement pane and a queue column cut short.
+/// presentation) neither break the layout nor leave cells behind, in the rationale editor, the
+/// judgement pane and a queue column cut short. Terminals disagree on the width of a ZWJ
+/// sequence (tmux blanked the 🏥 after 👩‍⚕️) and of a flag (a stray 🇧 stayed behind), so the
+/// screens draw them as their parts: 👩⚕ side by side, the flag as its letters; each of those
+/// has one width everywhere.
 #[test]
 fn wide_graphemes_neither_break_the_layout_nor_leave_cells_behind() {
     let store = demo_store();
@@ -320,13 +323,12 @@ fn wide_graphemes_neither_break_the_layout_nor_leave_cells_behind() {
     for (width, height) in [(80, 24), (160, 48)] {
         let terminal = draw(&rt, width, height);
         let text: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
-        for emoji in ["👩‍⚕️", "🏥", "✅", "🇧🇪"] {
-            assert!(text.contains(emoji), "{emoji} is drawn whole at {width}x{height}");
-        }
-        let lone_indicator = terminal.backend().buffer().content().iter().any(|c| {
-            let mut chars = c.symbol().chars();
-            matches!((chars.next(), chars.next()), (Some('\u{1F1E6}'..='\u{1F1FF}'), None))
-        });
-        assert!(!lone_indicator, "no half of a flag is left in a cell at {width}x{height}");
+        // (A wide character's second cell reads as a space in the buffer.)
+        assert!(text.contains("👩 ⚕🏥 ✅  and at the BE site"), "drawn as their parts at {width}x{height}:\n{text}");
+        let joined =
+            terminal.backend().buffer().content().iter().any(|c| {
+                c.symbol().chars().any(|ch| matches!(ch, '\u{200d}' | '\u{fe0f}' | '\u{1F1E6}'..='\u{1F1FF}'))
+            });
+        assert!(!joined, "no joiner, variation selector or flag half reaches a cell at {width}x{height}");
     }
 }

@@ -68,5 +68,5 @@ pub fn render_form(submission: &str, programme: &str, reviewer: &str, standards:
 
 /// Titles go on one comment line.
 fn one_line(text: &str) -> String {
-    crate::text::sanitize(text).split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::strip_controls(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -17,7 +17,8 @@ pub(super) async fn history(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<HistoryResponse>, ApiError> {
-    match state.with_hub(move |hub| hub.history(&caller, &id, None)).await? {
+    // Read-only: a reader, not the writer.
+    match state.read(move |hub| hub.history(&caller, &id, None)).await? {
         Some(entries) => Ok(Json(HistoryResponse { entries })),
         // The same answer for a submission that does not exist.
         None => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "not on this submission's panel")),

@@ -1,6 +1,7 @@
 //! Drawing: pure functions of `&App` into a frame. Every string from data passes through
 //! `text::sanitize` on its way to the screen.
 
+pub(crate) mod columns;
 pub(crate) mod linear;
 mod overlays;
 
@@ -104,10 +105,23 @@ fn render_footer(app: &App, frame: &mut Frame<'_>, area: Rect) {
             if let Some(line) = app.screen.screen().input_line(app) {
                 line
             } else {
+                // Whole hints only, as many as fit; the help key's always (it lists the rest).
+                let hints = app.hints();
+                let help = app.keymap.key_for(super::keymap::Context::Global, super::keymap::Command::Help);
+                let cost = |(key, what): &(String, &str)| crate::text::width(key) + 1 + crate::text::width(what) + 2;
+                let help_cost = hints.iter().find(|(k, _)| *k == help).map_or(0, cost);
+                let mut room = usize::from(area.width).saturating_sub(1 + help_cost);
                 let mut spans = vec![Span::raw(" ")];
-                for (key, what) in app.hints() {
-                    spans.push(Span::styled(key, theme.key));
-                    spans.push(Span::styled(format!(" {what}  "), theme.muted));
+                for hint in &hints {
+                    let is_help = hint.0 == help;
+                    if !is_help {
+                        if cost(hint) > room {
+                            continue;
+                        }
+                        room -= cost(hint);
+                    }
+                    spans.push(Span::styled(hint.0.clone(), theme.key));
+                    spans.push(Span::styled(format!(" {}  ", hint.1), theme.muted));
                 }
                 Line::from(spans)
             }

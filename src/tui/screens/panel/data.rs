@@ -206,7 +206,7 @@ impl PanelData {
     pub fn leniency(&self, standard: &PanelStandard) -> Option<Outcome> {
         let panel = self.consolidation.outcome(&standard.code)?.outcome;
         more_lenient_than_most_severe(panel, &standard.reviewer_outcomes)
-            .then(|| standard.reviewer_outcomes.iter().copied().max_by_key(|o| severity(*o)))
+            .then(|| Outcome::most_severe(standard.reviewer_outcomes.iter().copied()))
             .flatten()
     }
 
@@ -252,17 +252,9 @@ impl PanelData {
     }
 }
 
-fn severity(outcome: Outcome) -> u8 {
-    match outcome {
-        Outcome::Met => 0,
-        Outcome::PartiallyMet => 1,
-        Outcome::NotMet => 2,
-    }
-}
-
 /// The submitted outcomes of one standard, as the chair's CLI counts them.
 pub fn reviewer_outcomes(input: &ReportInput, code: &str) -> Vec<Outcome> {
-    input.judgements.iter().filter(|(c, ..)| c == code).map(|(_, _, o)| *o).collect()
+    input.reviewer_outcomes(code)
 }
 
 /// A condition, recommendation or commendation, for listing.

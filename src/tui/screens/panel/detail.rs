@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::domain::Outcome;
 use crate::domain::consolidation::needs_resolution_note;
-use crate::text::{sanitize, width};
+use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::screens::panel::view::{line_text, warning};
@@ -150,18 +150,7 @@ fn render_side_by_side(app: &App, panel: &PanelState, standard: &PanelStandard, 
 
 /// Cuts `text` to `room` columns with an ellipsis.
 fn truncate(text: &str, room: usize) -> String {
-    if width(text) <= room {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if width(&out) + width(c.encode_utf8(&mut [0; 4])) + 1 > room {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
+    crate::text::ellipsize(text, room).into_owned()
 }
 
 fn render_stacked(app: &App, panel: &PanelState, standard: &PanelStandard, frame: &mut Frame<'_>, area: Rect) {

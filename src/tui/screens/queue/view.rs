@@ -11,6 +11,7 @@ use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::mouse::{Hits, Target};
+use crate::tui::views::columns::{self, Column};
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
@@ -30,65 +31,64 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     if crate::tui::views::linear::is_linear(app) {
         return render_linear(app, frame, area, hits);
     }
-    let wide = area.width >= 120;
-    // Columns give way by priority when narrow: the submission and my progress stay, the
-    // programme keeps some room, then the due date and the role as space allows (both are in
-    // the detail below).
-    let mut room = area.width.saturating_sub(4);
-    let mut fits = |w: u16| {
-        let fit = room > w;
-        if fit {
-            room -= w + 1;
-        }
-        fit
+    // Columns give way by priority: the submission and my progress stay, the programme is kept
+    // whole while it can be, then the due date, the provider, the role and the stage as space
+    // allows (each is in the detail below too). A cut cell ends in an ellipsis.
+    let today = app.today;
+    let due = |a: &Assignment| {
+        if a.overdue(today) { format!("⚠ {}", overdue_by(a.due, today)) } else { a.due.to_string() }
     };
-    fits(11);
-    fits(16);
-    fits(12);
-    let show_due = wide || fits(21);
-    let show_role = wide || fits(10);
-    let mut header = vec!["Submission", "Programme"];
-    if wide {
-        header.extend(["Provider", "Stage"]);
-    }
-    if show_role {
-        header.push("Role");
-    }
-    if show_due {
-        header.push("Due");
-    }
-    header.push("Progress");
-    let rows = app.queue.iter().map(|a| {
-        let mut cells =
-            vec![Cell::from(sanitize(&a.submission).into_owned()), Cell::from(sanitize(&a.programme).into_owned())];
-        if wide {
-            cells.push(Cell::from(sanitize(&a.provider).into_owned()));
-            cells.push(Cell::from(a.stage.label()));
-        }
-        if show_role {
-            cells.push(Cell::from(if a.recused { "recused" } else { a.role.label() }));
-        }
-        if show_due {
-            cells.push(if a.overdue(app.today) {
-                Cell::from(Span::styled(format!("⚠ {}", overdue_by(a.due, app.today)), theme.alert))
-            } else {
-                Cell::from(a.due.to_string())
-            });
-        }
-        cells.push(Cell::from(progress(a, app.queue_to_settle.get(&a.submission).copied())));
-        Row::new(cells)
+    // The institution, without its faculty (the detail shows the whole).
+    let provider = |a: &Assignment| sanitize(a.provider.split(',').next().unwrap_or_default().trim()).into_owned();
+    let role = |a: &Assignment| if a.recused { "recused" } else { a.role.label() };
+    let texts: Vec<[String; 7]> = app
+        .queue
+        .iter()
+        .map(|a| {
+            [
+                sanitize(&a.submission).into_owned(),
+                sanitize(&a.programme).into_owned(),
+                provider(a),
+                a.stage.label().to_string(),
+                role(a).to_string(),
+                due(a),
+                progress(a, app.queue_to_settle.get(&a.submission).copied()),
+            ]
+        })
+        .collect();
+    const HEADER: [&str; 7] = ["Submission", "Programme", "Provider", "Stage", "Role", "Due", "Progress"];
+    let natural = |i: usize| columns::natural(HEADER[i], texts.iter().map(|t| &t[i]));
+    let spec = [
+        Column::whole(natural(0), 0),
+        Column::flexible(natural(1), 36, 12, 2),
+        Column::flexible(natural(2), 24, 14, 4),
+        Column::whole(natural(3), 6),
+        Column::whole(natural(4), 5),
+        Column::whole(natural(5), 3),
+        Column::whole(natural(6), 1),
+    ];
+    // Inside the borders, after the selection mark.
+    let fitted = columns::fit(&spec, area.width.saturating_sub(4), 1);
+    let shown: Vec<(usize, u16)> = fitted.iter().enumerate().filter_map(|(i, w)| w.map(|w| (i, w))).collect();
+    let header: Vec<&str> = shown.iter().map(|&(i, _)| HEADER[i]).collect();
+    // Each column cut so that rows that differ still read differently.
+    let cut: Vec<Vec<String>> = shown
+        .iter()
+        .map(|&(i, w)| {
+            let column: Vec<&str> = texts.iter().map(|t| t[i].as_str()).collect();
+            crate::text::ellipsize_distinct(&column, usize::from(w))
+        })
+        .collect();
+    let rows = app.queue.iter().enumerate().map(|(row, a)| {
+        Row::new(shown.iter().zip(&cut).map(|(&(i, _), column)| {
+            let cell = column[row].clone();
+            match i {
+                5 if a.overdue(today) => Cell::from(Span::styled(cell, theme.alert)),
+                _ => Cell::from(cell),
+            }
+        }))
     });
-    let mut widths = vec![Constraint::Length(11), Constraint::Fill(2)];
-    if wide {
-        widths.extend([Constraint::Fill(2), Constraint::Length(22)]);
-    }
-    if show_role {
-        widths.push(Constraint::Length(10));
-    }
-    if show_due {
-        widths.push(Constraint::Length(21));
-    }
-    widths.push(Constraint::Length(16));
+    let widths: Vec<Constraint> = shown.iter().map(|&(_, w)| Constraint::Length(w)).collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.title))
         .row_highlight_style(theme.selected)

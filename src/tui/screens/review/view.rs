@@ -53,7 +53,12 @@ fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rec
     let mut selected_row = 0;
     for section in &review.data.sections {
         targets.push(None);
-        items.push(ListItem::new(Line::from(Span::styled(sanitize(&section.title).into_owned(), theme.heading))));
+        let heading = if linear {
+            sanitize(&section.title).into_owned()
+        } else {
+            crate::text::ellipsize(&sanitize(&section.title), usize::from(area.width.saturating_sub(3))).into_owned()
+        };
+        items.push(ListItem::new(Line::from(Span::styled(heading, theme.heading))));
         for standard in &section.standards {
             if review.current().is_some_and(|c| c.code == standard.code) {
                 selected_row = items.len();
@@ -62,7 +67,8 @@ fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rec
             items.push(if linear {
                 ListItem::new(standard_words(theme, standard, area.width.saturating_sub(2)))
             } else {
-                ListItem::new(standard_line(theme, standard))
+                // Inside the borders, after the selection mark.
+                ListItem::new(standard_line(theme, standard, usize::from(area.width.saturating_sub(3))))
             });
         }
     }
@@ -87,7 +93,8 @@ fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rec
     hits.add_list(inner, &heights, state.offset(), |i| targets.get(i).copied().flatten().map(Target::Standard));
 }
 
-fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
+/// A standard's row: its mark, flag, code and title, the title cut with an ellipsis to `room`.
+fn standard_line<'a>(theme: &Theme, standard: &'a StandardView, room: usize) -> Line<'a> {
     let outcome = standard.mine.as_ref().and_then(|j| j.outcome);
     let (mark, style) =
         if !standard.judged_by_me { ("–", theme.muted) } else { (outcome_mark(outcome), theme.outcome(outcome)) };
@@ -96,18 +103,15 @@ fn standard_line<'a>(theme: &Theme, standard: &'a StandardView) -> Line<'a> {
         _ if crate::tui::screens::review::differs(standard) => Span::styled("≠", theme.alert),
         _ => Span::raw(" "),
     };
+    let code = sanitize(&standard.code).into_owned();
+    let title_room = room.saturating_sub(crate::text::width(&code) + 3);
+    let title = crate::text::ellipsize(&sanitize(&standard.title), title_room).into_owned();
     Line::from(vec![
         Span::styled(mark, style),
         flag,
-        Span::styled(
-            sanitize(&standard.code).into_owned(),
-            if standard.judged_by_me { theme.title } else { theme.muted },
-        ),
+        Span::styled(code, if standard.judged_by_me { theme.title } else { theme.muted }),
         Span::raw(" "),
-        Span::styled(
-            sanitize(&standard.title).into_owned(),
-            if standard.judged_by_me { theme.text } else { theme.muted },
-        ),
+        Span::styled(title, if standard.judged_by_me { theme.text } else { theme.muted }),
     ])
 }
 
@@ -308,7 +312,6 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
         );
         return;
     }
-    let [outcome_area, rationale_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     let mut outcome_line = vec![
         Span::styled("Outcome: ", theme.muted),
         Span::styled(
@@ -316,22 +319,27 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
             theme.outcome(outcome).patch(theme.title),
         ),
     ];
-    if data.editable() {
-        let key = |outcome| app.keymap.key_for(Context::Review, Command::SetOutcome(outcome));
-        outcome_line.push(Span::styled(
-            format!(
-                "   {} met · {} partially met · {} not met",
-                key(Outcome::Met),
-                key(Outcome::PartiallyMet),
-                key(Outcome::NotMet)
-            ),
-            theme.muted,
-        ));
-    }
+    // What matters first: the outcome, then that a rationale is required (on a second row
+    // rather than cut); the keys (also in the hint bar) only where they fit whole.
     if let Some(Gap::RationaleRequired(_)) = standard.gap() {
         outcome_line.push(Span::styled("   ! rationale required", theme.alert));
     }
-    frame.render_widget(Paragraph::new(Line::from(outcome_line)), outcome_area);
+    let used: usize = outcome_line.iter().map(|s| crate::text::width(&s.content)).sum();
+    let rows = if used > usize::from(inner.width) { 2 } else { 1 };
+    let [outcome_area, rationale_area] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(inner);
+    if data.editable() {
+        let key = |outcome| app.keymap.key_for(Context::Review, Command::SetOutcome(outcome));
+        let keys = format!(
+            "   {} met · {} partially met · {} not met",
+            key(Outcome::Met),
+            key(Outcome::PartiallyMet),
+            key(Outcome::NotMet)
+        );
+        if rows == 1 && used + crate::text::width(&keys) <= usize::from(outcome_area.width) {
+            outcome_line.push(Span::styled(keys, theme.muted));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(outcome_line)).wrap(Wrap { trim: true }), outcome_area);
     if editing {
         // The editor's own defaults are coloured (a grey placeholder, a blue selection): style it by
         // meaning, so NO_COLOR and the themes hold in the editor too.
