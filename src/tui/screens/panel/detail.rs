@@ -284,10 +284,10 @@ fn panel_lines(app: &App, panel: &PanelState, standard: &PanelStandard) -> Vec<L
     }
     if tied.is_empty() {
         lines.push(Line::from(vec![
-            Span::styled("Tied: ", theme.heading),
+            Span::styled("Records: ", theme.heading),
             Span::styled(
                 format!(
-                    "none ({} condition · {} recommendation · {} commendation)",
+                    "no condition, recommendation or commendation for it yet ({} condition · {} recommendation · {} commendation)",
                     key(Command::AddCondition),
                     key(Command::AddRecommendation),
                     key(Command::AddCommendation)
@@ -297,8 +297,9 @@ fn panel_lines(app: &App, panel: &PanelState, standard: &PanelStandard) -> Vec<L
         ]));
     }
     for (id, text) in tied {
+        let kind = super::RecordKind::of_id(&id).word();
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", sanitize(&id)), theme.heading),
+            Span::styled(format!("{} ({kind}) ", sanitize(&id)), theme.heading),
             Span::raw(sanitize(&text).replace('\n', " ")),
         ]));
     }

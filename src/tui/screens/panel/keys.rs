@@ -436,8 +436,12 @@ impl App {
                         panel.start_editing(Field::Rationale);
                         let outcome =
                             adopted.outcome.map(|o| format!(" and outcome ({})", o.label())).unwrap_or_default();
+                        let text = panel.field_text(&code, Field::Rationale).unwrap_or_default();
+                        let warning = super::first_person(text).map_or_else(String::new, |quote| {
+                            format!("⚠ It says \"{quote}\": the provider reads it as the panel's words. ")
+                        });
                         flash = Some(format!(
-                            "Adopted {}'s wording{outcome} to start the panel rationale: make it the panel's own; {leave_key} when done.",
+                            "{warning}Adopted {}'s wording{outcome} to start the panel rationale: make it the panel's own; {leave_key} when done.",
                             adopted.name
                         ));
                     }

@@ -631,6 +631,16 @@ impl PanelState {
     }
 }
 
+/// The first-person words of `text` ("I would want…"), if any: a reviewer's wording adopted as
+/// the panel's reaches the provider, where "I" reads as no one.
+pub fn first_person(text: &str) -> Option<String> {
+    const WORDS: [&str; 8] = ["i", "i'd", "i'm", "i've", "i'll", "me", "my", "myself"];
+    let words: Vec<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).collect();
+    let at = words.iter().position(|w| WORDS.contains(&w.replace('’', "'").to_lowercase().as_str()))?;
+    let quote: Vec<&str> = words[at..].iter().filter(|w| !w.is_empty()).take(3).copied().collect();
+    Some(format!("{}…", quote.join(" ")))
+}
+
 /// What adopting a reviewer's wording did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Adopted {
@@ -769,6 +779,13 @@ mod tests {
         assert_eq!(state.field_text("S2", Field::Rationale), Some("not met because. Mine.\n\nmet because."));
         assert_eq!(state.data.consolidation.outcome("S2").unwrap().outcome, NotMet, "the outcome stays");
         assert!(state.adopt("S1", 2).unwrap_err().contains("not one of"));
+    }
+
+    #[test]
+    fn first_person_wording_is_found_and_quoted() {
+        assert_eq!(first_person("Met. I would want the audit published."), Some("I would want…".to_string()));
+        assert_eq!(first_person("In my view it is met."), Some("my view it…".to_string()));
+        assert_eq!(first_person("The panel finds it met; Imogen's point stands."), None);
     }
 
     #[test]

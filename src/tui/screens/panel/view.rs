@@ -130,6 +130,12 @@ pub fn summary_lines(app: &App, panel: &PanelState, area: Rect) -> Vec<Line<'sta
             theme.muted,
         ),
     ]));
+    if tall && data.kappa.is_some() {
+        lines.push(Line::from(Span::styled(
+            "κ discounts the agreement expected by chance: when nearly every judgement is met it stays low though the reviewers almost always agree.",
+            theme.muted,
+        )));
+    }
     if tall {
         let voters: Vec<String> = data
             .voters
@@ -359,10 +365,16 @@ fn render_records(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Re
     let key = |command| app.keymap.key_for(Context::Panel, command);
     let focused = panel.focus == PanelFocus::Records;
     let more = records.len().saturating_sub(area.height.saturating_sub(2) as usize);
+    // The ids' letters explained where there is room: C1 a condition, R1 a recommendation, G1 a
+    // commendation (good practice).
+    let legend = |letter: &str| if area.width >= 100 { format!(" ({letter}1…)") } else { String::new() };
     let title = format!(
-        " Conditions {conditions} · recommendations {} · commendations {}{} ",
+        " Conditions {conditions}{} · recommendations {}{} · commendations {}{}{} ",
+        legend("C"),
         live(&c.recommendations),
+        legend("R"),
         live(&c.commendations),
+        legend("G"),
         match (focused, more) {
             (true, _) => format!(
                 " · {} edits, {} removes, {} back",
