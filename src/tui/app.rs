@@ -539,7 +539,13 @@ impl App {
         if matches!(self.overlay, Some(Overlay::Help)) {
             // The help scrolls; only Esc, ? and q close it, so a key pressed to read on never
             // does something behind it.
+            // A key with Alt is how a terminal delivers Esc and a key typed quickly after it.
+            let alt = event.modifiers.contains(ratatui::crossterm::event::KeyModifiers::ALT);
             match event.code {
+                _ if alt => {
+                    self.overlay = None;
+                    self.help_scroll = 0;
+                }
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => {
                     self.overlay = None;
                     self.help_scroll = 0;

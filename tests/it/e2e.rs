@@ -514,6 +514,8 @@ fn no_color_draws_every_screen_without_colour() {
     tmux.wait_text(&["Keys · j k scroll · Esc ? q close"]);
     seen.push(tmux.screen_with_styles());
     tmux.keys(&["Escape"]);
+    // A key sent right after Esc would reach the app as Alt-key: wait for the help to close.
+    tmux.wait_for("the help to close", |s| !s.contains("Keys · j k scroll"));
     tmux.keys(&["Tab", "Enter"]);
     tmux.wait_text(&["cited at"]);
     seen.push(tmux.screen_with_styles());
