@@ -29,6 +29,18 @@ pub enum HubCommand {
     /// Set the organisation's name, which heads every panel report the hub issues.
     #[command(after_help = "Example:\n  accredit hub set-organisation \"NHS England — Centre for Advancing Practice\"")]
     SetOrganisation { name: String },
+    /// Mark a document as for everyone on the panel (a lay member limited to some standards
+    /// receives it too, beside what their standards cite), or take the mark off.
+    #[command(
+        after_help = "Examples:\n  accredit hub share S-2026-009 E01      (the programme specification, for every member)\n  accredit hub share S-2026-009 E01 --unshare"
+    )]
+    Share {
+        submission: String,
+        document: String,
+        /// Take the mark off: the document goes only to those whose standards cite it.
+        #[arg(long)]
+        unshare: bool,
+    },
     /// Revoke a user's token: their next request gets 401.
     #[command(after_help = "Example:\n  accredit hub --db hub.sqlite revoke u-rev1")]
     Revoke { user: String },
@@ -115,6 +127,14 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
     let mut hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     match command {
         HubCommand::Init => println!("hub database ready at {}", db.display()),
+        HubCommand::Share { submission, document, unshare } => {
+            hub.share_document(&submission, &document, !unshare)?;
+            if unshare {
+                println!("{submission} {document}: only for those whose standards cite it");
+            } else {
+                println!("{submission} {document}: for everyone on the panel");
+            }
+        }
         HubCommand::SetOrganisation { name } => {
             if name.trim().is_empty() {
                 return Err(eyre!("the organisation's name is empty"));

@@ -117,6 +117,37 @@ impl Hub {
         Ok(())
     }
 
+    /// Marks a submission's document as for everyone on its panel (`shared`), so a lay member
+    /// limited to some standards receives it too; or takes the mark off.
+    pub fn share_document(&mut self, submission: &str, document: &str, shared: bool) -> Result<()> {
+        let tx = self.store.connection_mut().transaction()?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM documents WHERE submission_id = ?1 AND id = ?2)",
+            [submission, document],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(HubError::Invalid(format!("{submission} has no document {document}")));
+        }
+        let action = if shared {
+            tx.execute(
+                "INSERT OR IGNORE INTO hub_shared_documents (submission_id, document_id) VALUES (?1, ?2)",
+                [submission, document],
+            )?;
+            AuditAction::DocumentShare
+        } else {
+            tx.execute(
+                "DELETE FROM hub_shared_documents WHERE submission_id = ?1 AND document_id = ?2",
+                [submission, document],
+            )?;
+            AuditAction::DocumentUnshare
+        };
+        let record = Record { submission: Some(submission), ..Record::new(audit::OFFICE, action, document.as_bytes()) };
+        audit::append(&tx, &record)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Every account: who, role, when added and last seen, whether revoked.
     pub fn users(&self) -> Result<Vec<Account>> {
         let mut stmt = self.store.connection().prepare(

@@ -45,10 +45,13 @@ pub enum AuditAction {
     DemoSeed,
     /// A backup installed (`accredit hub restore`); the payload is the backup's audit head.
     Restore,
+    /// A document marked for everyone on the panel, or the mark taken off.
+    DocumentShare,
+    DocumentUnshare,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::JudgementDraft,
         AuditAction::JudgementSubmit,
         AuditAction::ConsolidationSave,
@@ -63,6 +66,8 @@ impl AuditAction {
         AuditAction::PanelAssign,
         AuditAction::DemoSeed,
         AuditAction::Restore,
+        AuditAction::DocumentShare,
+        AuditAction::DocumentUnshare,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +86,8 @@ impl AuditAction {
             AuditAction::PanelAssign => "panel.assign",
             AuditAction::DemoSeed => "demo.seed",
             AuditAction::Restore => "hub.restore",
+            AuditAction::DocumentShare => "document.share",
+            AuditAction::DocumentUnshare => "document.unshare",
         }
     }
 
@@ -105,6 +112,8 @@ impl AuditAction {
             AuditAction::PanelAssign => "set the panel",
             AuditAction::DemoSeed => "seeded the demo",
             AuditAction::Restore => "restored the hub from a backup",
+            AuditAction::DocumentShare => "marked a document for everyone on the panel",
+            AuditAction::DocumentUnshare => "took the for-everyone mark off a document",
         }
     }
 }

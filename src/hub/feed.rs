@@ -219,13 +219,14 @@ impl Hub {
                 })
                 .collect::<Result<_>>()?
         };
-        // A member limited to some standards (a lay member) gets only the documents those cite.
-        let cited: Vec<&str> = mappings.iter().flat_map(|m| m.evidence.iter().map(|e| e.document.as_str())).collect();
+        // A member limited to some standards (a lay member) gets only the documents those cite
+        // and those marked for everyone.
+        let allowed = limited.map(|standards| self.documents_for_limited(id, standards)).transpose()?;
         let documents = self
             .store
             .documents(id)?
             .into_iter()
-            .filter(|d| limited.is_none() || cited.contains(&d.id.as_str()))
+            .filter(|d| allowed.as_ref().is_none_or(|ids| ids.contains(&d.id)))
             .map(|d| HubDocument { id: d.id, title: d.title, media_type: d.media_type, sha256: d.sha256 })
             .collect();
         Ok(HubSubmission {
@@ -274,24 +275,37 @@ impl Hub {
     }
 
     /// A document's text by SHA-256, if the caller may read a submission that cites it.
-    /// Whether a document of `submission` with this hash is cited by one of `standards`' mappings.
-    fn cited_by(&self, submission: &str, sha256: &str, standards: &[String]) -> Result<bool> {
+    /// The documents of `submission` that a member limited to `standards` (a lay member)
+    /// receives: those their standards' mappings cite, and those the office marked for everyone
+    /// (`accredit hub share`). The one rule for the feed and for fetching by hash.
+    fn documents_for_limited(&self, submission: &str, standards: &[String]) -> Result<HashSet<String>> {
         let conn = self.store.connection();
-        let ids: Vec<String> = {
-            let mut stmt = conn.prepare_cached("SELECT id FROM documents WHERE submission_id = ?1 AND sha256 = ?2")?;
-            stmt.query_map([submission, sha256], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-        };
         let mut stmt = conn.prepare_cached("SELECT standard_code, evidence FROM mappings WHERE submission_id = ?1")?;
         let mappings: Vec<(String, String)> =
             stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut ids = HashSet::new();
         for (standard, evidence) in mappings.iter().filter(|(code, _)| standards.contains(code)) {
             let evidence: Vec<crate::domain::EvidenceRef> = serde_json::from_str(evidence)
                 .map_err(|e| HubError::Invalid(format!("bad evidence of {standard}: {e}")))?;
-            if evidence.iter().any(|e| ids.contains(&e.document)) {
-                return Ok(true);
-            }
+            ids.extend(evidence.into_iter().map(|e| e.document));
         }
-        Ok(false)
+        let mut stmt = conn.prepare_cached("SELECT document_id FROM hub_shared_documents WHERE submission_id = ?1")?;
+        for id in stmt.query_map([submission], |r| r.get::<_, String>(0))? {
+            ids.insert(id?);
+        }
+        Ok(ids)
+    }
+
+    /// Whether a document of `submission` with this hash is one a member limited to
+    /// `standards` receives.
+    fn cited_by(&self, submission: &str, sha256: &str, standards: &[String]) -> Result<bool> {
+        let allowed = self.documents_for_limited(submission, standards)?;
+        let mut stmt = self
+            .store
+            .connection()
+            .prepare_cached("SELECT id FROM documents WHERE submission_id = ?1 AND sha256 = ?2")?;
+        let ids: Vec<String> = stmt.query_map([submission, sha256], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().any(|id| allowed.contains(id)))
     }
 
     pub fn document(&self, caller: &Caller, sha256: &str) -> Result<Option<String>> {

@@ -92,6 +92,15 @@ pub const MIGRATIONS: &[&str] = &[
         WHERE newest > 1000);
     CREATE INDEX hub_ops_rejected ON hub_ops (user_id) WHERE rejected = 1;
     "#,
+    // 6: documents the office marks as for everyone on a panel (a lay member limited to some
+    // standards receives them too, beside those their standards cite).
+    r#"
+    CREATE TABLE hub_shared_documents (
+        submission_id TEXT NOT NULL,
+        document_id   TEXT NOT NULL,
+        PRIMARY KEY (submission_id, document_id)
+    );
+    "#,
 ];
 
 /// The hub schema version that added the audit trail.

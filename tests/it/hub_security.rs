@@ -192,6 +192,51 @@ fn a_lay_member_receives_and_fetches_only_the_documents_their_standards_cite() {
     }
 }
 
+/// Issue 11 #3, the rest: what the office marks as for everyone reaches a lay member too, and
+/// no longer once the mark is taken off; the mark is in the audit trail.
+#[test]
+fn a_document_the_office_marks_for_everyone_reaches_a_lay_member() {
+    let (mut hub, tokens) = demo_hub();
+    let lay = caller(&hub, &tokens, "u-lay");
+    let sent_ids = |hub: &accredit::hub::Hub| -> Vec<String> {
+        let feed = hub.changes(&lay, 0, 1_000).expect("the lay member's feed");
+        feed.changes
+            .iter()
+            .find_map(|c| match c {
+                Change::Submission { submission, .. } if submission.id == "S-2026-009" => {
+                    Some(submission.documents.iter().map(|d| d.id.clone()).collect())
+                }
+                _ => None,
+            })
+            .expect("the lay member gets S-2026-009")
+    };
+    let before = sent_ids(&hub);
+    let all = hub.store().documents("S-2026-009").expect("the submission's documents");
+    let spec = all.iter().find(|d| !before.contains(&d.id)).expect("a document the lay member's standards do not cite");
+    assert_eq!(hub.document(&lay, &spec.sha256).unwrap(), None);
+
+    hub.share_document("S-2026-009", &spec.id, true).expect("mark it for everyone");
+    assert!(sent_ids(&hub).contains(&spec.id), "a marked document is sent to the lay member");
+    assert!(hub.document(&lay, &spec.sha256).unwrap().is_some(), "and fetched by them");
+    assert!(hub.share_document("S-2026-009", "E99", true).is_err(), "only a document of the submission is marked");
+
+    hub.share_document("S-2026-009", &spec.id, false).expect("take the mark off");
+    assert!(!sent_ids(&hub).contains(&spec.id));
+    assert_eq!(hub.document(&lay, &spec.sha256).unwrap(), None);
+    let actions: Vec<String> = hub
+        .store()
+        .connection()
+        .prepare(
+            "SELECT action FROM hub_audit WHERE submission_id = 'S-2026-009' AND action LIKE 'document.%' ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(actions, ["document.share", "document.unshare"]);
+}
+
 #[test]
 fn many_rejected_pushes_leave_the_op_log_bounded_and_a_retry_is_answered_alike() {
     let (mut hub, tokens) = demo_hub();
