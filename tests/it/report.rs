@@ -671,6 +671,11 @@ mod chair_inputs {
         assert!(stdout(&cleared).contains("MPF 1.1: the panel's outcome is cleared"), "{}", stderr(&cleared));
         let again = run(&["panel", "clear-outcome", CHAIRED, "MPF 1.1"]);
         assert!(stderr(&again).contains("has no panel outcome to clear"), "{}", stderr(&again));
+        // The framework asks a rationale only for partially met and not met (issue 12 item 3).
+        let bare = run(&["panel", "outcome", CHAIRED, "mpf1.1", "--outcome", "met", "--rationale", ""]);
+        assert!(bare.status.success(), "a unanimous met needs no rationale: {}", stderr(&bare));
+        let short = run(&["panel", "outcome", CHAIRED, "mpf1.2", "--outcome", "not-met", "--rationale", " "]);
+        assert!(stderr(&short).contains("not met needs a rationale"), "{}", stderr(&short));
     }
 
     #[test]
