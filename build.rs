@@ -18,15 +18,24 @@ fn main() {
     println!("cargo:rerun-if-changed=fixtures");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     let root = manifest_dir().join("fixtures");
-    let mut files = Vec::new();
-    collect(&root, &mut files);
+    let (mut files, mut binaries) = (Vec::new(), Vec::new());
+    collect(&root, &mut files, &mut binaries);
     files.sort();
+    binaries.sort();
+    let relative =
+        |file: &PathBuf| file.strip_prefix(&root).expect("under fixtures").to_string_lossy().replace('\\', "/");
     let mut out = String::from(
-        "/// Every fixture file: (path relative to fixtures/, contents).\npub static FILES: &[(&str, &str)] = &[\n",
+        "/// Every text fixture file: (path relative to fixtures/, contents).\npub static FILES: &[(&str, &str)] = &[\n",
     );
     for file in &files {
-        let relative = file.strip_prefix(&root).expect("under fixtures").to_string_lossy().replace('\\', "/");
-        writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display().to_string()).unwrap();
+        writeln!(out, "    ({:?}, include_str!({:?})),", relative(file), file.display().to_string()).unwrap();
+    }
+    out.push_str("];\n");
+    out.push_str(
+        "/// Every PDF, DOCX and XLSX fixture, byte for byte (the demo hub's originals).\npub static BINARIES: &[(&str, &[u8])] = &[\n",
+    );
+    for file in &binaries {
+        writeln!(out, "    ({:?}, include_bytes!({:?})),", relative(file), file.display().to_string()).unwrap();
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("fixtures.rs");
@@ -41,18 +50,19 @@ fn main() {
     println!("cargo:rustc-env=ACCREDIT_BUILD_INFO={info}");
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, files: &mut Vec<PathBuf>, binaries: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, files);
+            collect(&path, files, binaries);
         } else if is_binary(&path) {
-            // A PDF, DOCX or XLSX is embedded as its extracted pages (NAME.pages.txt beside it),
-            // so the demo needs no extractor.
+            // A PDF, DOCX or XLSX is embedded as it is, and its extracted pages with it
+            // (fixtures/extracted/), so the demo needs no extractor.
             println!("cargo:rerun-if-changed={}", path.display());
+            binaries.push(path);
         } else {
             files.push(path);
         }

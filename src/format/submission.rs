@@ -284,32 +284,6 @@ impl SubmissionPackage {
             Err(FormatError::new(file, problems))
         }
     }
-
-    /// As `assemble`, for documents whose pages were extracted beforehand: a PDF, DOCX or XLSX
-    /// at `path` is read as the text of `path.pages.txt` (how the demo's fixtures embed them,
-    /// so the demo needs no extractor).
-    pub fn assemble_extracted(
-        file: &str,
-        submission: Submission,
-        read: impl Fn(&str) -> std::io::Result<Vec<u8>>,
-    ) -> Result<Self, FormatError> {
-        let binary: HashSet<String> = submission
-            .documents
-            .iter()
-            .filter(|d| super::media::is_binary(&d.media_type))
-            .map(|d| d.path.clone())
-            .collect();
-        let mut plain = submission.clone();
-        for doc in &mut plain.documents {
-            if binary.contains(&doc.path) {
-                doc.media_type = super::media::TEXT.into();
-            }
-        }
-        let package = Self::assemble(file, plain, |path| {
-            if binary.contains(path) { read(&format!("{path}.pages.txt")) } else { read(path) }
-        })?;
-        Ok(Self { submission, ..package })
-    }
 }
 
 /// A page locator beyond an extracted document's pages is an error naming the standard, the

@@ -10,7 +10,9 @@ use super::permissions::{Action, decide};
 use super::{Caller, Hub, HubError, Result, SubmissionAccess};
 use crate::domain::{FrameworkRef, Mapping, Person};
 use crate::store::StoreError;
-use crate::wire::{Change, ChangesResponse, HubDocument, HubJudgement, HubPanel, HubSubmission, MAX_PULL_LIMIT};
+use crate::wire::{
+    Change, ChangesResponse, HubDocument, HubJudgement, HubOriginal, HubPanel, HubSubmission, MAX_PULL_LIMIT,
+};
 
 const SEPARATOR: char = '\u{1f}';
 
@@ -222,13 +224,34 @@ impl Hub {
         // A member limited to some standards (a lay member) gets only the documents those cite
         // and those marked for everyone.
         let allowed = limited.map(|standards| self.documents_for_limited(id, standards)).transpose()?;
-        let documents = self
-            .store
-            .documents(id)?
-            .into_iter()
-            .filter(|d| allowed.as_ref().is_none_or(|ids| ids.contains(&d.id)))
-            .map(|d| HubDocument { id: d.id, title: d.title, media_type: d.media_type, sha256: d.sha256 })
-            .collect();
+        let mut original = conn.prepare_cached(
+            "SELECT d.original_sha256, o.media_type, length(o.bytes), d.extractor, d.pages
+             FROM document_originals d JOIN originals o ON o.sha256 = d.original_sha256
+             WHERE d.submission_id = ?1 AND d.document_id = ?2",
+        )?;
+        let mut documents = Vec::new();
+        for d in
+            self.store.documents(id)?.into_iter().filter(|d| allowed.as_ref().is_none_or(|ids| ids.contains(&d.id)))
+        {
+            let original = original
+                .query_row([id, d.id.as_str()], |r| {
+                    Ok(HubOriginal {
+                        sha256: r.get(0)?,
+                        media_type: r.get(1)?,
+                        size: r.get::<_, i64>(2)?.max(0) as u64,
+                        extractor: r.get(3)?,
+                        pages: r.get(4)?,
+                    })
+                })
+                .optional()?;
+            documents.push(HubDocument {
+                id: d.id,
+                title: d.title,
+                media_type: d.media_type,
+                sha256: d.sha256,
+                original,
+            });
+        }
         Ok(HubSubmission {
             id: s.id,
             frameworks,
@@ -274,10 +297,9 @@ impl Hub {
         })
     }
 
-    /// A document's text by SHA-256, if the caller may read a submission that cites it.
     /// The documents of `submission` that a member limited to `standards` (a lay member)
     /// receives: those their standards' mappings cite, and those the office marked for everyone
-    /// (`accredit hub share`). The one rule for the feed and for fetching by hash.
+    /// (`accredit hub share`). The one rule for the feed and for fetching text or original.
     fn documents_for_limited(&self, submission: &str, standards: &[String]) -> Result<HashSet<String>> {
         let conn = self.store.connection();
         let mut stmt = conn.prepare_cached("SELECT standard_code, evidence FROM mappings WHERE submission_id = ?1")?;
@@ -296,43 +318,67 @@ impl Hub {
         Ok(ids)
     }
 
-    /// Whether a document of `submission` with this hash is one a member limited to
-    /// `standards` receives.
-    fn cited_by(&self, submission: &str, sha256: &str, standards: &[String]) -> Result<bool> {
-        let allowed = self.documents_for_limited(submission, standards)?;
-        let mut stmt = self
-            .store
-            .connection()
-            .prepare_cached("SELECT id FROM documents WHERE submission_id = ?1 AND sha256 = ?2")?;
-        let ids: Vec<String> = stmt.query_map([submission, sha256], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(ids.iter().any(|id| allowed.contains(id)))
-    }
-
-    pub fn document(&self, caller: &Caller, sha256: &str) -> Result<Option<String>> {
-        let citing: Vec<String> = {
-            let mut stmt = self
-                .store
-                .connection()
-                .prepare_cached("SELECT DISTINCT submission_id FROM documents WHERE sha256 = ?1")?;
-            stmt.query_map([sha256], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-        };
+    /// Whether `caller` may read a document's content (its text or its original) held by the
+    /// documents `holders` (submission, document id): someone who may read one of those
+    /// submissions, and a member limited to some standards (a lay member) only where those
+    /// standards cite the document or the office marked it for everyone. The one rule for
+    /// `document` and `original`.
+    fn may_read_content(&self, caller: &Caller, holders: &[(String, String)]) -> Result<bool> {
         let mut visibility = Visibility { hub: self, caller, access: HashMap::new() };
-        for submission in &citing {
+        let mut submissions: Vec<&str> = holders.iter().map(|(s, _)| s.as_str()).collect();
+        submissions.dedup();
+        for submission in submissions {
             if !visibility.allowed(submission, Action::ReadSubmission)? {
                 continue;
             }
             let readable = match visibility.limited_to(submission) {
                 None => true,
-                Some(standards) => self.cited_by(submission, sha256, &standards)?,
+                Some(standards) => {
+                    let allowed = self.documents_for_limited(submission, &standards)?;
+                    holders.iter().any(|(s, d)| s == submission && allowed.contains(d))
+                }
             };
             if readable {
-                return Ok(self
-                    .store
-                    .connection()
-                    .query_row("SELECT content FROM blobs WHERE sha256 = ?1", [sha256], |r| r.get(0))
-                    .optional()?);
+                return Ok(true);
             }
         }
-        Ok(None)
+        Ok(false)
+    }
+
+    /// The (submission, document id) pairs of `sql`'s rows for `sha256`, in submission order.
+    fn holders(&self, sql: &str, sha256: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.store.connection().prepare_cached(sql)?;
+        Ok(stmt.query_map([sha256], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A document's text by SHA-256, if the caller may read a submission that cites it.
+    pub fn document(&self, caller: &Caller, sha256: &str) -> Result<Option<String>> {
+        let holders = self
+            .holders("SELECT submission_id, id FROM documents WHERE sha256 = ?1 ORDER BY submission_id, id", sha256)?;
+        if !self.may_read_content(caller, &holders)? {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .connection()
+            .query_row("SELECT content FROM blobs WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// An original file's bytes by SHA-256, under the same permission as its document's text.
+    pub fn original(&self, caller: &Caller, sha256: &str) -> Result<Option<Vec<u8>>> {
+        let holders = self.holders(
+            "SELECT submission_id, document_id FROM document_originals WHERE original_sha256 = ?1
+             ORDER BY submission_id, document_id",
+            sha256,
+        )?;
+        if !self.may_read_content(caller, &holders)? {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .connection()
+            .query_row("SELECT bytes FROM originals WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .optional()?)
     }
 }

@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 mod documents;
 mod history;
 pub mod limits;
+mod originals;
 #[cfg(test)]
 mod tests;
 
@@ -241,6 +242,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/changes", get(changes))
         .route("/api/v1/documents/batch", post(documents::batch))
         .route("/api/v1/documents/{sha256}", get(document))
+        .route("/api/v1/originals/{sha256}", get(originals::original))
         .route("/api/v1/submissions/{id}/reports", post(push_report).get(list_reports))
         .route("/api/v1/submissions/{id}/reports/{version}", get(get_report))
         .route("/api/v1/submissions/{id}/confirmations", post(confirm).get(list_confirmations))
@@ -598,6 +600,7 @@ async fn list_confirmations(
     changes,
     document,
     documents::batch,
+    originals::original,
     push_report,
     list_reports,
     get_report,

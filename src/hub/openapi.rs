@@ -38,6 +38,12 @@ pub struct DocumentPath {
     sha256: String,
 }
 
+/// A body of raw bytes (an original file).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct Binary(Vec<u8>);
+
 /// How a pushed report is rendered (`crate::report::Format::parse`).
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "lowercase")]

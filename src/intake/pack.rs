@@ -97,6 +97,17 @@ const MANIFEST: &str = "intake.toml";
 
 /// Reads the pack in `dir` against the hub's `frameworks`.
 pub fn read_pack(dir: &Path, frameworks: &[Framework], today: jiff::civil::Date) -> IntakeReport {
+    read_pack_reusing(dir, frameworks, today, |_, _| None)
+}
+
+/// As `read_pack`, taking an evidence file's pages from `reuse` when this very file was
+/// extracted before by the extractor version in use (the demo's pack: its pages are embedded).
+pub fn read_pack_reusing(
+    dir: &Path,
+    frameworks: &[Framework],
+    today: jiff::civil::Date,
+    reuse: impl crate::format::Reuse,
+) -> IntakeReport {
     let mut report = IntakeReport::default();
     let err = |r: &mut IntakeReport, place: &str, message: String| {
         r.errors.push(Finding { place: place.to_string(), message });
@@ -201,8 +212,9 @@ pub fn read_pack(dir: &Path, frameworks: &[Framework], today: jiff::civil::Date)
             });
             continue;
         }
+        let reused = super::extractor_for(media_type).and_then(|x| reuse(&hash, x));
         seen_hashes.insert(hash, file.clone());
-        let extracted = match extract(&file, media_type, &bytes) {
+        let extracted = match reused.map_or_else(|| extract(&file, media_type, &bytes), Ok) {
             Ok(x) => x,
             Err(e) => {
                 err(&mut report, &file, e.to_string());

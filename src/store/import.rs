@@ -110,9 +110,17 @@ pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackag
             params![original.sha256, media_type, original.bytes],
         )?;
         tx.execute(
-            "INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![s.id, id, original.sha256, original.extractor, original.pages, original.notes.join("\n")],
+            "INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes, size)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                s.id,
+                id,
+                original.sha256,
+                original.extractor,
+                original.pages,
+                original.notes.join("\n"),
+                original.bytes.len() as i64
+            ],
         )?;
         super::extractions::keep(tx, original)?;
     }

@@ -22,7 +22,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
-pub use replica::{Conflict, OutboxEntry, PushTally, Resolution};
+pub use replica::{Conflict, OutboxEntry, PushTally, Resolution, WantedOriginal};
 pub use search::{HitPlace, OfflineReadiness, SearchHit, fts_query};
 
 pub use read::{

@@ -194,6 +194,7 @@ impl Store {
                 }
                 Change::Submission { submission, .. } => {
                     import_submission(&tx, &package(submission, &tx, documents)?)?;
+                    link_originals(&tx, submission)?;
                     1
                 }
                 Change::Panel { panel, .. } => {
@@ -242,6 +243,37 @@ impl Store {
             }
         }
         Ok(missing)
+    }
+
+    /// The originals this replica knows of (from the hub's feed) but does not hold yet, each
+    /// once, smallest first: what the next sync fetches (`sync::fetch_originals`).
+    pub fn missing_originals(&self) -> Result<Vec<WantedOriginal>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.original_sha256, min(doc.media_type), max(d.size), min(d.submission_id || ' ' || d.document_id)
+             FROM document_originals d
+             JOIN documents doc ON doc.submission_id = d.submission_id AND doc.id = d.document_id
+             WHERE NOT EXISTS (SELECT 1 FROM originals o WHERE o.sha256 = d.original_sha256)
+             GROUP BY d.original_sha256 ORDER BY max(d.size), d.original_sha256",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(WantedOriginal {
+                sha256: r.get(0)?,
+                media_type: r.get(1)?,
+                size: r.get::<_, i64>(2)?.max(0) as u64,
+                document: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Keeps an original's bytes (already checked against its SHA-256 by the client), in its
+    /// own transaction: what arrived stays when a later download fails.
+    pub fn keep_original(&self, sha256: &str, media_type: &str, bytes: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO originals (sha256, media_type, bytes) VALUES (?1, ?2, ?3)",
+            params![sha256, media_type, bytes],
+        )?;
+        Ok(())
     }
 
     pub fn open_conflicts(&self) -> Result<Vec<Conflict>> {
@@ -423,6 +455,40 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+}
+
+/// An original a replica lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedOriginal {
+    pub sha256: String,
+    pub media_type: String,
+    /// Its size in bytes, as the hub said.
+    pub size: u64,
+    /// A document it is the original of (`S-2026-014 E01`), for messages.
+    pub document: String,
+}
+
+/// Records which original each document of a pulled submission came from, as the hub lists it;
+/// the bytes follow (`Store::missing_originals`), and an original already here is not fetched.
+fn link_originals(tx: &Transaction<'_>, s: &HubSubmission) -> Result<()> {
+    for doc in &s.documents {
+        let Some(original) = &doc.original else { continue };
+        tx.prepare_cached(
+            "INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes, size)
+             VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)
+             ON CONFLICT (submission_id, document_id) DO UPDATE SET original_sha256 = excluded.original_sha256,
+               extractor = excluded.extractor, pages = excluded.pages, size = excluded.size",
+        )?
+        .execute(params![
+            s.id,
+            doc.id,
+            original.sha256,
+            original.extractor,
+            original.pages,
+            original.size.min(i64::MAX as u64) as i64
+        ])?;
+    }
+    Ok(())
 }
 
 /// A consolidation waiting in the outbox.

@@ -259,6 +259,29 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO indexed_narratives (submission_id, fts_rowid)
         SELECT key1, rowid FROM search_index WHERE kind = 'narrative';
     "#,
+    // 7: a replica learns which original a document came from (from the hub's change feed) before
+    // it holds the original's bytes, and fetches them afterwards: the link no longer needs the
+    // bytes to be here (`originals` holds those this machine has), and keeps the original's size.
+    r#"
+    CREATE TABLE document_originals_7 (
+        submission_id   TEXT NOT NULL,
+        document_id     TEXT NOT NULL,
+        original_sha256 TEXT NOT NULL,
+        extractor       TEXT NOT NULL,
+        pages           INTEGER NOT NULL,
+        notes           TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, document_id),
+        FOREIGN KEY (submission_id, document_id) REFERENCES documents (submission_id, id) ON DELETE CASCADE
+    );
+    INSERT INTO document_originals_7 (submission_id, document_id, original_sha256, extractor, pages, notes, size)
+        SELECT d.submission_id, d.document_id, d.original_sha256, d.extractor, d.pages, d.notes,
+               coalesce((SELECT length(o.bytes) FROM originals o WHERE o.sha256 = d.original_sha256), 0)
+        FROM document_originals d;
+    DROP TABLE document_originals;
+    ALTER TABLE document_originals_7 RENAME TO document_originals;
+    CREATE INDEX document_originals_by_sha256 ON document_originals (original_sha256);
+    "#,
 ];
 
 /// The schema version a fully migrated cache has.
@@ -281,6 +304,49 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Migration 7 keeps every link from a document to its original, with the original's size.
+    #[test]
+    fn migration_7_keeps_the_links_to_originals_with_their_sizes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for (i, sql) in MIGRATIONS.iter().take(6).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO submissions (id, provider, programme, award, version, submitted_at, stage)
+                 VALUES ('S-1', 'p', 'p', 'a', 1, '2026-01-01', 'standards_review');
+             INSERT INTO blobs (sha256, content) VALUES ('t', '[page 1]');
+             INSERT INTO documents (submission_id, id, title, media_type, sha256, ord)
+                 VALUES ('S-1', 'E01', 'Spec', 'application/pdf', 't', 0);
+             INSERT INTO originals (sha256, media_type, bytes) VALUES ('o', 'application/pdf', x'25504446');
+             INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes)
+                 VALUES ('S-1', 'E01', 'o', 'pdftotext-layout/2', 1, 'a note');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let row: (String, String, i64, String, i64) = conn
+            .query_row(
+                "SELECT document_id, original_sha256, pages, notes, size FROM document_originals WHERE submission_id = 'S-1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("E01".into(), "o".into(), 1, "a note".into(), 4));
+        // A link no longer needs the bytes to be here (a replica fetches them afterwards), and
+        // still goes with its document.
+        conn.execute_batch(
+            "INSERT INTO documents (submission_id, id, title, media_type, sha256, ord)
+                 VALUES ('S-1', 'E02', 'Handbook', 'application/pdf', 't', 1);
+             INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes, size)
+                 VALUES ('S-1', 'E02', 'not-here-yet', 'pdftotext-layout/2', 3, '', 9);
+             DELETE FROM documents WHERE submission_id = 'S-1';",
+        )
+        .unwrap();
+        let left: i64 = conn.query_row("SELECT count(*) FROM document_originals", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
+    }
 
     #[test]
     fn every_migration_applies_from_every_earlier_version() {

@@ -224,11 +224,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Whether every document of a submission is in this cache (a reviewer checks before
-    /// going offline).
+    /// Whether every document of a submission is in this cache, with its original where it has
+    /// one (a reviewer checks before going offline): a document whose original is not here yet
+    /// is missing, since it cannot be opened in a viewer.
     pub fn offline_readiness(&self, submission: &str) -> Result<OfflineReadiness> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)
+                 AND NOT EXISTS (SELECT 1 FROM document_originals x WHERE x.submission_id = d.submission_id
+                     AND x.document_id = d.id
+                     AND NOT EXISTS (SELECT 1 FROM originals o WHERE o.sha256 = x.original_sha256))
              FROM documents d WHERE d.submission_id = ?1 ORDER BY d.ord",
         )?;
         let rows: Vec<(String, bool)> =
@@ -390,21 +394,21 @@ pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<
         // The submission's narrative rows are found through indexed_narratives: a condition on
         // the index's UNINDEXED columns reads every row of it, once per import, which was most
         // of a first sync's time.
+        // One submission by its key (`?1 IS NULL OR ...` would read every row to find it).
+        let only = if submission.is_some() { "submission_id = ?1" } else { "?1 IS NULL" };
         let old: Vec<i64> = {
-            let mut stmt =
-                tx.prepare_cached("SELECT fts_rowid FROM indexed_narratives WHERE ?1 IS NULL OR submission_id = ?1")?;
+            let mut stmt = tx.prepare_cached(&format!("SELECT fts_rowid FROM indexed_narratives WHERE {only}"))?;
             stmt.query_map([submission], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
         };
         let mut delete = tx.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?;
         for rowid in old {
             delete.execute([rowid])?;
         }
-        tx.execute("DELETE FROM indexed_narratives WHERE ?1 IS NULL OR submission_id = ?1", [submission])?;
+        tx.execute(&format!("DELETE FROM indexed_narratives WHERE {only}"), [submission])?;
         let narratives: Vec<(String, String, String)> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT submission_id, standard_code, narrative FROM mappings
-                 WHERE (?1 IS NULL OR submission_id = ?1) AND narrative <> ''",
-            )?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT submission_id, standard_code, narrative FROM mappings WHERE {only} AND narrative <> ''"
+            ))?;
             stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
         };
         let mut insert =

@@ -12,8 +12,8 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
 use super::SyncError;
 use crate::wire::{
-    ChangesResponse, ErrorBody, MeResponse, Op, OpResult, OpsRequest, OpsResponse, PushReportResponse, ReportVersion,
-    ReportsResponse, User,
+    ChangesResponse, ErrorBody, MAX_ORIGINAL_BYTES, MeResponse, Op, OpResult, OpsRequest, OpsResponse,
+    PushReportResponse, ReportVersion, ReportsResponse, User,
 };
 
 /// The most a response body may hold (a page of changes with submissions in it).
@@ -273,6 +273,53 @@ impl HubClient {
         Ok(text)
     }
 }
+
+impl HubClient {
+    /// An original file's bytes (`GET /api/v1/originals/{sha256}`), checked against its SHA-256:
+    /// one over `MAX_ORIGINAL_BYTES` or with other bytes than its hash names is refused, and
+    /// nothing of it is returned.
+    pub fn original(&self, sha256: &str) -> Result<Vec<u8>, SyncError> {
+        let response = self
+            .agent()?
+            .get(self.url(&format!("/api/v1/originals/{sha256}")))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            // Megabytes over a slow link: the whole-request limit of 30 s would cut them off.
+            .config()
+            .timeout_global(Some(ORIGINAL_TIMEOUT))
+            .build()
+            .call()
+            .map_err(|e| self.unreachable(e))?;
+        let mut response = self.check(response)?;
+        let too_large = || {
+            SyncError::Protocol(format!(
+                "the original {sha256} is larger than the {} MiB a replica takes; nothing was stored",
+                MAX_ORIGINAL_BYTES / (1024 * 1024)
+            ))
+        };
+        if response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            .is_some_and(|n| n > MAX_ORIGINAL_BYTES)
+        {
+            return Err(too_large());
+        }
+        let bytes = response.body_mut().with_config().limit(MAX_ORIGINAL_BYTES).read_to_vec().map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => too_large(),
+            e => self.body_error(&format!("original {sha256}"), e),
+        })?;
+        let got: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        if got != sha256 {
+            return Err(SyncError::Protocol(format!(
+                "original {sha256} arrived corrupt (its SHA-256 is {got}); nothing was stored"
+            )));
+        }
+        Ok(bytes)
+    }
+}
+
+/// How long one original's download may take.
+const ORIGINAL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Whether a token may be sent to `server`: over https to anywhere, over plain http only to this
 /// machine (`localhost` or a loopback address), where nothing crosses a network.

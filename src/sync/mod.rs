@@ -12,7 +12,7 @@ pub use credentials::Credentials;
 pub use worker::{Outcome as WorkerOutcome, SyncWorker};
 
 use crate::store::{Store, StoreError};
-use crate::wire::{DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, Op};
+use crate::wire::{DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, MAX_ORIGINAL_BYTES, Op};
 
 impl SyncError {
     /// Whether the hub could not be reached at all (rather than refusing).
@@ -56,6 +56,8 @@ pub struct Summary {
     pub rejected: usize,
     pub pulled: usize,
     pub documents: usize,
+    /// Original files (PDF, DOCX, XLSX) fetched.
+    pub originals: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -70,6 +72,9 @@ impl std::fmt::Display for Summary {
         write!(f, "), pulled {} change{}", self.pulled, if self.pulled == 1 { "" } else { "s" })?;
         if self.documents > 0 {
             write!(f, " and {} document{}", self.documents, if self.documents == 1 { "" } else { "s" })?;
+        }
+        if self.originals > 0 {
+            write!(f, ", {} original{}", self.originals, if self.originals == 1 { "" } else { "s" })?;
         }
         Ok(())
     }
@@ -122,6 +127,42 @@ pub fn fetch_documents(store: &Store, client: &HubClient, missing: &[String]) ->
     fetched
 }
 
+/// Fetches the originals this replica knows of but lacks, each verified and kept as it arrives
+/// (its own transaction), so an interrupted sync fetches only those still missing next time.
+/// One over `MAX_ORIGINAL_BYTES` is not fetched: it is named in the sync log and stays missing
+/// (the submission is not offline-ready); so is one the hub refuses. A corrupt download fails the
+/// sync, storing nothing of it.
+pub fn fetch_originals(store: &Store, client: &HubClient) -> Result<usize, SyncError> {
+    let mut fetched = 0;
+    for wanted in store.missing_originals()? {
+        if wanted.size > MAX_ORIGINAL_BYTES {
+            store.log_sync(
+                "error",
+                &format!(
+                    "the original of {} is {:.1} MiB, over the {} MiB a replica takes: open it on the hub's machine",
+                    wanted.document,
+                    wanted.size as f64 / (1024.0 * 1024.0),
+                    MAX_ORIGINAL_BYTES / (1024 * 1024)
+                ),
+            )?;
+            continue;
+        }
+        let bytes = match client.original(&wanted.sha256) {
+            Ok(bytes) => bytes,
+            // No longer ours to read (a recusal since the feed listed it): the rest still come,
+            // and a later submission change drops the link.
+            Err(SyncError::Refused { status: 403 | 404, message }) => {
+                store.log_sync("error", &format!("the hub refused the original of {}: {message}", wanted.document))?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        store.keep_original(&wanted.sha256, &wanted.media_type, &bytes)?;
+        fetched += 1;
+    }
+    Ok(fetched)
+}
+
 /// Pushes the outbox, then pulls every change, as `me`.
 pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, SyncError> {
     let mut summary = Summary::default();
@@ -158,6 +199,9 @@ pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, 
             break;
         }
     }
+    // The originals last: the texts are what a review needs first, and what the feed listed is
+    // remembered, so a sync cut off here fetches the rest next time.
+    summary.originals += fetch_originals(store, client)?;
     store.set_meta(
         "last_sync",
         &jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default(),

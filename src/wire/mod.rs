@@ -189,6 +189,29 @@ pub struct HubDocument {
     pub title: String,
     pub media_type: String,
     pub sha256: String,
+    /// The original file (a PDF, DOCX or XLSX) the text was extracted from, when the hub holds
+    /// it: fetched by hash from `GET /api/v1/originals/{sha256}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<HubOriginal>,
+}
+
+/// The most bytes one original may have to travel to a replica (the largest evidence file
+/// intake reads, `intake::MAX_FILE_BYTES`); a larger one stays on the hub.
+pub const MAX_ORIGINAL_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A document's original file, as the change feed lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HubOriginal {
+    /// The SHA-256 of the original's bytes.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub sha256: String,
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The extractor (and its version) that made the document's pages from it.
+    pub extractor: String,
+    /// How many physical pages it has.
+    pub pages: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

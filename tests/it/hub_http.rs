@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Every route the router serves, as (method, path) — the contract's list of endpoints.
-const ROUTES: [(&str, &str); 13] = [
+const ROUTES: [(&str, &str); 14] = [
     ("get", "/healthz"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/me"),
@@ -21,6 +21,7 @@ const ROUTES: [(&str, &str); 13] = [
     ("get", "/api/v1/changes"),
     ("get", "/api/v1/documents/{sha256}"),
     ("post", "/api/v1/documents/batch"),
+    ("get", "/api/v1/originals/{sha256}"),
     ("post", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports"),
     ("get", "/api/v1/submissions/{id}/reports/{version}"),

@@ -1,23 +1,33 @@
-//! The demo's PDF, DOCX and XLSX fixtures: their embedded pages (`NAME.pages.txt`, which the
-//! demo reads so it needs no extractor) are what extracting them afresh gives.
+//! The demo's PDF, DOCX and XLSX fixtures (its submissions' and its provider pack's): their
+//! embedded extractions (`fixtures/extracted/PATH.json`, which the demo reads so it needs no
+//! extractor) are what extracting them afresh gives.
 //! `ACCREDIT_BLESS=1 cargo test --test it intake_fixtures` rewrites them after `fixtures/generate.py`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use accredit::demo::{KeptExtraction, extraction_path};
 use accredit::format::media;
 use accredit::intake;
 
-fn fixture_documents() -> Vec<(PathBuf, &'static str, Option<i64>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/submissions");
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&root).unwrap().flatten() {
-        let text = std::fs::read_to_string(entry.path().join("submission.json")).unwrap();
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-        for doc in json["documents"].as_array().unwrap() {
-            let media_type = doc["media_type"].as_str().unwrap();
-            let Some(kind) = media::ALL.iter().find(|m| **m == media_type && media::is_binary(m)) else { continue };
-            out.push((entry.path().join(doc["path"].as_str().unwrap()), *kind, doc["page_offset"].as_i64()));
+/// Every PDF, DOCX and XLSX under `fixtures/submissions` and `fixtures/packs`, by its path
+/// under `fixtures/`, with its media type.
+fn binary_fixtures() -> Vec<(String, &'static str)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, &'static str)>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if let Ok(kind) = media::from_file_name(&path.file_name().unwrap().to_string_lossy())
+                && media::is_binary(kind)
+            {
+                out.push((path.strip_prefix(root).unwrap().to_string_lossy().into_owned(), kind));
+            }
         }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    for dir in ["submissions", "packs"] {
+        walk(&root, &root.join(dir), &mut out);
     }
     out.sort();
     out
@@ -25,23 +35,43 @@ fn fixture_documents() -> Vec<(PathBuf, &'static str, Option<i64>)> {
 
 #[test]
 fn embedded_pages_are_a_fresh_extraction() {
-    let docs = fixture_documents();
-    let kinds: Vec<&str> = docs.iter().map(|(_, k, _)| *k).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let docs = binary_fixtures();
+    let kinds: Vec<&str> = docs.iter().map(|(_, k)| *k).collect();
     for kind in [media::PDF, media::DOCX, media::XLSX] {
         assert!(kinds.contains(&kind), "the fixtures hold no {kind} document");
     }
-    for (path, kind, offset) in docs {
-        let (_, extracted) = intake::extract_file(&path, kind)
+    assert!(docs.iter().any(|(p, _)| p.starts_with("packs/eastfield-mh/") && p.ends_with(".pdf")), "{docs:?}");
+    for (path, kind) in docs {
+        let (bytes, extracted) = intake::extract_file(&root.join(&path), kind)
             .unwrap_or_else(|e| panic!("{e} (CI installs poppler-utils for pdftotext)"));
-        let text = intake::render(&extracted.pages, offset);
-        let sidecar = PathBuf::from(format!("{}.pages.txt", path.display()));
+        let fresh = KeptExtraction::of(&extracted);
+        let sidecar = root.join(extraction_path(&path));
         if std::env::var_os("ACCREDIT_BLESS").is_some() {
-            std::fs::write(&sidecar, &text).unwrap();
+            std::fs::create_dir_all(sidecar.parent().unwrap()).unwrap();
+            std::fs::write(&sidecar, serde_json::to_string_pretty(&fresh).unwrap() + "\n").unwrap();
+            continue; // this build embeds the pages as they were: the next one checks them
         }
         let embedded = std::fs::read_to_string(&sidecar).unwrap_or_else(|e| {
             panic!("{}: {e}; run ACCREDIT_BLESS=1 cargo test --test it intake_fixtures", sidecar.display())
         });
-        assert_eq!(embedded, text, "{} changed: re-bless its pages", path.display());
+        let embedded: KeptExtraction = serde_json::from_str(&embedded).unwrap();
+        assert_eq!(embedded, fresh, "{path} changed: re-bless its pages");
+        // And the demo finds them by the file's hash, as the extractor in use.
+        let found = accredit::demo::embedded_extraction(&intake::sha256_hex(&bytes), extracted.extractor)
+            .unwrap_or_else(|| panic!("{path}: not embedded (rebuild after blessing)"));
+        assert_eq!(intake::render(&found.pages, None), fresh.pages, "{path}");
+    }
+}
+
+/// Every binary fixture's embedded pages are in the binary: none is left out of the demo.
+#[test]
+fn every_binary_fixture_has_its_pages_embedded() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for (path, _) in binary_fixtures() {
+        let bytes = std::fs::read(root.join(&path)).unwrap();
+        assert_eq!(accredit::demo::fixture_bytes(&path), Some(&bytes[..]), "{path} is embedded byte for byte");
+        assert!(accredit::demo::fixture(&extraction_path(&path)).is_some(), "{path}: its pages are embedded");
     }
 }
 
@@ -140,4 +170,32 @@ fn an_import_reports_the_page_labels_without_applying_them() {
     let confirmed =
         accredit::format::SubmissionPackage::assemble("submission.json", submission(Some(3)), read).unwrap();
     assert!(confirmed.documents["E01"].contains("[page 1]\n[PDF p.4]\n"), "{}", confirmed.documents["E01"]);
+}
+
+/// `accredit demo` on a machine with only Rust: the demo (its PDFs and the provider's pack it
+/// takes through intake) installs with no pdftotext to run. Checked in a child process of this
+/// test binary whose pdftotext does not exist, so the other tests keep theirs.
+#[test]
+fn the_demo_installs_without_pdftotext() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "intake_fixtures::demo_install_in_this_process", "--ignored", "--nocapture"])
+        .env("ACCREDIT_PDFTOTEXT", "/nonexistent/pdftotext")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && out.contains("1 passed"), "{out}\n{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+#[ignore = "run by the_demo_installs_without_pdftotext, without pdftotext"]
+fn demo_install_in_this_process() {
+    // This process cannot extract a PDF...
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs/eastfield-mh/module-descriptors.pdf");
+    assert!(intake::extract_file(&pdf, media::PDF).is_err(), "pdftotext is out of reach here");
+    // ...and the demo installs all the same, the pack included, with its originals.
+    let store = crate::support::demo_store();
+    let (kind, bytes) = store.original_file("S-2026-030", "E02", "u-demo").unwrap().expect("the pack's original");
+    assert_eq!((kind.as_str(), bytes), (media::PDF, std::fs::read(&pdf).unwrap()));
+    let (_, text) = store.document_text("S-2026-030", "E02", "u-demo").unwrap();
+    assert!(text.contains("[page 1]\n[PDF p.2]\n"), "the officer's offset from intake.toml: {text}");
 }

@@ -1,5 +1,6 @@
-//! The readers never panic: random bytes, and real DOCX/XLSX files with random bytes changed,
-//! give pages or an error (seeded, so a failure is reproducible from the printed seed).
+//! The readers never panic: random bytes, and real DOCX/XLSX (and, for the page-label reader, PDF)
+//! files with random bytes changed, give pages or an error (seeded, so a failure is reproducible
+//! from the printed seed).
 
 use std::path::Path;
 
@@ -61,5 +62,34 @@ fn mutated_zips_never_panic_the_readers() {
             let result = std::panic::catch_unwind(|| intake::extract(file, media_type, &bytes).map(|x| x.pages.len()));
             assert!(result.is_ok(), "{file} mutation {seed} panicked the reader");
         }
+    }
+}
+
+/// The page-label reader on the labelled fixtures (plain and packed in object streams) with
+/// random bytes changed, cut or inserted, and on random bytes: labels or a reason, never a panic.
+#[test]
+fn mutated_pdfs_never_panic_the_page_label_reader() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/labelled");
+    let mut rng = Rng(0x5851_F42D_4C95_7F2D);
+    for file in ["validation-report.pdf", "validation-report-packed.pdf"] {
+        let original = std::fs::read(dir.join(file)).unwrap();
+        assert!(matches!(intake::labels::read(&original, 9), intake::labels::Labels::Found(_)), "{file}");
+        for _ in 0..400 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + rng.below(8) {
+                let at = rng.below(bytes.len());
+                match rng.below(3) {
+                    0 => bytes[at] = rng.next() as u8,
+                    1 => bytes.truncate(at.max(1)),
+                    _ => bytes.insert(at, rng.next() as u8),
+                }
+            }
+            let _ = intake::labels::read(&bytes, rng.below(20));
+        }
+    }
+    for _ in 0..500 {
+        let mut bytes: Vec<u8> = (0..rng.below(400)).map(|_| rng.next() as u8).collect();
+        bytes.splice(0..0, *b"%PDF-1.5\n1 0 obj << /Type /Catalog /PageLabels ");
+        let _ = intake::labels::read(&bytes, rng.below(20));
     }
 }

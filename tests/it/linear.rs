@@ -71,13 +71,13 @@ fn the_queue_says_what_is_selected_and_puts_the_cursor_on_it() {
     let mut rt = runtime();
     let (screen, cursor) = snapshot("queue", &rt);
     assert!(
-        said(&screen).starts_with("Queue, 4 submissions. Selected 1 of 4: S-2026-014, MSc Advanced Clinical"),
+        said(&screen).starts_with("Queue, 5 submissions. Selected 1 of 5: S-2026-014, MSc Advanced Clinical"),
         "{screen}"
     );
     assert!(row(&screen, cursor.y).starts_with("> S-2026-014: "), "the cursor is on the selected row:\n{screen}");
     keys(&mut rt, "j");
     let (screen, cursor) = draw(&rt, 80, 24);
-    assert!(said(&screen).contains("Selected 2 of 4"), "{screen}");
+    assert!(said(&screen).contains("Selected 2 of 5"), "{screen}");
     assert!(row(&screen, cursor.y).starts_with("> "), "{screen}");
 }
 

@@ -30,5 +30,6 @@ mod support;
 mod sync;
 mod sync_e2e;
 mod sync_faults;
+mod sync_originals;
 mod sync_property;
 mod themes;

@@ -182,7 +182,7 @@ fn status_plain_says_one_fact_per_line_without_symbols() {
     let dir = demo_data_dir();
     let text = stdout(&run(dir.path(), &["status", "--plain"], 0));
     assert!(
-        text.starts_with("User: Sam Okafor (u-demo)\nUnsynced changes: 0\nLast sync: never\nSubmissions: 4\n"),
+        text.starts_with("User: Sam Okafor (u-demo)\nUnsynced changes: 0\nLast sync: never\nSubmissions: 5\n"),
         "{text}"
     );
     assert!(text.contains("\nSubmission: S-2026-014\nProgramme: MSc Advanced Clinical Practice\n"), "{text}");
