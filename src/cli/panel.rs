@@ -8,8 +8,8 @@ use jiff::civil::Date;
 
 use accredit::domain::Outcome;
 use accredit::domain::consolidation::{
-    Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Note, PanelOutcome,
-    more_lenient_than_most_severe, needs_resolution_note, next_id,
+    Condition, ConditionStatus, Consolidation, Decision, DecisionKind, Judged, Note, PanelOutcome, RecordEdit,
+    RecordError, Removed, more_lenient_than_most_severe, needs_resolution_note, next_id, panel_rationale_required,
 };
 use accredit::domain::input::{check_due, parse_date, resolve_codes};
 use accredit::paths::DataDir;
@@ -193,16 +193,16 @@ fn chair(store: &Store, submission: &str) -> Result<String> {
 }
 
 /// Each standard under review with its reviewers' submitted outcomes.
-fn reviewer_outcomes(store: &Store, submission: &str) -> Result<Vec<(String, Vec<Outcome>)>> {
-    Ok(store.report_input(submission)?.outcomes_by_standard())
+fn reviewer_outcomes(store: &Store, submission: &str) -> Result<Vec<Judged>> {
+    Ok(store.report_input(submission)?.judged())
 }
 
 /// The typed codes as the submission spells them (forgiving case, spaces and hyphens).
-fn check_standards(known: &[(String, Vec<Outcome>)], wanted: &[String]) -> Result<Vec<String>> {
-    Ok(resolve_codes(known.iter().map(|(c, _)| c.as_str()), wanted)?)
+fn check_standards(known: &[Judged], wanted: &[String]) -> Result<Vec<String>> {
+    Ok(resolve_codes(known.iter().map(|j| j.code.as_str()), wanted)?)
 }
 
-fn check_standard(known: &[(String, Vec<Outcome>)], wanted: &str) -> Result<String> {
+fn check_standard(known: &[Judged], wanted: &str) -> Result<String> {
     Ok(check_standards(known, &[wanted.to_string()])?.remove(0))
 }
 
@@ -257,10 +257,11 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
         PanelCommand::Outcome { standard, outcome, rationale, resolution, no_condition_because, .. } => {
             let standard = check_standard(&standards, &standard)?;
             let outcome: Outcome = outcome.into();
-            if rationale.trim().is_empty() {
-                bail!("the panel's outcome needs a rationale in the panel's own words");
+            let judged = standards.iter().find(|j| j.code == standard).expect("checked above");
+            if panel_rationale_required(outcome, &judged.rationale_required) && rationale.trim().is_empty() {
+                bail!("the panel's {} needs a rationale in the panel's own words", outcome.label());
             }
-            let reviewers = &standards.iter().find(|(c, _)| *c == standard).expect("checked above").1;
+            let reviewers = &judged.reviewers;
             if needs_resolution_note(outcome, reviewers) && resolution.trim().is_empty() {
                 bail!(
                     "{standard}: the panel's {} differs from a reviewer's; say why with --resolution",
@@ -300,11 +301,30 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
             if let Some(due) = due {
                 check_due_date(due, past_due_ok)?;
             }
-            edit_record(&mut consolidation, &submission, &id, text, evidence, due, tied)?;
+            let edit = RecordEdit { text, evidence, due, standards: tied };
+            let id = consolidation.edit_record(&id, edit).map_err(|e| match e {
+                RecordError::Nothing => {
+                    eyre!("nothing to change: give --text, --standards, or for a condition --evidence or --due")
+                }
+                e => eyre!("{submission} {e}"),
+            })?;
+            match consolidation.conditions.iter().find(|c| c.id == id) {
+                Some(c) => println!("{submission} {id}: edited (due {}, {})", c.due, c.standards.join(", ")),
+                None => {
+                    let notes = consolidation.recommendations.iter().chain(&consolidation.commendations);
+                    let tied = notes.filter(|n| n.id == id).flat_map(|n| n.standards.clone()).collect::<Vec<_>>();
+                    println!("{submission} {id}: edited ({})", tied.join(", "));
+                }
+            }
         }
         PanelCommand::Remove { id, .. } => {
             let pushed = store.last_pushed_report(&submission)?.is_some();
-            remove_record(&mut consolidation, &submission, &id, pushed)?;
+            match consolidation.remove_record(&id, pushed).map_err(|e| eyre!("{submission} {e}"))? {
+                Removed::Removed(id) => println!("{submission} {id}: removed"),
+                Removed::Withdrawn(id) => {
+                    println!("{submission} {id}: withdrawn (a pushed report carried it; kept in the history)")
+                }
+            }
         }
         PanelCommand::Condition { standards: tied, text, evidence, due, past_due_ok, .. } => {
             let tied = check_standards(&standards, &tied)?;
@@ -409,94 +429,6 @@ pub fn run(data_dir: &DataDir, store: &mut Store, command: PanelCommand, max_con
     }
     store.save_consolidation(&submission, &me, &consolidation)?;
     Ok(())
-}
-
-fn unknown_record(consolidation: &Consolidation, submission: &str, id: &str) -> color_eyre::Report {
-    let ids: Vec<&str> = consolidation
-        .conditions
-        .iter()
-        .map(|c| c.id.as_str())
-        .chain(consolidation.recommendations.iter().map(|n| n.id.as_str()))
-        .chain(consolidation.commendations.iter().map(|n| n.id.as_str()))
-        .collect();
-    eyre!(
-        "{submission} has no record {id} (its records: {})",
-        if ids.is_empty() { "none".to_string() } else { ids.join(", ") }
-    )
-}
-
-fn edit_record(
-    consolidation: &mut Consolidation,
-    submission: &str,
-    id: &str,
-    text: Option<String>,
-    evidence: Option<String>,
-    due: Option<Date>,
-    standards: Option<Vec<String>>,
-) -> Result<()> {
-    if text.is_none() && evidence.is_none() && due.is_none() && standards.is_none() {
-        bail!("nothing to change: give --text, --standards, or for a condition --evidence or --due");
-    }
-    if let Some(c) = consolidation.conditions.iter_mut().find(|c| c.id.eq_ignore_ascii_case(id)) {
-        if let Some(text) = text {
-            c.text = text;
-        }
-        if let Some(evidence) = evidence {
-            c.evidence_required = evidence;
-        }
-        if let Some(due) = due {
-            c.due = due;
-        }
-        if let Some(standards) = standards {
-            c.standards = standards;
-        }
-        println!("{submission} {}: edited (due {}, {})", c.id, c.due, c.standards.join(", "));
-        return Ok(());
-    }
-    let notes = consolidation.recommendations.iter_mut().chain(consolidation.commendations.iter_mut());
-    let Some(n) = notes.into_iter().find(|n| n.id.eq_ignore_ascii_case(id)) else {
-        return Err(unknown_record(consolidation, submission, id));
-    };
-    if evidence.is_some() || due.is_some() {
-        bail!("{}: only a condition has evidence to send and a due date", n.id);
-    }
-    if let Some(text) = text {
-        n.text = text;
-    }
-    if let Some(standards) = standards {
-        n.standards = standards;
-    }
-    println!("{submission} {}: edited ({})", n.id, n.standards.join(", "));
-    Ok(())
-}
-
-/// Removes a record outright before any report was pushed; after, withdraws it.
-fn remove_record(consolidation: &mut Consolidation, submission: &str, id: &str, pushed: bool) -> Result<()> {
-    if let Some(at) = consolidation.conditions.iter().position(|c| c.id.eq_ignore_ascii_case(id)) {
-        let id = consolidation.conditions[at].id.clone();
-        if pushed {
-            consolidation.conditions[at].status = ConditionStatus::Withdrawn;
-            println!("{submission} {id}: withdrawn (a pushed report carried it; kept in the history)");
-        } else {
-            consolidation.conditions.remove(at);
-            println!("{submission} {id}: removed");
-        }
-        return Ok(());
-    }
-    for list in [&mut consolidation.recommendations, &mut consolidation.commendations] {
-        if let Some(at) = list.iter().position(|n| n.id.eq_ignore_ascii_case(id)) {
-            let id = list[at].id.clone();
-            if pushed {
-                list[at].withdrawn = true;
-                println!("{submission} {id}: withdrawn (a pushed report carried it; kept in the history)");
-            } else {
-                list.remove(at);
-                println!("{submission} {id}: removed");
-            }
-            return Ok(());
-        }
-    }
-    Err(unknown_record(consolidation, submission, id))
 }
 
 /// Syncs (so the hub has the latest consolidation), then asks the hub to publish the report.

@@ -165,6 +165,52 @@ pub fn needs_resolution_note(panel: Outcome, reviewers: &[Outcome]) -> bool {
     reviewers.iter().any(|&r| r != panel)
 }
 
+/// Whether the panel's outcome needs the panel's own rationale: when the framework asks for one
+/// with that outcome (its `rationale_required`). A unanimous met in a framework that asks for
+/// rationales only where a standard falls short is settled by the outcome alone.
+pub fn panel_rationale_required(panel: Outcome, rationale_required: &[Outcome]) -> bool {
+    rationale_required.contains(&panel)
+}
+
+/// One standard under review as the consolidation's rules see it: its code, every submitted
+/// reviewer outcome, and the outcomes its framework asks a rationale for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judged {
+    pub code: String,
+    pub reviewers: Vec<Outcome>,
+    pub rationale_required: Vec<Outcome>,
+}
+
+/// What removing a record did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removed {
+    /// Never in a pushed report: gone.
+    Removed(String),
+    /// A pushed report carried it: kept in the history, out of every report from now on.
+    Withdrawn(String),
+}
+
+/// A change to a condition, recommendation or commendation; `None` keeps what is there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordEdit {
+    pub text: Option<String>,
+    /// Conditions only.
+    pub evidence: Option<String>,
+    /// Conditions only.
+    pub due: Option<Date>,
+    pub standards: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("has no record {id} (its records: {known})")]
+    Unknown { id: String, known: String },
+    #[error("{0}: only a condition has evidence to send and a due date")]
+    NotACondition(String),
+    #[error("nothing to change")]
+    Nothing,
+}
+
 /// Whether the panel is more lenient than its most severe reviewer (a warning, not a block).
 pub fn more_lenient_than_most_severe(panel: Outcome, reviewers: &[Outcome]) -> bool {
     Outcome::most_severe(reviewers.iter().copied()).is_some_and(|worst| panel.severity() < worst.severity())
@@ -184,6 +230,78 @@ impl Consolidation {
 
     pub fn outcome(&self, standard: &str) -> Option<&PanelOutcome> {
         self.outcomes.iter().find(|o| o.standard == standard)
+    }
+
+    /// Every record's id: conditions, recommendations, commendations.
+    pub fn record_ids(&self) -> Vec<&str> {
+        self.conditions
+            .iter()
+            .map(|c| c.id.as_str())
+            .chain(self.recommendations.iter().map(|n| n.id.as_str()))
+            .chain(self.commendations.iter().map(|n| n.id.as_str()))
+            .collect()
+    }
+
+    fn unknown(&self, id: &str) -> RecordError {
+        let known = self.record_ids();
+        RecordError::Unknown {
+            id: id.to_string(),
+            known: if known.is_empty() { "none".to_string() } else { known.join(", ") },
+        }
+    }
+
+    /// Edits a record (its id in any case, `c1`); the id as written. A condition's status and
+    /// id never change, so the numbering of the others stays.
+    pub fn edit_record(&mut self, id: &str, edit: RecordEdit) -> Result<String, RecordError> {
+        if edit == RecordEdit::default() {
+            return Err(RecordError::Nothing);
+        }
+        if let Some(c) = self.conditions.iter_mut().find(|c| c.id.eq_ignore_ascii_case(id)) {
+            c.text = edit.text.unwrap_or(std::mem::take(&mut c.text));
+            c.evidence_required = edit.evidence.unwrap_or(std::mem::take(&mut c.evidence_required));
+            c.due = edit.due.unwrap_or(c.due);
+            c.standards = edit.standards.unwrap_or(std::mem::take(&mut c.standards));
+            return Ok(c.id.clone());
+        }
+        let unknown = self.unknown(id);
+        let note = self
+            .recommendations
+            .iter_mut()
+            .chain(self.commendations.iter_mut())
+            .find(|n| n.id.eq_ignore_ascii_case(id))
+            .ok_or(unknown)?;
+        if edit.evidence.is_some() || edit.due.is_some() {
+            return Err(RecordError::NotACondition(note.id.clone()));
+        }
+        note.text = edit.text.unwrap_or(std::mem::take(&mut note.text));
+        note.standards = edit.standards.unwrap_or(std::mem::take(&mut note.standards));
+        Ok(note.id.clone())
+    }
+
+    /// Removes a record outright when no pushed report carried one (`pushed` false); after a
+    /// push, withdraws it: kept in the history, out of the report, the others' numbers kept.
+    pub fn remove_record(&mut self, id: &str, pushed: bool) -> Result<Removed, RecordError> {
+        if let Some(at) = self.conditions.iter().position(|c| c.id.eq_ignore_ascii_case(id)) {
+            let id = self.conditions[at].id.clone();
+            if pushed {
+                self.conditions[at].status = ConditionStatus::Withdrawn;
+                return Ok(Removed::Withdrawn(id));
+            }
+            self.conditions.remove(at);
+            return Ok(Removed::Removed(id));
+        }
+        for list in [&mut self.recommendations, &mut self.commendations] {
+            if let Some(at) = list.iter().position(|n| n.id.eq_ignore_ascii_case(id)) {
+                let id = list[at].id.clone();
+                if pushed {
+                    list[at].withdrawn = true;
+                    return Ok(Removed::Withdrawn(id));
+                }
+                list.remove(at);
+                return Ok(Removed::Removed(id));
+            }
+        }
+        Err(self.unknown(id))
     }
 
     fn open_conditions(&self) -> impl Iterator<Item = &Condition> {
@@ -236,14 +354,14 @@ impl Consolidation {
 
     /// Everything that keeps this consolidation from being a complete panel report, given the
     /// standards under review and each standard's reviewer outcomes. Empty means ready to push.
-    pub fn problems(&self, standards: &[(String, Vec<Outcome>)], rules: Rules) -> Vec<String> {
+    pub fn problems(&self, standards: &[Judged], rules: Rules) -> Vec<String> {
         let mut problems = Vec::new();
-        for (code, reviewers) in standards {
+        for Judged { code, reviewers, rationale_required } in standards {
             let Some(outcome) = self.outcome(code) else {
                 problems.push(format!("{code}: no panel outcome yet"));
                 continue;
             };
-            if outcome.rationale.trim().is_empty() {
+            if panel_rationale_required(outcome.outcome, rationale_required) && outcome.rationale.trim().is_empty() {
                 problems.push(format!("{code}: the panel outcome has no rationale"));
             }
             if needs_resolution_note(outcome.outcome, reviewers) && outcome.resolution_note.trim().is_empty() {
@@ -317,6 +435,62 @@ mod tests {
         }
     }
 
+    /// A standard of a framework that asks a rationale for every outcome.
+    fn judged(code: &str, reviewers: &[Outcome]) -> Judged {
+        Judged { code: code.into(), reviewers: reviewers.to_vec(), rationale_required: vec![Met, PartiallyMet, NotMet] }
+    }
+
+    #[test]
+    fn the_panel_rationale_is_required_where_the_framework_asks_for_one() {
+        let rules = Rules::default();
+        let mut c =
+            Consolidation { outcomes: vec![outcome("A", Met), outcome("B", PartiallyMet)], ..Default::default() };
+        c.outcomes.iter_mut().for_each(|o| o.rationale.clear());
+        c.outcomes[1].no_condition_reason = "R1 covers it".into();
+        c.decision = Some(Decision::new(DecisionKind::AccreditedWithConditions, ""));
+        let shortfalls_only = vec![PartiallyMet, NotMet];
+        let standards = vec![
+            Judged { code: "A".into(), reviewers: vec![Met, Met], rationale_required: shortfalls_only.clone() },
+            Judged { code: "B".into(), reviewers: vec![PartiallyMet], rationale_required: shortfalls_only },
+        ];
+        assert_eq!(c.problems(&standards, rules), ["B: the panel outcome has no rationale"], "a met needs none here");
+        assert!(panel_rationale_required(NotMet, &[PartiallyMet, NotMet]));
+        assert!(!panel_rationale_required(Met, &[PartiallyMet, NotMet]));
+    }
+
+    #[test]
+    fn records_are_edited_and_removed_before_a_push_withdrawn_after() {
+        let mut c =
+            Consolidation { conditions: vec![condition("C1", "A"), condition("C2", "A")], ..Default::default() };
+        c.recommendations.push(Note {
+            id: "R1".into(),
+            standards: vec!["A".into()],
+            text: "Do".into(),
+            withdrawn: false,
+        });
+        let edit = RecordEdit {
+            text: Some("Publish it.".into()),
+            standards: Some(vec!["A".into(), "B".into()]),
+            ..Default::default()
+        };
+        assert_eq!(c.edit_record("c2", edit), Ok("C2".to_string()), "any case");
+        assert_eq!((c.conditions[1].text.as_str(), c.conditions[1].standards.len()), ("Publish it.", 2));
+        assert_eq!(c.conditions[1].evidence_required, "Letters", "what is not given stays");
+        let due = RecordEdit { due: Some(jiff::civil::date(2027, 1, 1)), ..Default::default() };
+        assert_eq!(c.edit_record("R1", due), Err(RecordError::NotACondition("R1".into())));
+        assert_eq!(c.edit_record("C1", RecordEdit::default()), Err(RecordError::Nothing));
+        assert!(matches!(
+            c.edit_record("C9", RecordEdit { text: Some("x".into()), ..Default::default() }),
+            Err(RecordError::Unknown { .. })
+        ));
+        assert_eq!(c.remove_record("C1", true), Ok(Removed::Withdrawn("C1".into())));
+        assert_eq!(c.conditions[0].status, ConditionStatus::Withdrawn, "kept in the history");
+        assert_eq!(c.remove_record("R1", false), Ok(Removed::Removed("R1".into())));
+        assert!(c.recommendations.is_empty());
+        assert_eq!(c.remove_record("C2", false), Ok(Removed::Removed("C2".into())));
+        assert_eq!(next_id('C', c.conditions.iter().map(|c| c.id.as_str())), "C2", "the withdrawn C1 keeps its number");
+    }
+
     #[test]
     fn resolution_notes_and_leniency() {
         assert!(!needs_resolution_note(Met, &[Met, Met]));
@@ -355,7 +529,7 @@ mod tests {
         let rules = Rules::default();
         let mut c = Consolidation { outcomes: vec![outcome("A", NotMet)], ..Default::default() };
         c.conditions.push(condition("C1", "A"));
-        let standards = vec![("A".to_string(), vec![NotMet, NotMet])];
+        let standards = vec![judged("A", &[NotMet, NotMet])];
         c.decision = Some(Decision::new(DecisionKind::Accredited, ""));
         assert!(c.problems(&standards, rules).iter().any(|p| p.contains("override reason")));
         c.decision = Some(Decision::new(DecisionKind::Accredited, "Appeal upheld"));
@@ -376,7 +550,7 @@ mod tests {
     fn every_gap_in_a_consolidation_is_listed() {
         let rules = Rules::default();
         let mut c = Consolidation { outcomes: vec![outcome("A", PartiallyMet)], ..Default::default() };
-        let standards = vec![("A".to_string(), vec![Met, Met]), ("B".to_string(), vec![Met])];
+        let standards = vec![judged("A", &[Met, Met]), judged("B", &[Met])];
         let problems = c.problems(&standards, rules);
         assert!(problems.iter().any(|p| p.starts_with("A: differs")), "{problems:?}");
         assert!(problems.iter().any(|p| p.starts_with("A: partially met needs a condition")), "{problems:?}");

@@ -40,16 +40,23 @@ impl ReportInput {
         self.judgements.iter().filter(|(c, ..)| c == code).map(|(_, _, o)| *o).collect()
     }
 
-    /// Each standard under review with its reviewers' submitted outcomes, what the
-    /// consolidation's rules read.
-    pub fn outcomes_by_standard(&self) -> Vec<(String, Vec<Outcome>)> {
-        self.standards.iter().map(|s| (s.code.clone(), self.reviewer_outcomes(&s.code))).collect()
+    /// Each standard under review with its reviewers' submitted outcomes and the outcomes its
+    /// framework asks a rationale for: what the consolidation's rules read.
+    pub fn judged(&self) -> Vec<crate::domain::consolidation::Judged> {
+        self.standards
+            .iter()
+            .map(|s| crate::domain::consolidation::Judged {
+                code: s.code.clone(),
+                reviewers: self.reviewer_outcomes(&s.code),
+                rationale_required: s.rationale_required.clone(),
+            })
+            .collect()
     }
 
     /// Everything that keeps the report from being complete: the one list the hub (refusing a
     /// push), the CLI (`panel check`, `panel push`), the queue and the Report screen give.
     pub fn problems(&self) -> Vec<String> {
-        self.consolidation.problems(&self.outcomes_by_standard(), self.rules)
+        self.consolidation.problems(&self.judged(), self.rules)
     }
 }
 
@@ -180,6 +187,8 @@ pub struct StandardFacts {
     pub title: String,
     pub statement: String,
     pub evidence: Vec<EvidenceRef>,
+    /// The outcomes its framework asks a rationale for.
+    pub rationale_required: Vec<Outcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -128,6 +128,18 @@ impl Store {
             .optional()?)
     }
 
+    /// The content hash of a pushed version: a draft with the same hash is that version.
+    pub fn pushed_report_sha256(&self, submission: &str, version: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT sha256 FROM reports WHERE submission_id = ?1 AND version = ?2",
+                rusqlite::params![submission, version],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Gathers what the panel report of `submission` is made from.
     pub fn report_input(&self, submission: &str) -> Result<ReportInput> {
         let s = self.submission_summary(submission)?;
@@ -159,8 +171,10 @@ impl Store {
         };
         let standards = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT ss.framework_id, sec.title, ss.standard_code, st.title, m.evidence, st.statement
+                "SELECT ss.framework_id, sec.title, ss.standard_code, st.title, m.evidence, st.statement,
+                     f.rationale_required
                  FROM submission_standards ss
+                 JOIN frameworks f ON f.id = ss.framework_id AND f.version = ss.framework_version
                  JOIN standards st ON st.framework_id = ss.framework_id AND st.framework_version = ss.framework_version
                      AND st.code = ss.standard_code
                  JOIN sections sec ON sec.framework_id = st.framework_id AND sec.framework_version = st.framework_version
@@ -168,12 +182,14 @@ impl Store {
                  LEFT JOIN mappings m ON m.submission_id = ss.submission_id AND m.standard_code = ss.standard_code
                  WHERE ss.submission_id = ?1 ORDER BY ss.ord",
             )?;
-            type Row = (String, String, String, String, Option<String>, String);
+            type Row = (String, String, String, String, Option<String>, String, String);
             let rows: Vec<Row> = stmt
-                .query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+                .query_map([submission], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             rows.into_iter()
-                .map(|(framework, section, code, title, evidence, statement)| {
+                .map(|(framework, section, code, title, evidence, statement, required)| {
                     Ok(StandardFacts {
                         framework,
                         section,
@@ -186,6 +202,8 @@ impl Store {
                             .transpose()
                             .map_err(|e| StoreError::Corrupt(e.to_string()))?
                             .unwrap_or_default(),
+                        rationale_required: serde_json::from_str(&required)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?

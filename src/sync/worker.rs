@@ -64,6 +64,11 @@ impl SyncWorker {
                     for submission in pushes {
                         // A report is pushed only once the hub has the latest consolidation.
                         let result = if synced_ok {
+                            // The organisation's name heads the report: keep the hub's, so the
+                            // drafts here match what it pushes (as `accredit panel push` does).
+                            if let (Some(store), Ok((_, Some(organisation)))) = (&store, client.me_and_organisation()) {
+                                let _ = store.set_meta(crate::store::ORGANISATION_KEY, &organisation);
+                            }
                             client.push_report(&submission).and_then(|pushed| {
                                 let markdown = client.report(&submission, pushed.report.version, "md")?;
                                 Ok((pushed, markdown))

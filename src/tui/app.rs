@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 
 use super::editor_keys::VimMode;
 use super::finder::FinderState;
@@ -209,6 +209,11 @@ pub enum Overlay {
     },
     /// The `:` command palette.
     Palette(Box<PaletteState>),
+    /// Settling the unanimous standards of the Panel screen in one step.
+    ConfirmSettle {
+        submission: String,
+        plan: crate::tui::screens::panel::SettlePlan,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,6 +257,8 @@ pub struct App {
     /// A sync brought changes while the rationale editor was open: reload when it closes.
     pub(super) review_stale: bool,
     pub quit: bool,
+    /// How far the help overlay is scrolled.
+    pub help_scroll: u16,
     /// The time the action being handled arrived: `update` reads no clock of its own.
     pub(super) now: Instant,
 }
@@ -288,6 +295,7 @@ impl App {
             sync_return: ScreenId::Queue,
             review_stale: false,
             quit: false,
+            help_scroll: 0,
             now,
         }
     }
@@ -297,7 +305,9 @@ impl App {
         match &self.overlay {
             Some(Overlay::Finder(_)) => Context::Finder,
             Some(Overlay::Palette(_)) => Context::Palette,
-            Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. }) => Context::Confirm,
+            Some(Overlay::ConfirmSubmit { .. } | Overlay::ConfirmPush { .. } | Overlay::ConfirmSettle { .. }) => {
+                Context::Confirm
+            }
             Some(Overlay::Help) | None => self.screen.screen().context(self),
         }
     }
@@ -475,6 +485,17 @@ impl App {
             Action::CacheChanged => self.cache_changed(),
             Action::SyncFinished { result, at } => self.sync_finished(result, at),
             Action::ReportPushed { submission, result } => {
+                // What the push changed: the preview compares with the new version, and a
+                // record removed from now on is withdrawn.
+                let mut effects = Vec::new();
+                if result.is_ok() {
+                    if let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) {
+                        panel.data.pushed = true;
+                    }
+                    if self.screen == ScreenId::Report {
+                        effects.push(Effect::OpenReport { submission: submission.clone() });
+                    }
+                }
                 self.flash = Some(match result {
                     Ok((version, true)) => {
                         Flash::Info(format!("Pushed the panel report of {submission} as version {version}."))
@@ -484,7 +505,7 @@ impl App {
                     }
                     Err(message) => Flash::Error(format!("The report of {submission} was not pushed: {message}")),
                 });
-                Vec::new()
+                effects
             }
             Action::SyncViewLoaded(view) => {
                 let selected = self.sync_view.as_ref().map_or(0, |v| v.selected);
@@ -516,7 +537,26 @@ impl App {
     pub(super) fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
         let key = Key::from_event(event);
         if matches!(self.overlay, Some(Overlay::Help)) {
-            self.overlay = None;
+            // The help scrolls; only Esc, ? and q close it, so a key pressed to read on never
+            // does something behind it.
+            // A key with Alt is how a terminal delivers Esc and a key typed quickly after it.
+            let alt = event.modifiers.contains(ratatui::crossterm::event::KeyModifiers::ALT);
+            match event.code {
+                _ if alt => {
+                    self.overlay = None;
+                    self.help_scroll = 0;
+                }
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => {
+                    self.overlay = None;
+                    self.help_scroll = 0;
+                }
+                KeyCode::Down | KeyCode::Char('j') => self.help_scroll = self.help_scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => self.help_scroll = self.help_scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => self.help_scroll = self.help_scroll.saturating_add(10),
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                KeyCode::Home | KeyCode::Char('g') => self.help_scroll = 0,
+                _ => {}
+            }
             return Vec::new();
         }
         let context = self.context();

@@ -71,7 +71,12 @@ fn quit_help_and_a_sync_without_a_hub() {
     key(&mut app, KeyCode::Char('?'), t);
     assert!(matches!(app.overlay, Some(Overlay::Help)));
     key(&mut app, KeyCode::Char('x'), t);
-    assert!(app.overlay.is_none(), "any key closes the help");
+    assert!(matches!(app.overlay, Some(Overlay::Help)), "another key does nothing behind the help (issue 12)");
+    key(&mut app, KeyCode::Char('j'), t);
+    assert_eq!(app.help_scroll, 1, "j scrolls the help");
+    key(&mut app, KeyCode::Esc, t);
+    assert!(app.overlay.is_none(), "Esc closes the help");
+    assert_eq!(app.help_scroll, 0);
     assert!(key(&mut app, KeyCode::Char('s'), t).is_empty(), "not connected: nothing to run");
     assert!(matches!(&app.flash, Some(Flash::Info(m)) if m.contains("not connected")));
     app.sync_status = SyncStatus::Never;

@@ -10,6 +10,9 @@ use crate::store::{FinderEntry, HitPlace};
 
 impl App {
     pub(super) fn confirm_key(&mut self, command: Option<Command>) -> Vec<Effect> {
+        if matches!(self.overlay, Some(Overlay::ConfirmSettle { .. })) {
+            return self.settle_confirm_key(command);
+        }
         if let Some(Overlay::ConfirmPush { submission }) = &self.overlay {
             let submission = submission.clone();
             return match command {
@@ -160,6 +163,20 @@ impl App {
 
     /// Selects a standard, in the open review when it is the same submission.
     fn go_to_standard(&mut self, submission: String, code: String) -> Vec<Effect> {
+        // From the chair's Panel, a standard of that panel opens in the Panel (a chair has no
+        // reviewer keys to use on the Review screen).
+        if self.screen == ScreenId::Panel
+            && let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission)
+        {
+            if panel.position(&code).is_none() && panel.needs_me_only {
+                panel.needs_me_only = false;
+                panel.refresh_rows();
+            }
+            if let Some(i) = panel.position(&code) {
+                panel.select(i);
+                return Vec::new();
+            }
+        }
         if let Some(review) = self.review.as_mut().filter(|r| r.data.submission.id == submission)
             && let Some(i) = review.position(&code)
         {

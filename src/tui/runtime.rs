@@ -280,23 +280,33 @@ impl Runtime {
         // The chair's configured rules apply to what they do now (and are saved with the next edit).
         input.consolidation.max_conditions = Some(self.app.max_conditions);
         input.rules = input.consolidation.rules();
-        Ok(PanelData::new(&review, &input, &report::build(&input)))
+        let mut data = PanelData::new(&review, &input, &report::build(&input));
+        data.pushed = self.store.last_pushed_report(submission)?.is_some();
+        Ok(data)
     }
 
     /// The panel report as Markdown, and what keeps it from being complete.
     fn report_preview(&self, submission: &str) -> Result<ReportPreview, StoreError> {
         let input = self.store.report_input(submission)?;
         let problems = input.problems();
-        let markdown = report::render(&report::build(&input), Format::Markdown);
+        let built = report::build(&input);
+        let markdown = report::render(&built, Format::Markdown);
         let mut preview = ReportPreview::new(submission.to_string(), problems, &markdown);
-        preview.since_pushed = self.store.last_pushed_report(submission)?.map(|(version, pushed)| {
-            let changes = report::diff::lines(&pushed, &markdown)
-                .into_iter()
-                .filter(|(change, _)| *change != report::diff::Change::Same)
-                .map(|(change, line)| (change, crate::text::sanitize(line).into_owned()))
-                .collect();
-            SincePushed { version, changes }
-        });
+        if let Some((version, pushed)) = self.store.last_pushed_report(submission)? {
+            // The hub keeps a draft with the same content hash as that version; the renderings
+            // differ anyway (DRAFT against FINAL, the date of issue), so the hash decides.
+            let same = self.store.pushed_report_sha256(submission, version)? == Some(report::content_sha256(&built));
+            let changes = if same {
+                Vec::new()
+            } else {
+                report::diff::lines(&pushed, &markdown)
+                    .into_iter()
+                    .filter(|(change, _)| *change != report::diff::Change::Same)
+                    .map(|(change, line)| (change, crate::text::sanitize(line).into_owned()))
+                    .collect()
+            };
+            preview.since_pushed = Some(SincePushed { version, changes });
+        }
         Ok(preview)
     }
 

@@ -511,9 +511,11 @@ fn no_color_draws_every_screen_without_colour() {
     wait_selected(&tmux, "✗", "MPF 1.1", &[]);
     seen.push(tmux.screen_with_styles());
     tmux.keys(&["?"]);
-    tmux.wait_text(&["Keys · any key closes"]);
+    tmux.wait_text(&["Keys · j k scroll · Esc ? q close"]);
     seen.push(tmux.screen_with_styles());
     tmux.keys(&["Escape"]);
+    // A key sent right after Esc would reach the app as Alt-key: wait for the help to close.
+    tmux.wait_for("the help to close", |s| !s.contains("Keys · j k scroll"));
     tmux.keys(&["Tab", "Enter"]);
     tmux.wait_text(&["cited at"]);
     seen.push(tmux.screen_with_styles());
@@ -528,22 +530,7 @@ fn no_color_draws_every_screen_without_colour() {
 fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     let tmux = Tmux::new("chair");
     let dir = tempfile::tempdir().expect("temporary folder");
-    let queue = tmux.start_demo(dir.path());
-    assert!(queue.contains("S-2026-009"), "{queue}");
-    // S-2026-009, which Sam chairs, is the third row of the queue.
-    // Down to the chair's row, wherever the queue puts it.
-    for _ in 0..10 {
-        let screen = tmux.wait_for("a selected queue row", |s| s.contains("▸ S-"));
-        if screen.contains("▸ S-2026-009") {
-            break;
-        }
-        let at = screen.find("▸ S-").map(|i| screen[i..].chars().take(12).collect::<String>()).unwrap_or_default();
-        tmux.keys(&["j"]);
-        tmux.wait_for("the selection to move down", |s| !s.contains(&at));
-    }
-    tmux.wait_text(&["▸ S-2026-009"]);
-    tmux.keys(&["Enter"]);
-    tmux.wait_text(&["accredit · Panel S-2026-009", "things to settle"]);
+    open_chair_panel(&tmux, dir.path());
     // Every standard: adopt a reviewer's wording as the panel's rationale, judge it met.
     for _ in 0..51 {
         tmux.keys(&["a"]);
@@ -573,8 +560,36 @@ fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     tmux.wait_text(&["Push the report?"]);
     tmux.keys(&["y"]);
     tmux.wait_text(&["Pushed the panel report of S-2026-009 as version 1"]);
+    // Issue 12 item 10: the preview compares with the version just pushed.
+    let preview = tmux.wait_text(&["No change since version 1"]);
+    assert!(!preview.contains("Changes since version 1"), "{preview}");
+
+    // After the push (issue 12 item 1): add a condition in the form, edit it from the records
+    // pane, then remove it, which withdraws it now that a report was pushed.
+    tmux.keys(&["Escape"]);
+    tmux.wait_text(&["nothing left to settle"]);
+    tmux.keys(&["C"]);
+    tmux.wait_text(&["New condition for", "What the provider must do"]);
+    tmux.type_text("Publish the placement audit.");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("The audit report.");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text(&["Added condition C1"]);
+    tmux.keys(&["R"]);
+    tmux.wait_text(&["e edits, x removes"]);
+    tmux.keys(&["e"]);
+    tmux.wait_text(&["Edit condition C1"]);
+    tmux.type_text(" Every year.");
+    tmux.keys(&["Enter"]);
+    tmux.wait_text(&["Saved C1"]);
+    tmux.keys(&["x"]);
+    tmux.wait_text(&["Withdrew C1"]);
     tmux.keys(&["q"]);
     tmux.wait_gone();
+    let c1 = open_store(dir.path()).consolidation("S-2026-009").expect("the consolidation").conditions.remove(0);
+    assert_eq!(c1.text, "Publish the placement audit. Every year.");
+    assert_eq!(c1.evidence_required, "The audit report.");
+    assert_eq!(c1.status, accredit::domain::consolidation::ConditionStatus::Withdrawn, "kept in the history");
 
     // The hub keeps the version, built from its own copy of the consolidation.
     let hub = rusqlite::Connection::open(dir.path().join("demo-hub.sqlite")).expect("open the demo hub");
@@ -586,6 +601,48 @@ fn the_chair_consolidates_with_the_keyboard_alone_and_pushes_the_report() {
     assert_eq!(version, 1);
     assert!(markdown.contains("**Accredited**"), "{markdown}");
     assert!(markdown.contains("The panel weighed the minority view"), "the resolution notes reach the appendix");
+}
+
+/// Opens the demo on the Panel screen of S-2026-009, which Sam chairs.
+fn open_chair_panel(tmux: &Tmux, dir: &Path) -> String {
+    let queue = tmux.start_demo(dir);
+    assert!(queue.contains("S-2026-009"), "{queue}");
+    // Down to the chair's row, wherever the queue puts it.
+    for _ in 0..10 {
+        let screen = tmux.wait_for("a selected queue row", |s| s.contains("▸ S-"));
+        if screen.contains("▸ S-2026-009") {
+            break;
+        }
+        let at = screen.find("▸ S-").map(|i| screen[i..].chars().take(12).collect::<String>()).unwrap_or_default();
+        tmux.keys(&["j"]);
+        tmux.wait_for("the selection to move down", |s| !s.contains(&at));
+    }
+    tmux.wait_text(&["▸ S-2026-009"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_text(&["accredit · Panel S-2026-009", "to settle"])
+}
+
+/// Issue 12 item 3: one confirmed key settles the unanimous standards, and one undo takes it
+/// all back, through the real binary.
+#[test]
+fn the_chair_settles_the_unanimous_in_one_step_and_undoes_it() {
+    let tmux = Tmux::new("settle");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let before = open_chair_panel(&tmux, dir.path());
+    tmux.keys(&["A"]);
+    tmux.wait_text(&["Settle the unanimous", "unanimous standards with the reviewers' shared outcome"]);
+    tmux.keys(&["y"]);
+    let after = tmux.wait_text(&["Settled "]);
+    let settled = open_store(dir.path()).consolidation("S-2026-009").expect("the consolidation").outcomes;
+    assert!(settled.len() > 20, "{after}");
+    assert!(settled.iter().all(|o| o.outcome == accredit::domain::Outcome::Met), "only unanimous met settle alone");
+    let count = |s: &str| s.split("⚑ ").nth(1).and_then(|r| r.split_whitespace().next()).map(str::to_string);
+    assert_ne!(count(&before), count(&after), "the count to settle falls:\n{before}\n{after}");
+    tmux.keys(&["u"]);
+    tmux.wait_text(&["Undone: settling"]);
+    assert!(open_store(dir.path()).consolidation("S-2026-009").expect("the consolidation").outcomes.is_empty());
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
 }
 
 /// Issue 9 #6: 5,000 characters pasted (bracketed paste, as terminals send a paste) into the

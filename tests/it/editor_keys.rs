@@ -88,7 +88,9 @@ fn vim_help_lists_the_vim_keys_from_normal_mode() {
     assert!(help.contains(" dd            delete the line"), "{help}");
     assert!(help.contains("stop editing"), "{help}");
     keys(&mut rt, "x");
-    assert!(rt.app.overlay.is_none(), "any key closes the help");
+    assert!(matches!(rt.app.overlay, Some(Overlay::Help)), "only Esc, ? and q close the help");
+    press(&mut rt, KeyCode::Esc);
+    assert!(rt.app.overlay.is_none(), "Esc closes the help");
     assert_eq!(focus(&rt), Focus::Editor);
 }
 

@@ -132,12 +132,7 @@ fn check_golden(name: &str, rendered: &str) {
 fn the_f5_consolidation_is_complete_and_follows_the_rules() {
     let store = consolidated_store();
     let input = store.report_input(SUBMISSION).unwrap();
-    let standards: Vec<(String, Vec<Outcome>)> = input
-        .standards
-        .iter()
-        .map(|s| (s.code.clone(), input.judgements.iter().filter(|(c, ..)| c == &s.code).map(|(_, _, o)| *o).collect()))
-        .collect();
-    assert_eq!(input.consolidation.problems(&standards, Rules::default()), Vec::<String>::new());
+    assert_eq!(input.consolidation.problems(&input.judged(), Rules::default()), Vec::<String>::new());
     assert_eq!(input.consolidation.suggested_decision(Rules::default()), DecisionKind::AccreditedWithConditions);
     let report = report::build(&input);
     assert_eq!((report.counts.met, report.counts.partially_met, report.counts.not_met), (50, 1, 0));
@@ -676,6 +671,11 @@ mod chair_inputs {
         assert!(stdout(&cleared).contains("MPF 1.1: the panel's outcome is cleared"), "{}", stderr(&cleared));
         let again = run(&["panel", "clear-outcome", CHAIRED, "MPF 1.1"]);
         assert!(stderr(&again).contains("has no panel outcome to clear"), "{}", stderr(&again));
+        // The framework asks a rationale only for partially met and not met (issue 12 item 3).
+        let bare = run(&["panel", "outcome", CHAIRED, "mpf1.1", "--outcome", "met", "--rationale", ""]);
+        assert!(bare.status.success(), "a unanimous met needs no rationale: {}", stderr(&bare));
+        let short = run(&["panel", "outcome", CHAIRED, "mpf1.2", "--outcome", "not-met", "--rationale", " "]);
+        assert!(stderr(&short).contains("not met needs a rationale"), "{}", stderr(&short));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn marker(app: &App) -> &'static str {
 pub fn announcement(app: &App) -> String {
     let keys = &app.keymap;
     match &app.overlay {
-        Some(Overlay::Help) => return "Help: the keys of this screen. Any key closes it.".into(),
+        Some(Overlay::Help) => return "Help: the keys of this screen. j and k scroll; Esc, ? or q closes it.".into(),
         Some(Overlay::Finder(finder)) => {
             let entries = app.finder_entries.as_deref().unwrap_or_default();
             let selected = match (finder.selected_entry(entries), finder.selected_hit()) {
@@ -59,6 +59,9 @@ pub fn announcement(app: &App) -> String {
                 sanitize(&palette.query),
                 selected.unwrap_or_default()
             );
+        }
+        Some(Overlay::ConfirmSettle { plan, .. }) => {
+            return crate::tui::screens::panel::view::settle_sentence(app, plan);
         }
         Some(Overlay::ConfirmPush { submission }) => {
             return format!(

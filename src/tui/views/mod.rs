@@ -65,6 +65,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) -> Hits {
         Some(Overlay::ConfirmPush { submission }) => {
             crate::tui::screens::report::view::confirm_push(app, frame, body, submission)
         }
+        Some(Overlay::ConfirmSettle { plan, .. }) => {
+            crate::tui::screens::panel::view::confirm_settle(app, frame, body, plan)
+        }
         None => {}
     }
     hits

@@ -50,7 +50,12 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
     let one_column: usize = groups.iter().map(Vec::len).sum::<usize>() + groups.len().saturating_sub(1);
     let linear = is_linear(app);
-    let block = pane(app, if linear { "Keys (any key closes)" } else { " Keys · any key closes " }, theme.focus);
+    let block = pane(
+        app,
+        if linear { "Keys (j and k scroll; Esc, ? or q closes)" } else { " Keys · j k scroll · Esc ? q close " },
+        theme.focus,
+    );
+    let scroll = app.help_scroll;
     if linear || one_column as u16 + 2 <= area.height || groups.len() < 2 {
         let lines: Vec<Line<'_>> = groups
             .into_iter()
@@ -59,7 +64,7 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
             .collect();
         let popup = if linear { area } else { centered(area, 66, lines.len() as u16 + 2) };
         frame.render_widget(Clear, popup);
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), popup);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), popup);
         return;
     }
     let rest: Vec<Line<'_>> = groups.split_off(1).into_iter().flatten().collect();
@@ -87,6 +92,9 @@ pub fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let mut lines: Vec<Line<'_>> = first;
     lines.push(Line::default());
     lines.extend(rest);
+    // More than both columns hold: j and k scroll them, so every key can be read.
+    let overflow = lines.len().saturating_sub(2 * inner.height as usize);
+    lines.drain(..(scroll as usize).min(overflow));
     let right_lines = lines.split_off(lines.len().min(inner.height as usize));
     frame.render_widget(Paragraph::new(lines), left);
     frame.render_widget(Paragraph::new(right_lines), right);

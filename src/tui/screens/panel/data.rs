@@ -6,7 +6,8 @@ use jiff::civil::Date;
 
 use crate::domain::agreement::Agreement;
 use crate::domain::consolidation::{
-    ConditionStatus, Consolidation, Rules, more_lenient_than_most_severe, needs_resolution_note,
+    ConditionStatus, Consolidation, Judged, Rules, more_lenient_than_most_severe, needs_resolution_note,
+    panel_rationale_required,
 };
 use crate::domain::{MemberRole, Outcome};
 use crate::report::{Report, ReportInput};
@@ -57,6 +58,8 @@ pub struct PanelStandard {
     pub agreement: Option<Agreement>,
     /// Every submitted reviewer outcome, as `accredit panel check` counts them.
     pub reviewer_outcomes: Vec<Outcome>,
+    /// The outcomes its framework asks a rationale for (the panel's too).
+    pub rationale_required: Vec<Outcome>,
 }
 
 /// Everything the Panel screen shows of one submission.
@@ -73,6 +76,8 @@ pub struct PanelData {
     pub kappa: Option<f64>,
     pub observed: Option<f64>,
     pub kappa_standards: usize,
+    /// Whether a report was ever pushed: a record removed after that is withdrawn instead.
+    pub pushed: bool,
 }
 
 impl PanelData {
@@ -123,6 +128,7 @@ impl PanelData {
                     cells,
                     agreement: report.appendix.rows.iter().find(|r| r.standard == s.code).and_then(|r| r.agreement),
                     reviewer_outcomes: reviewer_outcomes(input, &s.code),
+                    rationale_required: s.rationale_required.clone(),
                 }
             })
             .collect();
@@ -136,6 +142,7 @@ impl PanelData {
             kappa: report.appendix.kappa,
             observed: report.appendix.observed_agreement,
             kappa_standards: report.appendix.kappa_standards,
+            pushed: false,
         }
     }
 
@@ -144,13 +151,20 @@ impl PanelData {
     }
 
     /// Each standard with its reviewers' outcomes, for `Consolidation::problems`.
-    pub fn reviewer_outcomes(&self) -> Vec<(String, Vec<Outcome>)> {
-        self.standards.iter().map(|s| (s.code.clone(), s.reviewer_outcomes.clone())).collect()
+    pub fn judged(&self) -> Vec<Judged> {
+        self.standards
+            .iter()
+            .map(|s| Judged {
+                code: s.code.clone(),
+                reviewers: s.reviewer_outcomes.clone(),
+                rationale_required: s.rationale_required.clone(),
+            })
+            .collect()
     }
 
     /// Everything that keeps the report from being complete (what `accredit panel check` says).
     pub fn problems(&self) -> Vec<String> {
-        self.consolidation.problems(&self.reviewer_outcomes(), self.rules)
+        self.consolidation.problems(&self.judged(), self.rules)
     }
 
     /// What in one standard still needs the chair.
@@ -160,7 +174,9 @@ impl PanelData {
         match self.consolidation.outcome(code) {
             None => flags.push(Flag::NoOutcome),
             Some(panel) => {
-                if panel.rationale.trim().is_empty() {
+                if panel_rationale_required(panel.outcome, &standard.rationale_required)
+                    && panel.rationale.trim().is_empty()
+                {
                     flags.push(Flag::NoRationale);
                 }
                 if needs_resolution_note(panel.outcome, &standard.reviewer_outcomes)
@@ -201,25 +217,36 @@ impl PanelData {
             .any(|c| c.status != ConditionStatus::Withdrawn && c.standards.iter().any(|s| s == code))
     }
 
-    /// The conditions, recommendations and commendations tied to `code`: (id, text).
+    /// The live conditions, recommendations and commendations tied to `code`: (id, text).
     pub fn records_for(&self, code: &str) -> Vec<(String, String)> {
-        self.records().into_iter().filter(|r| r.standards.iter().any(|s| s == code)).map(|r| (r.id, r.text)).collect()
+        self.records()
+            .into_iter()
+            .filter(|r| !r.withdrawn && r.standards.iter().any(|s| s == code))
+            .map(|r| (r.id, r.text))
+            .collect()
     }
 
-    /// Every live condition, recommendation and commendation, in that order.
+    /// Every condition, recommendation and commendation, in that order; the withdrawn ones
+    /// too (kept in the history, marked so).
     pub fn records(&self) -> Vec<Record> {
         let c = &self.consolidation;
-        let conditions = c.conditions.iter().filter(|c| c.status != ConditionStatus::Withdrawn).map(|c| Record {
+        let conditions = c.conditions.iter().map(|c| Record {
             id: c.id.clone(),
             standards: c.standards.clone(),
             text: c.text.clone(),
+            evidence: c.evidence_required.clone(),
             due: Some(c.due),
+            status: Some(c.status),
+            withdrawn: c.status == ConditionStatus::Withdrawn,
         });
         let notes = c.recommendations.iter().chain(&c.commendations).map(|n| Record {
             id: n.id.clone(),
             standards: n.standards.clone(),
             text: n.text.clone(),
+            evidence: String::new(),
             due: None,
+            status: None,
+            withdrawn: n.withdrawn,
         });
         conditions.chain(notes).collect()
     }
@@ -236,8 +263,13 @@ pub struct Record {
     pub id: String,
     pub standards: Vec<String>,
     pub text: String,
+    /// Conditions only: what the provider must send.
+    pub evidence: String,
     /// Conditions only.
     pub due: Option<Date>,
+    pub status: Option<ConditionStatus>,
+    /// Withdrawn after a push: in the history, in no report.
+    pub withdrawn: bool,
 }
 
 /// What in a standard needs the chair.

@@ -21,6 +21,10 @@ use crate::tui::views::linear::{is_linear, marker, pane, wrapped_rows};
 
 /// Side by side needs this many columns per reviewer.
 const COLUMN_WIDTH: u16 = 30;
+/// The column of a member who does not judge the standard: their name and "not theirs".
+const NOT_THEIRS_WIDTH: u16 = 16;
+/// An unselected reviewer's rationale in the stacked layout: this many rows, then "…".
+const STACKED_ROWS: usize = 3;
 
 pub fn render(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect) {
     let Some(standard) = panel.current() else {
@@ -48,8 +52,12 @@ pub fn render(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect) 
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(head(app, panel, standard, area.width >= 100)), head_area);
+    // A member who does not judge this standard gets a narrow column, the others share the rest.
     let n = panel.data.voters.len() as u16;
-    if n > 0 && n <= 4 && reviewers_area.width / n >= COLUMN_WIDTH {
+    let not_theirs = standard.cells.iter().filter(|c| matches!(c, Cell::NotTheirs)).count() as u16;
+    let judging = n - not_theirs;
+    let room = reviewers_area.width.saturating_sub(not_theirs * NOT_THEIRS_WIDTH);
+    if n > 0 && n <= 4 && judging > 0 && room / judging >= COLUMN_WIDTH {
         render_side_by_side(app, panel, standard, frame, reviewers_area);
     } else {
         render_stacked(app, panel, standard, frame, reviewers_area);
@@ -118,7 +126,12 @@ fn who(voter: &Voter) -> String {
 fn render_side_by_side(app: &App, panel: &PanelState, standard: &PanelStandard, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let adopt = app.keymap.key_for(Context::Panel, Command::AdoptWording);
-    let columns = Layout::horizontal(vec![Constraint::Fill(1); panel.data.voters.len()]).split(area);
+    let widths: Vec<Constraint> = standard
+        .cells
+        .iter()
+        .map(|c| if matches!(c, Cell::NotTheirs) { Constraint::Length(NOT_THEIRS_WIDTH) } else { Constraint::Fill(1) })
+        .collect();
+    let columns = Layout::horizontal(widths).split(area);
     for (i, (voter, cell)) in panel.data.voters.iter().zip(&standard.cells).enumerate() {
         let focused = i == panel.reviewer;
         let title = format!("{}{} ", if focused { "▸ " } else { " " }, who(voter));
@@ -163,10 +176,18 @@ fn render_stacked(app: &App, panel: &PanelState, standard: &PanelStandard, frame
         if focused {
             lines.extend(rationale.lines().map(|l| Line::from(l.to_string())));
         } else if !rationale.trim().is_empty() {
-            lines.push(Line::from(Span::styled(
-                format!("  {}", truncate(&rationale.replace('\n', " "), room)),
-                theme.muted,
-            )));
+            // A few rows of each, so the rationales can be compared without selecting each.
+            let text = rationale.replace('\n', " ");
+            let rows = crate::tui::views::linear::wrap_words(&text, room.max(1) as u16);
+            let shown = rows.len().min(STACKED_ROWS);
+            for (k, row) in rows.iter().take(shown).enumerate() {
+                let row = if k + 1 == shown && rows.len() > shown {
+                    truncate(&format!("{row} …"), room)
+                } else {
+                    row.clone()
+                };
+                lines.push(Line::from(Span::styled(format!("  {row}"), theme.muted)));
+            }
         }
     }
     frame.render_widget(
@@ -263,10 +284,10 @@ fn panel_lines(app: &App, panel: &PanelState, standard: &PanelStandard) -> Vec<L
     }
     if tied.is_empty() {
         lines.push(Line::from(vec![
-            Span::styled("Tied: ", theme.heading),
+            Span::styled("Records: ", theme.heading),
             Span::styled(
                 format!(
-                    "none ({} condition · {} recommendation · {} commendation)",
+                    "no condition, recommendation or commendation for it yet ({} condition · {} recommendation · {} commendation)",
                     key(Command::AddCondition),
                     key(Command::AddRecommendation),
                     key(Command::AddCommendation)
@@ -276,17 +297,19 @@ fn panel_lines(app: &App, panel: &PanelState, standard: &PanelStandard) -> Vec<L
         ]));
     }
     for (id, text) in tied {
+        let kind = super::RecordKind::of_id(&id).word();
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", sanitize(&id)), theme.heading),
+            Span::styled(format!("{} ({kind}) ", sanitize(&id)), theme.heading),
             Span::raw(sanitize(&text).replace('\n', " ")),
         ]));
     }
-    // Last, as it is the longest: in full in the editor.
+    // In full in the editor.
     let missing_rationale = format!(
         "! none yet: {} writes it, {} adopts the selected reviewer's wording",
         key(Command::EditRationale),
         key(Command::AdoptWording)
     );
+    let at = lines.len();
     field(
         &mut lines,
         "Rationale",
@@ -294,6 +317,10 @@ fn panel_lines(app: &App, panel: &PanelState, standard: &PanelStandard) -> Vec<L
         &outcome.rationale,
         said(&outcome.rationale, missing_rationale, theme.alert),
     );
+    // The rationale goes right under the outcome, so notes that grow never push it out of the
+    // pane.
+    let rationale: Vec<Line<'static>> = lines.drain(at..).collect();
+    lines.splice(1..1, rationale);
     lines
 }
 

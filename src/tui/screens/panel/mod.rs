@@ -30,6 +30,156 @@ pub enum PanelFocus {
     Grid,
     /// One standard: every reviewer's rationale and the panel's.
     Detail,
+    /// The conditions, recommendations and commendations: one is selected to edit or remove.
+    Records,
+}
+
+/// How many changes to the consolidation `undo` can take back.
+pub const UNDO_DEPTH: usize = 50;
+
+/// What settling the unanimous standards in one step would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlePlan {
+    /// The standards the reviewers' shared outcome settles (nothing else needed), in order.
+    pub settle: Vec<(String, Outcome)>,
+    /// Unanimous standards with no panel outcome that it leaves open: their outcome needs the
+    /// panel's rationale (or a condition).
+    pub stay_open: Vec<(String, Outcome)>,
+}
+
+/// Which record a form writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Condition,
+    Recommendation,
+    Commendation,
+}
+
+impl RecordKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            RecordKind::Condition => "condition",
+            RecordKind::Recommendation => "recommendation",
+            RecordKind::Commendation => "commendation",
+        }
+    }
+
+    pub fn of_id(id: &str) -> RecordKind {
+        match id.chars().next() {
+            Some('C') => RecordKind::Condition,
+            Some('G') => RecordKind::Commendation,
+            _ => RecordKind::Recommendation,
+        }
+    }
+}
+
+/// One field of a record form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    Text,
+    Evidence,
+    Due,
+    Standards,
+}
+
+impl FormField {
+    pub fn label(self, kind: RecordKind) -> &'static str {
+        match (self, kind) {
+            (FormField::Text, RecordKind::Condition) => "What the provider must do",
+            (FormField::Text, RecordKind::Recommendation) => "What the panel advises",
+            (FormField::Text, RecordKind::Commendation) => "The good practice",
+            (FormField::Evidence, _) => "Evidence the provider must send",
+            (FormField::Due, _) => "Due (YYYY-MM-DD)",
+            (FormField::Standards, _) => "Standards, comma-separated",
+        }
+    }
+
+    /// Whether the field wraps over several rows (a text), or is one short line.
+    pub fn wraps(self) -> bool {
+        matches!(self, FormField::Text | FormField::Evidence)
+    }
+}
+
+/// The small form that adds or edits a condition, recommendation or commendation.
+pub struct RecordForm {
+    pub kind: RecordKind,
+    /// The id of the record being edited; `None` adds one.
+    pub id: Option<String>,
+    pub fields: Vec<(FormField, TextArea<'static>)>,
+    pub focus: usize,
+    /// A past due date the chair was warned about: saving again with it keeps it.
+    pub past_due_warned: Option<Date>,
+}
+
+impl RecordForm {
+    fn with(kind: RecordKind, id: Option<String>, text: &str, evidence: &str, due: &str, standards: &str) -> Self {
+        let mut fields = vec![(FormField::Text, form_editor(text, true))];
+        if kind == RecordKind::Condition {
+            fields.push((FormField::Evidence, form_editor(evidence, true)));
+            fields.push((FormField::Due, form_editor(due, false)));
+        }
+        fields.push((FormField::Standards, form_editor(standards, false)));
+        RecordForm { kind, id, fields, focus: 0, past_due_warned: None }
+    }
+
+    /// A new record tied to `code`; a condition is due in three months unless changed.
+    pub fn new(kind: RecordKind, code: &str, today: Date) -> RecordForm {
+        let due = today.checked_add(jiff::Span::new().months(3)).unwrap_or(today);
+        RecordForm::with(kind, None, "", "", &due.to_string(), code)
+    }
+
+    /// A form holding what `id` says now.
+    pub fn edit(consolidation: &crate::domain::consolidation::Consolidation, id: &str) -> Option<RecordForm> {
+        if let Some(c) = consolidation.conditions.iter().find(|c| c.id == id) {
+            let due = c.due.to_string();
+            let standards = c.standards.join(", ");
+            return Some(RecordForm::with(
+                RecordKind::Condition,
+                Some(c.id.clone()),
+                &c.text,
+                &c.evidence_required,
+                &due,
+                &standards,
+            ));
+        }
+        let n = consolidation.recommendations.iter().chain(&consolidation.commendations).find(|n| n.id == id)?;
+        Some(RecordForm::with(RecordKind::of_id(&n.id), Some(n.id.clone()), &n.text, "", "", &n.standards.join(", ")))
+    }
+
+    /// "New condition for MPF 1.4", "Edit C2".
+    pub fn title(&self) -> String {
+        match &self.id {
+            Some(id) => format!("Edit {} {id}", self.kind.word()),
+            None => {
+                let code = self.value(FormField::Standards);
+                let first = code.split(',').next().unwrap_or_default().trim().to_string();
+                format!("New {} for {first}", self.kind.word())
+            }
+        }
+    }
+
+    pub fn value(&self, field: FormField) -> String {
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, e)| e.lines().join(" ")).unwrap_or_default()
+    }
+
+    pub fn current(&mut self) -> &mut TextArea<'static> {
+        let at = self.focus.min(self.fields.len() - 1);
+        &mut self.fields[at].1
+    }
+
+    pub fn move_focus(&mut self, forward: bool) {
+        let n = self.fields.len();
+        self.focus = if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n };
+    }
+}
+
+/// A field of the record form: texts wrap, the rest is one line.
+fn form_editor(text: &str, wraps: bool) -> TextArea<'static> {
+    let mut editor = line_editor(text);
+    if wraps {
+        editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    }
+    editor
 }
 
 /// A text of the panel's outcome that is edited inline.
@@ -69,45 +219,29 @@ impl Field {
 /// What a one-line prompt asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
-    Recommendation,
-    Commendation,
-    /// Three lines: what the provider must do, the evidence, the due date.
-    Condition,
     /// Why the panel departs from the rules' decision.
     OverrideReason(DecisionKind),
 }
 
 pub struct Prompt {
     pub kind: PromptKind,
-    /// The standard a record is tied to.
-    pub standard: String,
-    /// The lines answered so far (a condition asks three).
-    pub answers: Vec<String>,
     pub input: TextArea<'static>,
 }
 
 impl Prompt {
-    pub fn new(kind: PromptKind, standard: String) -> Prompt {
-        Prompt { kind, standard, answers: Vec::new(), input: line_editor("") }
+    pub fn new(kind: PromptKind) -> Prompt {
+        let mut input = line_editor("");
+        input.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+        Prompt { kind, input }
     }
 
-    /// What is asked now, and how many lines in all.
-    pub fn question(&self) -> (String, usize, usize) {
-        let steps = if self.kind == PromptKind::Condition { 3 } else { 1 };
-        let step = self.answers.len() + 1;
-        let text = match (self.kind, step) {
-            (PromptKind::Recommendation, _) => {
-                format!("Recommendation for {}: what does the panel advise?", self.standard)
-            }
-            (PromptKind::Commendation, _) => format!("Commendation for {}: what good practice?", self.standard),
-            (PromptKind::Condition, 1) => format!("Condition for {}: what must the provider do?", self.standard),
-            (PromptKind::Condition, 2) => "What evidence must the provider send?".to_string(),
-            (PromptKind::Condition, _) => "Due date (YYYY-MM-DD)?".to_string(),
-            (PromptKind::OverrideReason(kind), _) => {
+    /// What is asked.
+    pub fn question(&self) -> String {
+        match self.kind {
+            PromptKind::OverrideReason(kind) => {
                 format!("\"{}\" departs from the rules: why? (kept in the report)", kind.label())
             }
-        };
-        (text, step, steps)
+        }
     }
 
     pub fn text(&self) -> String {
@@ -148,6 +282,12 @@ pub struct PanelState {
     pub chooser: Option<usize>,
     /// A sync brought changes while text was being typed: reload when the editor closes.
     pub stale: bool,
+    /// The record form (add or edit a condition, recommendation or commendation).
+    pub form: Option<RecordForm>,
+    /// The selected record when the records pane has the focus (index into `data.records()`).
+    pub record: usize,
+    /// The consolidation before each change, newest last, with what the change was.
+    pub undo: Vec<(String, crate::domain::consolidation::Consolidation)>,
 }
 
 impl PanelState {
@@ -169,6 +309,9 @@ impl PanelState {
             prompt: None,
             chooser: None,
             stale: false,
+            form: None,
+            record: 0,
+            undo: Vec::new(),
         };
         state.refresh_rows();
         if let Some(i) = select.and_then(|code| state.rows.iter().position(|&r| state.data.standards[r].code == code)) {
@@ -185,6 +328,11 @@ impl PanelState {
         state.needs_me_only = self.needs_me_only;
         state.focus = self.focus;
         state.reviewer = self.reviewer.min(state.data.voters.len().saturating_sub(1));
+        state.record = self.record.min(state.data.records().len().saturating_sub(1));
+        state.undo = self.undo;
+        state.form = self.form;
+        state.prompt = self.prompt;
+        state.chooser = self.chooser;
         state.refresh_rows();
         if let Some(i) = code.and_then(|c| state.position(&c)) {
             state.selected = i;
@@ -261,9 +409,85 @@ impl PanelState {
         self.data.voters.get(self.reviewer)
     }
 
+    /// The next (or previous) reviewer who judges the selected standard (a lay member limited
+    /// to other standards is passed over).
     pub fn cycle_reviewer(&mut self, forward: bool) {
         let n = self.data.voters.len().max(1);
-        self.reviewer = if forward { (self.reviewer + 1) % n } else { (self.reviewer + n - 1) % n };
+        let judges = |i: usize| self.current().is_none_or(|s| !matches!(s.cells.get(i), Some(Cell::NotTheirs)));
+        let mut next = self.reviewer;
+        for _ in 0..n {
+            next = if forward { (next + 1) % n } else { (next + n - 1) % n };
+            if judges(next) {
+                break;
+            }
+        }
+        self.reviewer = next;
+    }
+
+    /// Keeps the consolidation as it is now, to undo the change about to be made.
+    pub fn checkpoint(&mut self, what: impl Into<String>) {
+        if self.undo.len() == UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.undo.push((what.into(), self.data.consolidation.clone()));
+    }
+
+    /// Takes back the last change to the consolidation; what it was. Snapshots equal to what is
+    /// there now (an editor opened and closed with nothing typed) are passed over.
+    pub fn undo(&mut self) -> Option<String> {
+        while let Some((what, before)) = self.undo.pop() {
+            if before != self.data.consolidation {
+                self.data.consolidation = before;
+                self.refresh_rows();
+                return Some(what);
+            }
+        }
+        None
+    }
+
+    /// Clears the panel's outcome of `code` (and its texts); `false` if it had none.
+    pub fn clear_outcome(&mut self, code: &str) -> bool {
+        let before = self.data.consolidation.outcomes.len();
+        self.data.consolidation.outcomes.retain(|o| o.standard != code);
+        self.data.consolidation.outcomes.len() != before
+    }
+
+    /// The unanimous standards without a panel outcome, split into those the reviewers' shared
+    /// outcome settles by itself and those it would leave needing the chair (by the same
+    /// flags the grid shows, so the two never disagree).
+    pub fn settle_plan(&self) -> SettlePlan {
+        let mut trial = self.data.clone();
+        let mut candidates = Vec::new();
+        for s in &self.data.standards {
+            let Some(&shared) = s.reviewer_outcomes.first() else { continue };
+            let unanimous = s.agreement == Some(Agreement::Unanimous)
+                && s.reviewer_outcomes.iter().all(|&o| o == shared)
+                && !s.cells.iter().any(|c| matches!(c, Cell::Awaiting));
+            if unanimous && self.data.consolidation.outcome(&s.code).is_none() {
+                trial.consolidation.outcomes.push(PanelOutcome {
+                    standard: s.code.clone(),
+                    outcome: shared,
+                    rationale: String::new(),
+                    resolution_note: String::new(),
+                    no_condition_reason: String::new(),
+                });
+                candidates.push((s.code.clone(), shared));
+            }
+        }
+        let (settle, stay_open) = candidates
+            .into_iter()
+            .partition(|(code, _)| trial.standard(code).is_some_and(|s| trial.flags(s).is_empty()));
+        SettlePlan { settle, stay_open }
+    }
+
+    /// Gives each standard of the plan the reviewers' shared outcome; how many.
+    pub fn settle(&mut self, plan: &SettlePlan) -> usize {
+        plan.settle.iter().filter(|(code, outcome)| self.set_outcome(code, *outcome)).count()
+    }
+
+    /// Keeps the selected record in the list after a change.
+    pub fn clamp_record(&mut self) {
+        self.record = self.record.min(self.data.records().len().saturating_sub(1));
     }
 
     /// Sets the panel's outcome of `code`, keeping its texts; `true` if it changed.
@@ -365,25 +589,25 @@ impl PanelState {
         Ok(Adopted { name: who, outcome: took_outcome })
     }
 
-    /// Adds a recommendation or commendation tied to `code`; its new id.
-    pub fn add_note(&mut self, kind: PromptKind, code: &str, text: &str) -> String {
+    /// Adds a recommendation or commendation tied to `standards`; its new id.
+    pub fn add_note(&mut self, kind: RecordKind, standards: &[String], text: &str) -> String {
         let c = &mut self.data.consolidation;
         let (prefix, list) = match kind {
-            PromptKind::Commendation => ('G', &mut c.commendations),
+            RecordKind::Commendation => ('G', &mut c.commendations),
             _ => ('R', &mut c.recommendations),
         };
         let id = next_id(prefix, list.iter().map(|n| n.id.as_str()));
-        list.push(Note { id: id.clone(), standards: vec![code.to_string()], text: text.to_string(), withdrawn: false });
+        list.push(Note { id: id.clone(), standards: standards.to_vec(), text: text.to_string(), withdrawn: false });
         id
     }
 
-    /// Adds an open condition tied to `code`; its new id.
-    pub fn add_condition(&mut self, code: &str, text: &str, evidence: &str, due: Date) -> String {
+    /// Adds an open condition tied to `standards`; its new id.
+    pub fn add_condition(&mut self, standards: &[String], text: &str, evidence: &str, due: Date) -> String {
         let c = &mut self.data.consolidation;
         let id = next_id('C', c.conditions.iter().map(|c| c.id.as_str()));
         c.conditions.push(Condition {
             id: id.clone(),
-            standards: vec![code.to_string()],
+            standards: standards.to_vec(),
             text: text.to_string(),
             evidence_required: evidence.to_string(),
             due,
@@ -405,6 +629,16 @@ impl PanelState {
     pub fn suggested(&self) -> DecisionKind {
         self.data.consolidation.suggested_decision(self.data.rules)
     }
+}
+
+/// The first-person words of `text` ("I would want…"), if any: a reviewer's wording adopted as
+/// the panel's reaches the provider, where "I" reads as no one.
+pub fn first_person(text: &str) -> Option<String> {
+    const WORDS: [&str; 8] = ["i", "i'd", "i'm", "i've", "i'll", "me", "my", "myself"];
+    let words: Vec<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).collect();
+    let at = words.iter().position(|w| WORDS.contains(&w.replace('’', "'").to_lowercase().as_str()))?;
+    let quote: Vec<&str> = words[at..].iter().filter(|w| !w.is_empty()).take(3).copied().collect();
+    Some(format!("{}…", quote.join(" ")))
 }
 
 /// What adopting a reviewer's wording did.
@@ -442,6 +676,7 @@ mod tests {
                 cells,
                 agreement: Some(agreement),
                 reviewer_outcomes,
+                rationale_required: vec![PartiallyMet, NotMet],
             }
         };
         let data = PanelData {
@@ -474,6 +709,7 @@ mod tests {
             kappa: None,
             observed: None,
             kappa_standards: 2,
+            pushed: false,
         };
         PanelState::new(data, None)
     }
@@ -528,7 +764,7 @@ mod tests {
         assert_eq!(state.data.leniency(s4), Some(NotMet), "more lenient than the lay member");
         state.set_field("S4", Field::Rationale, "Uneven.");
         state.set_field("S4", Field::ResolutionNote, "The lay member's concern is upheld in part.");
-        state.add_condition("S4", "Involve them.", "Minutes.", jiff::civil::date(2026, 6, 30));
+        state.add_condition(&["S4".into()], "Involve them.", "Minutes.", jiff::civil::date(2026, 6, 30));
         assert_eq!(flags(&state, "S4"), [], "settled, though still more lenient than one reviewer");
         assert_eq!(state.data.problems().iter().filter(|p| p.starts_with("S4")).count(), 0);
     }
@@ -543,6 +779,13 @@ mod tests {
         assert_eq!(state.field_text("S2", Field::Rationale), Some("not met because. Mine.\n\nmet because."));
         assert_eq!(state.data.consolidation.outcome("S2").unwrap().outcome, NotMet, "the outcome stays");
         assert!(state.adopt("S1", 2).unwrap_err().contains("not one of"));
+    }
+
+    #[test]
+    fn first_person_wording_is_found_and_quoted() {
+        assert_eq!(first_person("Met. I would want the audit published."), Some("I would want…".to_string()));
+        assert_eq!(first_person("In my view it is met."), Some("my view it…".to_string()));
+        assert_eq!(first_person("The panel finds it met; Imogen's point stands."), None);
     }
 
     #[test]

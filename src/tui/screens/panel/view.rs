@@ -28,10 +28,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
         return;
     };
     match panel.focus {
-        PanelFocus::Grid => render_grid_screen(app, panel, frame, area, hits),
+        PanelFocus::Grid | PanelFocus::Records => render_grid_screen(app, panel, frame, area, hits),
         PanelFocus::Detail => super::detail::render(app, panel, frame, area),
     }
-    if let Some(prompt) = &panel.prompt {
+    if let Some(form) = &panel.form {
+        render_form(app, form, frame, area);
+    } else if let Some(prompt) = &panel.prompt {
         render_prompt(app, prompt, frame, area);
     } else if let Some(selected) = panel.chooser {
         render_chooser(app, panel, selected, frame, area);
@@ -44,7 +46,14 @@ fn render_grid_screen(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area
     let summary_rows: u16 =
         summary.lines.iter().map(|l| wrapped_rows(&line_text(l), area.width)).sum::<u16>().min(area.height / 3).max(1);
     let records = panel.data.records();
-    let records_rows = if linear || area.height < 16 { 0 } else { (records.len().clamp(1, 4) + 2) as u16 };
+    let records_rows = if panel.focus == PanelFocus::Records {
+        // The pane has the keys: half the screen, and it scrolls to the selected record.
+        ((records.len() + 2) as u16).clamp(3, (area.height / 2).max(3))
+    } else if linear || area.height < 16 {
+        0
+    } else {
+        (records.len().clamp(1, 4) + 2) as u16
+    };
     let [summary_area, grid_area, records_area] =
         Layout::vertical([Constraint::Length(summary_rows), Constraint::Min(3), Constraint::Length(records_rows)])
             .areas(area);
@@ -121,6 +130,12 @@ pub fn summary_lines(app: &App, panel: &PanelState, area: Rect) -> Vec<Line<'sta
             theme.muted,
         ),
     ]));
+    if tall && data.kappa.is_some() {
+        lines.push(Line::from(Span::styled(
+            "κ discounts the agreement expected by chance: when nearly every judgement is met it stays low though the reviewers almost always agree.",
+            theme.muted,
+        )));
+    }
     if tall {
         let voters: Vec<String> = data
             .voters
@@ -345,13 +360,45 @@ fn render_records(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Re
     let theme = &app.theme;
     let c = &panel.data.consolidation;
     let records = panel.data.records();
-    let conditions = records.iter().filter(|r| r.due.is_some()).count();
-    let title = format!(
-        " Conditions {conditions} · recommendations {} · commendations {} ",
-        c.recommendations.len(),
-        c.commendations.len()
-    );
+    let live = |list: &[crate::domain::consolidation::Note]| list.iter().filter(|n| !n.withdrawn).count();
+    let conditions = records.iter().filter(|r| r.due.is_some() && !r.withdrawn).count();
     let key = |command| app.keymap.key_for(Context::Panel, command);
+    let focused = panel.focus == PanelFocus::Records;
+    let more = records.len().saturating_sub(area.height.saturating_sub(2) as usize);
+    // The ids' letters explained where there is room: C1 a condition, R1 a recommendation, G1 a
+    // commendation (good practice).
+    let legend = |letter: &str| if area.width >= 100 { format!(" ({letter}1…)") } else { String::new() };
+    let title = format!(
+        " Conditions {conditions}{} · recommendations {}{} · commendations {}{}{} ",
+        legend("C"),
+        live(&c.recommendations),
+        legend("R"),
+        live(&c.commendations),
+        legend("G"),
+        match (focused, more) {
+            (true, _) => format!(
+                " · {} edits, {} removes, {} back",
+                key(Command::EditRationale),
+                key(Command::RemoveRecord),
+                key(Command::Back)
+            ),
+            (false, 0) => format!(" · {} selects one", key(Command::FocusRecords)),
+            (false, n) => format!(" · {n} more: {}", key(Command::FocusRecords)),
+        }
+    );
+    if focused && !records.is_empty() {
+        let items: Vec<ListItem<'_>> = records.iter().map(|r| ListItem::new(record_line(theme, r))).collect();
+        let mut state = ListState::default().with_selected(Some(panel.record));
+        frame.render_stateful_widget(
+            List::new(items)
+                .highlight_style(theme.selected)
+                .highlight_symbol(crate::tui::views::linear::marker(app))
+                .block(Block::bordered().title(title).border_style(theme.focus)),
+            area,
+            &mut state,
+        );
+        return;
+    }
     let lines: Vec<Line<'_>> = if records.is_empty() {
         vec![Line::from(Span::styled(
             format!(
@@ -363,37 +410,151 @@ fn render_records(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Re
             theme.muted,
         ))]
     } else {
-        records
-            .iter()
-            .map(|r| {
-                let due = r.due.map(|d| format!(" · due {d}")).unwrap_or_default();
-                Line::from(vec![
-                    Span::styled(format!("{} ", sanitize(&r.id)), theme.title),
-                    Span::styled(format!("{}{due} ", sanitize(&r.standards.join(", "))), theme.muted),
-                    Span::raw(sanitize(&r.text).replace('\n', " ")),
-                ])
-            })
-            .collect()
+        records.iter().map(|r| record_line(theme, r)).collect()
     };
     frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(title).border_style(theme.border)), area);
 }
 
-/// The one-line prompt: a recommendation, a commendation, a condition's three lines, or the
-/// reason for overriding the rules' decision.
+/// A record in a list: id, standards, due date or status, text.
+fn record_line(theme: &Theme, r: &crate::tui::screens::panel::Record) -> Line<'static> {
+    let due = r.due.map(|d| format!(" · due {d}")).unwrap_or_default();
+    let status = match (r.withdrawn, r.status) {
+        (true, _) => " · withdrawn".to_string(),
+        (false, Some(crate::domain::consolidation::ConditionStatus::Met)) => " · met".to_string(),
+        _ => String::new(),
+    };
+    let text_style = if r.withdrawn { theme.muted } else { theme.text };
+    Line::from(vec![
+        Span::styled(format!("{} ", sanitize(&r.id)), theme.title),
+        Span::styled(format!("{}{due}{status} ", sanitize(&r.standards.join(", "))), theme.muted),
+        Span::styled(sanitize(&r.text).replace('\n', " "), text_style),
+    ])
+}
+
+/// The record form: each field under its label, the texts wrapping over several rows.
+fn render_form(app: &App, form: &crate::tui::screens::panel::RecordForm, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let popup_w = area.width.saturating_sub(4).min(76);
+    let text_rows = if area.height >= 22 { 3 } else { 2 };
+    let rows: Vec<u16> = form.fields.iter().map(|(f, _)| if f.wraps() { text_rows } else { 1 }).collect();
+    let height = rows.iter().map(|r| r + 1).sum::<u16>() + 3;
+    let popup = if is_linear(app) { area } else { centered(area, popup_w, height.min(area.height)) };
+    frame.render_widget(Clear, popup);
+    let block = pane(app, format!(" {} ", sanitize(&form.title())), theme.focus);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let mut constraints: Vec<Constraint> =
+        rows.iter().flat_map(|&r| [Constraint::Length(1), Constraint::Length(r)]).collect();
+    constraints.push(Constraint::Length(1));
+    let areas = Layout::vertical(constraints).split(inner);
+    for (i, (field, editor)) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused { theme.heading } else { theme.muted };
+        let marker = if focused { crate::tui::views::linear::marker(app) } else { "  " };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(marker, theme.focus),
+                Span::styled(field.label(form.kind), label_style),
+            ])),
+            areas[2 * i],
+        );
+        let mut input = editor.clone();
+        input.set_style(theme.text);
+        input.set_cursor_style(if focused { theme.selected } else { theme.text });
+        let field_area = areas[2 * i + 1];
+        frame.render_widget(
+            &input,
+            Rect { x: field_area.x + 2, width: field_area.width.saturating_sub(2), ..field_area },
+        );
+    }
+    let key = |command| app.keymap.key_for(Context::Prompt, command);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(key(Command::FocusNext), theme.key),
+            Span::styled(" next field · ", theme.muted),
+            Span::styled(key(Command::Confirm), theme.key),
+            Span::styled(" saves · ", theme.muted),
+            Span::styled(key(Command::Cancel), theme.key),
+            Span::styled(" cancels", theme.muted),
+        ])),
+        areas[areas.len() - 1],
+    );
+}
+
+/// Settling the unanimous: what it settles, first, then what it leaves open.
+fn settle_text(plan: &crate::tui::screens::panel::SettlePlan) -> (String, String) {
+    let list = |items: &[(String, Outcome)]| {
+        items
+            .iter()
+            .map(|(code, o)| format!("{} {}", sanitize(code), outcome_mark(Some(*o))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let settle = format!(
+        "Settle {} unanimous standards with the reviewers' shared outcome (no rationale, note or condition needed): {}.",
+        plan.settle.len(),
+        list(&plan.settle)
+    );
+    let open = if plan.stay_open.is_empty() {
+        String::new()
+    } else {
+        format!("Left open, they need the panel's rationale or a condition: {}.", list(&plan.stay_open))
+    };
+    (settle, open)
+}
+
+pub fn confirm_settle(app: &App, frame: &mut Frame<'_>, area: Rect, plan: &crate::tui::screens::panel::SettlePlan) {
+    let theme = &app.theme;
+    let (settle, open) = settle_text(plan);
+    let key = |command| app.keymap.key_for(Context::Confirm, command);
+    let undo = app.keymap.key_for(Context::Panel, Command::Undo);
+    let mut lines = vec![Line::from(Span::styled(settle, theme.text))];
+    if !open.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(open, theme.muted)));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(key(Command::Confirm), theme.key),
+        Span::styled(" settles them (one step: ", theme.muted),
+        Span::styled(undo, theme.key),
+        Span::styled(" undoes it) · ", theme.muted),
+        Span::styled(key(Command::Cancel), theme.key),
+        Span::styled(" cancels", theme.muted),
+    ]));
+    let popup_w = area.width.saturating_sub(4).min(76);
+    let rows: u16 = lines.iter().map(|l| wrapped_rows(&line_text(l), popup_w.saturating_sub(2)).max(1)).sum();
+    let popup = if is_linear(app) { area } else { centered(area, popup_w, (rows + 2).min(area.height)) };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(pane(app, " Settle the unanimous ", theme.focus)),
+        popup,
+    );
+}
+
+/// The linear layout's sentence for the settle confirmation.
+pub fn settle_sentence(app: &App, plan: &crate::tui::screens::panel::SettlePlan) -> String {
+    let (settle, open) = settle_text(plan);
+    format!(
+        "{settle} {open} {} settles them, {} cancels.",
+        app.keymap.key_for(Context::Confirm, Command::Confirm),
+        app.keymap.key_for(Context::Confirm, Command::Cancel)
+    )
+}
+
+/// The line of text asked for the reason for overriding the rules' decision.
 fn render_prompt(app: &App, prompt: &Prompt, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
-    let (question, step, steps) = prompt.question();
-    let question = sanitize(&question).into_owned();
+    let question = sanitize(&prompt.question()).into_owned();
     let popup_w = area.width.saturating_sub(4).min(76);
     let question_rows = wrapped_rows(&question, popup_w.saturating_sub(2));
-    let popup = if is_linear(app) { area } else { centered(area, popup_w, question_rows + 4) };
+    let popup = if is_linear(app) { area } else { centered(area, popup_w, question_rows + 6) };
     frame.render_widget(Clear, popup);
-    let title = if steps > 1 { format!(" Line {step} of {steps} ") } else { " One line ".to_string() };
-    let block = pane(app, title, theme.focus);
+    let block = pane(app, " Override reason ", theme.focus);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [question_area, input_area, hint_area] =
-        Layout::vertical([Constraint::Length(question_rows), Constraint::Length(1), Constraint::Length(1)])
+        Layout::vertical([Constraint::Length(question_rows), Constraint::Length(3), Constraint::Length(1)])
             .areas(inner);
     frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: true }).style(theme.title), question_area);
     let mut input = prompt.input.clone();
@@ -468,12 +629,23 @@ pub fn announcement(app: &App) -> String {
     let Some(panel) = &app.panel else { return "Panel.".into() };
     let data = &panel.data;
     let id = sanitize(&data.submission.id).into_owned();
-    if let Some(prompt) = &panel.prompt {
-        let (question, step, steps) = prompt.question();
-        let of = if steps > 1 { format!(" (line {step} of {steps})") } else { String::new() };
+    if let Some(form) = &panel.form {
+        let (field, _) = &form.fields[form.focus.min(form.fields.len() - 1)];
         return format!(
-            "Typing{of}: {} {} saves, {} cancels.",
-            sanitize(&question),
+            "{}: field {} of {}, {}. {} next field, {} saves, {} cancels.",
+            sanitize(&form.title()),
+            form.focus + 1,
+            form.fields.len(),
+            field.label(form.kind),
+            keys.key_for(Context::Prompt, Command::FocusNext),
+            keys.key_for(Context::Prompt, Command::Confirm),
+            keys.key_for(Context::Prompt, Command::Cancel)
+        );
+    }
+    if let Some(prompt) = &panel.prompt {
+        return format!(
+            "Typing: {} {} saves, {} cancels.",
+            sanitize(&prompt.question()),
             keys.key_for(Context::Prompt, Command::Confirm),
             keys.key_for(Context::Prompt, Command::Cancel)
         );
@@ -505,6 +677,27 @@ pub fn announcement(app: &App) -> String {
         );
     }
     match panel.focus {
+        PanelFocus::Records => {
+            let records = data.records();
+            let what = records.get(panel.record).map_or_else(String::new, |r| {
+                let due = r.due.map(|d| format!(", due {d}")).unwrap_or_default();
+                let withdrawn = if r.withdrawn { ", withdrawn" } else { "" };
+                format!(
+                    " Selected {} of {}: {}, {}{due}{withdrawn}: {}.",
+                    panel.record + 1,
+                    records.len(),
+                    sanitize(&r.id),
+                    sanitize(&r.standards.join(", ")),
+                    sanitize(&r.text)
+                )
+            });
+            format!(
+                "Panel {id}, the records.{what} {} edits, {} removes, {} goes back.",
+                keys.key_for(Context::Panel, Command::EditRationale),
+                keys.key_for(Context::Panel, Command::RemoveRecord),
+                keys.key_for(Context::Panel, Command::Back)
+            )
+        }
         PanelFocus::Grid => {
             let mut listing = String::new();
             if panel.needs_me_only {
