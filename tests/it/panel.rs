@@ -16,29 +16,15 @@ use accredit::tui::{Action, Runtime, ScreenId, Settings, views};
 use jiff::civil::date;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
 
-use crate::support::{demo_store, judgement_rows};
+use crate::support::{judgement_rows, keys, press, runtime_with};
 
 const ME: &str = "u-demo";
 const SUBMISSION: &str = "S-2026-009";
 /// The common size, a wide one, and the two small ones a reader hit (issue 9).
 const SIZES: [(u16, u16); 4] = [(80, 24), (160, 48), (60, 20), (40, 10)];
-
-fn runtime_with(settings: Settings) -> Runtime {
-    Runtime::new(demo_store(), date(2026, 3, 1), settings).expect("runtime")
-}
-
-fn press(rt: &mut Runtime, code: KeyCode) {
-    rt.dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(rt: &mut Runtime, text: &str) {
-    for c in text.chars() {
-        press(rt, KeyCode::Char(c));
-    }
-}
 
 /// The queue, down to the submission the demo user chairs, and Enter.
 fn open_panel(rt: &mut Runtime) {
