@@ -440,7 +440,7 @@ impl App {
                             .retries
                             .insert(standard.clone(), PendingSave { outcome, rationale, retry: Retry::Armed });
                     }
-                    review.autosave.failed(message.clone());
+                    review.editor.autosave.failed(message.clone());
                 }
                 // What is on screen stays what the cache holds; say what happens to the rest.
                 self.flash = Some(Flash::Error(if busy {
@@ -469,8 +469,8 @@ impl App {
                 let Some(review) = &mut self.review else {
                     return Vec::new();
                 };
-                review.editor = super::screens::review::new_editor(&text);
-                review.autosave.changed();
+                review.editor.text = super::screens::review::new_editor(&text);
+                review.editor.autosave.changed();
                 self.save_current().into_iter().collect()
             }
             Action::Failed(message) => {
@@ -628,7 +628,7 @@ impl App {
     /// Saves typed text once it has waited long enough or typing has paused.
     fn autosave(&mut self, now: Instant) -> Option<Effect> {
         let review = self.review.as_ref()?;
-        if review.autosave.due(now) { self.save_current() } else { None }
+        if review.editor.autosave.due(now) { self.save_current() } else { None }
     }
 
     /// The saves that failed on a busy cache and are due to be tried again.

@@ -1,9 +1,35 @@
-//! The bookkeeping of an editor that saves by itself: text typed and not yet saved, since when,
-//! the last key, and what the screen says about it. One copy, shared by the review's rationale
-//! and the panel's texts (the merge editor on the Sync screen applies on a key and needs none).
-//! The clock comes in from `App::update`; nothing here reads it.
+//! The one text editor of the TUI (`TextEditor`: the text, its vim state, and the bookkeeping of
+//! an editor that saves by itself: text typed and not yet saved, since when, the last key, what
+//! the screen says about it), shared by the review's rationale, the panel's texts and the Sync
+//! screen's merge (which applies on a key, so its bookkeeping stays idle); and when a save that a
+//! busy cache refused is tried again (`Retry`). The clock comes in from `App::update`; nothing
+//! here reads it.
 
 use std::time::{Duration, Instant};
+
+use ratatui_textarea::{TextArea, WrapMode};
+
+use super::editor_keys::VimState;
+
+/// Text being written: the editor, its vim mode (`editor = "vim"`), and whether it is saved.
+#[derive(Debug, Clone, Default)]
+pub struct TextEditor {
+    pub text: TextArea<'static>,
+    pub vim: VimState,
+    pub autosave: Autosave,
+}
+
+impl TextEditor {
+    /// An editor holding `text`, in normal (not typed) state.
+    pub fn with_text(text: &str) -> TextEditor {
+        TextEditor { text: new_editor(text), ..TextEditor::default() }
+    }
+
+    /// What the editor holds.
+    pub fn contents(&self) -> String {
+        self.text.lines().join("\n")
+    }
+}
 
 /// How long typed text may wait before it is written, at most.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(700);
@@ -84,6 +110,42 @@ impl Autosave {
     }
 }
 
+/// When a save that a busy cache refused is tried again: armed by the failure, given its time by
+/// the next tick (the clock comes in with the tick), fired by a later one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Retry {
+    #[default]
+    Idle,
+    Armed,
+    Due(Instant),
+}
+
+impl Retry {
+    /// Advances the retry to `now`: true when the save is to be tried now.
+    pub fn fire(&mut self, now: Instant, after: std::time::Duration) -> bool {
+        match *self {
+            Retry::Idle => false,
+            Retry::Armed => {
+                *self = Retry::Due(now + after);
+                false
+            }
+            Retry::Due(at) if at <= now => {
+                *self = Retry::Idle;
+                true
+            }
+            Retry::Due(_) => false,
+        }
+    }
+}
+
+pub fn new_editor(text: &str) -> TextArea<'static> {
+    let mut editor = TextArea::new(text.split('\n').map(str::to_string).collect());
+    editor.set_wrap_mode(WrapMode::WordOrGlyph);
+    editor.set_placeholder_text("Type the rationale here: it is saved as you type.");
+    editor.set_cursor_line_style(ratatui::style::Style::new());
+    editor
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +184,14 @@ mod tests {
         assert!(a.due(Instant::now()));
         assert!(a.take());
         assert!(!a.take(), "nothing left to save");
+    }
+
+    #[test]
+    fn an_editor_holds_its_text_line_for_line_and_starts_saved() {
+        let editor = TextEditor::with_text("First line.\n\nThird.");
+        assert_eq!(editor.contents(), "First line.\n\nThird.");
+        assert_eq!(editor.text.lines().len(), 3);
+        assert!(!editor.autosave.is_dirty());
+        assert_eq!(editor.autosave.status, SaveStatus::Saved);
     }
 }

@@ -1,8 +1,8 @@
 //! Keys in the text editor, in the key style the config chose (`editor_keys`): the review's
 //! rationale, or a text of the panel's outcome on the Panel screen.
 
+use super::autosave::TextEditor;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::TextArea;
 
 use super::app::{App, Effect, Overlay};
 use super::editor_keys::{VimMode, VimState, is_emacs_meta};
@@ -27,7 +27,7 @@ impl App {
             return effects;
         }
         let global_help = self.keymap.keys_for(Context::Global, Command::Help).contains(&Key::from_event(event));
-        let Some((editor, vim_state)) = self.editing_text() else {
+        let Some(TextEditor { text: editor, vim: vim_state, .. }) = self.editing_text() else {
             return Vec::new();
         };
         if vim {
@@ -63,29 +63,26 @@ impl App {
         Vec::new()
     }
 
-    /// The text being typed in and its vim state: a panel text on the Panel screen, else the
-    /// review's rationale.
-    pub(super) fn editing_text(&mut self) -> Option<(&mut TextArea<'static>, &mut VimState)> {
+    /// The editor being typed in: a panel text on the Panel screen, else the review's rationale.
+    pub(super) fn editing_text(&mut self) -> Option<&mut TextEditor> {
         if self.screen == ScreenId::Panel {
-            let panel = self.panel.as_mut().filter(|p| p.editing.is_some())?;
-            return Some((&mut panel.editor, &mut panel.vim));
+            return self.panel.as_mut().filter(|p| p.editing.is_some()).map(|p| &mut p.editor);
         }
-        let review = self.review.as_mut()?;
-        Some((&mut review.editor, &mut review.vim))
+        self.review.as_mut().map(|r| &mut r.editor)
     }
 
     pub(super) fn editing_vim(&self) -> Option<&VimState> {
         if self.screen == ScreenId::Panel {
-            return self.panel.as_ref().filter(|p| p.editing.is_some()).map(|p| &p.vim);
+            return self.panel.as_ref().filter(|p| p.editing.is_some()).map(|p| &p.editor.vim);
         }
-        self.review.as_ref().map(|r| &r.vim)
+        self.review.as_ref().map(|r| &r.editor.vim)
     }
 
     /// Inserts pasted text in the open editor as one edit (terminals send a pasted line
     /// break as CR).
     pub(super) fn paste_into_editor(&mut self, text: &str) {
-        if let Some((editor, _)) = self.editing_text() {
-            editor.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+        if let Some(editor) = self.editing_text() {
+            editor.text.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
             self.typed_in_editor();
         }
     }

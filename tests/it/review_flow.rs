@@ -287,7 +287,7 @@ fn a_conflict_can_be_merged_by_hand() {
     with_a_conflict(&mut rt);
     keys(&mut rt, "ye");
     let merge = rt.app.sync_view.as_ref().unwrap().merge.as_ref().expect("the merge editor is open");
-    let text = merge.lines().join("\n");
+    let text = merge.contents();
     assert!(text.contains("Mine: reasoning") && text.contains("Theirs: written"), "both texts to merge: {text}");
     rt.dispatch(Action::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL)));
     keys(&mut rt, "Both: ");

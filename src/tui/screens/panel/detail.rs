@@ -370,7 +370,7 @@ fn outcome_line(app: &App, panel: &PanelState, standard: &PanelStandard) -> Line
 
 fn render_panel_pane(app: &App, panel: &PanelState, standard: &PanelStandard, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
-    let save = save_word(&panel.autosave.status);
+    let save = save_word(&panel.editor.autosave.status);
     match &panel.editing {
         Some((_, field)) => {
             let leave = app.keymap.key_for(Context::Editor, Command::LeaveEditor);
@@ -406,7 +406,7 @@ fn render_panel_pane(app: &App, panel: &PanelState, standard: &PanelStandard, fr
 /// The editor, styled by meaning (its own defaults are coloured).
 fn render_editor(app: &App, panel: &PanelState, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
-    let mut editor = panel.editor.clone();
+    let mut editor = panel.editor.text.clone();
     editor.set_style(theme.text);
     editor.set_placeholder_style(theme.muted);
     editor.set_selection_style(theme.selected);
@@ -442,7 +442,8 @@ fn render_linear(app: &App, panel: &PanelState, standard: &PanelStandard, frame:
         lines.extend(sanitize(rationale_of(cell)).lines().map(|l| Line::from(l.to_string())));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(format!("Panel ({})", save_word(&panel.autosave.status)), theme.heading)));
+    lines
+        .push(Line::from(Span::styled(format!("Panel ({})", save_word(&panel.editor.autosave.status)), theme.heading)));
     lines.extend(panel_lines(app, panel, standard));
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((panel.detail_scroll, 0)).block(pane(

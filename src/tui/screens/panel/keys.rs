@@ -169,7 +169,7 @@ impl App {
         if let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) {
             panel.retry = Retry::Idle;
             if !panel.is_dirty() {
-                panel.autosave.saved();
+                panel.editor.autosave.saved();
             }
         }
         Vec::new()
@@ -179,7 +179,7 @@ impl App {
         let Some(panel) = self.panel.as_mut().filter(|p| p.data.submission.id == submission) else {
             return Vec::new();
         };
-        panel.autosave.failed(message.to_string());
+        panel.editor.autosave.failed(message.to_string());
         self.flash = Some(Flash::Error(if busy {
             panel.retry = Retry::Armed;
             format!(
@@ -207,7 +207,7 @@ impl App {
         if panel.retry.fire(now, SAVE_RETRY_AFTER) {
             return Some(save(panel));
         }
-        if panel.autosave.due(now) { self.panel_save() } else { None }
+        if panel.editor.autosave.due(now) { self.panel_save() } else { None }
     }
 
     pub(in crate::tui) fn leave_panel_editor(&mut self) -> Vec<Effect> {

@@ -19,7 +19,7 @@ use ratatui_textarea::TextArea;
 use crate::domain::Outcome;
 use crate::domain::agreement::Agreement;
 use crate::domain::consolidation::{Condition, ConditionStatus, Decision, DecisionKind, Note, PanelOutcome, next_id};
-use crate::tui::autosave::Autosave;
+use crate::tui::autosave::TextEditor;
 use crate::tui::editor_keys::VimState;
 pub use crate::tui::screens::panel::data::{Cell, Flag, PanelData, PanelStandard, Record, Voter, reviewer_outcomes};
 pub use crate::tui::screens::report::ReportPreview;
@@ -270,12 +270,10 @@ pub struct PanelState {
     pub reviewer: usize,
     /// The standard and field being typed in, if any.
     pub editing: Option<(String, Field)>,
-    pub editor: TextArea<'static>,
-    pub vim: VimState,
-    /// Whether the text being typed is saved, and when a save is due.
-    pub autosave: Autosave,
+    /// The text being written: its editor, vim mode, and whether it is saved.
+    pub editor: TextEditor,
     /// A save the busy cache refused, to try again.
-    pub retry: super::review::Retry,
+    pub retry: crate::tui::autosave::Retry,
     pub detail_scroll: u16,
     pub prompt: Option<Prompt>,
     /// The decision chooser, open at this choice.
@@ -301,10 +299,8 @@ impl PanelState {
             focus: PanelFocus::Grid,
             reviewer: 0,
             editing: None,
-            editor: TextArea::default(),
-            vim: VimState::default(),
-            autosave: Autosave::default(),
-            retry: super::review::Retry::Idle,
+            editor: TextEditor::default(),
+            retry: crate::tui::autosave::Retry::Idle,
             detail_scroll: 0,
             prompt: None,
             chooser: None,
@@ -532,35 +528,35 @@ impl PanelState {
     pub fn start_editing(&mut self, field: Field) -> bool {
         let Some(code) = self.current().map(|s| s.code.clone()) else { return false };
         let Some(text) = self.field_text(&code, field).map(str::to_string) else { return false };
-        self.editor = new_editor(&text);
-        self.editor.set_placeholder_text(match field {
+        self.editor.text = new_editor(&text);
+        self.editor.text.set_placeholder_text(match field {
             Field::Rationale => "The panel's rationale, in the panel's own words: saved as you type.",
             Field::ResolutionNote => "Why the panel differs from a reviewer: saved as you type.",
             Field::NoConditionReason => "Why no condition is set for this standard: saved as you type.",
         });
-        self.editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        self.editor.move_cursor(ratatui_textarea::CursorMove::End);
-        self.vim = VimState::default();
+        self.editor.text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        self.editor.text.move_cursor(ratatui_textarea::CursorMove::End);
+        self.editor.vim = VimState::default();
         self.editing = Some((code, field));
         self.focus = PanelFocus::Detail;
         true
     }
 
     pub fn typed(&mut self, now: Instant) {
-        self.autosave.typed(now);
+        self.editor.autosave.typed(now);
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.autosave.is_dirty()
+        self.editor.autosave.is_dirty()
     }
 
     /// Takes the editor's text into the consolidation; `true` if there was unsaved text.
     pub fn take_typed_text(&mut self) -> bool {
-        if !self.autosave.take() {
+        if !self.editor.autosave.take() {
             return false;
         }
         let Some((code, field)) = self.editing.clone() else { return false };
-        let text = self.editor.lines().join("\n");
+        let text = self.editor.text.lines().join("\n");
         self.set_field(&code, field, &text)
     }
 
@@ -794,7 +790,7 @@ mod tests {
         assert!(!state.start_editing(Field::Rationale), "no panel outcome yet");
         state.set_outcome("S1", Met);
         assert!(state.start_editing(Field::ResolutionNote));
-        state.editor.insert_str("Why.");
+        state.editor.text.insert_str("Why.");
         assert!(!state.take_typed_text(), "nothing typed counts until marked");
         state.typed(Instant::now());
         assert!(state.take_typed_text());

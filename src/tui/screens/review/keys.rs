@@ -191,15 +191,15 @@ impl App {
                     }),
                     Command::EditRationale => {
                         review.focus = Focus::Editor;
-                        review.vim = VimState::default();
+                        review.editor.vim = VimState::default();
                         // Writing goes on at the end of what is there.
-                        review.editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                        review.editor.move_cursor(ratatui_textarea::CursorMove::End);
+                        review.editor.text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                        review.editor.text.move_cursor(ratatui_textarea::CursorMove::End);
                     }
                     _ => effects.push(Effect::EditExternally { text: review.rationale() }),
                 }
                 if matches!(command, Command::SetOutcome(_) | Command::ClearOutcome) {
-                    review.autosave.take();
+                    review.editor.autosave.take();
                 }
             }
             Command::Submit => {
@@ -260,7 +260,7 @@ pub(in crate::tui) fn save_if_dirty(review: &mut ReviewState) -> Option<Effect> 
         standard: standard.clone(),
     };
     review.retries.remove(&standard);
-    review.autosave.take();
+    review.editor.autosave.take();
     Some(effect)
 }
 

@@ -9,11 +9,8 @@ pub(crate) mod view;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use ratatui_textarea::{TextArea, WrapMode};
-
 use crate::domain::{Gap, Judgement, Outcome};
 use crate::store::{ReviewData, StandardView};
-use crate::tui::editor_keys::VimState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -22,8 +19,7 @@ pub enum Focus {
     Editor,
 }
 
-use crate::tui::autosave::Autosave;
-pub use crate::tui::autosave::SaveStatus;
+pub use crate::tui::autosave::{Retry, SaveStatus, TextEditor, new_editor};
 
 /// A save to try again: what the reviewer meant to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,34 +29,6 @@ pub struct PendingSave {
     pub retry: Retry,
 }
 
-/// When a save that a busy cache refused is tried again: armed by the failure, given its time by
-/// the next tick (the clock comes in with the tick), fired by a later one.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Retry {
-    #[default]
-    Idle,
-    Armed,
-    Due(Instant),
-}
-
-impl Retry {
-    /// Advances the retry to `now`: true when the save is to be tried now.
-    pub fn fire(&mut self, now: Instant, after: std::time::Duration) -> bool {
-        match *self {
-            Retry::Idle => false,
-            Retry::Armed => {
-                *self = Retry::Due(now + after);
-                false
-            }
-            Retry::Due(at) if at <= now => {
-                *self = Retry::Idle;
-                true
-            }
-            Retry::Due(_) => false,
-        }
-    }
-}
-
 pub struct ReviewState {
     pub data: ReviewData,
     /// (section, standard) of each standard in display order.
@@ -68,11 +36,8 @@ pub struct ReviewState {
     pub selected: usize,
     pub focus: Focus,
     pub evidence_selected: usize,
-    pub editor: TextArea<'static>,
-    /// The vim mode of the editor (`editor = "vim"`).
-    pub vim: VimState,
-    /// Whether the rationale in the editor is saved, and when a save is due.
-    pub autosave: Autosave,
+    /// The rationale being written: its text, vim mode, and whether it is saved.
+    pub editor: TextEditor,
     pub detail_scroll: u16,
     /// Rationales whose save failed, by standard, so moving away never drops them.
     pub unsaved: HashMap<String, String>,
@@ -90,9 +55,7 @@ impl ReviewState {
             selected: 0,
             focus: Focus::Standards,
             evidence_selected: 0,
-            editor: TextArea::default(),
-            vim: VimState::default(),
-            autosave: Autosave::default(),
+            editor: TextEditor::default(),
             detail_scroll: 0,
             unsaved: HashMap::new(),
             retries: HashMap::new(),
@@ -129,11 +92,11 @@ impl ReviewState {
             },
             None => (String::new(), false),
         };
-        self.editor = new_editor(&text);
+        self.editor.text = new_editor(&text);
         if dirty {
-            self.autosave.changed();
+            self.editor.autosave.changed();
         } else {
-            self.autosave.saved();
+            self.editor.autosave.saved();
         }
         if self.focus == Focus::Editor {
             self.focus = Focus::Standards;
@@ -141,16 +104,16 @@ impl ReviewState {
     }
 
     pub fn rationale(&self) -> String {
-        self.editor.lines().join("\n")
+        self.editor.text.lines().join("\n")
     }
 
     /// Marks the editor's text as typed and not yet saved.
     pub fn typed(&mut self, now: Instant) {
-        self.autosave.typed(now);
+        self.editor.autosave.typed(now);
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.autosave.is_dirty()
+        self.editor.autosave.is_dirty()
     }
 
     pub fn current_outcome(&self) -> Option<Outcome> {
@@ -217,7 +180,7 @@ impl ReviewState {
             standard.mine = Some(judgement);
         }
         if selected_code.as_deref() == Some(code.as_str()) && self.rationale() == text {
-            self.autosave.saved();
+            self.editor.autosave.saved();
         }
     }
 }
@@ -226,12 +189,4 @@ impl ReviewState {
 pub fn differs(standard: &crate::store::StandardView) -> bool {
     let mine = standard.mine.as_ref().and_then(|j| j.outcome);
     mine.is_some() && standard.others.iter().any(|o| o.outcome.is_some() && o.outcome != mine)
-}
-
-pub fn new_editor(text: &str) -> TextArea<'static> {
-    let mut editor = TextArea::new(text.split('\n').map(str::to_string).collect());
-    editor.set_wrap_mode(WrapMode::WordOrGlyph);
-    editor.set_placeholder_text("Type the rationale here: it is saved as you type.");
-    editor.set_cursor_line_style(ratatui::style::Style::new());
-    editor
 }

@@ -279,7 +279,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
     } else if data.submitted {
         " My judgement · submitted, read-only ".to_string()
     } else {
-        let saved = match &review.autosave.status {
+        let saved = match &review.editor.autosave.status {
             SaveStatus::Saved if standard.mine.is_some() => "saved",
             SaveStatus::Saved => "not started",
             SaveStatus::Unsaved => "saving…",
@@ -287,7 +287,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
             SaveStatus::Failed(_) => "NOT SAVED",
         };
         match (editing, app.editor_keys) {
-            (true, EditorKeys::Vim) => format!(" My judgement · draft · {saved} · {} ", review.vim.mode.label()),
+            (true, EditorKeys::Vim) => format!(" My judgement · draft · {saved} · {} ", review.editor.vim.mode.label()),
             _ => format!(" My judgement · draft · {saved} "),
         }
     };
@@ -343,7 +343,7 @@ fn render_judgement(app: &App, review: &ReviewState, standard: &StandardView, fr
     if editing {
         // The editor's own defaults are coloured (a grey placeholder, a blue selection): style it by
         // meaning, so NO_COLOR and the themes hold in the editor too.
-        let mut editor = review.editor.clone();
+        let mut editor = review.editor.text.clone();
         editor.set_style(theme.text);
         editor.set_placeholder_style(theme.muted);
         editor.set_selection_style(theme.selected);
@@ -405,7 +405,7 @@ pub fn announcement(app: &App) -> String {
         ),
         Focus::Editor => {
             let mode = match app.editor_keys {
-                EditorKeys::Vim => format!(", {} mode", review.vim.mode.label().to_lowercase()),
+                EditorKeys::Vim => format!(", {} mode", review.editor.vim.mode.label().to_lowercase()),
                 EditorKeys::Emacs => String::new(),
             };
             format!(

@@ -41,7 +41,7 @@ impl Screen for Syncing {
 
     fn on_paste(&self, app: &mut App, text: &str) -> Vec<Effect> {
         if let Some(merge) = app.sync_view.as_mut().and_then(|v| v.merge.as_mut()) {
-            merge.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+            merge.text.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
         }
         Vec::new()
     }
@@ -187,7 +187,7 @@ impl App {
         match command {
             Some(Command::Cancel) => view.merge = None,
             Some(Command::ApplyMerge) => {
-                let text = view.merge.take().map(|m| m.lines().join("\n")).unwrap_or_default();
+                let text = view.merge.take().map(|m| m.contents()).unwrap_or_default();
                 if let Some(conflict) = view.selected_conflict() {
                     let outcome = conflict.mine.outcome;
                     return vec![Effect::Resolve {
@@ -198,7 +198,7 @@ impl App {
             }
             _ => {
                 if let Some(merge) = view.merge.as_mut() {
-                    merge.input(event);
+                    merge.text.input(event);
                 }
             }
         }

@@ -6,8 +6,6 @@ pub(crate) mod view;
 
 pub use keys::Syncing;
 
-use ratatui_textarea::TextArea;
-
 use crate::store::{Conflict, OutboxEntry};
 
 /// Where syncing stands, for the header.
@@ -32,7 +30,7 @@ pub struct SyncView {
     pub log: Vec<(String, String, String)>,
     pub selected: usize,
     /// The merged text being edited for the selected conflict.
-    pub merge: Option<TextArea<'static>>,
+    pub merge: Option<crate::tui::autosave::TextEditor>,
 }
 
 impl SyncView {
@@ -46,6 +44,6 @@ impl SyncView {
         let theirs = conflict.theirs.as_ref().map_or("", |t| t.rationale.as_str());
         let text =
             format!("{}\n--- the hub's text (edit both into one, then Esc) ---\n{theirs}", conflict.mine.rationale);
-        self.merge = Some(super::review::new_editor(&text));
+        self.merge = Some(crate::tui::autosave::TextEditor::with_text(&text));
     }
 }

@@ -61,7 +61,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                         .border_style(theme.focus);
                     let inner = block.inner(detail_area);
                     frame.render_widget(block, detail_area);
-                    frame.render_widget(merge, inner);
+                    frame.render_widget(&merge.text, inner);
                 }
                 None => render_conflict(theme, conflict, frame, detail_area),
             }
