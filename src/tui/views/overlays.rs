@@ -113,18 +113,7 @@ pub fn finder(app: &App, finder: &FinderState, frame: &mut Frame<'_>, area: Rect
         0 => format!(" Find · {} of {} ", finder.results.len(), entries.len()),
         n => format!(" Find · {} of {} · {n} in the evidence text ", finder.results.len(), entries.len()),
     };
-    let block = pane(app, title, theme.focus);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let [input, results] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("> ", theme.focus),
-            Span::raw(sanitize(&finder.query).into_owned()),
-            Span::styled("█", theme.focus),
-        ])),
-        input,
-    );
+    let results = query_pane(app, frame, popup, title, "> ", &finder.query);
     let mut items: Vec<ListItem<'_>> = finder
         .results
         .iter()
@@ -196,18 +185,7 @@ pub fn palette(app: &App, palette: &PaletteState, frame: &mut Frame<'_>, area: R
     frame.render_widget(Clear, popup);
     let title =
         format!(" Actions · {} · {} of {} ", palette.under.title(), palette.results.len(), palette.entries.len());
-    let block = pane(app, title, theme.focus);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let [input, results] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(": ", theme.focus),
-            Span::raw(sanitize(&palette.query).into_owned()),
-            Span::styled("█", theme.focus),
-        ])),
-        input,
-    );
+    let results = query_pane(app, frame, popup, title, ": ", &palette.query);
     let key_width = palette.entries.iter().map(|e| crate::text::width(&e.keys)).max().unwrap_or(0).min(14);
     let items: Vec<ListItem<'_>> = palette
         .results
@@ -287,4 +265,23 @@ pub fn confirm_submit(
 /// which reads as "no" to a question that is not asked here).
 fn close_key(app: &App) -> String {
     app.keymap.keys_for(Context::Confirm, Command::Cancel).last().map_or_else(|| "(no key)".into(), ToString::to_string)
+}
+
+/// A popup's pane titled `title` with the query being typed on its first row (after `prompt`);
+/// the area below it, for the results.
+fn query_pane(app: &App, frame: &mut Frame<'_>, popup: Rect, title: String, prompt: &'static str, query: &str) -> Rect {
+    let theme = &app.theme;
+    let block = pane(app, title, theme.focus);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [input, results] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(prompt, theme.focus),
+            Span::raw(sanitize(query).into_owned()),
+            Span::styled("█", theme.focus),
+        ])),
+        input,
+    );
+    results
 }

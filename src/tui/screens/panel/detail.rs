@@ -148,11 +148,6 @@ fn render_side_by_side(app: &App, panel: &PanelState, standard: &PanelStandard, 
     }
 }
 
-/// Cuts `text` to `room` columns with an ellipsis.
-fn truncate(text: &str, room: usize) -> String {
-    crate::text::ellipsize(text, room).into_owned()
-}
-
 fn render_stacked(app: &App, panel: &PanelState, standard: &PanelStandard, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let key = |command| app.keymap.key_for(Context::Panel, command);
@@ -182,7 +177,7 @@ fn render_stacked(app: &App, panel: &PanelState, standard: &PanelStandard, frame
             let shown = rows.len().min(STACKED_ROWS);
             for (k, row) in rows.iter().take(shown).enumerate() {
                 let row = if k + 1 == shown && rows.len() > shown {
-                    truncate(&format!("{row} …"), room)
+                    crate::text::ellipsize(&format!("{row} …"), room).into_owned()
                 } else {
                     row.clone()
                 };
