@@ -9,7 +9,7 @@ use crate::report::model::{
     ConfirmationFacts, FrameworkFacts, IssueInput, ReportInput, StandardFacts, SubmissionFacts,
 };
 
-fn confirmations_key(submission: &str) -> String {
+pub(super) fn confirmations_key(submission: &str) -> String {
     format!("confirmations/{submission}")
 }
 
