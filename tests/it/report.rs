@@ -422,8 +422,7 @@ fn the_html_report_prints_to_pdf_in_headless_chromium() {
 }
 
 mod push {
-    use accredit::domain::Outcome;
-    use accredit::domain::consolidation::{Consolidation, Decision, DecisionKind, PanelOutcome};
+    use accredit::domain::consolidation::Consolidation;
     use accredit::sync::SyncError;
     use accredit::wire::{Change, UserRole};
 
@@ -433,30 +432,7 @@ mod push {
 
     /// Every standard met, with a resolution note wherever a reviewer differed.
     fn complete(chair: &Machine) -> Consolidation {
-        complete_for(&chair.store, CHAIRED)
-    }
-
-    pub(super) fn complete_for(store: &accredit::store::Store, submission: &str) -> Consolidation {
-        let input = store.report_input(submission).unwrap();
-        let outcomes = input
-            .standards
-            .iter()
-            .map(|s| {
-                let differs = input.judgements.iter().any(|(c, _, o)| c == &s.code && *o != Outcome::Met);
-                PanelOutcome {
-                    standard: s.code.clone(),
-                    outcome: Outcome::Met,
-                    rationale: format!("{} is met on the evidence.", s.code),
-                    resolution_note: if differs {
-                        "The panel found the evidence sufficient.".into()
-                    } else {
-                        String::new()
-                    },
-                    no_condition_reason: String::new(),
-                }
-            })
-            .collect();
-        Consolidation { outcomes, decision: Some(Decision::new(DecisionKind::Accredited, "")), ..Default::default() }
+        crate::support::complete_for(&chair.store, CHAIRED)
     }
 
     fn office_hub() -> TestHub {
@@ -558,7 +534,7 @@ mod since_pushed {
     use jiff::civil::date;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-    use super::push::complete_for;
+    use crate::support::complete_for;
     use crate::support::{TestHub, accredit, stderr, stdout};
 
     const CHAIRED: &str = "S-2026-009";
@@ -870,7 +846,7 @@ mod issued {
     use crate::support::{TestHub, accredit, stderr, stdout};
     use accredit::store::Store;
 
-    use super::push::complete_for;
+    use crate::support::complete_for;
 
     const CHAIRED: &str = "S-2026-009";
 
@@ -1028,7 +1004,7 @@ mod member_confirms {
     use jiff::civil::date;
     use ratatui::crossterm::event::KeyCode;
 
-    use super::push::complete_for;
+    use crate::support::complete_for;
     use crate::support::{TestHub, accredit, keys, press, stderr, stdout};
 
     const CHAIRED: &str = "S-2026-009";
