@@ -190,7 +190,7 @@ fn parse_date(text: &str) -> Result<Date> {
     text.parse().map_err(|_| StoreError::Corrupt(format!("bad date {text:?}")))
 }
 
-fn parse_stage(text: &str) -> Result<Stage> {
+pub(super) fn parse_stage(text: &str) -> Result<Stage> {
     Stage::parse(text).ok_or_else(|| StoreError::Corrupt(format!("bad stage {text:?}")))
 }
 
@@ -198,7 +198,7 @@ fn parse_outcome(text: Option<String>) -> Result<Option<Outcome>> {
     text.map(|t| Outcome::parse(&t).ok_or_else(|| StoreError::Corrupt(format!("bad outcome {t:?}")))).transpose()
 }
 
-fn parse_json_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
+pub(super) fn parse_json_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("bad list {text:?}: {e}")))
 }
 

@@ -280,6 +280,12 @@ impl Store {
         Ok(())
     }
 
+    /// How many conflicts wait for the user (the header's count, after every save).
+    pub fn open_conflict_count(&self) -> Result<usize> {
+        let mut stmt = self.conn.prepare_cached("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL")?;
+        Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as usize)
+    }
+
     pub fn open_conflicts(&self) -> Result<Vec<Conflict>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, submission_id, standard_code, kind, mine, theirs, reason, created_at

@@ -258,7 +258,7 @@ impl Runtime {
         Ok(Action::Header {
             me_name: self.store.person_name(&self.app.me)?,
             unsynced: self.store.unsynced_count()?,
-            conflicts: self.store.open_conflicts()?.len(),
+            conflicts: self.store.open_conflict_count()?,
         })
     }
 
