@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::consolidation::Consolidation;
-use crate::domain::{FrameworkRef, Mapping};
+use crate::domain::{FrameworkRef, Mapping, SubmissionHeader};
 
 use crate::domain::{Framework, JudgementState, Member, Outcome, Person, Stage};
 
@@ -218,13 +218,8 @@ pub struct HubOriginal {
 pub struct HubSubmission {
     pub id: String,
     pub frameworks: Vec<FrameworkRef>,
-    pub provider: String,
-    pub programme: String,
-    pub award: String,
-    pub programme_code: Option<String>,
-    pub modes: Option<String>,
-    pub version: u32,
-    pub submitted_at: jiff::civil::Date,
+    #[serde(flatten)]
+    pub header: SubmissionHeader,
     pub stage: Stage,
     pub stage_note: Option<String>,
     pub documents: Vec<HubDocument>,
@@ -401,6 +396,18 @@ pub struct Confirmation {
     #[serde(default)]
     pub comment: String,
     pub confirmed_at: String,
+}
+
+/// A confirmation as the report's sign-off prints it.
+impl From<&Confirmation> for crate::domain::report_input::ConfirmationFacts {
+    fn from(c: &Confirmation) -> Self {
+        crate::domain::report_input::ConfirmationFacts {
+            name: c.name.clone(),
+            date: c.confirmed_at.get(..10).unwrap_or(&c.confirmed_at).to_string(),
+            version: c.version,
+            comment: c.comment.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
