@@ -479,8 +479,9 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
 /// A member confirms the latest pushed report.
 fn confirm(data_dir: &DataDir, submission: &str, comment: &str) -> Result<()> {
     let (client, _) = super::sync::client(data_dir)?;
-    let done =
-        client.confirm(submission, comment).wrap_err_with(|| format!("cannot confirm the report of {submission}"))?;
+    let done = client
+        .confirm(submission, comment, None)
+        .wrap_err_with(|| format!("cannot confirm the report of {submission}"))?;
     println!(
         "{} confirmed version {} of the report of {submission}{}",
         done.name,

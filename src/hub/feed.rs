@@ -145,6 +145,9 @@ impl Hub {
                 let (consolidation, rev) = self.consolidation(id)?;
                 Some(Change::Consolidation { seq, submission: id.to_string(), consolidation, rev })
             }
+            ("report", Some(id), _) if visibility.allowed(id, Action::ReadReport)? => {
+                self.pushed_report(id)?.map(|pushed| Change::Report { seq, pushed: Box::new(pushed) })
+            }
             _ => None,
         })
     }

@@ -551,8 +551,9 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener,
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/confirmations", params(super::openapi::SubmissionPath),
     request_body = crate::wire::ConfirmRequest,
     responses((status = 200, description = "the caller's confirmation of the latest pushed version", body = crate::wire::Confirmation),
+        (status = 400, description = "the comment is too long", body = ErrorBody),
         (status = 403, description = "not a voting member of the panel", body = ErrorBody),
-        (status = 409, description = "no report pushed yet", body = ErrorBody)))]
+        (status = 409, description = "no report pushed yet, or a newer version than the one read", body = ErrorBody)))]
 async fn confirm(
     State(state): State<AppState>,
     caller: Caller,
@@ -560,7 +561,7 @@ async fn confirm(
     body: Result<Json<crate::wire::ConfirmRequest>, JsonRejection>,
 ) -> Result<Json<crate::wire::Confirmation>, ApiError> {
     let Json(body) = body?;
-    match state.with_hub(move |hub| hub.confirm(&caller, &id, &body.comment)).await? {
+    match state.with_hub(move |hub| hub.confirm(&caller, &id, &body.comment, body.version)).await? {
         Ok(confirmation) => Ok(Json(confirmation)),
         Err(super::confirm::ConfirmRefused::NotAMember) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -571,6 +572,18 @@ async fn confirm(
             StatusCode::CONFLICT,
             "nothing_pushed",
             "the chair has not pushed a report to confirm yet",
+        )),
+        Err(super::confirm::ConfirmRefused::NewerReport { read, latest }) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "newer_report",
+            format!(
+                "you read version {read}, but the chair has pushed version {latest} since: read it and confirm again"
+            ),
+        )),
+        Err(super::confirm::ConfirmRefused::CommentTooLong) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("a comment is at most {} characters", super::ops::MAX_RATIONALE_CHARS),
         )),
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::consolidation::Consolidation;
 use crate::domain::report_input::ConfirmationFacts;
 use crate::report::{self, Audience, Format};
 use crate::store::now_timestamp;
-use crate::wire::{Op, OpOutcome, ReportVersion};
+use crate::wire::{Op, OpOutcome, PushedReport, ReportVersion};
 
 /// Why a report cannot be pushed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +164,8 @@ impl Hub {
             ..Record::new(&caller.user.id, AuditAction::ReportPush, json.as_bytes())
         };
         super::audit::append(&tx, &record)?;
+        // The members who confirm it (and the chair's other machines) learn of it from the feed.
+        append_change(&tx, "report", Some(submission), submission, None)?;
         let letter = built.clone().for_audience(Audience::Provider);
         tx.execute(
             "INSERT INTO report_letters (submission_id, version, json, markdown, html) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -188,6 +190,17 @@ impl Hub {
         )))
     }
 
+    /// The latest pushed version with its Markdown and confirmations, as the feed carries it.
+    pub(super) fn pushed_report(&self, submission: &str) -> Result<Option<PushedReport>> {
+        let Some(report) = self.report_versions(submission)?.pop() else { return Ok(None) };
+        let markdown: String = self.store.connection().query_row(
+            "SELECT markdown FROM reports WHERE submission_id = ?1 AND version = ?2",
+            params![submission, report.version],
+            |r| r.get(0),
+        )?;
+        Ok(Some(PushedReport { report, markdown, confirmations: self.confirmation_list(submission)? }))
+    }
+
     fn report_versions(&self, submission: &str) -> Result<Vec<ReportVersion>> {
         let mut stmt = self.store.connection().prepare_cached(
             "SELECT version, sha256, pushed_by, pushed_at FROM reports WHERE submission_id = ?1 ORDER BY version",
@@ -206,9 +219,9 @@ impl Hub {
         Ok(rows)
     }
 
-    /// Every pushed version, for the chair and the office; `None` when the caller may not see them.
+    /// Every pushed version, for the chair, the office and the members who confirm; `None` when the caller may not see them.
     pub fn reports(&self, caller: &Caller, submission: &str) -> Result<Option<Vec<ReportVersion>>> {
-        if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
+        if !self.consolidation_access(caller, submission, Action::ReadReport)?.allowed() {
             return Ok(None);
         }
         Ok(Some(self.report_versions(submission)?))
@@ -228,7 +241,7 @@ impl Hub {
         format: Format,
         audience: Audience,
     ) -> Result<Option<String>> {
-        if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
+        if !self.consolidation_access(caller, submission, Action::ReadReport)?.allowed() {
             return Ok(None);
         }
         let column = match format {

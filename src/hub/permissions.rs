@@ -43,6 +43,9 @@ pub enum Action<'a> {
     ReadConsolidation,
     /// Write the consolidation or push a panel report.
     WriteConsolidation,
+    /// The panel reports the chair pushed: the chair, the office, and the voting members who
+    /// confirm them (once they have submitted theirs, so nothing is revealed early).
+    ReadReport,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +67,7 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
     let Some(panel) = panel else {
         // No panel yet: the office reads the submission, never a draft, and nobody writes.
         let office_reads = match action {
-            Action::ReadSubmission | Action::ReadConsolidation => true,
+            Action::ReadSubmission | Action::ReadConsolidation | Action::ReadReport => true,
             Action::ReadJudgement { state, .. } => state != JudgementState::Draft,
             Action::WriteJudgement { .. } | Action::WriteConsolidation => false,
         };
@@ -78,9 +81,17 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
     match action {
         // Someone off the panel learns nothing, not even that the submission exists: the same
         // answer as for a submission that does not.
-        Action::ReadConsolidation | Action::WriteConsolidation if !(actor.admin || is_chair || member.is_some()) => {
+        Action::ReadConsolidation | Action::WriteConsolidation | Action::ReadReport
+            if !(actor.admin || is_chair || member.is_some()) =>
+        {
             Deny("not on this panel")
         }
+        Action::ReadReport if actor.admin || is_chair => Allow,
+        Action::ReadReport => match member {
+            Some(m) if m.role.votes() && panel.submitted_all => Allow,
+            Some(m) if m.role.votes() => Deny("the report is read once you have submitted your judgements"),
+            _ => Deny("only the panel's voting members confirm its report"),
+        },
         Action::ReadConsolidation if actor.admin || is_chair => Allow,
         Action::WriteConsolidation if is_chair && panel.stage.allows_consolidation() => Allow,
         Action::WriteConsolidation if is_chair => {
@@ -326,6 +337,21 @@ mod tests {
                 let write = check(who, submitted_all, Stage::PanelReview, Action::WriteConsolidation);
                 assert_eq!(read, matches!(who, Who::Admin | Who::Chair), "{who:?} reads");
                 assert_eq!(write, who == Who::Chair, "{who:?} writes");
+            }
+        }
+    }
+
+    #[test]
+    fn the_pushed_reports_are_read_by_the_chair_the_office_and_members_who_have_submitted() {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                let read = check(who, submitted_all, Stage::PanelReview, Action::ReadReport);
+                let expected = match who {
+                    Who::Admin | Who::Chair => true,
+                    Who::Reviewer | Who::LimitedLay => submitted_all,
+                    _ => false,
+                };
+                assert_eq!(read, expected, "{who:?}, submitted all: {submitted_all}");
             }
         }
     }

@@ -9,7 +9,7 @@ use crate::domain::report_input::{
 };
 use crate::domain::{JudgementState, Outcome};
 
-fn confirmations_key(submission: &str) -> String {
+pub(super) fn confirmations_key(submission: &str) -> String {
     format!("confirmations/{submission}")
 }
 

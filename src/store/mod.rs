@@ -3,6 +3,7 @@
 //! Every edit is one transaction holding the row and its outbox entry, committed (WAL,
 //! `synchronous=FULL`) before the caller is told it is saved.
 
+mod confirmations;
 mod consolidation;
 pub use consolidation::ORGANISATION_KEY;
 mod documents;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+pub use confirmations::{ConfirmStatus, PendingConfirmation};
 pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
 pub use replica::{Conflict, OutboxEntry, PushTally, Resolution, WantedOriginal};

@@ -34,6 +34,8 @@ pub struct Assignment {
     pub reviewers_total: usize,
     /// Whether the submission's evidence is all on this machine (to review offline).
     pub evidence: super::OfflineReadiness,
+    /// For a voting member: where the panel report the chair pushed stands (to confirm).
+    pub report: Option<super::ConfirmStatus>,
 }
 
 impl Assignment {
@@ -266,6 +268,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut reports = self.confirm_statuses(me)?;
         for (id, provider, programme, stage, chair, due, panel_date, role, standards, recused) in rows {
             let role = if chair == me {
                 MemberRole::Chair
@@ -282,6 +285,7 @@ impl Store {
                 _ => due,
             };
             let evidence = self.offline_readiness(&id)?;
+            let report = reports.remove(&id);
             out.push(Assignment {
                 submission: id,
                 provider,
@@ -296,6 +300,7 @@ impl Store {
                 reviewers_submitted,
                 reviewers_total,
                 evidence,
+                report,
             });
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.submission.cmp(&b.submission)));

@@ -213,6 +213,10 @@ impl Store {
                 Change::Consolidation { submission, consolidation, rev, .. } => {
                     usize::from(apply_consolidation(&tx, submission, consolidation, *rev)?)
                 }
+                Change::Report { pushed, .. } => {
+                    super::confirmations::apply_pushed_report(&tx, pushed)?;
+                    1
+                }
             };
         }
         tx.execute(

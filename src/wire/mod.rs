@@ -263,6 +263,21 @@ pub enum Change {
         consolidation: Consolidation,
         rev: i64,
     },
+    /// The latest panel report the chair pushed, with who has confirmed it: for the chair, the
+    /// office and the voting members who confirm it (docs/sync-protocol.md §6b).
+    Report {
+        seq: i64,
+        pushed: Box<PushedReport>,
+    },
+}
+
+/// A pushed panel report as the feed carries it: the panel's Markdown, so a member reads it
+/// offline before confirming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PushedReport {
+    pub report: ReportVersion,
+    pub markdown: String,
+    pub confirmations: ConfirmationsResponse,
 }
 
 impl Change {
@@ -272,7 +287,8 @@ impl Change {
             | Change::Submission { seq, .. }
             | Change::Panel { seq, .. }
             | Change::Judgement { seq, .. }
-            | Change::Consolidation { seq, .. } => *seq,
+            | Change::Consolidation { seq, .. }
+            | Change::Report { seq, .. } => *seq,
         }
     }
 }
@@ -452,7 +468,12 @@ impl From<&Confirmation> for crate::domain::report_input::ConfirmationFacts {
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     #[serde(default)]
+    #[schema(max_length = 100_000)]
     pub comment: String,
+    /// The version the member read: refused (409 `newer_report`) when a later one was pushed
+    /// since, so nobody confirms a version they have not seen. Absent: the latest.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
