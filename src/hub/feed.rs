@@ -145,8 +145,14 @@ impl Hub {
                 let (consolidation, rev) = self.consolidation(id)?;
                 Some(Change::Consolidation { seq, submission: id.to_string(), consolidation, rev })
             }
-            ("report", Some(id), _) if visibility.allowed(id, Action::ReadReport)? => {
-                self.pushed_report(id)?.map(|pushed| Change::Report { seq, pushed: Box::new(pushed) })
+            // The panel's record where the caller may read it, else the provider's report.
+            ("report", Some(id), _) if visibility.allowed(id, Action::ReadReport { record: false })? => {
+                let audience = if visibility.allowed(id, Action::ReadReport { record: true })? {
+                    crate::report::Audience::Panel
+                } else {
+                    crate::report::Audience::Provider
+                };
+                self.pushed_report(id, audience)?.map(|pushed| Change::Report { seq, pushed: Box::new(pushed) })
             }
             _ => None,
         })

@@ -432,7 +432,7 @@ async fn push_report(
 
 #[utoipa::path(get, path = "/api/v1/submissions/{id}/reports", params(super::openapi::SubmissionPath),
     responses((status = 200, description = "every pushed version", body = ReportsResponse),
-        (status = 403, description = "not the panel's chair or the office", body = ErrorBody)))]
+        (status = 403, description = "neither the chair, the office nor a voting member who has submitted", body = ErrorBody)))]
 async fn list_reports(
     State(state): State<AppState>,
     caller: Caller,
@@ -464,7 +464,7 @@ fn markdown() -> String {
 #[utoipa::path(get, path = "/api/v1/submissions/{id}/reports/{version}", params(super::openapi::ReportPath, ReportQuery),
     responses((status = 200, description = "the version, rendered", content(
             (String = "text/markdown"), (String = "text/html"), (serde_json::Value = "application/json"))),
-        (status = 403, description = "not the panel's chair or the office", body = ErrorBody),
+        (status = 403, description = "on the panel but not allowed this rendering (a member limited to some standards reads the provider's report, not the panel's record)", body = ErrorBody),
         (status = 404, description = "no such version", body = ErrorBody)))]
 async fn get_report(
     State(state): State<AppState>,
@@ -492,8 +492,13 @@ async fn get_report(
             .ok_or_else(|| ApiError::bad_request("audience is provider or panel"))?,
     };
     match state.read(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
-        Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
-        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
+        Ok(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
+        Err(super::panel::ReportRefused::Missing) => {
+            Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report"))
+        }
+        Err(super::panel::ReportRefused::Denied(reason)) => {
+            Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason))
+        }
     }
 }
 

@@ -25,6 +25,15 @@ pub enum PushRefused {
     Incomplete(Vec<String>),
 }
 
+/// Why a pushed version of a report is not served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportRefused {
+    /// No such version, or (the same answer) the caller is not on the panel.
+    Missing,
+    /// On the panel, but not allowed this rendering: why.
+    Denied(&'static str),
+}
+
 impl Hub {
     fn consolidation_access(&self, caller: &Caller, submission: &str, action: Action<'_>) -> Result<Decision> {
         let Some(access) = self.access(submission)? else {
@@ -190,14 +199,11 @@ impl Hub {
         )))
     }
 
-    /// The latest pushed version with its Markdown and confirmations, as the feed carries it.
-    pub(super) fn pushed_report(&self, submission: &str) -> Result<Option<PushedReport>> {
+    /// The latest pushed version with its Markdown (for `audience`) and confirmations, as the
+    /// feed carries it.
+    pub(super) fn pushed_report(&self, submission: &str, audience: Audience) -> Result<Option<PushedReport>> {
         let Some(report) = self.report_versions(submission)?.pop() else { return Ok(None) };
-        let markdown: String = self.store.connection().query_row(
-            "SELECT markdown FROM reports WHERE submission_id = ?1 AND version = ?2",
-            params![submission, report.version],
-            |r| r.get(0),
-        )?;
+        let markdown = self.rendering(submission, report.version, Format::Markdown, audience)?.unwrap_or_default();
         Ok(Some(PushedReport { report, markdown, confirmations: self.confirmation_list(submission)? }))
     }
 
@@ -221,7 +227,7 @@ impl Hub {
 
     /// Every pushed version, for the chair, the office and the members who confirm; `None` when the caller may not see them.
     pub fn reports(&self, caller: &Caller, submission: &str) -> Result<Option<Vec<ReportVersion>>> {
-        if !self.consolidation_access(caller, submission, Action::ReadReport)?.allowed() {
+        if !self.consolidation_access(caller, submission, Action::ReadReport { record: false })?.allowed() {
             return Ok(None);
         }
         Ok(Some(self.report_versions(submission)?))
@@ -229,7 +235,7 @@ impl Hub {
 
     /// One pushed version in one format, as the panel's record.
     pub fn report(&self, caller: &Caller, submission: &str, version: i64, format: Format) -> Result<Option<String>> {
-        self.report_for(caller, submission, version, format, Audience::Panel)
+        Ok(self.report_for(caller, submission, version, format, Audience::Panel)?.ok())
     }
 
     /// One pushed version in one format, for `audience` (the provider's letter has no appendix).
@@ -240,26 +246,33 @@ impl Hub {
         version: i64,
         format: Format,
         audience: Audience,
-    ) -> Result<Option<String>> {
-        if !self.consolidation_access(caller, submission, Action::ReadReport)?.allowed() {
-            return Ok(None);
+    ) -> Result<std::result::Result<String, ReportRefused>> {
+        let record = audience == Audience::Panel;
+        match self.consolidation_access(caller, submission, Action::ReadReport { record })? {
+            Decision::Allow => {}
+            // Off the panel, the same answer as for a submission that does not exist.
+            Decision::Deny("not on this panel") => return Ok(Err(ReportRefused::Missing)),
+            Decision::Deny(reason) => return Ok(Err(ReportRefused::Denied(reason))),
         }
+        Ok(self.rendering(submission, version, format, audience)?.ok_or(ReportRefused::Missing))
+    }
+
+    /// A kept rendering of a pushed version (the panel's record, or the provider's letter).
+    fn rendering(&self, submission: &str, version: i64, format: Format, audience: Audience) -> Result<Option<String>> {
         let column = match format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Json => "json",
         };
+        let table = match audience {
+            Audience::Panel => "reports",
+            Audience::Provider => "report_letters",
+        };
         Ok(self
             .store
             .connection()
             .query_row(
-                &format!(
-                    "SELECT {column} FROM {} WHERE submission_id = ?1 AND version = ?2",
-                    match audience {
-                        Audience::Panel => "reports",
-                        Audience::Provider => "report_letters",
-                    }
-                ),
+                &format!("SELECT {column} FROM {table} WHERE submission_id = ?1 AND version = ?2"),
                 params![submission, version],
                 |r| r.get(0),
             )

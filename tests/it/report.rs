@@ -1114,6 +1114,33 @@ mod member_confirms {
         );
     }
 
+    /// The panel's record has every reviewer's judgement of every standard in its appendix: a
+    /// member limited to some standards reads (and confirms) the provider's report instead.
+    #[test]
+    fn a_member_limited_to_some_standards_reads_the_providers_report_not_the_record() {
+        let panel = Panel::pushed();
+        let lay = panel.hub.client("u-lay");
+        let feed = lay.changes(0, 1000).unwrap();
+        let pushed = feed
+            .changes
+            .iter()
+            .find_map(|c| if let accredit::wire::Change::Report { pushed, .. } = c { Some(pushed) } else { None })
+            .expect("the feed brings the lay member the pushed report");
+        assert!(pushed.markdown.contains("S-2026-009/R1"), "{}", pushed.markdown);
+        assert!(!pushed.markdown.contains("Appendix (internal"), "the provider's report, without the appendix");
+        assert!(
+            matches!(lay.report(CHAIRED, 1, "md"), Err(accredit::sync::SyncError::Refused { status: 403, .. })),
+            "the panel's record is refused"
+        );
+        let reviewer = panel.hub.client("u-rev2");
+        assert!(
+            reviewer.report(CHAIRED, 1, "md").unwrap().contains("Appendix (internal"),
+            "an unlimited member reads it"
+        );
+        let confirmed = lay.confirm(CHAIRED, "", Some(1)).expect("the lay member confirms");
+        assert_eq!(confirmed.version, 1);
+    }
+
     #[test]
     fn a_confirmation_of_a_superseded_version_is_refused_and_its_comment_kept() {
         let panel = Panel::pushed();
