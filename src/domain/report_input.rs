@@ -109,3 +109,39 @@ pub enum IssueInput {
         issued_on: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The sources under `src/<part>/` that name `crate::<other>`.
+    fn naming(part: &str, other: &str) -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(part);
+        let mut found = Vec::new();
+        let mut pending = vec![dir];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read the source folder") {
+                let path = entry.expect("a folder entry").path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("read a source file");
+                    if text.contains(&format!("crate::{other}")) {
+                        found.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// docs/architecture.md: the store gathers the report's input (this module) and renders
+    /// nothing, and the domain depends on nothing else in the crate.
+    #[test]
+    fn store_does_not_depend_on_report_nor_domain_on_anything() {
+        assert_eq!(naming("store", "report"), Vec::<String>::new());
+        for other in ["store", "report", "wire", "hub", "sync", "tui", "format", "cli"] {
+            assert_eq!(naming("domain", other), Vec::<String>::new(), "domain names crate::{other}");
+        }
+    }
+}

@@ -77,7 +77,7 @@ impl Store {
     }
 
     /// Keeps the Markdown of a version pushed to the hub, to show what changed since (which
-    /// Markdown, the caller asks `kept_markdown` in `crate::report`: the store renders nothing).
+    /// Markdown, the caller asks the report module's `kept_markdown`: the store renders nothing).
     pub fn record_pushed_report(
         &self,
         submission: &str,
