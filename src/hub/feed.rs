@@ -264,16 +264,7 @@ impl Hub {
         Ok(HubSubmission {
             id: s.id,
             frameworks,
-            provider: s.provider,
-            programme: s.programme,
-            award: s.award,
-            programme_code: s.programme_code,
-            modes: s.modes,
-            version: s.version,
-            submitted_at: s
-                .submitted_at
-                .parse()
-                .map_err(|_| HubError::Invalid(format!("bad date {:?}", s.submitted_at)))?,
+            header: s.header,
             stage: s.stage,
             stage_note: s.stage_note,
             documents,

@@ -8,7 +8,7 @@ use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
 use super::{Caller, Hub, HubError, Result};
 use crate::domain::consolidation::Consolidation;
-use crate::report::model::ConfirmationFacts;
+use crate::domain::report_input::ConfirmationFacts;
 use crate::report::{self, Audience, Format};
 use crate::store::now_timestamp;
 use crate::wire::{Op, OpOutcome, PushedReport, ReportVersion};

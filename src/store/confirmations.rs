@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Result, Store, StoreError};
-use crate::report::model::ConfirmationFacts;
+use crate::domain::report_input::ConfirmationFacts;
 use crate::wire::{ConfirmationsResponse, PushedReport};
 
 fn status_key(submission: &str) -> String {

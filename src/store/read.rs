@@ -9,7 +9,7 @@ use super::{Result, Store, StoreError};
 use crate::domain::panel::{OthersVisible, others_visible};
 use crate::domain::{
     EvidenceRef, Framework, Gap, Judgement, JudgementState, Member, MemberRole, Outcome, Panel, Section, Stage,
-    Standard,
+    Standard, SubmissionHeader,
 };
 
 /// One submission the user is on the panel of, with their progress.
@@ -48,16 +48,11 @@ impl Assignment {
     }
 }
 
+/// A submission's row in the cache: its header and where it is in the process.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmissionSummary {
     pub id: String,
-    pub provider: String,
-    pub programme: String,
-    pub award: String,
-    pub programme_code: Option<String>,
-    pub modes: Option<String>,
-    pub version: u32,
-    pub submitted_at: String,
+    pub header: SubmissionHeader,
     pub stage: Stage,
     pub stage_note: Option<String>,
 }
@@ -406,7 +401,9 @@ impl Store {
     }
 
     pub fn submission_summary(&self, submission: &str) -> Result<SubmissionSummary> {
-        let row = self
+        type Row =
+            (String, String, String, String, Option<String>, Option<String>, u32, String, String, Option<String>);
+        let row: Row = self
             .conn
             .query_row(
                 "SELECT id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note
@@ -414,16 +411,16 @@ impl Store {
                 [submission],
                 |r| {
                     Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, u32>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, Option<String>>(9)?,
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
                     ))
                 },
             )
@@ -432,13 +429,15 @@ impl Store {
         let (id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note) = row;
         Ok(SubmissionSummary {
             id,
-            provider,
-            programme,
-            award,
-            programme_code,
-            modes,
-            version,
-            submitted_at,
+            header: SubmissionHeader {
+                provider,
+                programme,
+                award,
+                programme_code,
+                modes,
+                version,
+                submitted_at: parse_date(&submitted_at)?,
+            },
             stage: parse_stage(&stage)?,
             stage_note,
         })

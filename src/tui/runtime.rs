@@ -113,9 +113,20 @@ impl Runtime {
                 WorkerOutcome::ReportPushed { submission, result } => {
                     if let Ok((pushed, markdown)) = &result {
                         let r = &pushed.report;
-                        if let Err(e) =
-                            self.store.record_pushed_report(&submission, r.version, &r.sha256, markdown, &r.pushed_by)
-                        {
+                        let kept = self
+                            .store
+                            .report_input(&submission)
+                            .map(|input| report::kept_markdown(&input, &r.sha256, markdown))
+                            .and_then(|markdown| {
+                                self.store.record_pushed_report(
+                                    &submission,
+                                    r.version,
+                                    &r.sha256,
+                                    &markdown,
+                                    &r.pushed_by,
+                                )
+                            });
+                        if let Err(e) = kept {
                             tracing::warn!(error = %e, "cannot keep the pushed report for diffs");
                         }
                     }

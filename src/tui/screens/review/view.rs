@@ -240,7 +240,7 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
         }
     }
     // The award under review, on every standard (programmes of one name differ by it).
-    let award = sanitize(&data.submission.award);
+    let award = sanitize(&data.submission.header.award);
     let title = if is_linear(app) {
         lines.insert(0, Line::from(Span::styled(format!("Award: {award}"), theme.muted)));
         "Details".to_string()
