@@ -20,8 +20,8 @@ pub fn import_package(store: &mut Store, path: &Path) -> Result<()> {
     let find = |id: &str, version: &str| frameworks.iter().find(|f| f.id == id && f.version == version);
     // A folder without submission.json is a provider's pack: intake makes the draft first.
     let draft_dir = path.join("accredit-draft");
-    let dir = if path.join("submission.json").exists() {
-        path.to_path_buf()
+    let (dir, draft) = if path.join("submission.json").exists() {
+        (path.to_path_buf(), None)
     } else {
         let report = accredit::intake::pack::read_pack(path, &frameworks, jiff::Zoned::now().date());
         for (label, list) in [("note", &report.notes), ("warning", &report.warnings), ("error", &report.errors)] {
@@ -36,9 +36,12 @@ pub fn import_package(store: &mut Store, path: &Path) -> Result<()> {
         accredit::intake::pack::write_draft(&draft, &draft_dir)
             .wrap_err_with(|| format!("cannot write the draft to {}", draft_dir.display()))?;
         println!("wrote the draft package {}", draft_dir.display());
-        draft_dir
+        (draft_dir, Some(draft))
     };
-    let package = format::load_submission_dir(&dir, find)?;
+    // The pages intake extracted are imported as they are, not extracted again.
+    let package = format::load_submission_dir_reusing(&dir, find, |sha256, extractor| {
+        draft.as_ref().and_then(|d| d.extraction(sha256, extractor))
+    })?;
     store.import_submission(&package)?;
     let s = &package.submission;
     println!(

@@ -218,7 +218,7 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
             accredit::intake::pack::write_draft(&draft, &out)
                 .map_err(|e| eyre!("cannot write the draft to {}: {e}", out.display()))?;
             println!("wrote the draft package {}", out.display());
-            let package = hub.import_submission_dir(&out)?;
+            let package = hub.import_submission_dir_reusing(&out, |sha256, x| draft.extraction(sha256, x))?;
             println!("imported submission {} with {} documents", package.submission.id, package.documents.len());
             for (id, original) in &package.originals {
                 for note in &original.notes {

@@ -248,13 +248,23 @@ impl Hub {
 
     /// Imports a submission package folder, checked against the frameworks on the hub.
     pub fn import_submission_dir(&mut self, dir: &Path) -> Result<SubmissionPackage> {
+        self.import_submission_dir_reusing(dir, |_, _| None)
+    }
+
+    /// As `import_submission_dir`, taking a file's pages from `known` first (intake's own
+    /// extraction of the draft it wrote), then from what the hub kept of files imported before.
+    pub fn import_submission_dir_reusing(
+        &mut self,
+        dir: &Path,
+        known: impl format::Reuse,
+    ) -> Result<SubmissionPackage> {
         let frameworks = self.frameworks()?;
         // A file imported before keeps its pages (a cache read that fails only extracts again).
         let store = &self.store;
         let package = format::load_submission_dir_reusing(
             dir,
             |id, version| frameworks.iter().find(|f| f.id == id && f.version == version),
-            |sha256, extractor| store.extraction(sha256, extractor).ok().flatten(),
+            |sha256, extractor| known(sha256, extractor).or_else(|| store.extraction(sha256, extractor).ok().flatten()),
         )?;
         self.import_submission(&package)?;
         Ok(package)

@@ -80,6 +80,17 @@ pub struct Draft {
     pub submission: Submission,
     /// Document id → the pack file it is.
     pub files: BTreeMap<String, PathBuf>,
+    /// Each evidence file's pages as intake extracted them, by the file's SHA-256: importing
+    /// the draft takes them from here instead of extracting every PDF a second time.
+    pub extractions: HashMap<String, crate::intake::Extracted>,
+}
+
+impl Draft {
+    /// The pages of the file with `sha256` by `extractor`, if intake extracted them (for
+    /// `format::load_submission_dir_reusing`).
+    pub fn extraction(&self, sha256: &str, extractor: &str) -> Option<crate::intake::Extracted> {
+        self.extractions.get(sha256).filter(|x| x.extractor == extractor).cloned()
+    }
 }
 
 struct Evidence {
@@ -135,6 +146,7 @@ pub fn read_pack_reusing(
     let mut evidence: Vec<Evidence> = Vec::new();
     let mut pdf_named_mapping = Vec::new();
     let mut seen_hashes: HashMap<String, String> = HashMap::new();
+    let mut extractions = HashMap::new();
     let mut next_id = 1;
     for path in entries {
         let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
@@ -213,7 +225,7 @@ pub fn read_pack_reusing(
             continue;
         }
         let reused = super::extractor_for(media_type).and_then(|x| reuse(&hash, x));
-        seen_hashes.insert(hash, file.clone());
+        seen_hashes.insert(hash.clone(), file.clone());
         let extracted = match reused.map_or_else(|| extract(&file, media_type, &bytes), Ok) {
             Ok(x) => x,
             Err(e) => {
@@ -223,6 +235,9 @@ pub fn read_pack_reusing(
         };
         for w in &extracted.warnings {
             report.warnings.push(Finding { place: file.clone(), message: w.to_string() });
+        }
+        if super::extractor_for(media_type).is_some() {
+            extractions.insert(hash, extracted.clone());
         }
         let listed = manifest.documents.iter().find(|d| d.file == file);
         let id = listed.and_then(|d| d.id.clone()).unwrap_or_else(|| {
@@ -461,7 +476,7 @@ pub fn read_pack_reusing(
         place: submission.id.clone(),
         message: format!("{} documents, {} standards mapped", submission.documents.len(), submission.mappings.len()),
     });
-    report.draft = Some(Draft { submission, files });
+    report.draft = Some(Draft { submission, files, extractions });
     report
 }
 

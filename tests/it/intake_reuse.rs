@@ -148,3 +148,41 @@ fn a_schema_5_cache_migrates_and_keeps_what_it_held() {
     assert!(store.extraction(&sha, PDF_EXTRACTOR).unwrap().is_some());
     assert_eq!(narrative_hits(&store), before, "replaced, not doubled");
 }
+
+/// `accredit hub intake` extracts each PDF of the pack once: reading the pack (for its printed
+/// numbering and the report) and importing the draft share the pages. Counted by a pdftotext
+/// that notes each run (`ACCREDIT_PDFTOTEXT`).
+#[test]
+fn intake_extracts_each_pdf_of_the_pack_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    let counting = dir.path().join("pdftotext-counting");
+    std::fs::write(&counting, format!("#!/bin/sh\necho run >> '{}'\nexec pdftotext \"$@\"\n", runs.display())).unwrap();
+    std::fs::set_permissions(&counting, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let db = dir.path().join("hub.sqlite");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(crate::support::binary())
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["hub", "--db", db])
+            .args(args)
+            .env_remove("ACCREDIT_DATA_DIR")
+            .env("ACCREDIT_PDFTOTEXT", &counting)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {}", crate::support::stderr(&output));
+        crate::support::stdout(&output)
+    };
+    run(&["init"]);
+    for f in ["mpf-2017.json", "set-demo-1.json"] {
+        run(&["import-framework", fixtures().join("frameworks").join(f).to_str().unwrap()]);
+    }
+    let out = dir.path().join("draft");
+    let said =
+        run(&["intake", fixtures().join("packs/eastfield-mh").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(said.contains("imported submission S-2026-030 with 2 documents"), "{said}");
+    let counted = std::fs::read_to_string(&runs).unwrap_or_default().lines().count();
+    assert_eq!(counted, 2, "two PDFs, each extracted once");
+}
