@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::feed::{append_change, judgement_key};
+use super::feed::append_judgement_change;
 use super::permissions::{Action, Decision, PanelContext, decide};
 use super::{Caller, Hub, HubError, Result};
 use crate::domain::{Gap, JudgementState, Outcome};
@@ -293,13 +293,7 @@ fn write(tx: &Connection, reviewer: &str, body: &JudgementBody, rev: i64) -> Res
            rationale = excluded.rationale, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at",
         params![body.submission, body.standard, reviewer, body.outcome.map(Outcome::as_str), body.rationale, body.state.as_str(), rev, now_timestamp()],
     )?;
-    append_change(
-        tx,
-        "judgement",
-        Some(&body.submission),
-        &judgement_key(&body.submission, &body.standard, reviewer),
-        None,
-    )
+    append_judgement_change(tx, &body.submission, &body.standard, reviewer, None)
 }
 
 /// The visibility pitfall: once a reviewer has submitted every judgement they owe, the other
@@ -337,7 +331,7 @@ fn reveal_if_complete(tx: &Connection, reviewer: &str, submission: &str) -> Resu
         stmt.query_map([submission, reviewer], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
     };
     for (standard, other) in others.iter().filter(|(standard, _)| owes(standard)) {
-        append_change(tx, "judgement", Some(submission), &judgement_key(submission, standard, other), Some(reviewer))?;
+        append_judgement_change(tx, submission, standard, other, Some(reviewer))?;
     }
     Ok(())
 }
