@@ -42,6 +42,17 @@ pub struct AppState {
     hub: Arc<Mutex<Hub>>,
     readers: Option<Arc<Readers>>,
     throttle: Arc<Mutex<Throttle>>,
+    seen: Arc<Mutex<Sightings>>,
+}
+
+/// "Last seen" minutes not yet written: written by the writer after the requests that found
+/// them are answered, all at once (a request never waits for this write, nor for a push
+/// holding the writer; at the turn of a minute every active user has one).
+#[derive(Default)]
+struct Sightings {
+    minutes: std::collections::HashMap<String, String>,
+    /// A write of them is on its way.
+    writing: bool,
 }
 
 impl AppState {
@@ -71,7 +82,43 @@ impl AppState {
                 None
             }
         });
-        AppState { hub: Arc::new(Mutex::new(hub)), readers, throttle: Arc::new(Mutex::new(Throttle::new(policy))) }
+        AppState {
+            hub: Arc::new(Mutex::new(hub)),
+            readers,
+            throttle: Arc::new(Mutex::new(Throttle::new(policy))),
+            seen: Arc::default(),
+        }
+    }
+
+    /// Notes that `user` was seen at `minute`, and starts writing the noted sightings unless a
+    /// write is already on its way (it takes what is noted when it gets the writer).
+    fn note_seen(&self, user: String, minute: String) {
+        let start = {
+            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            seen.minutes.insert(user, minute);
+            !std::mem::replace(&mut seen.writing, true)
+        };
+        if !start {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            let seen = state.seen.clone();
+            let written = state
+                .with_hub(move |hub| {
+                    let minutes = {
+                        let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                        seen.writing = false;
+                        std::mem::take(&mut seen.minutes)
+                    };
+                    hub.seen_all(minutes.iter().map(|(user, minute)| (user.as_str(), minute.as_str())))
+                })
+                .await;
+            // Only "last seen" is lost, and the user's next request notes it again.
+            if written.is_err() {
+                tracing::warn!("could not record when users were last seen");
+            }
+        });
     }
 
     /// Runs read-only `work` on a reader (or the writer, without readers) off the async threads.
@@ -204,10 +251,10 @@ impl FromRequestParts<AppState> for Caller {
         };
         match found {
             Ok(Some(found)) => {
-                // "Last seen" is a write, so the writer's: once a minute per user at most.
+                // "Last seen" is a write, so the writer's, once a minute per user at most, and
+                // not this request's to wait for.
                 if let Some(minute) = found.seen_now {
-                    let id = found.caller.user.id.clone();
-                    state.with_hub(move |hub| hub.seen(&id, &minute)).await?;
+                    state.note_seen(found.caller.user.id.clone(), minute);
                 }
                 Ok(found.caller)
             }

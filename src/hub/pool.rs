@@ -47,11 +47,12 @@ impl Readers {
         // Given back however `work` ends, a panic included.
         let lent = Lent { readers: self, hub: Some(hub) };
         let hub = lent.hub.as_ref().expect("lent");
-        hub.store().connection().execute_batch("BEGIN DEFERRED")?;
+        let conn = hub.store().connection();
+        conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
         let result = work(hub);
         // Ending a read transaction cannot lose anything; a failure here would be the
         // connection's, and the next BEGIN reports it.
-        let _ = hub.store().connection().execute_batch("COMMIT");
+        let _ = conn.prepare_cached("COMMIT").and_then(|mut commit| commit.execute([]));
         result
     }
 }
