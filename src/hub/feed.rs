@@ -70,8 +70,11 @@ struct FeedRow {
 /// everyone or to the caller `?2`, at most `?5` of them, narrowed to what `decide` could allow
 /// the caller, so that rows it would refuse are not read at all: a change of a submission only
 /// for the office (`?4`) or someone on its panel (chair or member; `decide` refuses everyone
-/// else every read of it), and a judgement only the caller's own or one that is not a draft
-/// (`decide` shows a draft to its author alone). `decide` still rules on every row returned.
+/// else every read of it), and a judgement only the caller's own, or one that is not a draft
+/// (`decide` shows a draft to its author alone) on a submission the caller chairs, or the
+/// office, or where the caller has submitted a judgement of their own (a member sees the
+/// others' only once they have submitted all theirs, so at least one). `decide` still rules on
+/// every row returned: these are conditions it needs, never ones it is satisfied by.
 const FEED_QUERY: &str = "
     SELECT c.seq, c.kind, c.submission_id, c.entity_key, c.standard_code, c.reviewer_id,
            j.outcome, j.rationale, j.state, j.version, j.updated_at
@@ -82,7 +85,10 @@ const FEED_QUERY: &str = "
       AND (?4 OR c.submission_id IS NULL OR c.submission_id IN (
             SELECT submission_id FROM panels WHERE chair = ?2
             UNION SELECT submission_id FROM panel_members WHERE user_id = ?2))
-      AND (c.kind <> 'judgement' OR c.reviewer_id = ?2 OR j.state <> 'draft')
+      AND (c.kind <> 'judgement' OR c.reviewer_id = ?2 OR (j.state <> 'draft' AND (?4
+            OR EXISTS (SELECT 1 FROM panels p WHERE p.submission_id = c.submission_id AND p.chair = ?2)
+            OR EXISTS (SELECT 1 FROM judgements mine WHERE mine.submission_id = c.submission_id
+                       AND mine.reviewer_id = ?2 AND mine.state = 'submitted'))))
     ORDER BY c.seq LIMIT ?5";
 
 /// A judgement as `FEED_QUERY` reads it: standard, reviewer, outcome, rationale, state, rev,
@@ -136,27 +142,32 @@ impl FeedRow {
 struct Visibility<'h> {
     hub: &'h Hub,
     caller: &'h Caller,
-    access: HashMap<String, Option<(SubmissionAccess, bool)>>,
+    /// Each submission's panel and stage, and (once a judgement needs it) whether the caller
+    /// has submitted all theirs.
+    access: HashMap<String, Option<(SubmissionAccess, Option<bool>)>>,
 }
 
 impl Visibility<'_> {
     fn allowed(&mut self, submission: &str, action: Action<'_>) -> Result<bool> {
         if !self.access.contains_key(submission) {
-            let entry = match self.hub.access(submission)? {
-                Some(access) => {
-                    let submitted_all = self.hub.submitted_all(submission, &access.panel, &self.caller.user.id)?;
-                    Some((access, submitted_all))
-                }
-                None => None,
-            };
+            let entry = self.hub.access(submission)?.map(|access| (access, None));
             self.access.insert(submission.to_string(), entry);
+        }
+        // Only reading another's judgement depends on it: not asked for the rest.
+        let needs_submitted_all =
+            matches!(action, Action::ReadJudgement { reviewer, .. } if reviewer != self.caller.user.id);
+        if let Some((access, submitted_all @ None)) = self.access.get_mut(submission).and_then(Option::as_mut)
+            && needs_submitted_all
+        {
+            *submitted_all = Some(self.hub.submitted_all(submission, &access.panel, &self.caller.user.id)?);
         }
         let context =
             self.access[submission].as_ref().map(|(access, submitted_all)| super::permissions::PanelContext {
                 chair: &access.panel.chair,
                 member: access.panel.member(&self.caller.user.id),
                 stage: access.stage,
-                submitted_all: *submitted_all,
+                // Not needed for this action (above), so either value decides alike.
+                submitted_all: submitted_all.unwrap_or(false),
                 members: &access.panel.members,
             });
         Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
@@ -300,11 +311,9 @@ impl Hub {
         }
         // A framework reviewed in full is named without a list of standards.
         for f in &mut frameworks {
-            let total: i64 = conn.query_row(
-                "SELECT count(*) FROM standards WHERE framework_id = ?1 AND framework_version = ?2",
-                [&f.id, &f.version],
-                |r| r.get(0),
-            )?;
+            let total: i64 = conn
+                .prepare_cached("SELECT count(*) FROM standards WHERE framework_id = ?1 AND framework_version = ?2")?
+                .query_row([&f.id, &f.version], |r| r.get(0))?;
             if f.standards.as_ref().is_some_and(|s| s.len() as i64 == total) {
                 f.standards = None;
             }
@@ -584,8 +593,8 @@ mod tests {
     }
 
     /// Every demo person, an office account and someone on no panel, in every state the demo
-    /// can be put in that changes what they see: as seeded; with every judgement of one
-    /// reviewer submitted (the reveal to them); with a member recused after judging; with a
+    /// can be put in that changes what they see: as seeded; with one judgement of a reviewer
+    /// submitted and then all (the reveal to them); with a member recused after judging; with a
     /// panel removed (the office alone reads it, drafts never); with a lay member limited.
     #[test]
     fn the_narrowed_pull_gives_exactly_what_decide_allows_everyone() {
@@ -595,8 +604,13 @@ mod tests {
             let (_, token) = hub.add_user(Some(id), id, role).unwrap();
             tokens.insert(id.into(), token);
         }
-        let steps: [(&str, &str); 5] = [
+        let steps: [(&str, &str); 6] = [
             ("as seeded", ""),
+            (
+                "u-demo submitted one of several",
+                "UPDATE judgements SET state = 'submitted'
+                 WHERE rowid = (SELECT min(rowid) FROM judgements WHERE reviewer_id = 'u-demo')",
+            ),
             ("u-demo submitted everything", "UPDATE judgements SET state = 'submitted' WHERE reviewer_id = 'u-demo'"),
             (
                 "a member recused after judging",
