@@ -76,6 +76,8 @@ const LOAD_SECONDS: u64 = 10;
 /// In the mixed load phase, every this-many syncs of a client first saves one edit to push.
 const LOAD_PUSH_EVERY: usize = 10;
 const CHAIR: &str = "u-chair";
+/// How many edits the load clients have made, for each edit's text.
+static EDITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Every call of each step of a sync, in the order the steps first ran.
 #[derive(Default)]
@@ -1026,7 +1028,13 @@ fn load_phase(
                                 code,
                                 &lc.me,
                                 Some(outcome),
-                                &format!("Edit {n} by {}.", lc.me),
+                                // Unique, so that a later phase's edit is not the same as an
+                                // earlier phase's (a no-op with nothing to push).
+                                &format!(
+                                    "Edit {} by {}.",
+                                    EDITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                                    lc.me
+                                ),
                             ) {
                                 out.errors.push(e.to_string());
                             }

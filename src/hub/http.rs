@@ -43,6 +43,15 @@ pub struct AppState {
     readers: Option<Arc<Readers>>,
     throttle: Arc<Mutex<Throttle>>,
     seen: Arc<Mutex<Sightings>>,
+    pushes: Arc<Mutex<Vec<Push>>>,
+}
+
+/// A push waiting for the writer. Whoever gets the writer applies every push waiting then in
+/// one transaction (`Hub::apply_pushes`: one flush to disk for them all), and answers each.
+struct Push {
+    caller: Caller,
+    ops: Vec<crate::wire::Op>,
+    answer: tokio::sync::oneshot::Sender<super::Result<Vec<crate::wire::OpResult>>>,
 }
 
 /// "Last seen" minutes not yet written: written by the writer after the requests that found
@@ -87,6 +96,33 @@ impl AppState {
             readers,
             throttle: Arc::new(Mutex::new(Throttle::new(policy))),
             seen: Arc::default(),
+            pushes: Arc::default(),
+        }
+    }
+
+    /// Applies `ops` of `caller` together with the other pushes waiting for the writer.
+    async fn push(&self, caller: Caller, ops: Vec<crate::wire::Op>) -> Result<Vec<crate::wire::OpResult>, ApiError> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(Push { caller, ops, answer });
+        let pushes = self.pushes.clone();
+        self.with_hub(move |hub| {
+            let waiting = std::mem::take(&mut *pushes.lock().unwrap_or_else(|p| p.into_inner()));
+            // Empty: an earlier holder of the writer applied this one with theirs.
+            if waiting.is_empty() {
+                return Ok(());
+            }
+            // A failure of the whole transaction drops every `answer`: each push is told.
+            let results = hub.apply_pushes(waiting.iter().map(|p| (&p.caller, p.ops.as_slice())))?;
+            for (push, result) in waiting.into_iter().zip(results) {
+                let _ = push.answer.send(result);
+            }
+            Ok(())
+        })
+        .await?;
+        match answered.await {
+            Ok(Ok(results)) => Ok(results),
+            Ok(Err(e)) => Err(request_failed(e)),
+            Err(_) => Err(ApiError::internal("the hub could not complete the request")),
         }
     }
 
@@ -378,7 +414,7 @@ async fn push(
             "at most {MAX_OPS_PER_PUSH} ops per push; send the rest in another"
         )));
     }
-    let results = state.with_hub(move |hub| hub.apply_ops(&caller, &request.ops)).await?;
+    let results = state.push(caller, request.ops).await?;
     Ok(Json(OpsResponse { results }))
 }
 

@@ -37,6 +37,45 @@ impl Hub {
         }
     }
 
+    /// Applies several pushes (each caller's ops, in order) in one transaction: each push as
+    /// `apply_ops` applies it, atomically on its own (a savepoint: one that fails is undone and
+    /// answered with its error, the others stand), and one commit, so one flush to disk, for
+    /// them all before any is answered. What the hub's writer does with the pushes that arrived
+    /// while it was busy (`http`).
+    pub fn apply_pushes<'a>(
+        &mut self,
+        pushes: impl IntoIterator<Item = (&'a Caller, &'a [Op])>,
+    ) -> Result<Vec<Result<Vec<OpResult>>>> {
+        let conn = self.store.connection();
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut answers = Vec::new();
+        for (caller, ops) in pushes {
+            let answer =
+                self.store.connection().execute_batch("SAVEPOINT push").map_err(HubError::from).and_then(|()| {
+                    let results = self.apply_each(caller, ops)?;
+                    if results.iter().any(|r| matches!(r.outcome, OpOutcome::Rejected { .. })) {
+                        forget_old_rejections(self.store.connection(), &caller.user.id)?;
+                    }
+                    Ok(results)
+                });
+            let conn = self.store.connection();
+            let ended = match &answer {
+                Ok(_) => conn.execute_batch("RELEASE push"),
+                Err(_) => conn.execute_batch("ROLLBACK TO push; RELEASE push"),
+            };
+            if let Err(e) = ended {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+            answers.push(answer);
+        }
+        if let Err(e) = self.store.connection().execute_batch("COMMIT") {
+            let _ = self.store.connection().execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        Ok(answers)
+    }
+
     fn apply_each(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {

@@ -98,3 +98,80 @@ async fn a_first_sign_in_of_the_minute_is_answered_while_the_writer_is_held_and_
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_waiting_for_the_writer_are_applied_together_and_each_answered_with_its_own_results() {
+    use crate::domain::{JudgementState, Outcome};
+    use crate::wire::{JudgementBody, Op, OpKind, OpOutcome, OpsRequest, OpsResponse};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hub.sqlite");
+    let mut hub = Hub::open(&path).unwrap();
+    let tokens: std::collections::HashMap<String, String> = hub.seed_demo().unwrap().into_iter().collect();
+    let op = |hub: &Hub, reviewer: &str, standard: &str| Op {
+        op_id: uuid::Uuid::now_v7().to_string(),
+        base_rev: hub.judgement("S-2026-014", standard, reviewer).unwrap().map_or(0, |j| j.rev),
+        kind: OpKind::Judgement {
+            judgement: JudgementBody {
+                submission: "S-2026-014".into(),
+                standard: standard.into(),
+                outcome: Some(Outcome::PartiallyMet),
+                rationale: format!("{reviewer} on {standard}: pushed while the writer was busy."),
+                state: JudgementState::Draft,
+            },
+        },
+    };
+    // Two of Sam's, one of u-rev1's (whose judgements there are submitted: refused).
+    let pushes = [
+        ("u-demo", op(&hub, "u-demo", "MPF 1.1")),
+        ("u-demo", op(&hub, "u-demo", "MPF 1.2")),
+        ("u-rev1", op(&hub, "u-rev1", "MPF 1.1")),
+    ];
+    let state = AppState::new(hub);
+    let app = router(state.clone());
+
+    let (held, is_held) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let writer = state.hub.clone();
+    let holder = std::thread::spawn(move || {
+        let _guard = writer.lock().unwrap();
+        held.send(()).unwrap();
+        released.recv().unwrap();
+    });
+    is_held.recv().unwrap();
+    let mut answers = Vec::new();
+    for (user, op) in &pushes {
+        let body = serde_json::to_vec(&OpsRequest { ops: vec![op.clone()] }).unwrap();
+        let request = Request::post("/api/v1/ops")
+            .header(header::AUTHORIZATION, format!("Bearer {}", tokens[*user]))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        answers.push(tokio::spawn(app.clone().oneshot(request)));
+    }
+    // Every push waiting for the writer before it is released.
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while state.pushes.lock().unwrap().len() < pushes.len() {
+        assert!(tokio::time::Instant::now() < deadline, "the pushes never queued");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    release.send(()).unwrap();
+    holder.join().unwrap();
+    let mut outcomes = Vec::new();
+    for ((_, op), answer) in pushes.iter().zip(answers) {
+        let answer = tokio::time::timeout(DEADLINE, answer).await.unwrap().unwrap().unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(answer.into_body(), usize::MAX).await.unwrap();
+        let OpsResponse { results } = serde_json::from_slice(&body).unwrap();
+        assert_eq!(results.len(), 1);
+        assert_eq!(results[0].op_id, op.op_id, "each push gets its own answer");
+        outcomes.push(results[0].outcome.clone());
+    }
+    assert!(matches!(outcomes[0], OpOutcome::Applied { .. }), "{outcomes:?}");
+    assert!(matches!(outcomes[1], OpOutcome::Applied { .. }), "{outcomes:?}");
+    assert!(matches!(outcomes[2], OpOutcome::Rejected { .. }), "{outcomes:?}");
+    let hub = state.hub.lock().unwrap();
+    for standard in ["MPF 1.1", "MPF 1.2"] {
+        let j = hub.judgement("S-2026-014", standard, "u-demo").unwrap().expect("applied");
+        assert!(j.rationale.contains("while the writer was busy"), "{j:?}");
+    }
+}
