@@ -11,12 +11,20 @@ use std::sync::{Condvar, Mutex};
 
 use super::{Hub, Result};
 
-/// How many readers a hub keeps: one core fewer than the machine has (at least one), so that
-/// a push is not slowed by more reads at once than there are cores to run them. Reads are
-/// CPU-bound (the database is in the page cache): on two cores, four readers made pushes three
-/// times slower and reads no faster than the one lock (the sync benchmark's phase 4).
+/// How many readers a hub keeps: one core fewer than the machine has, so that a push is not
+/// slowed by more reads at once than there are cores to run them (reads are CPU-bound: the
+/// database is in the page cache; on two cores, four readers made pushes three times slower
+/// and reads no faster than the one lock), and none on two cores or fewer, where every request
+/// takes the one writer: there one reader was measured no better than the one lock with 1
+/// sync in 10 pushing and 1.6 times worse at the 99th percentile with 200 clients and nothing
+/// to push (the sync benchmark's phase 4, three runs: p99 ratios 0.75–0.95, 0.62 with 50
+/// clients and nothing to push, 1.00–1.26 with 1 in 10 pushing, 1.56–1.61 with 200 clients).
+/// With none, a long push holds reads back for as long as it takes.
 pub fn readers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1)
+    match std::thread::available_parallelism().map_or(1, |n| n.get()) {
+        ..=2 => 0,
+        cores => cores - 1,
+    }
 }
 
 pub struct Readers {

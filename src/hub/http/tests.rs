@@ -25,7 +25,8 @@ async fn reads_are_answered_while_the_writer_is_held() {
     let tokens: std::collections::HashMap<String, String> = hub.seed_demo().unwrap().into_iter().collect();
     // Seen "later" than now, so that signing in needs no write (see `Hub::find_token`).
     hub.seen("u-rev1", "9999-01-01T00:00:00Z").unwrap();
-    let state = AppState::new(hub);
+    // A reader, whatever this machine's cores (`pool::readers`).
+    let state = AppState::with_readers(hub, 1);
     assert!(state.readers.is_some(), "a hub on a file has readers");
     let app = router(state.clone());
     let token = tokens["u-rev1"].clone();
@@ -58,7 +59,8 @@ async fn a_first_sign_in_of_the_minute_is_answered_while_the_writer_is_held_and_
     let path = dir.path().join("hub.sqlite");
     let mut hub = Hub::open(&path).unwrap();
     let tokens: std::collections::HashMap<String, String> = hub.seed_demo().unwrap().into_iter().collect();
-    let state = AppState::new(hub);
+    // A reader, whatever this machine's cores (`pool::readers`).
+    let state = AppState::with_readers(hub, 1);
     let app = router(state.clone());
     let last_seen = |user: &'static str| {
         let state = state.clone();
@@ -126,7 +128,8 @@ async fn pushes_waiting_for_the_writer_are_applied_together_and_each_answered_wi
         ("u-demo", op(&hub, "u-demo", "MPF 1.2")),
         ("u-rev1", op(&hub, "u-rev1", "MPF 1.1")),
     ];
-    let state = AppState::new(hub);
+    // A reader, whatever this machine's cores (`pool::readers`).
+    let state = AppState::with_readers(hub, 1);
     let app = router(state.clone());
 
     let (held, is_held) = std::sync::mpsc::channel();
