@@ -153,9 +153,12 @@ impl Visibility<'_> {
             let entry = self.hub.access(submission)?.map(|access| (access, None));
             self.access.insert(submission.to_string(), entry);
         }
-        // Only reading another's judgement depends on it: not asked for the rest.
-        let needs_submitted_all =
-            matches!(action, Action::ReadJudgement { reviewer, .. } if reviewer != self.caller.user.id);
+        // Only reading another's judgement or a report depends on it: not asked for the rest.
+        let needs_submitted_all = match action {
+            Action::ReadJudgement { reviewer, .. } => reviewer != self.caller.user.id,
+            Action::ReadReport { .. } => true,
+            _ => false,
+        };
         if let Some((access, submitted_all @ None)) = self.access.get_mut(submission).and_then(Option::as_mut)
             && needs_submitted_all
         {
@@ -536,6 +539,10 @@ mod tests {
                     visibility.allowed(id, Action::ReadSubmission).unwrap() && hub.store.panel(id).is_ok()
                 }
                 ("consolidation", Some(id), _) => visibility.allowed(id, Action::ReadConsolidation).unwrap(),
+                ("report", Some(id), _) => {
+                    visibility.allowed(id, Action::ReadReport { record: false }).unwrap()
+                        && hub.pushed_report(id, crate::report::Audience::Provider).unwrap().is_some()
+                }
                 ("judgement", Some(id), [_, standard, reviewer]) => {
                     match hub.judgement(id, standard, reviewer).unwrap() {
                         Some(j) => visibility
@@ -575,6 +582,7 @@ mod tests {
                         format!("judgement {}", judgement_key(&j.submission, &j.standard, &j.reviewer))
                     }
                     Change::Consolidation { submission, .. } => format!("consolidation {submission}"),
+                    Change::Report { pushed, .. } => format!("report {}", pushed.report.submission),
                 });
             }
             if !page.more {

@@ -221,9 +221,9 @@ mod tests {
     }
 
     /// The feed works out whether the caller has submitted all theirs only when it reads
-    /// another's judgement (`feed::Visibility`): no other decision may depend on it.
+    /// another's judgement or a report (`feed::Visibility`): no other decision may depend on it.
     #[test]
-    fn only_reading_anothers_judgement_depends_on_having_submitted_all() {
+    fn only_reading_anothers_judgement_or_a_report_depends_on_having_submitted_all() {
         let stages = [
             Stage::Submitted,
             Stage::ThresholdReview,
