@@ -178,3 +178,21 @@ async fn pushes_waiting_for_the_writer_are_applied_together_and_each_answered_wi
         assert!(j.rationale.contains("while the writer was busy"), "{j:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_signs_in_before_it_judges_the_query() {
+    let mut hub = Hub::open_in_memory().unwrap();
+    let tokens: std::collections::HashMap<String, String> = hub.seed_demo().unwrap().into_iter().collect();
+    let app = router(AppState::new(hub));
+    let wrong = "0".repeat(64);
+    for (uri, token, status) in [
+        ("/api/v1/changes?since=-1", wrong.as_str(), StatusCode::UNAUTHORIZED),
+        ("/api/v1/changes?since=0", wrong.as_str(), StatusCode::UNAUTHORIZED),
+        ("/api/v1/changes?since=-1", tokens["u-demo"].as_str(), StatusCode::BAD_REQUEST),
+        ("/api/v1/changes?limit=0", tokens["u-demo"].as_str(), StatusCode::BAD_REQUEST),
+        ("/api/v1/changes?since=0", tokens["u-demo"].as_str(), StatusCode::OK),
+    ] {
+        let answer = app.clone().oneshot(get(uri, token)).await.unwrap();
+        assert_eq!(answer.status(), status, "{uri} with {}", if token == wrong { "a wrong token" } else { "Sam's" });
+    }
+}
