@@ -1321,13 +1321,11 @@ fn main() {
         size as f64 / 1e6,
         seeded.feed_rows
     );
-    // With readers even where the hub as served has none (two cores or fewer), for the ratio.
-    let url = start_hub(&hub_path, accredit::hub::pool::readers().max(1));
+    let url = start_hub(&hub_path, accredit::hub::pool::readers());
     let one_lock_url = start_hub(&hub_path, 0);
     println!(
-        "the hub as served here keeps {} readers (`accredit::hub::pool::readers`); phase 4 runs with {} and with none",
-        accredit::hub::pool::readers(),
-        accredit::hub::pool::readers().max(1)
+        "the hub as served here keeps {} readers (`accredit::hub::pool::readers`); phase 4 runs with them and with none",
+        accredit::hub::pool::readers()
     );
     println!("serving at {url}\n");
     let token = seeded.tokens[ME].clone();

@@ -11,20 +11,18 @@ use std::sync::{Condvar, Mutex};
 
 use super::{Hub, Result};
 
-/// How many readers a hub keeps: one core fewer than the machine has, so that a push is not
-/// slowed by more reads at once than there are cores to run them (reads are CPU-bound: the
-/// database is in the page cache; on two cores, four readers made pushes three times slower
-/// and reads no faster than the one lock), and none on two cores or fewer, where every request
-/// takes the one writer: there one reader was measured no better than the one lock with 1
-/// sync in 10 pushing and 1.6 times worse at the 99th percentile with 200 clients and nothing
-/// to push (the sync benchmark's phase 4, three runs: p99 ratios 0.75–0.95, 0.62 with 50
-/// clients and nothing to push, 1.00–1.26 with 1 in 10 pushing, 1.56–1.61 with 200 clients).
-/// With none, a long push holds reads back for as long as it takes.
+/// How many readers a hub keeps: one core fewer than the machine has (at least one), so that
+/// a push is not slowed by more reads at once than there are cores to run them (reads are
+/// CPU-bound: the database is in the page cache; on two cores, four readers made pushes three
+/// times slower and reads no faster than the one lock). One reader on two cores, by the sync
+/// benchmark's phase 4 (p99 per request with one reader ÷ with none, two runs each way): while
+/// signing in and reading the page took two trips to a reader it lost (1.26 and 1.00 with 1
+/// sync in 10 pushing, 1.57 and 1.61 with 200 clients); since `GET /changes` takes one
+/// (`http::AppState::read_as`) it wins where the aims are hardest (0.97 and 0.87 with 1 in 10
+/// pushing, 0.79 and 0.76 with 200 clients; 1.81 and 1.34 with 50 clients and nothing to push,
+/// all well under their aim), and reads never wait for a long push.
 pub fn readers() -> usize {
-    match std::thread::available_parallelism().map_or(1, |n| n.get()) {
-        ..=2 => 0,
-        cores => cores - 1,
-    }
+    std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1)
 }
 
 pub struct Readers {
