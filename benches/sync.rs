@@ -17,7 +17,12 @@
 //!    / the sync's ≥ 0.5); 1 gets the same ratio, and is timed again fetching one GET per
 //!    document, as the client did before the batch route.
 //!
-//! `cargo bench --bench sync -- first-sync` runs 1 and 5 only.
+//! `cargo bench --bench sync -- first-sync` runs 1 and 5 only; `-- load` runs 4 only.
+//!
+//! Each load request is also timed inside the hub (from its request span opening, the request
+//! head read, to its closing, the response sent; a `tracing` layer on tower-http's spans), so
+//! that the client threads' own share of a client-side time shows: on a small machine the
+//! load clients' threads outnumber the cores many times over.
 //!
 //! The hub is seeded through its own admin API with the synthetic shape of
 //! `accredit::demo::synthetic` (the same people and framework; the same submissions, except that
@@ -71,6 +76,8 @@ const LOAD_SECONDS: u64 = 10;
 /// In the mixed load phase, every this-many syncs of a client first saves one edit to push.
 const LOAD_PUSH_EVERY: usize = 10;
 const CHAIR: &str = "u-chair";
+/// How many edits the load clients have made, for each edit's text.
+static EDITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Every call of each step of a sync, in the order the steps first ran.
 #[derive(Default)]
@@ -668,6 +675,185 @@ fn first_sync_against_curl(
     (pull, curl)
 }
 
+/// 4: the load clients' first syncs, then each load phase on the hub with its readers and with
+/// one lock; returns each phase's samples and the ratio of their p99s.
+fn load_section(
+    dir: &Path,
+    seeded: &Seeded,
+    url: &str,
+    one_lock_url: &str,
+    hub_times: &HubTimes,
+) -> (Vec<Samples>, Vec<(&'static str, f64)>) {
+    let (mut clients, setting_up) = timed(|| {
+        let mut clients: Vec<LoadClient> = seeded
+            .load_users
+            .iter()
+            .enumerate()
+            .map(|(i, me)| LoadClient {
+                me: me.clone(),
+                store: fresh_cache(&dir.join(format!("load-{i:02}.sqlite")), me),
+                client: HubClient::new(url, &seeded.tokens[me]),
+                submission: load_submission(i),
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for lc in clients.iter_mut() {
+                scope.spawn(move || {
+                    sync(&mut lc.store, &lc.client, &lc.me).expect("a load client's first sync");
+                });
+            }
+        });
+        clients
+    });
+    println!(
+        "4. {LOAD_CLIENTS} load clients made their first syncs, all at once, in {:.1} s",
+        setting_up.as_secs_f64()
+    );
+    let shas: Vec<String> = {
+        let mut stmt =
+            clients[0].store.connection().prepare("SELECT DISTINCT sha256 FROM documents").expect("documents");
+        stmt.query_map([], |r| r.get(0)).expect("documents").collect::<rusqlite::Result<_>>().expect("documents")
+    };
+    hub_side_first_sync(&dir.join("hub.sqlite"), &seeded.tokens[&clients[0].me], &shas)
+        .print(&format!("   hub-side work of one load client's first sync ({}), in-process", clients[0].me), None);
+    let mut load_rows = Vec::new();
+    let mut ratios = Vec::new();
+    let every = Some(LOAD_PUSH_EVERY);
+    let phases: [(&str, Option<usize>, f64); 2] =
+        [("4a. 50 clients, no-change", None, 100.0), ("4b. 50 clients, 1 in 10 pushing", every, 50.0)];
+    for (label, push_every, aim) in phases {
+        let (pooled, wall) = hub_timed_phase(hub_times, dir, &mut clients, &seeded.codes, LOAD_SECONDS, push_every);
+        let pooled = print_load(label, &format!("{label}, readers"), &pooled, wall, clients.len(), aim);
+        point(&mut clients, one_lock_url, &seeded.tokens);
+        let (one_lock, wall) = hub_timed_phase(hub_times, dir, &mut clients, &seeded.codes, LOAD_SECONDS, push_every);
+        let one_lock = print_load(label, &format!("{label}, one lock"), &one_lock, wall, clients.len(), aim);
+        point(&mut clients, url, &seeded.tokens);
+        ratios.push((label, pooled.percentile_ms(99.0) / one_lock.percentile_ms(99.0)));
+        load_rows.push(pooled);
+        load_rows.push(one_lock);
+    }
+
+    // 200 clients: each load account on four machines.
+    let (more, setting_up) = timed(|| {
+        let mut more: Vec<LoadClient> = (LOAD_CLIENTS..WIDE_CLIENTS)
+            .map(|i| {
+                let me = &seeded.load_users[i % LOAD_CLIENTS];
+                LoadClient {
+                    me: me.clone(),
+                    store: fresh_cache(&dir.join(format!("load-{i:03}.sqlite")), me),
+                    client: HubClient::new(url, &seeded.tokens[me]),
+                    submission: load_submission(i % LOAD_CLIENTS),
+                }
+            })
+            .collect();
+        std::thread::scope(|scope| {
+            for lc in more.iter_mut() {
+                scope.spawn(move || sync(&mut lc.store, &lc.client, &lc.me).expect("a load client's first sync"));
+            }
+        });
+        more
+    });
+    println!("4c. {} more load clients made their first syncs in {:.1} s", more.len(), setting_up.as_secs_f64());
+    clients.extend(more);
+    let label = "4c. 200 clients, no-change";
+    let (pooled, wall) = hub_timed_phase(hub_times, dir, &mut clients, &seeded.codes, LOAD_SECONDS, None);
+    let pooled = print_load(label, &format!("{label}, readers"), &pooled, wall, clients.len(), 100.0);
+    point(&mut clients, one_lock_url, &seeded.tokens);
+    let (one_lock, wall) = hub_timed_phase(hub_times, dir, &mut clients, &seeded.codes, LOAD_SECONDS, None);
+    let one_lock = print_load(label, &format!("{label}, one lock"), &one_lock, wall, clients.len(), 100.0);
+    ratios.push((label, pooled.percentile_ms(99.0) / one_lock.percentile_ms(99.0)));
+    load_rows.push(pooled);
+    load_rows.push(one_lock);
+
+    (load_rows, ratios)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hub's own time per request, from inside the hub.
+// ---------------------------------------------------------------------------------------------
+
+/// How long each HTTP request spent inside the hub: from the moment its request span opens
+/// (tower-http's `TraceLayer`, as soon as the request's head is read) to the moment it closes
+/// (the response body sent), by route. Beside the client-side times this shows how much of a
+/// request's latency is the hub's and how much the client's own thread (waiting for a core
+/// among the load clients', sending, decoding).
+#[derive(Default)]
+struct HubTimes {
+    open: std::sync::Mutex<HashMap<u64, (Instant, String)>>,
+    done: std::sync::Mutex<Vec<(String, Duration)>>,
+}
+
+impl HubTimes {
+    /// The times recorded since the last call, by route (`GET /api/v1/changes`), emptied.
+    fn take(&self) -> HashMap<String, Vec<Duration>> {
+        let mut out: HashMap<String, Vec<Duration>> = HashMap::new();
+        for (route, d) in std::mem::take(&mut *self.done.lock().unwrap()) {
+            out.entry(route).or_default().push(d);
+        }
+        out
+    }
+}
+
+struct HubTimesLayer(Arc<HubTimes>);
+
+/// Reads a request span's `method` and `uri` fields.
+#[derive(Default)]
+struct RouteVisitor {
+    method: String,
+    uri: String,
+}
+
+impl tracing::field::Visit for RouteVisitor {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        match field.name() {
+            "method" => self.method = format!("{value:?}"),
+            "uri" => self.uri = format!("{value:?}"),
+            _ => {}
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for HubTimesLayer {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if attrs.metadata().name() != "request" {
+            return;
+        }
+        let mut visitor = RouteVisitor::default();
+        attrs.record(&mut visitor);
+        // The path without its query or hash: one route per kind of request.
+        let path = visitor.uri.split('?').next().unwrap_or("").to_string();
+        let path = if path.starts_with("/api/v1/documents/") && !path.ends_with("/batch") {
+            "/api/v1/documents/{sha}".to_string()
+        } else {
+            path
+        };
+        self.0.open.lock().unwrap().insert(id.into_u64(), (Instant::now(), format!("{} {path}", visitor.method)));
+    }
+
+    fn on_close(&self, id: tracing::span::Id, _: tracing_subscriber::layer::Context<'_, S>) {
+        if let Some((start, route)) = self.0.open.lock().unwrap().remove(&id.into_u64()) {
+            self.0.done.lock().unwrap().push((route, start.elapsed()));
+        }
+    }
+}
+
+/// Installs the layer for the whole process (tower-http's request spans only) and returns
+/// the times it collects.
+fn record_hub_times() -> Arc<HubTimes> {
+    use tracing_subscriber::layer::SubscriberExt;
+    let times = Arc::new(HubTimes::default());
+    let filter = tracing_subscriber::filter::Targets::new().with_target("tower_http::trace", tracing::Level::DEBUG);
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::Layer::with_filter(HubTimesLayer(times.clone()), filter));
+    tracing::subscriber::set_global_default(subscriber).expect("the benchmark's only subscriber");
+    times
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plain SQLite baseline for the push.
 // ---------------------------------------------------------------------------------------------
@@ -776,6 +962,23 @@ struct LoadResult {
     syncs: Vec<Duration>,
     push_syncs: Vec<Duration>,
     errors: Vec<String>,
+    /// Each request's time inside the hub (`HubTimes`), by route.
+    inside: HashMap<String, Vec<Duration>>,
+}
+
+/// `load_phase`, with the hub's own time for each request of the phase.
+fn hub_timed_phase(
+    hub_times: &HubTimes,
+    probe_dir: &Path,
+    clients: &mut [LoadClient],
+    codes: &[String],
+    seconds: u64,
+    push_every: Option<usize>,
+) -> (LoadResult, Duration) {
+    hub_times.take();
+    let (mut result, wall) = load_phase(probe_dir, clients, codes, seconds, push_every);
+    result.inside = hub_times.take();
+    (result, wall)
 }
 
 /// Points every load client at the hub at `url` (the same database, served another way).
@@ -827,7 +1030,13 @@ fn load_phase(
                                 code,
                                 &lc.me,
                                 Some(outcome),
-                                &format!("Edit {n} by {}.", lc.me),
+                                // Unique, so that a later phase's edit is not the same as an
+                                // earlier phase's (a no-op with nothing to push).
+                                &format!(
+                                    "Edit {} by {}.",
+                                    EDITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                                    lc.me
+                                ),
                             ) {
                                 out.errors.push(e.to_string());
                             }
@@ -940,6 +1149,16 @@ fn print_load(title: &str, label: &str, result: &LoadResult, wall: Duration, cli
     row("every HTTP request", &http);
     for step in [GET_CHANGES, POST_OPS] {
         row(step, result.trace.get(step));
+    }
+    // The same requests timed inside the hub: what is left of the client-side time is the
+    // client's (its thread waiting for a core among the load clients', sending, decoding).
+    let mut inside: Vec<Duration> = result.inside.values().flatten().copied().collect();
+    inside.sort();
+    row("every HTTP request, inside the hub", &inside);
+    let mut routes: Vec<_> = result.inside.iter().collect();
+    routes.sort_by(|a, b| a.0.cmp(b.0));
+    for (route, times) in routes {
+        row(&format!("  {route}, inside the hub"), times);
     }
     row("disk probe: 1-row fsync'd SQLite commit", &result.disk_probe);
     row("whole sync, nothing to push", &result.syncs);
@@ -1093,6 +1312,7 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!("load average at the start: {}", load_average());
+    let hub_times = record_hub_times();
     let (seeded, seeding) = timed(|| seed_hub(&hub_path));
     let size = std::fs::metadata(&hub_path).map(|m| m.len()).unwrap_or(0);
     println!(
@@ -1103,9 +1323,18 @@ fn main() {
     );
     let url = start_hub(&hub_path, accredit::hub::pool::readers());
     let one_lock_url = start_hub(&hub_path, 0);
+    println!(
+        "the hub as served here keeps {} readers (`accredit::hub::pool::readers`); phase 4 runs with them and with none",
+        accredit::hub::pool::readers()
+    );
     println!("serving at {url}\n");
     let token = seeded.tokens[ME].clone();
     let mut rows: Vec<Samples> = Vec::new();
+    if std::env::args().any(|a| a == "load") {
+        let (load_rows, ratios) = load_section(dir.path(), &seeded, &url, &one_lock_url, &hub_times);
+        print_load_summary(&load_rows, &ratios);
+        return;
+    }
 
     // 1. First sync of a fresh cache.
     let first_only = std::env::args().any(|a| a == "first-sync");
@@ -1229,87 +1458,8 @@ fn main() {
     rows.push(push);
     let push_sub_rows = vec![saving];
 
-    // 4. Fifty clients at once.
-    let (mut clients, setting_up) = timed(|| {
-        let mut clients: Vec<LoadClient> = seeded
-            .load_users
-            .iter()
-            .enumerate()
-            .map(|(i, me)| LoadClient {
-                me: me.clone(),
-                store: fresh_cache(&dir.path().join(format!("load-{i:02}.sqlite")), me),
-                client: HubClient::new(&url, &seeded.tokens[me]),
-                submission: load_submission(i),
-            })
-            .collect();
-        std::thread::scope(|scope| {
-            for lc in clients.iter_mut() {
-                scope.spawn(move || {
-                    sync(&mut lc.store, &lc.client, &lc.me).expect("a load client's first sync");
-                });
-            }
-        });
-        clients
-    });
-    println!(
-        "4. {LOAD_CLIENTS} load clients made their first syncs, all at once, in {:.1} s",
-        setting_up.as_secs_f64()
-    );
-    let shas: Vec<String> = {
-        let mut stmt =
-            clients[0].store.connection().prepare("SELECT DISTINCT sha256 FROM documents").expect("documents");
-        stmt.query_map([], |r| r.get(0)).expect("documents").collect::<rusqlite::Result<_>>().expect("documents")
-    };
-    hub_side_first_sync(&hub_path, &seeded.tokens[&clients[0].me], &shas)
-        .print(&format!("   hub-side work of one load client's first sync ({}), in-process", clients[0].me), None);
-    let mut load_rows = Vec::new();
-    let mut ratios = Vec::new();
-    let every = Some(LOAD_PUSH_EVERY);
-    let phases: [(&str, Option<usize>, f64); 2] =
-        [("4a. 50 clients, no-change", None, 100.0), ("4b. 50 clients, 1 in 10 pushing", every, 50.0)];
-    for (label, push_every, aim) in phases {
-        let (pooled, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, push_every);
-        let pooled = print_load(label, &format!("{label}, readers"), &pooled, wall, clients.len(), aim);
-        point(&mut clients, &one_lock_url, &seeded.tokens);
-        let (one_lock, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, push_every);
-        let one_lock = print_load(label, &format!("{label}, one lock"), &one_lock, wall, clients.len(), aim);
-        point(&mut clients, &url, &seeded.tokens);
-        ratios.push((label, pooled.percentile_ms(99.0) / one_lock.percentile_ms(99.0)));
-        load_rows.push(pooled);
-        load_rows.push(one_lock);
-    }
-
-    // 200 clients: each load account on four machines.
-    let (more, setting_up) = timed(|| {
-        let mut more: Vec<LoadClient> = (LOAD_CLIENTS..WIDE_CLIENTS)
-            .map(|i| {
-                let me = &seeded.load_users[i % LOAD_CLIENTS];
-                LoadClient {
-                    me: me.clone(),
-                    store: fresh_cache(&dir.path().join(format!("load-{i:03}.sqlite")), me),
-                    client: HubClient::new(&url, &seeded.tokens[me]),
-                    submission: load_submission(i % LOAD_CLIENTS),
-                }
-            })
-            .collect();
-        std::thread::scope(|scope| {
-            for lc in more.iter_mut() {
-                scope.spawn(move || sync(&mut lc.store, &lc.client, &lc.me).expect("a load client's first sync"));
-            }
-        });
-        more
-    });
-    println!("4c. {} more load clients made their first syncs in {:.1} s", more.len(), setting_up.as_secs_f64());
-    clients.extend(more);
-    let label = "4c. 200 clients, no-change";
-    let (pooled, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, None);
-    let pooled = print_load(label, &format!("{label}, readers"), &pooled, wall, clients.len(), 100.0);
-    point(&mut clients, &one_lock_url, &seeded.tokens);
-    let (one_lock, wall) = load_phase(dir.path(), &mut clients, &seeded.codes, LOAD_SECONDS, None);
-    let one_lock = print_load(label, &format!("{label}, one lock"), &one_lock, wall, clients.len(), 100.0);
-    ratios.push((label, pooled.percentile_ms(99.0) / one_lock.percentile_ms(99.0)));
-    load_rows.push(pooled);
-    load_rows.push(one_lock);
+    // 4. Fifty clients at once, then two hundred.
+    let (load_rows, ratios) = load_section(dir.path(), &seeded, &url, &one_lock_url, &hub_times);
 
     // 5. A PDF pack per submission.
     let (pdf, pdf_curl) = pdf_section(dir.path());
@@ -1332,7 +1482,11 @@ fn main() {
             s.percentile_ms(100.0)
         );
     }
-    for s in &load_rows {
+    print_load_summary(&load_rows, &ratios);
+}
+
+fn print_load_summary(load_rows: &[Samples], ratios: &[(&str, f64)]) {
+    for s in load_rows {
         let aim = s.aim_ms.expect("load rows have an aim");
         let p99 = s.percentile_ms(99.0);
         println!(
@@ -1344,7 +1498,7 @@ fn main() {
         );
     }
     println!("p99 per request with readers ÷ with one lock, measured in this run (under 1: the readers help)");
-    for (label, ratio) in &ratios {
+    for (label, ratio) in ratios {
         println!("  {label:<46} {ratio:.2}");
     }
 }

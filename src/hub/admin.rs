@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::audit::{self, AuditAction, Record};
-use super::feed::{append_change, framework_key};
+use super::feed::{append_change, append_judgement_change, framework_key};
 use super::{Hub, HubError, Result, hash_token, new_token};
 use crate::domain::{Framework, Member, MemberRole, Panel, Person, Stage};
 use crate::format::{self, PanelPackage, SubmissionPackage};
@@ -367,8 +367,7 @@ impl Hub {
             stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
         };
         for (standard, reviewer) in judgements {
-            let key = super::feed::judgement_key(submission, &standard, &reviewer);
-            append_change(&tx, "judgement", Some(submission), &key, None)?;
+            append_judgement_change(&tx, submission, &standard, &reviewer, None)?;
         }
         let payload = serde_json::to_vec(&panel).map_err(|e| HubError::Invalid(e.to_string()))?;
         let record =
@@ -428,13 +427,7 @@ impl Hub {
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
         };
         for (submission, standard, reviewer) in judgements {
-            append_change(
-                &tx,
-                "judgement",
-                Some(&submission),
-                &super::feed::judgement_key(&submission, &standard, &reviewer),
-                None,
-            )?;
+            append_judgement_change(&tx, &submission, &standard, &reviewer, None)?;
         }
         tx.commit()?;
         Ok(())

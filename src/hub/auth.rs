@@ -18,7 +18,8 @@ pub fn hash_token(token: &str) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char]).collect()
 }
 
 /// A caller found by their token, and whether their "last seen" is behind this minute.
@@ -28,6 +29,9 @@ pub struct Found {
     /// The minute to record as last seen, when it is not recorded yet (`Hub::seen`).
     pub seen_now: Option<String>,
 }
+
+/// Moves a user's "last seen" forward, never back.
+const SEEN: &str = "UPDATE hub_users SET last_seen = ?1 WHERE id = ?2 AND (last_seen IS NULL OR last_seen < ?1)";
 
 /// Now, to the minute: what "last seen" records.
 fn this_minute() -> String {
@@ -53,12 +57,11 @@ impl Hub {
         let row: Option<(String, String, String, Option<String>)> = self
             .store
             .connection()
-            .query_row(
+            .prepare_cached(
                 "SELECT u.id, p.name, u.role, u.last_seen FROM hub_users u JOIN people p ON p.id = u.id
                  WHERE u.token_hash = ?1 AND u.revoked = 0",
-                [hash_token(&token.to_ascii_lowercase())],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            )?
+            .query_row([hash_token(&token.to_ascii_lowercase())], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
         let Some((id, name, role, last_seen)) = row else { return Ok(None) };
         // Last seen to the minute: at most one small write per user and minute.
@@ -71,10 +74,21 @@ impl Hub {
 
     /// Records that `user` was seen at `minute` (a write: the writer's job).
     pub fn seen(&self, user: &str, minute: &str) -> Result<()> {
-        self.store.connection().execute(
-            "UPDATE hub_users SET last_seen = ?1 WHERE id = ?2 AND (last_seen IS NULL OR last_seen < ?1)",
-            [minute, user],
-        )?;
+        self.store.connection().prepare_cached(SEEN)?.execute([minute, user])?;
+        Ok(())
+    }
+
+    /// Records when each of several users was seen (user, minute), in one transaction: one
+    /// commit for everyone who signed in at the turn of a minute, not one each.
+    pub fn seen_all<'a>(&mut self, sightings: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<()> {
+        let tx = self.store.connection_mut().transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(SEEN)?;
+            for (user, minute) in sightings {
+                stmt.execute([minute, user])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 }
@@ -90,5 +104,11 @@ mod tests {
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
         assert_ne!(hash_token(&a), a, "the hash is not the token");
+    }
+
+    #[test]
+    fn a_token_hash_is_the_lower_hex_sha256() {
+        // FIPS 180-2's example.
+        assert_eq!(hash_token("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

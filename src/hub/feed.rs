@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::permissions::{Action, decide};
 use super::{Caller, Hub, HubError, Result, SubmissionAccess};
-use crate::domain::{FrameworkRef, Mapping, Person};
+use crate::domain::{FrameworkRef, JudgementState, Mapping, Outcome, Person};
 use crate::store::StoreError;
 use crate::wire::{
     Change, ChangesResponse, HubDocument, HubJudgement, HubOriginal, HubPanel, HubSubmission, MAX_PULL_LIMIT,
@@ -24,7 +24,8 @@ pub fn judgement_key(submission: &str, standard: &str, reviewer: &str) -> String
     format!("{submission}{SEPARATOR}{standard}{SEPARATOR}{reviewer}")
 }
 
-/// Appends a change to the feed and returns its sequence number.
+/// Appends a change to the feed and returns its sequence number. A judgement's goes through
+/// `append_judgement_change`, which also fills its standard and reviewer columns.
 pub fn append_change(
     tx: &rusqlite::Connection,
     kind: &str,
@@ -32,38 +33,144 @@ pub fn append_change(
     key: &str,
     recipient: Option<&str>,
 ) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO hub_changes (kind, submission_id, entity_key, recipient) VALUES (?1, ?2, ?3, ?4)",
-        params![kind, submission, key, recipient],
-    )?;
+    debug_assert_ne!(kind, "judgement", "judgement changes go through append_judgement_change");
+    tx.prepare_cached("INSERT INTO hub_changes (kind, submission_id, entity_key, recipient) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![kind, submission, key, recipient])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Appends a change of `reviewer`'s judgement of `standard` to the feed (for `recipient` alone,
+/// when re-issued to one reader) and returns its sequence number.
+pub fn append_judgement_change(
+    tx: &rusqlite::Connection,
+    submission: &str,
+    standard: &str,
+    reviewer: &str,
+    recipient: Option<&str>,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO hub_changes (kind, submission_id, entity_key, recipient, standard_code, reviewer_id)
+         VALUES ('judgement', ?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![submission, judgement_key(submission, standard, reviewer), recipient, standard, reviewer])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// One row of a pull: a change, and for a judgement's change the judgement as it is now (read
+/// in the same query, so that no judgement is read on its own).
+struct FeedRow {
+    seq: i64,
+    kind: String,
+    submission: Option<String>,
+    key: String,
+    judgement: Option<HubJudgement>,
+}
+
+/// The changes after `?1`, up to `?3` (the feed's end when the pull began), addressed to
+/// everyone or to the caller `?2`, at most `?5` of them, narrowed to what `decide` could allow
+/// the caller, so that rows it would refuse are not read at all: a change of a submission only
+/// for the office (`?4`) or someone on its panel (chair or member; `decide` refuses everyone
+/// else every read of it), and a judgement only the caller's own, or one that is not a draft
+/// (`decide` shows a draft to its author alone) on a submission the caller chairs, or the
+/// office, or where the caller has submitted a judgement of their own (a member sees the
+/// others' only once they have submitted all theirs, so at least one). `decide` still rules on
+/// every row returned: these are conditions it needs, never ones it is satisfied by.
+const FEED_QUERY: &str = "
+    SELECT c.seq, c.kind, c.submission_id, c.entity_key, c.standard_code, c.reviewer_id,
+           j.outcome, j.rationale, j.state, j.version, j.updated_at
+    FROM hub_changes c
+    LEFT JOIN judgements j ON c.kind = 'judgement' AND j.submission_id = c.submission_id
+        AND j.reviewer_id = c.reviewer_id AND j.standard_code = c.standard_code
+    WHERE c.seq > ?1 AND c.seq <= ?3 AND (c.recipient IS NULL OR c.recipient = ?2)
+      AND (?4 OR c.submission_id IS NULL OR c.submission_id IN (
+            SELECT submission_id FROM panels WHERE chair = ?2
+            UNION SELECT submission_id FROM panel_members WHERE user_id = ?2))
+      AND (c.kind <> 'judgement' OR c.reviewer_id = ?2 OR (j.state <> 'draft' AND (?4
+            OR EXISTS (SELECT 1 FROM panels p WHERE p.submission_id = c.submission_id AND p.chair = ?2)
+            OR EXISTS (SELECT 1 FROM judgements mine WHERE mine.submission_id = c.submission_id
+                       AND mine.reviewer_id = ?2 AND mine.state = 'submitted'))))
+    ORDER BY c.seq LIMIT ?5";
+
+/// A judgement as `FEED_QUERY` reads it: standard, reviewer, outcome, rationale, state, rev,
+/// updated at (parsed by `FeedRow::parse`, where a bad value can be reported).
+type RawJudgement = (String, String, Option<String>, String, String, i64, String);
+
+/// A row of `FEED_QUERY` as read.
+struct RawRow {
+    seq: i64,
+    kind: String,
+    submission: Option<String>,
+    key: String,
+    judgement: Option<RawJudgement>,
+}
+
+fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    // No judgement row (a change of something else, or of a judgement since removed): no state.
+    let judgement = match r.get::<_, Option<String>>(8)? {
+        Some(state) => Some((r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, state, r.get(9)?, r.get(10)?)),
+        None => None,
+    };
+    Ok(RawRow { seq: r.get(0)?, kind: r.get(1)?, submission: r.get(2)?, key: r.get(3)?, judgement })
+}
+
+impl FeedRow {
+    fn parse(RawRow { seq, kind, submission, key, judgement }: RawRow) -> Result<FeedRow> {
+        let judgement = match (judgement, &submission) {
+            (Some((standard, reviewer, outcome, rationale, state, rev, updated_at)), Some(submission)) => {
+                Some(HubJudgement {
+                    submission: submission.clone(),
+                    standard,
+                    reviewer,
+                    outcome: outcome
+                        .as_deref()
+                        .map(|o| Outcome::parse(o).ok_or_else(|| HubError::Invalid(format!("bad outcome {o:?}"))))
+                        .transpose()?,
+                    rationale,
+                    state: JudgementState::parse(&state)
+                        .ok_or_else(|| HubError::Invalid(format!("bad state {state:?}")))?,
+                    rev,
+                    updated_at,
+                })
+            }
+            _ => None,
+        };
+        Ok(FeedRow { seq, kind, submission, key, judgement })
+    }
 }
 
 /// Per-pull memo of what the caller may do on each submission.
 struct Visibility<'h> {
     hub: &'h Hub,
     caller: &'h Caller,
-    access: HashMap<String, Option<(SubmissionAccess, bool)>>,
+    /// Each submission's panel and stage, and (once a judgement needs it) whether the caller
+    /// has submitted all theirs.
+    access: HashMap<String, Option<(SubmissionAccess, Option<bool>)>>,
 }
 
 impl Visibility<'_> {
     fn allowed(&mut self, submission: &str, action: Action<'_>) -> Result<bool> {
         if !self.access.contains_key(submission) {
-            let entry = match self.hub.access(submission)? {
-                Some(access) => {
-                    let submitted_all = self.hub.submitted_all(submission, &access.panel, &self.caller.user.id)?;
-                    Some((access, submitted_all))
-                }
-                None => None,
-            };
+            let entry = self.hub.access(submission)?.map(|access| (access, None));
             self.access.insert(submission.to_string(), entry);
+        }
+        // Only reading another's judgement or a report depends on it: not asked for the rest.
+        let needs_submitted_all = match action {
+            Action::ReadJudgement { reviewer, .. } => reviewer != self.caller.user.id,
+            Action::ReadReport { .. } => true,
+            _ => false,
+        };
+        if let Some((access, submitted_all @ None)) = self.access.get_mut(submission).and_then(Option::as_mut)
+            && needs_submitted_all
+        {
+            *submitted_all = Some(self.hub.submitted_all(submission, &access.panel, &self.caller.user.id)?);
         }
         let context =
             self.access[submission].as_ref().map(|(access, submitted_all)| super::permissions::PanelContext {
                 chair: &access.panel.chair,
                 member: access.panel.member(&self.caller.user.id),
                 stage: access.stage,
-                submitted_all: *submitted_all,
+                // Not needed for this action (above), so either value decides alike.
+                submitted_all: submitted_all.unwrap_or(false),
                 members: &access.panel.members,
             });
         Ok(decide(self.caller.actor(), context.as_ref(), action).allowed())
@@ -80,48 +187,58 @@ impl Hub {
     /// The changes after `since` that `caller` may see, at most `limit` of them.
     pub fn changes(&self, caller: &Caller, since: i64, limit: usize) -> Result<ChangesResponse> {
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
-        // Changes the caller may not see are skipped, but a page scans a bounded number of rows.
+        let conn = self.store.connection();
+        // The feed's end as the pull begins: rows committed later have higher numbers and are
+        // left for the next pull, so a page that reaches this end may say so as its cursor.
+        let end: i64 =
+            conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM hub_changes")?.query_row([], |r| r.get(0))?;
+        if since >= end {
+            // Nothing since the cursor (a sync with nothing to do): no more reading.
+            return Ok(ChangesResponse { changes: Vec::new(), next: since, more: false });
+        }
+        // Rows `decide` would refuse anyway are left out by the query; of the rest, a page
+        // reads a bounded number.
         let scan = (limit * 4) as i64;
-        let rows: Vec<(i64, String, Option<String>, String)> = {
-            let mut stmt = self.store.connection().prepare_cached(
-                "SELECT seq, kind, submission_id, entity_key FROM hub_changes
-                 WHERE seq > ?1 AND (recipient IS NULL OR recipient = ?2) ORDER BY seq LIMIT ?3",
-            )?;
-            stmt.query_map(params![since, caller.user.id, scan], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?
+        let admin = caller.actor().admin;
+        let rows: Vec<FeedRow> = {
+            let mut stmt = conn.prepare_cached(FEED_QUERY)?;
+            let raw = stmt
+                .query_map(params![since, caller.user.id, end, admin, scan], feed_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            raw.into_iter().map(FeedRow::parse).collect::<Result<_>>()?
         };
         let scanned_all = (rows.len() as i64) < scan;
         let mut visibility = Visibility { hub: self, caller, access: HashMap::new() };
         let mut changes = Vec::new();
         let mut seen = HashSet::new();
         let mut next = since;
-        for (seq, kind, submission, key) in &rows {
+        let mut full = false;
+        for row in rows {
             if changes.len() >= limit {
+                full = true;
                 break;
             }
-            next = *seq;
+            next = row.seq;
             // The feed carries current state, so one entity once per page is enough.
-            if !seen.insert((kind.clone(), key.clone())) {
+            if !seen.insert((row.kind.clone(), row.key.clone())) {
                 continue;
             }
-            if let Some(change) = self.change(&mut visibility, *seq, kind, submission.as_deref(), key)? {
+            if let Some(change) = self.change(&mut visibility, row)? {
                 changes.push(change);
             }
         }
-        let more = !scanned_all || rows.last().is_some_and(|(seq, ..)| *seq > next);
-        Ok(ChangesResponse { changes, next, more })
+        // Every row up to the end was looked at (those the query left out are not the
+        // caller's): the cursor goes to the end, so the next pull does not pass them again.
+        if scanned_all && !full {
+            next = end;
+        }
+        Ok(ChangesResponse { changes, next, more: !scanned_all || full })
     }
 
-    fn change(
-        &self,
-        visibility: &mut Visibility<'_>,
-        seq: i64,
-        kind: &str,
-        submission: Option<&str>,
-        key: &str,
-    ) -> Result<Option<Change>> {
+    fn change(&self, visibility: &mut Visibility<'_>, row: FeedRow) -> Result<Option<Change>> {
+        let FeedRow { seq, kind, submission, key, judgement } = row;
         let parts: Vec<&str> = key.split(super::feed::SEPARATOR).collect();
-        Ok(match (kind, submission, parts.as_slice()) {
+        Ok(match (kind.as_str(), submission.as_deref(), parts.as_slice()) {
             ("framework", _, [id, version]) => {
                 self.store.load_framework(id, version)?.map(|framework| Change::Framework { seq, framework })
             }
@@ -135,8 +252,13 @@ impl Hub {
                 Err(HubError::Store(StoreError::UnknownSubmission(_))) => None,
                 Err(e) => return Err(e),
             },
-            ("judgement", Some(id), [_, standard, reviewer]) => match self.judgement(id, standard, reviewer)? {
-                Some(j) if visibility.allowed(id, Action::ReadJudgement { reviewer, standard, state: j.state })? => {
+            ("judgement", Some(id), _) => match judgement {
+                Some(j)
+                    if visibility.allowed(
+                        id,
+                        Action::ReadJudgement { reviewer: &j.reviewer, standard: &j.standard, state: j.state },
+                    )? =>
+                {
                     Some(Change::Judgement { seq, judgement: j })
                 }
                 _ => None,
@@ -201,11 +323,9 @@ impl Hub {
         }
         // A framework reviewed in full is named without a list of standards.
         for f in &mut frameworks {
-            let total: i64 = conn.query_row(
-                "SELECT count(*) FROM standards WHERE framework_id = ?1 AND framework_version = ?2",
-                [&f.id, &f.version],
-                |r| r.get(0),
-            )?;
+            let total: i64 = conn
+                .prepare_cached("SELECT count(*) FROM standards WHERE framework_id = ?1 AND framework_version = ?2")?
+                .query_row([&f.id, &f.version], |r| r.get(0))?;
             if f.standards.as_ref().is_some_and(|s| s.len() as i64 == total) {
                 f.standards = None;
             }
@@ -380,5 +500,172 @@ impl Hub {
             .connection()
             .query_row("SELECT bytes FROM originals WHERE sha256 = ?1", [sha256], |r| r.get(0))
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::wire::UserRole;
+
+    /// What `caller` may see of the whole feed, computed the plain way the pull did before it
+    /// was narrowed in SQL: every row addressed to everyone or to them, each judgement read on
+    /// its own, `decide` on each. The narrowed pull must give exactly this.
+    fn reference(hub: &Hub, caller: &Caller) -> BTreeSet<String> {
+        let rows: Vec<(i64, String, Option<String>, String)> = {
+            let mut stmt = hub
+                .store
+                .connection()
+                .prepare(
+                    "SELECT seq, kind, submission_id, entity_key FROM hub_changes
+                     WHERE recipient IS NULL OR recipient = ?1 ORDER BY seq",
+                )
+                .unwrap();
+            stmt.query_map([&caller.user.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let mut visibility = Visibility { hub, caller, access: HashMap::new() };
+        let mut out = BTreeSet::new();
+        for (_, kind, submission, key) in rows {
+            let parts: Vec<&str> = key.split(SEPARATOR).collect();
+            let visible = match (kind.as_str(), submission.as_deref(), parts.as_slice()) {
+                ("framework", _, _) => true,
+                ("submission", Some(id), _) => visibility.allowed(id, Action::ReadSubmission).unwrap(),
+                ("panel", Some(id), _) => {
+                    visibility.allowed(id, Action::ReadSubmission).unwrap() && hub.store.panel(id).is_ok()
+                }
+                ("consolidation", Some(id), _) => visibility.allowed(id, Action::ReadConsolidation).unwrap(),
+                ("report", Some(id), _) => {
+                    visibility.allowed(id, Action::ReadReport { record: false }).unwrap()
+                        && hub.pushed_report(id, crate::report::Audience::Provider).unwrap().is_some()
+                }
+                ("judgement", Some(id), [_, standard, reviewer]) => {
+                    match hub.judgement(id, standard, reviewer).unwrap() {
+                        Some(j) => visibility
+                            .allowed(id, Action::ReadJudgement { reviewer, standard, state: j.state })
+                            .unwrap(),
+                        None => false,
+                    }
+                }
+                _ => false,
+            };
+            if visible {
+                out.insert(format!("{kind} {key}"));
+            }
+        }
+        out
+    }
+
+    /// What a pull from 0 in pages of `limit` gives `caller`, checking each page's cursor.
+    fn pulled(hub: &Hub, caller: &Caller, limit: usize) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut since = 0;
+        loop {
+            let page = hub.changes(caller, since, limit).unwrap();
+            assert!(page.changes.len() <= limit);
+            assert!(
+                page.changes.iter().all(|c| c.seq() > since && c.seq() <= page.next),
+                "changes lie in (since, next]"
+            );
+            for change in &page.changes {
+                out.insert(match change {
+                    Change::Framework { framework, .. } => {
+                        format!("framework {}", framework_key(&framework.id, &framework.version))
+                    }
+                    Change::Submission { submission, .. } => format!("submission {}", submission.id),
+                    Change::Panel { panel, .. } => format!("panel {}", panel.submission),
+                    Change::Judgement { judgement: j, .. } => {
+                        format!("judgement {}", judgement_key(&j.submission, &j.standard, &j.reviewer))
+                    }
+                    Change::Consolidation { submission, .. } => format!("consolidation {submission}"),
+                    Change::Report { pushed, .. } => format!("report {}", pushed.report.submission),
+                });
+            }
+            if !page.more {
+                // Nothing after the cursor is for the caller: asking again gives nothing.
+                let again = hub.changes(caller, page.next, limit).unwrap();
+                assert!(again.changes.is_empty() && !again.more && again.next == page.next);
+                return out;
+            }
+            assert!(page.next > since, "the cursor moves");
+            since = page.next;
+        }
+    }
+
+    fn sql(hub: &Hub, statement: &str) {
+        hub.store.connection().execute_batch(statement).unwrap();
+    }
+
+    /// Every demo person, an office account and someone on no panel, in every state the demo
+    /// can be put in that changes what they see: as seeded; with one judgement of a reviewer
+    /// submitted and then all (the reveal to them); with a member recused after judging; with a
+    /// panel removed (the office alone reads it, drafts never); with a lay member limited.
+    #[test]
+    fn the_narrowed_pull_gives_exactly_what_decide_allows_everyone() {
+        let mut hub = Hub::open_in_memory().unwrap();
+        let mut tokens: HashMap<String, String> = hub.seed_demo().unwrap().into_iter().collect();
+        for (id, role) in [("u-admin", UserRole::Admin), ("u-stranger", UserRole::Reviewer)] {
+            let (_, token) = hub.add_user(Some(id), id, role).unwrap();
+            tokens.insert(id.into(), token);
+        }
+        let steps: [(&str, &str); 6] = [
+            ("as seeded", ""),
+            (
+                "u-demo submitted one of several",
+                "UPDATE judgements SET state = 'submitted'
+                 WHERE rowid = (SELECT min(rowid) FROM judgements WHERE reviewer_id = 'u-demo')",
+            ),
+            ("u-demo submitted everything", "UPDATE judgements SET state = 'submitted' WHERE reviewer_id = 'u-demo'"),
+            (
+                "a member recused after judging",
+                "UPDATE panel_members SET recused = 1 WHERE user_id = (SELECT reviewer_id FROM judgements
+                     WHERE reviewer_id <> 'u-demo' AND state = 'submitted' LIMIT 1)",
+            ),
+            (
+                "a panel removed",
+                "DELETE FROM panels WHERE submission_id = (SELECT submission_id FROM judgements WHERE state = 'draft' LIMIT 1)",
+            ),
+            (
+                "a member limited to one standard",
+                "UPDATE panel_members SET standards = json_array((SELECT standard_code FROM submission_standards
+                     WHERE submission_standards.submission_id = panel_members.submission_id LIMIT 1))
+                 WHERE rowid = (SELECT min(rowid) FROM panel_members WHERE recused = 0)",
+            ),
+        ];
+        let mut users: Vec<&String> = tokens.keys().collect();
+        users.sort();
+        for (step, statement) in steps {
+            if !statement.is_empty() {
+                sql(&hub, statement);
+            }
+            for user in &users {
+                let caller = hub.authenticate(&tokens[*user]).unwrap().unwrap();
+                let expected = reference(&hub, &caller);
+                assert_eq!(pulled(&hub, &caller, 1000), expected, "{user}, {step}, one page");
+                assert_eq!(pulled(&hub, &caller, 7), expected, "{user}, {step}, pages of 7");
+            }
+        }
+    }
+
+    #[test]
+    fn a_judgement_change_names_its_standard_and_reviewer() {
+        let hub = Hub::open_in_memory().unwrap();
+        let conn = hub.store.connection();
+        let seq = append_judgement_change(conn, "S-1", "SET 1", "u-a", Some("u-b")).unwrap();
+        let row: (String, String, String, String, String) = conn
+            .query_row(
+                "SELECT kind, entity_key, standard_code, reviewer_id, recipient FROM hub_changes WHERE seq = ?1",
+                [seq],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            ("judgement".into(), judgement_key("S-1", "SET 1", "u-a"), "SET 1".into(), "u-a".into(), "u-b".into())
+        );
     }
 }

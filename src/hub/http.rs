@@ -42,6 +42,26 @@ pub struct AppState {
     hub: Arc<Mutex<Hub>>,
     readers: Option<Arc<Readers>>,
     throttle: Arc<Mutex<Throttle>>,
+    seen: Arc<Mutex<Sightings>>,
+    pushes: Arc<Mutex<Vec<Push>>>,
+}
+
+/// A push waiting for the writer. Whoever gets the writer applies every push waiting then in
+/// one transaction (`Hub::apply_pushes`: one flush to disk for them all), and answers each.
+struct Push {
+    caller: Caller,
+    ops: Vec<crate::wire::Op>,
+    answer: tokio::sync::oneshot::Sender<super::Result<Vec<crate::wire::OpResult>>>,
+}
+
+/// "Last seen" minutes not yet written: written by the writer after the requests that found
+/// them are answered, all at once (a request never waits for this write, nor for a push
+/// holding the writer; at the turn of a minute every active user has one).
+#[derive(Default)]
+struct Sightings {
+    minutes: std::collections::HashMap<String, String>,
+    /// A write of them is on its way.
+    writing: bool,
 }
 
 impl AppState {
@@ -71,7 +91,70 @@ impl AppState {
                 None
             }
         });
-        AppState { hub: Arc::new(Mutex::new(hub)), readers, throttle: Arc::new(Mutex::new(Throttle::new(policy))) }
+        AppState {
+            hub: Arc::new(Mutex::new(hub)),
+            readers,
+            throttle: Arc::new(Mutex::new(Throttle::new(policy))),
+            seen: Arc::default(),
+            pushes: Arc::default(),
+        }
+    }
+
+    /// Applies `ops` of `caller` together with the other pushes waiting for the writer.
+    async fn push(&self, caller: Caller, ops: Vec<crate::wire::Op>) -> Result<Vec<crate::wire::OpResult>, ApiError> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(Push { caller, ops, answer });
+        let pushes = self.pushes.clone();
+        self.with_hub(move |hub| {
+            let waiting = std::mem::take(&mut *pushes.lock().unwrap_or_else(|p| p.into_inner()));
+            // Empty: an earlier holder of the writer applied this one with theirs.
+            if waiting.is_empty() {
+                return Ok(());
+            }
+            // A failure of the whole transaction drops every `answer`: each push is told.
+            let results = hub.apply_pushes(waiting.iter().map(|p| (&p.caller, p.ops.as_slice())))?;
+            for (push, result) in waiting.into_iter().zip(results) {
+                let _ = push.answer.send(result);
+            }
+            Ok(())
+        })
+        .await?;
+        match answered.await {
+            Ok(Ok(results)) => Ok(results),
+            Ok(Err(e)) => Err(request_failed(e)),
+            Err(_) => Err(ApiError::internal("the hub could not complete the request")),
+        }
+    }
+
+    /// Notes that `user` was seen at `minute`, and starts writing the noted sightings unless a
+    /// write is already on its way (it takes what is noted when it gets the writer).
+    fn note_seen(&self, user: String, minute: String) {
+        let start = {
+            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            seen.minutes.insert(user, minute);
+            !std::mem::replace(&mut seen.writing, true)
+        };
+        if !start {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            let seen = state.seen.clone();
+            let written = state
+                .with_hub(move |hub| {
+                    let minutes = {
+                        let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                        seen.writing = false;
+                        std::mem::take(&mut seen.minutes)
+                    };
+                    hub.seen_all(minutes.iter().map(|(user, minute)| (user.as_str(), minute.as_str())))
+                })
+                .await;
+            // Only "last seen" is lost, and the user's next request notes it again.
+            if written.is_err() {
+                tracing::warn!("could not record when users were last seen");
+            }
+        });
     }
 
     /// Runs read-only `work` on a reader (or the writer, without readers) off the async threads.
@@ -179,14 +262,20 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// A request's bearer token and client address, past the throttle (`hub::throttle`): an
+/// address over its allowance of failures is answered 429 without its token being looked at. A
+/// request without an address (in-process, `tower::ServiceExt::oneshot`) counts against one
+/// shared allowance. Authenticated by `Caller`'s extractor, or by `AppState::read_as` in the
+/// same read as the work it is for.
+pub struct Bearer {
+    client: Client,
+    token: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;
 
-    /// Authenticates the bearer token, throttled per client address (`hub::throttle`): an
-    /// address over its allowance of failures is answered 429 without its token being looked
-    /// at. A request without an address (in-process, `tower::ServiceExt::oneshot`) counts
-    /// against one shared allowance.
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Bearer, ApiError> {
         let client = Client::of(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
         if let Err(wait) = state.with_throttle_table(|t| t.check(client, Instant::now())) {
             tracing::debug!(%client, "authentication throttled");
@@ -198,38 +287,67 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_string());
+        Ok(Bearer { client, token })
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    /// Authenticates the bearer token (`Bearer`).
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let bearer = Bearer::from_request_parts(parts, state).await?;
+        state.read_as(bearer, |_, caller| Ok(caller.clone())).await
+    }
+}
+
+impl AppState {
+    /// Authenticates `bearer` and runs read-only `work` as the caller in the same read (one
+    /// trip to a reader, or to the writer without readers, rather than one to sign in and
+    /// another for the work).
+    async fn read_as<T: Send + 'static>(
+        &self,
+        bearer: Bearer,
+        work: impl FnOnce(&Hub, &Caller) -> super::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let Bearer { client, token } = bearer;
         let found = match token {
-            Some(token) => state.read(move |hub| hub.find_token(&token)).await,
-            None => Ok(None),
+            Some(token) => {
+                self.read(move |hub| match hub.find_token(&token)? {
+                    Some(found) => {
+                        let out = work(hub, &found.caller)?;
+                        Ok(Some((found, out)))
+                    }
+                    None => Ok(None),
+                })
+                .await?
+            }
+            None => None,
         };
-        match found {
-            Ok(Some(found)) => {
-                // "Last seen" is a write, so the writer's: once a minute per user at most.
-                if let Some(minute) = found.seen_now {
-                    let id = found.caller.user.id.clone();
-                    state.with_hub(move |hub| hub.seen(&id, &minute)).await?;
-                }
-                Ok(found.caller)
-            }
-            Ok(None) => {
-                state.with_throttle_table(|t| t.failed(client, Instant::now()));
-                // The address and never the token: the log is no place for a secret, even a wrong one.
-                let (left, blocked) = state.with_throttle_table(|t| {
-                    (t.remaining(client, Instant::now()), t.blocked_for(client, Instant::now()))
-                });
-                match blocked {
-                    Some(wait) => tracing::warn!(
-                        %client,
-                        "authentication failed; further attempts from this address refused for {} s",
-                        throttle::retry_after_seconds(wait)
-                    ),
-                    None => tracing::warn!(%client, tries_left = left, "authentication failed"),
-                }
-                Err(ApiError::unauthorized())
-            }
-            // The hub's own failure is not the client's: not counted.
-            Err(e) => Err(e),
+        let Some((found, out)) = found else { return Err(self.failed_sign_in(client)) };
+        // "Last seen" is a write, so the writer's, once a minute per user at most, and not this
+        // request's to wait for.
+        if let Some(minute) = found.seen_now {
+            self.note_seen(found.caller.user.id.clone(), minute);
         }
+        Ok(out)
+    }
+
+    /// Counts a failed sign-in against `client`'s allowance and logs it.
+    fn failed_sign_in(&self, client: Client) -> ApiError {
+        self.with_throttle_table(|t| t.failed(client, Instant::now()));
+        // The address and never the token: the log is no place for a secret, even a wrong one.
+        let (left, blocked) =
+            self.with_throttle_table(|t| (t.remaining(client, Instant::now()), t.blocked_for(client, Instant::now())));
+        match blocked {
+            Some(wait) => tracing::warn!(
+                %client,
+                "authentication failed; further attempts from this address refused for {} s",
+                throttle::retry_after_seconds(wait)
+            ),
+            None => tracing::warn!(%client, tries_left = left, "authentication failed"),
+        }
+        ApiError::unauthorized()
     }
 }
 
@@ -331,7 +449,7 @@ async fn push(
             "at most {MAX_OPS_PER_PUSH} ops per push; send the rest in another"
         )));
     }
-    let results = state.with_hub(move |hub| hub.apply_ops(&caller, &request.ops)).await?;
+    let results = state.push(caller, request.ops).await?;
     Ok(Json(OpsResponse { results }))
 }
 
@@ -352,20 +470,32 @@ struct ChangesQuery {
     responses((status = 200, description = "a page of the changes the caller may see, in order", body = ChangesResponse)))]
 async fn changes(
     State(state): State<AppState>,
-    caller: Caller,
+    bearer: Bearer,
     query: Result<Query<ChangesQuery>, QueryRejection>,
 ) -> Result<Json<ChangesResponse>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    if query.since < 0 {
-        return Err(ApiError::bad_request("since must be 0 or more"));
+    let checked = query.map_err(|e| ApiError::bad_request(e.body_text())).and_then(|Query(query)| {
+        if query.since < 0 {
+            return Err(ApiError::bad_request("since must be 0 or more"));
+        }
+        let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT);
+        // The contract's range (docs/sync-protocol.md §5): out of it is the caller's mistake,
+        // said plainly rather than silently clamped.
+        if !(1..=MAX_PULL_LIMIT).contains(&limit) {
+            return Err(ApiError::bad_request(format!("limit must be 1 to {MAX_PULL_LIMIT}")));
+        }
+        Ok((query.since, limit))
+    });
+    match checked {
+        // The most common request of all: signed in and answered in one read.
+        Ok((since, limit)) => {
+            Ok(Json(state.read_as(bearer, move |hub, caller| hub.changes(caller, since, limit)).await?))
+        }
+        // Who is asking first (401 before 400), as on every route.
+        Err(bad) => {
+            state.read_as(bearer, |_, _| Ok(())).await?;
+            Err(bad)
+        }
     }
-    let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT);
-    // The contract's range (docs/sync-protocol.md §5): out of it is the caller's mistake, said
-    // plainly rather than silently clamped.
-    if !(1..=MAX_PULL_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!("limit must be 1 to {MAX_PULL_LIMIT}")));
-    }
-    Ok(Json(state.read(move |hub| hub.changes(&caller, query.since, limit)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{sha256}", params(super::openapi::DocumentPath),

@@ -112,7 +112,8 @@ impl Hub {
         let stage: Option<String> = self
             .store
             .connection()
-            .query_row("SELECT stage FROM submissions WHERE id = ?1", [submission], |r| r.get(0))
+            .prepare_cached("SELECT stage FROM submissions WHERE id = ?1")?
+            .query_row([submission], |r| r.get(0))
             .optional()?;
         let Some(stage) = stage else { return Ok(None) };
         let panel = match self.store.panel(submission) {

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::feed::{append_change, judgement_key};
+use super::feed::append_judgement_change;
 use super::permissions::{Action, Decision, PanelContext, decide};
 use super::{Caller, Hub, HubError, Result};
 use crate::domain::{Gap, JudgementState, Outcome};
@@ -35,6 +35,45 @@ impl Hub {
                 Err(e)
             }
         }
+    }
+
+    /// Applies several pushes (each caller's ops, in order) in one transaction: each push as
+    /// `apply_ops` applies it, atomically on its own (a savepoint: one that fails is undone and
+    /// answered with its error, the others stand), and one commit, so one flush to disk, for
+    /// them all before any is answered. What the hub's writer does with the pushes that arrived
+    /// while it was busy (`http`).
+    pub fn apply_pushes<'a>(
+        &mut self,
+        pushes: impl IntoIterator<Item = (&'a Caller, &'a [Op])>,
+    ) -> Result<Vec<Result<Vec<OpResult>>>> {
+        let conn = self.store.connection();
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut answers = Vec::new();
+        for (caller, ops) in pushes {
+            let answer =
+                self.store.connection().execute_batch("SAVEPOINT push").map_err(HubError::from).and_then(|()| {
+                    let results = self.apply_each(caller, ops)?;
+                    if results.iter().any(|r| matches!(r.outcome, OpOutcome::Rejected { .. })) {
+                        forget_old_rejections(self.store.connection(), &caller.user.id)?;
+                    }
+                    Ok(results)
+                });
+            let conn = self.store.connection();
+            let ended = match &answer {
+                Ok(_) => conn.execute_batch("RELEASE push"),
+                Err(_) => conn.execute_batch("ROLLBACK TO push; RELEASE push"),
+            };
+            if let Err(e) = ended {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+            answers.push(answer);
+        }
+        if let Err(e) = self.store.connection().execute_batch("COMMIT") {
+            let _ = self.store.connection().execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        Ok(answers)
     }
 
     fn apply_each(&mut self, caller: &Caller, ops: &[Op]) -> Result<Vec<OpResult>> {
@@ -293,13 +332,7 @@ fn write(tx: &Connection, reviewer: &str, body: &JudgementBody, rev: i64) -> Res
            rationale = excluded.rationale, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at",
         params![body.submission, body.standard, reviewer, body.outcome.map(Outcome::as_str), body.rationale, body.state.as_str(), rev, now_timestamp()],
     )?;
-    append_change(
-        tx,
-        "judgement",
-        Some(&body.submission),
-        &judgement_key(&body.submission, &body.standard, reviewer),
-        None,
-    )
+    append_judgement_change(tx, &body.submission, &body.standard, reviewer, None)
 }
 
 /// The visibility pitfall: once a reviewer has submitted every judgement they owe, the other
@@ -337,7 +370,7 @@ fn reveal_if_complete(tx: &Connection, reviewer: &str, submission: &str) -> Resu
         stmt.query_map([submission, reviewer], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
     };
     for (standard, other) in others.iter().filter(|(standard, _)| owes(standard)) {
-        append_change(tx, "judgement", Some(submission), &judgement_key(submission, standard, other), Some(reviewer))?;
+        append_judgement_change(tx, submission, standard, other, Some(reviewer))?;
     }
     Ok(())
 }

@@ -220,6 +220,40 @@ mod tests {
         check(who, submitted_all, Stage::StandardsReview, Action::ReadJudgement { reviewer, standard, state })
     }
 
+    /// The feed works out whether the caller has submitted all theirs only when it reads
+    /// another's judgement or a report (`feed::Visibility`): no other decision may depend on it.
+    #[test]
+    fn only_reading_anothers_judgement_or_a_report_depends_on_having_submitted_all() {
+        let stages = [
+            Stage::Submitted,
+            Stage::ThresholdReview,
+            Stage::Returned,
+            Stage::StandardsReview,
+            Stage::PanelReview,
+            Stage::Decided,
+        ];
+        let mut actions = vec![Action::ReadSubmission, Action::ReadConsolidation, Action::WriteConsolidation];
+        for state in [Draft, Submitted] {
+            actions.push(Action::ReadJudgement { reviewer: "me", standard: "SET 1", state });
+        }
+        for current in [None, Some(Draft), Some(Submitted)] {
+            for unchanged in [false, true] {
+                actions.push(Action::WriteJudgement { standard: "SET 1", current, unchanged });
+            }
+        }
+        for who in EVERYONE {
+            for stage in stages {
+                for action in &actions {
+                    assert_eq!(
+                        check(who, true, stage, *action),
+                        check(who, false, stage, *action),
+                        "{who:?} {stage:?} {action:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn reading_the_submission() {
         for who in EVERYONE {

@@ -12,9 +12,15 @@ use std::sync::{Condvar, Mutex};
 use super::{Hub, Result};
 
 /// How many readers a hub keeps: one core fewer than the machine has (at least one), so that
-/// a push is not slowed by more reads at once than there are cores to run them. Reads are
-/// CPU-bound (the database is in the page cache): on two cores, four readers made pushes three
-/// times slower and reads no faster than the one lock (the sync benchmark's phase 4).
+/// a push is not slowed by more reads at once than there are cores to run them (reads are
+/// CPU-bound: the database is in the page cache; on two cores, four readers made pushes three
+/// times slower and reads no faster than the one lock). One reader on two cores, by the sync
+/// benchmark's phase 4 (p99 per request with one reader ÷ with none, two runs each way): while
+/// signing in and reading the page took two trips to a reader it lost (1.26 and 1.00 with 1
+/// sync in 10 pushing, 1.57 and 1.61 with 200 clients); since `GET /changes` takes one
+/// (`http::AppState::read_as`) it wins where the aims are hardest (0.97 and 0.87 with 1 in 10
+/// pushing, 0.79 and 0.76 with 200 clients; 1.81 and 1.34 with 50 clients and nothing to push,
+/// all well under their aim), and reads never wait for a long push.
 pub fn readers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1)
 }
@@ -47,11 +53,12 @@ impl Readers {
         // Given back however `work` ends, a panic included.
         let lent = Lent { readers: self, hub: Some(hub) };
         let hub = lent.hub.as_ref().expect("lent");
-        hub.store().connection().execute_batch("BEGIN DEFERRED")?;
+        let conn = hub.store().connection();
+        conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
         let result = work(hub);
         // Ending a read transaction cannot lose anything; a failure here would be the
         // connection's, and the next BEGIN reports it.
-        let _ = hub.store().connection().execute_batch("COMMIT");
+        let _ = conn.prepare_cached("COMMIT").and_then(|mut commit| commit.execute([]));
         result
     }
 }

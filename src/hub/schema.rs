@@ -101,6 +101,20 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (submission_id, document_id)
     );
     "#,
+    // 7: a judgement's change names its standard and reviewer in columns of their own (as well
+    // as in its key), so a pull joins each change to its judgement in one query and drops the
+    // other reviewers' drafts there, rather than reading each judgement on its own (`feed`).
+    r#"
+    ALTER TABLE hub_changes ADD COLUMN standard_code TEXT;
+    ALTER TABLE hub_changes ADD COLUMN reviewer_id TEXT;
+    -- The key is submission, standard, reviewer separated by U+001F: the part after the
+    -- submission first, then split (every SET reads the row as it was before the UPDATE).
+    UPDATE hub_changes SET reviewer_id = substr(entity_key, instr(entity_key, char(31)) + 1)
+        WHERE kind = 'judgement';
+    UPDATE hub_changes SET standard_code = substr(reviewer_id, 1, instr(reviewer_id, char(31)) - 1),
+                           reviewer_id = substr(reviewer_id, instr(reviewer_id, char(31)) + 1)
+        WHERE kind = 'judgement';
+    "#,
 ];
 
 /// The hub schema version that added the audit trail.
@@ -204,6 +218,41 @@ mod tests {
         let kept: String = conn.query_row("SELECT answer FROM hub_ops WHERE op_id = 'r-b'", [], |r| r.get(0)).unwrap();
         let kept: crate::wire::OpOutcome = serde_json::from_str(&kept).unwrap();
         assert_eq!(kept, crate::wire::OpOutcome::Rejected { reason: "submitted".into(), current: None });
+    }
+
+    #[test]
+    fn migration_7_names_each_judgement_changes_standard_and_reviewer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = hub_db_at(dir.path(), 6);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO hub_changes (kind, submission_id, entity_key, recipient) VALUES
+                ('judgement', 'S-2026-014', 'S-2026-014' || char(31) || 'SET 1.2' || char(31) || 'u-rev1', NULL),
+                ('judgement', 'S-2026-014', 'S-2026-014' || char(31) || 'SET 13' || char(31) || 'u-demo', 'u-chair'),
+                ('panel', 'S-2026-014', 'S-2026-014', NULL)",
+        )
+        .unwrap();
+        drop(conn);
+        let hub = Hub::open(&path).unwrap();
+        let mut stmt = hub
+            .store()
+            .connection()
+            .prepare("SELECT kind, standard_code, reviewer_id FROM hub_changes ORDER BY seq")
+            .unwrap();
+        let rows: Vec<(String, Option<String>, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            rows,
+            [
+                ("judgement".into(), some("SET 1.2"), some("u-rev1")),
+                ("judgement".into(), some("SET 13"), some("u-demo")),
+                ("panel".into(), None, None)
+            ]
+        );
     }
 
     #[test]
