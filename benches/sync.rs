@@ -282,16 +282,18 @@ fn package(id: &str, n: usize, framework: &Framework) -> SubmissionPackage {
             version: framework.version.clone(),
             standards: None,
         }],
-        provider: format!("University {n} of Somewhere"),
-        programme: format!(
-            "MSc Advanced Clinical Practice ({})",
-            ["Primary Care", "Acute", "Mental Health", "Critical Care"][n % 4]
-        ),
-        award: "MSc".into(),
-        programme_code: Some(format!("BENCH-{n}")),
-        modes: None,
-        version: 1,
-        submitted_at: date(2026, 1, 1),
+        header: accredit::domain::SubmissionHeader {
+            provider: format!("University {n} of Somewhere"),
+            programme: format!(
+                "MSc Advanced Clinical Practice ({})",
+                ["Primary Care", "Acute", "Mental Health", "Critical Care"][n % 4]
+            ),
+            award: "MSc".into(),
+            programme_code: Some(format!("BENCH-{n}")),
+            modes: None,
+            version: 1,
+            submitted_at: date(2026, 1, 1),
+        },
         stage: Stage::StandardsReview,
         stage_note: None,
         documents: (1..=DOCUMENTS_PER_SUBMISSION)

@@ -144,10 +144,16 @@ fn main() {
     rows.push(next);
     sub_steps.extend([next_dispatch, next_draw]);
 
-    // c. Set an outcome, durably: '1' and '2' alternate so every key is a real change.
+    // c. Set an outcome, durably: '1' and '2' alternate so every key is a real change. The
+    // floor for a durable save on this disk, one row committed to a plain SQLite file with the
+    // store's settings (WAL, synchronous=FULL) in the same folder, is measured in the same loop,
+    // key and commit taking turns, so both see the same disk (its fsync time swings tenfold
+    // under other load).
     let mut outcome = Samples::new("set outcome incl. durable write", Some(5.0));
     let mut outcome_dispatch = Samples::new("  dispatch 1/2 (save + outbox count)", None);
     let mut outcome_draw = Samples::new("  draw", None);
+    let mut commit = Samples::new("  baseline: one-row fsync'd SQLite commit, taking turns", None);
+    let baseline = fsync_baseline(dir.path());
     let version = |runtime: &Runtime| {
         let review = runtime.app.review.as_ref().expect("review open");
         review.current().expect("a standard is selected").mine.as_ref().map_or(0, |j| j.version)
@@ -160,10 +166,13 @@ fn main() {
         let t1 = Instant::now();
         draw(&mut term, &runtime);
         let t2 = Instant::now();
+        let (written, committed) = timed(|| commit_one(&baseline, i));
+        written.expect("write the baseline row");
         if i >= 4 {
             outcome.push(t2 - t0);
             outcome_dispatch.push(t1 - t0);
             outcome_draw.push(t2 - t1);
+            commit.push(committed);
         }
     }
     if let Some(accredit::tui::app::Flash::Error(message)) = &runtime.app.flash {
@@ -188,11 +197,17 @@ fn main() {
         save_only.push(d);
     }
     sub_steps.push(save_only);
+    // The same without waiting for the disk: what the save costs in CPU.
+    runtime.store.connection().pragma_update(None, "synchronous", "OFF").expect("synchronous=OFF");
+    let mut save_cpu = Samples::new("  Store::save_judgement, no fsync (CPU)", None);
+    for i in 0..OUTCOME_RUNS {
+        let (saved, d) =
+            timed(|| runtime.store.save_judgement(&submission, &code, ME, Some(outcomes[i % 2]), "bench rationale"));
+        saved.expect("save a judgement");
+        save_cpu.push(d);
+    }
+    sub_steps.push(save_cpu);
     drop((runtime, term));
-
-    // The floor for a durable save on this disk: one row committed to a plain SQLite file with
-    // the store's settings (WAL, synchronous=FULL), in the same folder and the same run.
-    let commit = fsync_commit_baseline(dir.path());
     let outcome_ratio = rows[2].median_ms() / commit.median_ms();
     sub_steps.push(commit);
 
@@ -400,25 +415,20 @@ fn fzf_baseline(dir: &Path, entries: &[accredit::store::FinderEntry], queries: &
     Some(Fzf { per_query, matches, overhead })
 }
 
-/// One row written and committed per sample to a fresh SQLite file in `dir`, with the cache's
-/// durability settings: what any durable save costs on this disk at the least.
-fn fsync_commit_baseline(dir: &Path) -> Samples {
+/// A fresh SQLite file in `dir` with the cache's durability settings, for the floor of any
+/// durable save on this disk.
+fn fsync_baseline(dir: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(dir.join("baseline.sqlite")).expect("open the baseline database");
     conn.pragma_update(None, "journal_mode", "WAL").expect("WAL");
     conn.pragma_update(None, "synchronous", "FULL").expect("synchronous=FULL");
     conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)", []).expect("create the table");
-    let mut samples = Samples::new("  baseline: one-row fsync'd SQLite commit", None);
-    for i in 0..OUTCOME_RUNS + 4 {
-        let (written, d) = timed(|| {
-            conn.execute(
-                "INSERT OR REPLACE INTO t (k, v) VALUES (1, ?1)",
-                [if i % 2 == 0 { "met" } else { "partially met" }],
-            )
-        });
-        written.expect("write the baseline row");
-        if i >= 4 {
-            samples.push(d);
-        }
-    }
-    samples
+    conn
+}
+
+/// One row written and committed (alternating values, so each is a real change).
+fn commit_one(conn: &rusqlite::Connection, i: usize) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT OR REPLACE INTO t (k, v) VALUES (1, ?1)",
+        [if i.is_multiple_of(2) { "met" } else { "partially met" }],
+    )
 }

@@ -44,8 +44,8 @@ pub fn import_package(store: &mut Store, path: &Path) -> Result<()> {
     println!(
         "Imported {} (version {}): {}, {} documents, {} mapped standards.",
         s.id,
-        s.version,
-        accredit::text::sanitize(&s.programme),
+        s.header.version,
+        accredit::text::sanitize(&s.header.programme),
         s.documents.len(),
         s.mappings.len()
     );
@@ -94,7 +94,7 @@ pub fn export_form(store: &Store, submission: &str, output: Option<&Path>) -> Re
             mine: s.mine.clone(),
         })
         .collect();
-    let text = form::render_form(&review.submission.id, &review.submission.programme, &me, &standards);
+    let text = form::render_form(&review.submission.id, &review.submission.header.programme, &me, &standards);
     let Some(path) = output else {
         std::io::stdout().write_all(text.as_bytes()).wrap_err("cannot write the form")?;
         return Ok(());

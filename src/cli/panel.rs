@@ -12,8 +12,8 @@ use accredit::domain::consolidation::{
     RecordError, Removed, more_lenient_than_most_severe, needs_resolution_note, next_id, panel_rationale_required,
 };
 use accredit::domain::input::{check_due, parse_date, resolve_codes};
+use accredit::domain::report_input::ConfirmationFacts;
 use accredit::paths::DataDir;
-use accredit::report::model::ConfirmationFacts;
 use accredit::report::{self, Audience, Format, IssueInput};
 use accredit::store::Store;
 
@@ -457,6 +457,7 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
     let r = &pushed.report;
     // Kept here so the Report screen can show what changed since.
     let markdown = client.report(submission, r.version, "md")?;
+    let markdown = report::kept_markdown(&store.report_input(submission)?, &r.sha256, &markdown);
     store.record_pushed_report(submission, r.version, &r.sha256, &markdown, &r.pushed_by)?;
     if pushed.created {
         println!("pushed the panel report of {submission} as version {} (sha256 {})", r.version, &r.sha256[..12]);
@@ -478,8 +479,9 @@ fn push(data_dir: &DataDir, store: &mut Store, submission: &str) -> Result<()> {
 /// A member confirms the latest pushed report.
 fn confirm(data_dir: &DataDir, submission: &str, comment: &str) -> Result<()> {
     let (client, _) = super::sync::client(data_dir)?;
-    let done =
-        client.confirm(submission, comment).wrap_err_with(|| format!("cannot confirm the report of {submission}"))?;
+    let done = client
+        .confirm(submission, comment, None)
+        .wrap_err_with(|| format!("cannot confirm the report of {submission}"))?;
     println!(
         "{} confirmed version {} of the report of {submission}{}",
         done.name,

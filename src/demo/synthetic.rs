@@ -52,16 +52,18 @@ pub fn generate(store: &mut Store, shape: Shape) -> Result<(), StoreError> {
                 version: framework.version.clone(),
                 standards: None,
             }],
-            provider: format!("University {n} of Somewhere"),
-            programme: format!(
-                "MSc Advanced Clinical Practice ({})",
-                ["Primary Care", "Acute", "Mental Health", "Critical Care"][n % 4]
-            ),
-            award: "MSc".into(),
-            programme_code: Some(format!("BENCH-{n}")),
-            modes: None,
-            version: 1,
-            submitted_at: date(2026, 1, 1),
+            header: crate::domain::SubmissionHeader {
+                provider: format!("University {n} of Somewhere"),
+                programme: format!(
+                    "MSc Advanced Clinical Practice ({})",
+                    ["Primary Care", "Acute", "Mental Health", "Critical Care"][n % 4]
+                ),
+                award: "MSc".into(),
+                programme_code: Some(format!("BENCH-{n}")),
+                modes: None,
+                version: 1,
+                submitted_at: date(2026, 1, 1),
+            },
             stage: Stage::StandardsReview,
             stage_note: None,
             documents: (1..=5)

@@ -104,17 +104,32 @@ pub struct Mapping {
     pub evidence: Vec<EvidenceRef>,
 }
 
+// The one shape of these fields: `Submission`, the cache's `store::SubmissionSummary`, the wire's
+// `wire::HubSubmission` and the report's `SubmissionFacts` embed it (flattened, so their JSON
+// stays flat and in today's field order). The id stays beside it as the record's key, and so do
+// the stage and its note: they are the Centre's, and change as the review goes on. (A plain
+// comment: the doc comment below is the OpenAPI document's description.)
+/// What a submission says about its programme, as the header of the provider's mapping form
+/// gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SubmissionHeader {
+    pub provider: String,
+    pub programme: String,
+    pub award: String,
+    /// The programme's code, or a link to it.
+    pub programme_code: Option<String>,
+    /// Modes of study (full-time, part-time, apprenticeship).
+    pub modes: Option<String>,
+    pub version: u32,
+    pub submitted_at: Date,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
     pub id: String,
     pub frameworks: Vec<FrameworkRef>,
-    pub provider: String,
-    pub programme: String,
-    pub award: String,
-    pub programme_code: Option<String>,
-    pub modes: Option<String>,
-    pub version: u32,
-    pub submitted_at: Date,
+    #[serde(flatten)]
+    pub header: SubmissionHeader,
     pub stage: Stage,
     pub stage_note: Option<String>,
     pub documents: Vec<DocumentRef>,

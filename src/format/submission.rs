@@ -5,8 +5,10 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::{Checker, FormatError, Problem, SUBMISSION_FORMAT, is_identifier, parse_json};
-use crate::domain::{DocumentRef, Framework, FrameworkRef, Mapping, Stage, Submission};
+use crate::domain::{DocumentRef, Framework, FrameworkRef, Mapping, Stage, Submission, SubmissionHeader};
 
+/// The file as written. Flat, not embedding `SubmissionHeader` flattened: serde's
+/// `deny_unknown_fields` does not work through `flatten`, and a misspelt field must be refused.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SubmissionFile {
@@ -154,13 +156,15 @@ pub fn parse_submission<'f>(
     let submission = Submission {
         id: s.id,
         frameworks: s.frameworks,
-        provider: s.provider,
-        programme: s.programme,
-        award: s.award,
-        programme_code: s.programme_code,
-        modes: s.modes,
-        version: s.version,
-        submitted_at: s.submitted_at,
+        header: SubmissionHeader {
+            provider: s.provider,
+            programme: s.programme,
+            award: s.award,
+            programme_code: s.programme_code,
+            modes: s.modes,
+            version: s.version,
+            submitted_at: s.submitted_at,
+        },
         stage: s.stage,
         stage_note: s.stage_note,
         documents: s.documents,

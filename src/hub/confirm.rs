@@ -16,6 +16,10 @@ pub enum ConfirmRefused {
     NotAMember,
     /// The chair has pushed no report yet.
     NothingPushed,
+    /// The member read `read`, but the chair has pushed `latest` since.
+    NewerReport { read: i64, latest: i64 },
+    /// The comment is longer than a rationale may be.
+    CommentTooLong,
 }
 
 impl Hub {
@@ -36,9 +40,13 @@ impl Hub {
         caller: &Caller,
         submission: &str,
         comment: &str,
+        read: Option<i64>,
     ) -> Result<std::result::Result<Confirmation, ConfirmRefused>> {
         if self.access(submission)?.is_none() || !self.confirmers(submission)?.contains(&caller.user.id) {
             return Ok(Err(ConfirmRefused::NotAMember));
+        }
+        if comment.chars().count() > super::ops::MAX_RATIONALE_CHARS {
+            return Ok(Err(ConfirmRefused::CommentTooLong));
         }
         let version: Option<i64> = self.store.connection().query_row(
             "SELECT max(version) FROM reports WHERE submission_id = ?1",
@@ -46,6 +54,9 @@ impl Hub {
             |r| r.get(0),
         )?;
         let Some(version) = version else { return Ok(Err(ConfirmRefused::NothingPushed)) };
+        if let Some(read) = read.filter(|&read| read != version) {
+            return Ok(Err(ConfirmRefused::NewerReport { read, latest: version }));
+        }
         let confirmed_at = now_timestamp();
         let tx = self.store.connection_mut().transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
@@ -61,6 +72,8 @@ impl Hub {
             ..Record::new(&caller.user.id, AuditAction::ReportConfirm, payload.as_bytes())
         };
         super::audit::append(&tx, &record)?;
+        // The chair sees it arrive, and the member's other machines see it done.
+        super::feed::append_change(&tx, "report", Some(submission), submission, None)?;
         tx.commit()?;
         Ok(Ok(Confirmation {
             member: caller.user.id.clone(),

@@ -145,6 +145,15 @@ impl Hub {
                 let (consolidation, rev) = self.consolidation(id)?;
                 Some(Change::Consolidation { seq, submission: id.to_string(), consolidation, rev })
             }
+            // The panel's record where the caller may read it, else the provider's report.
+            ("report", Some(id), _) if visibility.allowed(id, Action::ReadReport { record: false })? => {
+                let audience = if visibility.allowed(id, Action::ReadReport { record: true })? {
+                    crate::report::Audience::Panel
+                } else {
+                    crate::report::Audience::Provider
+                };
+                self.pushed_report(id, audience)?.map(|pushed| Change::Report { seq, pushed: Box::new(pushed) })
+            }
             _ => None,
         })
     }
@@ -255,16 +264,7 @@ impl Hub {
         Ok(HubSubmission {
             id: s.id,
             frameworks,
-            provider: s.provider,
-            programme: s.programme,
-            award: s.award,
-            programme_code: s.programme_code,
-            modes: s.modes,
-            version: s.version,
-            submitted_at: s
-                .submitted_at
-                .parse()
-                .map_err(|_| HubError::Invalid(format!("bad date {:?}", s.submitted_at)))?,
+            header: s.header,
             stage: s.stage,
             stage_note: s.stage_note,
             documents,

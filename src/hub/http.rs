@@ -432,7 +432,7 @@ async fn push_report(
 
 #[utoipa::path(get, path = "/api/v1/submissions/{id}/reports", params(super::openapi::SubmissionPath),
     responses((status = 200, description = "every pushed version", body = ReportsResponse),
-        (status = 403, description = "not the panel's chair or the office", body = ErrorBody)))]
+        (status = 403, description = "neither the chair, the office nor a voting member who has submitted", body = ErrorBody)))]
 async fn list_reports(
     State(state): State<AppState>,
     caller: Caller,
@@ -464,7 +464,7 @@ fn markdown() -> String {
 #[utoipa::path(get, path = "/api/v1/submissions/{id}/reports/{version}", params(super::openapi::ReportPath, ReportQuery),
     responses((status = 200, description = "the version, rendered", content(
             (String = "text/markdown"), (String = "text/html"), (serde_json::Value = "application/json"))),
-        (status = 403, description = "not the panel's chair or the office", body = ErrorBody),
+        (status = 403, description = "on the panel but not allowed this rendering (a member limited to some standards reads the provider's report, not the panel's record)", body = ErrorBody),
         (status = 404, description = "no such version", body = ErrorBody)))]
 async fn get_report(
     State(state): State<AppState>,
@@ -492,8 +492,13 @@ async fn get_report(
             .ok_or_else(|| ApiError::bad_request("audience is provider or panel"))?,
     };
     match state.read(move |hub| hub.report_for(&caller, &id, version, format, audience)).await? {
-        Some(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
-        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report")),
+        Ok(text) => Ok(([(header::CONTENT_TYPE, content_type)], text).into_response()),
+        Err(super::panel::ReportRefused::Missing) => {
+            Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such version of this report"))
+        }
+        Err(super::panel::ReportRefused::Denied(reason)) => {
+            Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason))
+        }
     }
 }
 
@@ -551,8 +556,9 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(tokio::net::TcpListener,
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/confirmations", params(super::openapi::SubmissionPath),
     request_body = crate::wire::ConfirmRequest,
     responses((status = 200, description = "the caller's confirmation of the latest pushed version", body = crate::wire::Confirmation),
+        (status = 400, description = "the comment is too long", body = ErrorBody),
         (status = 403, description = "not a voting member of the panel", body = ErrorBody),
-        (status = 409, description = "no report pushed yet", body = ErrorBody)))]
+        (status = 409, description = "no report pushed yet, or a newer version than the one read", body = ErrorBody)))]
 async fn confirm(
     State(state): State<AppState>,
     caller: Caller,
@@ -560,7 +566,7 @@ async fn confirm(
     body: Result<Json<crate::wire::ConfirmRequest>, JsonRejection>,
 ) -> Result<Json<crate::wire::Confirmation>, ApiError> {
     let Json(body) = body?;
-    match state.with_hub(move |hub| hub.confirm(&caller, &id, &body.comment)).await? {
+    match state.with_hub(move |hub| hub.confirm(&caller, &id, &body.comment, body.version)).await? {
         Ok(confirmation) => Ok(Json(confirmation)),
         Err(super::confirm::ConfirmRefused::NotAMember) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -571,6 +577,18 @@ async fn confirm(
             StatusCode::CONFLICT,
             "nothing_pushed",
             "the chair has not pushed a report to confirm yet",
+        )),
+        Err(super::confirm::ConfirmRefused::NewerReport { read, latest }) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "newer_report",
+            format!(
+                "you read version {read}, but the chair has pushed version {latest} since: read it and confirm again"
+            ),
+        )),
+        Err(super::confirm::ConfirmRefused::CommentTooLong) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("a comment is at most {} characters", super::ops::MAX_RATIONALE_CHARS),
         )),
     }
 }

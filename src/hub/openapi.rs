@@ -129,6 +129,8 @@ mod tests {
         let body = schema(&doc, "JudgementBody");
         assert_eq!(body["properties"]["rationale"]["maxLength"], crate::hub::ops::MAX_RATIONALE_CHARS);
         assert_eq!(body["properties"]["standard"]["maxLength"], crate::hub::ops::MAX_KEY_CHARS);
+        let confirm = schema(&doc, "ConfirmRequest");
+        assert_eq!(confirm["properties"]["comment"]["maxLength"], crate::hub::ops::MAX_RATIONALE_CHARS);
         let changes = doc["paths"]["/api/v1/changes"]["get"]["parameters"].as_array().expect("parameters");
         let limit = changes.iter().find(|p| p["name"] == "limit").expect("limit");
         assert_eq!(limit["schema"]["maximum"], MAX_PULL_LIMIT);

@@ -8,10 +8,10 @@ use super::feed::append_change;
 use super::permissions::{Action, Decision, decide};
 use super::{Caller, Hub, HubError, Result};
 use crate::domain::consolidation::Consolidation;
-use crate::report::model::ConfirmationFacts;
+use crate::domain::report_input::ConfirmationFacts;
 use crate::report::{self, Audience, Format};
 use crate::store::now_timestamp;
-use crate::wire::{Op, OpOutcome, ReportVersion};
+use crate::wire::{Op, OpOutcome, PushedReport, ReportVersion};
 
 /// Why a report cannot be pushed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,15 @@ pub enum PushRefused {
     NotSubmitted(Vec<String>),
     /// The consolidation is not a complete report: every problem.
     Incomplete(Vec<String>),
+}
+
+/// Why a pushed version of a report is not served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportRefused {
+    /// No such version, or (the same answer) the caller is not on the panel.
+    Missing,
+    /// On the panel, but not allowed this rendering: why.
+    Denied(&'static str),
 }
 
 impl Hub {
@@ -164,6 +173,8 @@ impl Hub {
             ..Record::new(&caller.user.id, AuditAction::ReportPush, json.as_bytes())
         };
         super::audit::append(&tx, &record)?;
+        // The members who confirm it (and the chair's other machines) learn of it from the feed.
+        append_change(&tx, "report", Some(submission), submission, None)?;
         let letter = built.clone().for_audience(Audience::Provider);
         tx.execute(
             "INSERT INTO report_letters (submission_id, version, json, markdown, html) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -188,6 +199,14 @@ impl Hub {
         )))
     }
 
+    /// The latest pushed version with its Markdown (for `audience`) and confirmations, as the
+    /// feed carries it.
+    pub(super) fn pushed_report(&self, submission: &str, audience: Audience) -> Result<Option<PushedReport>> {
+        let Some(report) = self.report_versions(submission)?.pop() else { return Ok(None) };
+        let markdown = self.rendering(submission, report.version, Format::Markdown, audience)?.unwrap_or_default();
+        Ok(Some(PushedReport { report, markdown, confirmations: self.confirmation_list(submission)? }))
+    }
+
     fn report_versions(&self, submission: &str) -> Result<Vec<ReportVersion>> {
         let mut stmt = self.store.connection().prepare_cached(
             "SELECT version, sha256, pushed_by, pushed_at FROM reports WHERE submission_id = ?1 ORDER BY version",
@@ -206,9 +225,9 @@ impl Hub {
         Ok(rows)
     }
 
-    /// Every pushed version, for the chair and the office; `None` when the caller may not see them.
+    /// Every pushed version, for the chair, the office and the members who confirm; `None` when the caller may not see them.
     pub fn reports(&self, caller: &Caller, submission: &str) -> Result<Option<Vec<ReportVersion>>> {
-        if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
+        if !self.consolidation_access(caller, submission, Action::ReadReport { record: false })?.allowed() {
             return Ok(None);
         }
         Ok(Some(self.report_versions(submission)?))
@@ -216,7 +235,7 @@ impl Hub {
 
     /// One pushed version in one format, as the panel's record.
     pub fn report(&self, caller: &Caller, submission: &str, version: i64, format: Format) -> Result<Option<String>> {
-        self.report_for(caller, submission, version, format, Audience::Panel)
+        Ok(self.report_for(caller, submission, version, format, Audience::Panel)?.ok())
     }
 
     /// One pushed version in one format, for `audience` (the provider's letter has no appendix).
@@ -227,26 +246,33 @@ impl Hub {
         version: i64,
         format: Format,
         audience: Audience,
-    ) -> Result<Option<String>> {
-        if !self.consolidation_access(caller, submission, Action::ReadConsolidation)?.allowed() {
-            return Ok(None);
+    ) -> Result<std::result::Result<String, ReportRefused>> {
+        let record = audience == Audience::Panel;
+        match self.consolidation_access(caller, submission, Action::ReadReport { record })? {
+            Decision::Allow => {}
+            // Off the panel, the same answer as for a submission that does not exist.
+            Decision::Deny("not on this panel") => return Ok(Err(ReportRefused::Missing)),
+            Decision::Deny(reason) => return Ok(Err(ReportRefused::Denied(reason))),
         }
+        Ok(self.rendering(submission, version, format, audience)?.ok_or(ReportRefused::Missing))
+    }
+
+    /// A kept rendering of a pushed version (the panel's record, or the provider's letter).
+    fn rendering(&self, submission: &str, version: i64, format: Format, audience: Audience) -> Result<Option<String>> {
         let column = match format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Json => "json",
         };
+        let table = match audience {
+            Audience::Panel => "reports",
+            Audience::Provider => "report_letters",
+        };
         Ok(self
             .store
             .connection()
             .query_row(
-                &format!(
-                    "SELECT {column} FROM {} WHERE submission_id = ?1 AND version = ?2",
-                    match audience {
-                        Audience::Panel => "reports",
-                        Audience::Provider => "report_letters",
-                    }
-                ),
+                &format!("SELECT {column} FROM {table} WHERE submission_id = ?1 AND version = ?2"),
                 params![submission, version],
                 |r| r.get(0),
             )

@@ -43,6 +43,13 @@ pub enum Action<'a> {
     ReadConsolidation,
     /// Write the consolidation or push a panel report.
     WriteConsolidation,
+    /// The panel reports the chair pushed: the chair, the office, and the voting members who
+    /// confirm them (once they have submitted theirs, so nothing is revealed early). `record`:
+    /// the panel's record, whose appendix holds every reviewer's judgement of every standard,
+    /// which a member limited to some standards does not read (the provider's report they do).
+    ReadReport {
+        record: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +71,7 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
     let Some(panel) = panel else {
         // No panel yet: the office reads the submission, never a draft, and nobody writes.
         let office_reads = match action {
-            Action::ReadSubmission | Action::ReadConsolidation => true,
+            Action::ReadSubmission | Action::ReadConsolidation | Action::ReadReport { .. } => true,
             Action::ReadJudgement { state, .. } => state != JudgementState::Draft,
             Action::WriteJudgement { .. } | Action::WriteConsolidation => false,
         };
@@ -78,9 +85,22 @@ pub fn decide(actor: Actor<'_>, panel: Option<&PanelContext<'_>>, action: Action
     match action {
         // Someone off the panel learns nothing, not even that the submission exists: the same
         // answer as for a submission that does not.
-        Action::ReadConsolidation | Action::WriteConsolidation if !(actor.admin || is_chair || member.is_some()) => {
+        Action::ReadConsolidation | Action::WriteConsolidation | Action::ReadReport { .. }
+            if !(actor.admin || is_chair || member.is_some()) =>
+        {
             Deny("not on this panel")
         }
+        Action::ReadReport { .. } if actor.admin || is_chair => Allow,
+        Action::ReadReport { record } => match member {
+            Some(m) if m.role.votes() && !panel.submitted_all => {
+                Deny("the report is read once you have submitted your judgements")
+            }
+            Some(m) if m.role.votes() && record && m.standards.is_some() => {
+                Deny("the panel's record holds judgements of standards you do not judge: read the provider's report")
+            }
+            Some(m) if m.role.votes() => Allow,
+            _ => Deny("only the panel's voting members confirm its report"),
+        },
         Action::ReadConsolidation if actor.admin || is_chair => Allow,
         Action::WriteConsolidation if is_chair && panel.stage.allows_consolidation() => Allow,
         Action::WriteConsolidation if is_chair => {
@@ -326,6 +346,26 @@ mod tests {
                 let write = check(who, submitted_all, Stage::PanelReview, Action::WriteConsolidation);
                 assert_eq!(read, matches!(who, Who::Admin | Who::Chair), "{who:?} reads");
                 assert_eq!(write, who == Who::Chair, "{who:?} writes");
+            }
+        }
+    }
+
+    #[test]
+    fn the_pushed_reports_are_read_by_the_chair_the_office_and_members_who_have_submitted_a_limited_one_without_the_record()
+     {
+        for who in EVERYONE {
+            for submitted_all in [false, true] {
+                for record in [false, true] {
+                    let read = check(who, submitted_all, Stage::PanelReview, Action::ReadReport { record });
+                    let expected = match who {
+                        Who::Admin | Who::Chair => true,
+                        Who::Reviewer => submitted_all,
+                        // The record's appendix has others' judgements of standards they do not judge.
+                        Who::LimitedLay => submitted_all && !record,
+                        _ => false,
+                    };
+                    assert_eq!(read, expected, "{who:?}, submitted all: {submitted_all}, record: {record}");
+                }
             }
         }
     }

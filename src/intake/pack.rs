@@ -442,13 +442,15 @@ pub fn read_pack_reusing(
             .iter()
             .map(|f| FrameworkRef { id: f.id.clone(), version: f.version.clone(), standards: None })
             .collect(),
-        provider,
-        programme,
-        award,
-        programme_code: code,
-        modes: None,
-        version: 1,
-        submitted_at: today,
+        header: crate::domain::SubmissionHeader {
+            provider,
+            programme,
+            award,
+            programme_code: code,
+            modes: None,
+            version: 1,
+            submitted_at: today,
+        },
         stage: Stage::Submitted,
         stage_note: (!threshold.trim().is_empty())
             .then(|| format!("Threshold requirements (from the mapping document): {}", threshold.trim())),

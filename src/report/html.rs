@@ -168,7 +168,7 @@ fn link(id: &str) -> String {
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let s = &r.submission;
-    let title = format!("Panel report: {} — {}", s.programme, s.provider);
+    let title = format!("Panel report: {} — {}", s.header.programme, s.header.provider);
     let issue = &r.issue;
     let _ = writeln!(o, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">");
     let _ = writeln!(o, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -273,20 +273,20 @@ pub fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(o, "<h2>Key facts</h2>\n<table>");
-    fact(&mut o, "Submission", format!("{} (version {})", code(&s.id), s.version));
-    fact(&mut o, "Provider", esc(&s.provider));
-    fact(&mut o, "Programme", esc(&s.programme));
-    fact(&mut o, "Award", esc(&s.award));
-    if let Some(c) = &s.programme_code {
+    fact(&mut o, "Submission", format!("{} (version {})", code(&s.id), s.header.version));
+    fact(&mut o, "Provider", esc(&s.header.provider));
+    fact(&mut o, "Programme", esc(&s.header.programme));
+    fact(&mut o, "Award", esc(&s.header.award));
+    if let Some(c) = &s.header.programme_code {
         fact(&mut o, "Programme code", code(c));
     }
-    if let Some(modes) = &s.modes {
+    if let Some(modes) = &s.header.modes {
         fact(&mut o, "Modes of delivery", esc(modes));
     }
     let frameworks: Vec<String> = r.frameworks.iter().map(|f| describe_framework(f, esc)).collect();
     fact(&mut o, "Judged against", frameworks.join("; "));
     fact(&mut o, "Review", if s.partial { "partial re-review".into() } else { "full review".into() });
-    fact(&mut o, "Submitted", date(&s.submitted_at));
+    fact(&mut o, "Submitted", date(&s.header.submitted_at.to_string()));
     fact(&mut o, "Reviews due", date(&r.panel.reviews_due));
     if let Some(d) = &r.panel.panel_date {
         fact(&mut o, "Panel meeting", date(d));

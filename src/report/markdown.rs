@@ -28,7 +28,7 @@ fn paragraphs(text: &str) -> String {
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let s = &r.submission;
-    let _ = writeln!(o, "# Panel report: {} — {}", md(&s.programme), md(&s.provider));
+    let _ = writeln!(o, "# Panel report: {} — {}", md(&s.header.programme), md(&s.header.provider));
     let _ = writeln!(o);
     let issue = &r.issue;
     let _ = writeln!(o, "{} · {} · {}", md(&issue.organisation), md(&issue.reference), md(&issue.status_words()));
@@ -138,20 +138,20 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "| | |");
     let _ = writeln!(o, "| --- | --- |");
-    let _ = writeln!(o, "| Submission | {} (version {}) |", md(&s.id), s.version);
-    let _ = writeln!(o, "| Provider | {} |", md(&s.provider));
-    let _ = writeln!(o, "| Programme | {} |", md(&s.programme));
-    let _ = writeln!(o, "| Award | {} |", md(&s.award));
-    if let Some(code) = &s.programme_code {
+    let _ = writeln!(o, "| Submission | {} (version {}) |", md(&s.id), s.header.version);
+    let _ = writeln!(o, "| Provider | {} |", md(&s.header.provider));
+    let _ = writeln!(o, "| Programme | {} |", md(&s.header.programme));
+    let _ = writeln!(o, "| Award | {} |", md(&s.header.award));
+    if let Some(code) = &s.header.programme_code {
         let _ = writeln!(o, "| Programme code | {} |", md(code));
     }
-    if let Some(modes) = &s.modes {
+    if let Some(modes) = &s.header.modes {
         let _ = writeln!(o, "| Modes of delivery | {} |", md(modes));
     }
     let frameworks: Vec<String> = r.frameworks.iter().map(|f| describe_framework(f, md)).collect();
     let _ = writeln!(o, "| Judged against | {} |", frameworks.join("; "));
     let _ = writeln!(o, "| Review | {} |", if s.partial { "partial re-review" } else { "full review" });
-    let _ = writeln!(o, "| Submitted | {} |", md(&s.submitted_at));
+    let _ = writeln!(o, "| Submitted | {} |", md(&s.header.submitted_at.to_string()));
     let _ = writeln!(o, "| Reviews due | {} |", r.panel.reviews_due);
     if let Some(date) = &r.panel.panel_date {
         let _ = writeln!(o, "| Panel meeting | {date} |");

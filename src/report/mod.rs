@@ -48,6 +48,14 @@ pub fn content_sha256(draft: &Report) -> String {
     Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The Markdown to keep of a version pushed to the hub, to show what changed since. When the
+/// draft built from `input` is the version pushed (same content hash), its DRAFT rendering is
+/// kept instead of the hub's FINAL one, so "changed since" compares content, not the letterhead.
+pub fn kept_markdown(input: &ReportInput, sha256: &str, hub_markdown: &str) -> String {
+    let draft = build(input);
+    if content_sha256(&draft) == sha256 { render(&draft, Format::Markdown) } else { hub_markdown.to_string() }
+}
+
 use crate::domain::Outcome;
 use model::{FrameworkFacts, MemberFacts};
 

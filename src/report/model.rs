@@ -4,96 +4,15 @@
 use serde::Serialize;
 
 use crate::domain::agreement::{self, Agreement};
-use crate::domain::consolidation::{
-    Condition, ConditionStatus, Consolidation, DecisionKind, Note, Rules, more_lenient_than_most_severe,
+use crate::domain::consolidation::{Condition, ConditionStatus, DecisionKind, Note, more_lenient_than_most_severe};
+// The report's input is domain data; named here too, so the renderers and callers reach
+// everything a report is made of in one place.
+pub use crate::domain::report_input::{
+    ConfirmationFacts, FrameworkFacts, IssueInput, ReportInput, StandardFacts, SubmissionFacts,
 };
-use crate::domain::{EvidenceRef, MemberRole, Outcome, Panel};
+use crate::domain::{EvidenceRef, MemberRole, Outcome};
 
 pub const REPORT_FORMAT: &str = "accredit.report.v1";
-
-/// Everything a report is made from, gathered by the store.
-#[derive(Debug, Clone)]
-pub struct ReportInput {
-    pub submission: SubmissionFacts,
-    pub frameworks: Vec<FrameworkFacts>,
-    /// The standards under review, in order, with their sections.
-    pub standards: Vec<StandardFacts>,
-    pub documents: Vec<(String, String)>,
-    pub panel: Panel,
-    /// id → name of everyone on the panel.
-    pub names: Vec<(String, String)>,
-    /// Submitted reviewer judgements: (standard, reviewer, outcome).
-    pub judgements: Vec<(String, String, Outcome)>,
-    pub consolidation: Consolidation,
-    pub rules: Rules,
-    /// The body that sends the report (the hub's organisation name).
-    pub organisation: Option<String>,
-    /// Whether this rendering is a draft or a pushed version.
-    pub issue: IssueInput,
-    /// Members' confirmations that the report is accurate, as the hub holds them.
-    pub confirmations: Vec<ConfirmationFacts>,
-}
-
-impl ReportInput {
-    /// The submitted reviewer outcomes of one standard.
-    pub fn reviewer_outcomes(&self, code: &str) -> Vec<Outcome> {
-        self.judgements.iter().filter(|(c, ..)| c == code).map(|(_, _, o)| *o).collect()
-    }
-
-    /// Each standard under review with its reviewers' submitted outcomes and the outcomes its
-    /// framework asks a rationale for: what the consolidation's rules read.
-    pub fn judged(&self) -> Vec<crate::domain::consolidation::Judged> {
-        self.standards
-            .iter()
-            .map(|s| crate::domain::consolidation::Judged {
-                code: s.code.clone(),
-                reviewers: self.reviewer_outcomes(&s.code),
-                rationale_required: s.rationale_required.clone(),
-            })
-            .collect()
-    }
-
-    /// Everything that keeps the report from being complete: the one list the hub (refusing a
-    /// push), the CLI (`panel check`, `panel push`), the queue and the Report screen give.
-    pub fn problems(&self) -> Vec<String> {
-        self.consolidation.problems(&self.judged(), self.rules)
-    }
-}
-
-/// One member's confirmation, for the sign-off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct ConfirmationFacts {
-    pub name: String,
-    /// The date they confirmed (YYYY-MM-DD).
-    pub date: String,
-    /// The report version they read.
-    pub version: i64,
-    /// Shown in the panel's record only.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub comment: String,
-}
-
-impl From<&crate::wire::Confirmation> for ConfirmationFacts {
-    fn from(c: &crate::wire::Confirmation) -> ConfirmationFacts {
-        ConfirmationFacts {
-            name: c.name.clone(),
-            date: c.confirmed_at.get(..10).unwrap_or(&c.confirmed_at).to_string(),
-            version: c.version,
-            comment: c.comment.clone(),
-        }
-    }
-}
-
-/// A report is a draft until the hub keeps it as a version.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum IssueInput {
-    #[default]
-    Draft,
-    Final {
-        version: i64,
-        issued_on: String,
-    },
-}
 
 /// Who a rendering is for: the provider's letter leaves out the panel's internal appendix.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -156,39 +75,6 @@ pub struct SignOffFacts {
     /// The decision's date.
     pub date: Option<String>,
     pub confirmations: Vec<ConfirmationFacts>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SubmissionFacts {
-    pub id: String,
-    pub provider: String,
-    pub programme: String,
-    pub award: String,
-    pub programme_code: Option<String>,
-    pub modes: Option<String>,
-    pub version: u32,
-    pub submitted_at: String,
-    pub partial: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FrameworkFacts {
-    pub id: String,
-    pub version: String,
-    pub title: String,
-    pub official: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct StandardFacts {
-    pub framework: String,
-    pub section: String,
-    pub code: String,
-    pub title: String,
-    pub statement: String,
-    pub evidence: Vec<EvidenceRef>,
-    /// The outcomes its framework asks a rationale for.
-    pub rationale_required: Vec<Outcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -573,10 +459,10 @@ fn summary(
     let mut text = format!(
         "{} reviewed {} of {} (submission {}, version {}) against {} standard{}.",
         issue.organisation,
-        s.programme,
-        s.provider,
+        s.header.programme,
+        s.header.provider,
         s.id,
-        s.version,
+        s.header.version,
         input.standards.len(),
         if input.standards.len() == 1 { "" } else { "s" }
     );

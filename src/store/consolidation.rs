@@ -4,12 +4,12 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store, StoreError, now_timestamp};
 use crate::domain::consolidation::Consolidation;
-use crate::domain::{JudgementState, Outcome};
-use crate::report::model::{
+use crate::domain::report_input::{
     ConfirmationFacts, FrameworkFacts, IssueInput, ReportInput, StandardFacts, SubmissionFacts,
 };
+use crate::domain::{JudgementState, Outcome};
 
-fn confirmations_key(submission: &str) -> String {
+pub(super) fn confirmations_key(submission: &str) -> String {
     format!("confirmations/{submission}")
 }
 
@@ -76,9 +76,8 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps the Markdown of a version pushed to the hub, to show what changed since. When this
-    /// cache's consolidation is the one pushed (same content hash), its DRAFT rendering is kept
-    /// instead of the hub's FINAL one, so "changed since" compares content, not the letterhead.
+    /// Keeps the Markdown of a version pushed to the hub, to show what changed since (which
+    /// Markdown, the caller asks the report module's `kept_markdown`: the store renders nothing).
     pub fn record_pushed_report(
         &self,
         submission: &str,
@@ -87,14 +86,6 @@ impl Store {
         markdown: &str,
         pushed_by: &str,
     ) -> Result<()> {
-        let draft = crate::report::build(&self.report_input(submission)?);
-        let local;
-        let markdown = if crate::report::content_sha256(&draft) == sha256 {
-            local = crate::report::render(&draft, crate::report::Format::Markdown);
-            local.as_str()
-        } else {
-            markdown
-        };
         self.conn.execute(
             "INSERT INTO reports (submission_id, version, sha256, json, markdown, html, pushed_by, pushed_at)
              VALUES (?1, ?2, ?3, '', ?4, '', ?5, ?6)
@@ -228,17 +219,7 @@ impl Store {
                 .collect()
         };
         Ok(ReportInput {
-            submission: SubmissionFacts {
-                id: s.id,
-                provider: s.provider,
-                programme: s.programme,
-                award: s.award,
-                programme_code: s.programme_code,
-                modes: s.modes,
-                version: s.version,
-                submitted_at: s.submitted_at,
-                partial,
-            },
+            submission: SubmissionFacts { id: s.id, header: s.header, partial },
             frameworks,
             standards,
             documents,

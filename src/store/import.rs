@@ -90,6 +90,7 @@ pub(crate) fn import_submission_with(
     stored: &HashMap<String, String>,
 ) -> Result<()> {
     let s = &package.submission;
+    let h = &s.header;
     tx.execute(
             "INSERT INTO submissions (id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -97,7 +98,7 @@ pub(crate) fn import_submission_with(
                award = excluded.award, programme_code = excluded.programme_code, modes = excluded.modes,
                version = excluded.version, submitted_at = excluded.submitted_at, stage = excluded.stage,
                stage_note = excluded.stage_note",
-            params![s.id, s.provider, s.programme, s.award, s.programme_code, s.modes, s.version, s.submitted_at.to_string(), s.stage.as_str(), s.stage_note],
+            params![s.id, h.provider, h.programme, h.award, h.programme_code, h.modes, h.version, h.submitted_at.to_string(), s.stage.as_str(), s.stage_note],
         )?;
     tx.execute("DELETE FROM mappings WHERE submission_id = ?1", [&s.id])?;
     tx.execute("DELETE FROM documents WHERE submission_id = ?1", [&s.id])?;

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{Result, Store, StoreError, now_timestamp};
-use crate::domain::{Judgement, JudgementState, MemberRole, Outcome};
+use crate::domain::{Judgement, JudgementState, Member, MemberRole, Outcome};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmitOutcome {
@@ -97,33 +97,63 @@ impl Store {
         Ok(SubmitOutcome { submitted })
     }
 
+    /// Whether `me` may record a judgement of `standard`: one cached query (a save runs this
+    /// on every autosave, so it stays cheap), then the same checks in the same order as ever.
     fn check_may_judge(&self, submission: &str, standard: &str, me: &str) -> Result<()> {
-        let summary = self.submission_summary(submission)?;
-        let panel = self.panel(submission)?;
-        let in_scope: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)",
-            [submission, standard],
-            |r| r.get(0),
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.stage, p.chair, pm.role, pm.standards, coalesce(pm.recused, 0),
+                    EXISTS (SELECT 1 FROM submission_standards ss WHERE ss.submission_id = s.id AND ss.standard_code = ?2)
+             FROM submissions s
+             JOIN panels p ON p.submission_id = s.id
+             LEFT JOIN panel_members pm ON pm.submission_id = s.id AND pm.user_id = ?3
+             WHERE s.id = ?1",
         )?;
+        let row = stmt
+            .query_row([submission, standard, me], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            })
+            .optional()?;
+        let Some((stage, chair, role, standards, recused, in_scope)) = row else {
+            return Err(StoreError::UnknownSubmission(submission.into()));
+        };
         if !in_scope {
             return Err(StoreError::UnknownStandard { submission: submission.into(), standard: standard.into() });
         }
-        let Some(role) = panel.role_of(me) else {
-            return Err(StoreError::NotAssigned(submission.into()));
+        let member = match role {
+            Some(role) => Some(Member {
+                user: me.to_string(),
+                role: MemberRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("bad role {role:?}")))?,
+                standards: standards.as_deref().map(super::read::parse_json_list).transpose()?,
+                recused,
+                recusal_reason: None,
+            }),
+            None => None,
         };
-        let member = panel.member(me);
-        if member.is_some_and(|m| m.recused) {
+        let role = if chair == me {
+            MemberRole::Chair
+        } else {
+            member.as_ref().map(|m| m.role).ok_or_else(|| StoreError::NotAssigned(submission.into()))?
+        };
+        if member.as_ref().is_some_and(|m| m.recused) {
             return Err(StoreError::Recused(submission.into()));
         }
-        if role == MemberRole::Chair || !member.is_some_and(|m| m.judges(standard)) {
+        if role == MemberRole::Chair || !member.as_ref().is_some_and(|m| m.judges(standard)) {
             return Err(StoreError::NotYourStandard {
                 submission: submission.into(),
                 standard: standard.into(),
                 role: role.label().into(),
             });
         }
-        if !summary.stage.allows_judging() {
-            return Err(StoreError::StageClosed { submission: submission.into(), stage: summary.stage.label().into() });
+        let stage = super::read::parse_stage(&stage)?;
+        if !stage.allows_judging() {
+            return Err(StoreError::StageClosed { submission: submission.into(), stage: stage.label().into() });
         }
         Ok(())
     }
@@ -138,20 +168,19 @@ impl Store {
 
 fn current(conn: &Connection, submission: &str, standard: &str, me: &str) -> Result<Option<Judgement>> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT outcome, rationale, state, version, updated_at FROM judgements
              WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
-            [submission, standard, me],
-            |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            },
-        )
+        )?
+        .query_row([submission, standard, me], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
         .optional()?;
     let Some((outcome, rationale, state, version, updated_at)) = row else {
         return Ok(None);
@@ -174,24 +203,23 @@ fn current(conn: &Connection, submission: &str, standard: &str, me: &str) -> Res
 /// The hub revision this replica last saw of a judgement (0: never synced).
 fn hub_rev(tx: &Transaction<'_>, submission: &str, standard: &str, me: &str) -> Result<i64> {
     Ok(tx
-        .query_row(
+        .prepare_cached(
             "SELECT hub_rev FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
-            [submission, standard, me],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([submission, standard, me], |r| r.get(0))
         .optional()?
         .unwrap_or(0))
 }
 
 pub(crate) fn write(tx: &Transaction<'_>, j: &Judgement) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
            rationale = excluded.rationale, state = excluded.state, version = excluded.version,
            updated_at = excluded.updated_at",
-        params![j.submission, j.standard, j.reviewer, j.outcome.map(Outcome::as_str), j.rationale, j.state.as_str(), j.version, j.updated_at],
-    )?;
+    )?
+    .execute(params![j.submission, j.standard, j.reviewer, j.outcome.map(Outcome::as_str), j.rationale, j.state.as_str(), j.version, j.updated_at])?;
     Ok(())
 }
 
@@ -200,11 +228,11 @@ pub(crate) fn write(tx: &Transaction<'_>, j: &Judgement) -> Result<()> {
 pub(crate) fn queue(tx: &Transaction<'_>, j: &Judgement, base_rev: i64) -> Result<()> {
     let payload = serde_json::to_string(j).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let key = format!("{}\u{1f}{}\u{1f}{}", j.submission, j.standard, j.reviewer);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO outbox (op_id, entity, entity_key, base_rev, payload, created_at)
          VALUES (?1, 'judgement', ?2, ?3, ?4, ?5)
          ON CONFLICT (entity, entity_key) WHERE sent = 0 DO UPDATE SET payload = excluded.payload",
-        params![uuid::Uuid::now_v7().to_string(), key, base_rev, payload, j.updated_at],
-    )?;
+    )?
+    .execute(params![uuid::Uuid::now_v7().to_string(), key, base_rev, payload, j.updated_at])?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Every edit is one transaction holding the row and its outbox entry, committed (WAL,
 //! `synchronous=FULL`) before the caller is told it is saved.
 
+mod confirmations;
 mod consolidation;
 pub use consolidation::ORGANISATION_KEY;
 mod documents;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+pub use confirmations::{ConfirmStatus, PendingConfirmation};
 pub use health::CacheHealth;
 pub use judgements::SubmitOutcome;
 pub use replica::{Conflict, OutboxEntry, PushTally, Resolution, WantedOriginal};
@@ -156,14 +158,15 @@ impl Store {
     pub fn person_name(&self, id: &str) -> Result<String> {
         Ok(self
             .conn
-            .query_row("SELECT name FROM people WHERE id = ?1", [id], |r| r.get(0))
+            .prepare_cached("SELECT name FROM people WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?
             .unwrap_or_else(|| id.to_string()))
     }
 
     /// Changes made here that the hub has not acknowledged yet.
     pub fn unsynced_count(&self) -> Result<usize> {
-        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as usize)
+        Ok(self.conn.prepare_cached("SELECT count(*) FROM outbox")?.query_row([], |r| r.get::<_, i64>(0))? as usize)
     }
 
     /// Runs SQLite's own consistency check.

@@ -9,7 +9,7 @@ use super::{Result, Store, StoreError};
 use crate::domain::panel::{OthersVisible, others_visible};
 use crate::domain::{
     EvidenceRef, Framework, Gap, Judgement, JudgementState, Member, MemberRole, Outcome, Panel, Section, Stage,
-    Standard,
+    Standard, SubmissionHeader,
 };
 
 /// One submission the user is on the panel of, with their progress.
@@ -34,6 +34,8 @@ pub struct Assignment {
     pub reviewers_total: usize,
     /// Whether the submission's evidence is all on this machine (to review offline).
     pub evidence: super::OfflineReadiness,
+    /// For a voting member: where the panel report the chair pushed stands (to confirm).
+    pub report: Option<super::ConfirmStatus>,
 }
 
 impl Assignment {
@@ -46,16 +48,11 @@ impl Assignment {
     }
 }
 
+/// A submission's row in the cache: its header and where it is in the process.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmissionSummary {
     pub id: String,
-    pub provider: String,
-    pub programme: String,
-    pub award: String,
-    pub programme_code: Option<String>,
-    pub modes: Option<String>,
-    pub version: u32,
-    pub submitted_at: String,
+    pub header: SubmissionHeader,
     pub stage: Stage,
     pub stage_note: Option<String>,
 }
@@ -188,7 +185,7 @@ fn parse_date(text: &str) -> Result<Date> {
     text.parse().map_err(|_| StoreError::Corrupt(format!("bad date {text:?}")))
 }
 
-fn parse_stage(text: &str) -> Result<Stage> {
+pub(super) fn parse_stage(text: &str) -> Result<Stage> {
     Stage::parse(text).ok_or_else(|| StoreError::Corrupt(format!("bad stage {text:?}")))
 }
 
@@ -196,7 +193,7 @@ fn parse_outcome(text: Option<String>) -> Result<Option<Outcome>> {
     text.map(|t| Outcome::parse(&t).ok_or_else(|| StoreError::Corrupt(format!("bad outcome {t:?}")))).transpose()
 }
 
-fn parse_json_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
+pub(super) fn parse_json_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("bad list {text:?}: {e}")))
 }
 
@@ -271,6 +268,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut reports = self.confirm_statuses(me)?;
         for (id, provider, programme, stage, chair, due, panel_date, role, standards, recused) in rows {
             let role = if chair == me {
                 MemberRole::Chair
@@ -287,6 +285,7 @@ impl Store {
                 _ => due,
             };
             let evidence = self.offline_readiness(&id)?;
+            let report = reports.remove(&id);
             out.push(Assignment {
                 submission: id,
                 provider,
@@ -301,6 +300,7 @@ impl Store {
                 reviewers_submitted,
                 reviewers_total,
                 evidence,
+                report,
             });
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.submission.cmp(&b.submission)));
@@ -401,7 +401,9 @@ impl Store {
     }
 
     pub fn submission_summary(&self, submission: &str) -> Result<SubmissionSummary> {
-        let row = self
+        type Row =
+            (String, String, String, String, Option<String>, Option<String>, u32, String, String, Option<String>);
+        let row: Row = self
             .conn
             .query_row(
                 "SELECT id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note
@@ -409,16 +411,16 @@ impl Store {
                 [submission],
                 |r| {
                     Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, u32>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, Option<String>>(9)?,
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
                     ))
                 },
             )
@@ -427,13 +429,15 @@ impl Store {
         let (id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note) = row;
         Ok(SubmissionSummary {
             id,
-            provider,
-            programme,
-            award,
-            programme_code,
-            modes,
-            version,
-            submitted_at,
+            header: SubmissionHeader {
+                provider,
+                programme,
+                award,
+                programme_code,
+                modes,
+                version,
+                submitted_at: parse_date(&submitted_at)?,
+            },
             stage: parse_stage(&stage)?,
             stage_note,
         })

@@ -214,6 +214,10 @@ impl Store {
                 Change::Consolidation { submission, consolidation, rev, .. } => {
                     usize::from(apply_consolidation(&tx, submission, consolidation, *rev)?)
                 }
+                Change::Report { pushed, .. } => {
+                    super::confirmations::apply_pushed_report(&tx, pushed)?;
+                    1
+                }
             };
         }
         tx.execute(
@@ -289,6 +293,12 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// How many conflicts wait for the user (the header's count, after every save).
+    pub fn open_conflict_count(&self) -> Result<usize> {
+        let mut stmt = self.conn.prepare_cached("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL")?;
+        Ok(stmt.query_row([], |r| r.get::<_, i64>(0))? as usize)
     }
 
     pub fn open_conflicts(&self) -> Result<Vec<Conflict>> {
@@ -674,13 +684,7 @@ fn package(
     let submission = Submission {
         id: s.id.clone(),
         frameworks: s.frameworks.clone(),
-        provider: s.provider.clone(),
-        programme: s.programme.clone(),
-        award: s.award.clone(),
-        programme_code: s.programme_code.clone(),
-        modes: s.modes.clone(),
-        version: s.version,
-        submitted_at: s.submitted_at,
+        header: s.header.clone(),
         stage: s.stage,
         stage_note: s.stage_note.clone(),
         documents: s

@@ -164,13 +164,19 @@ impl HubClient {
         self.read(self.check(response)?)
     }
 
-    /// Confirms, as a panel member, that the latest pushed report is accurate.
-    pub fn confirm(&self, submission: &str, comment: &str) -> Result<crate::wire::Confirmation, SyncError> {
+    /// Confirms, as a panel member, that the pushed report is accurate: `version` if given (the
+    /// hub refuses when a newer one was pushed since), else the latest.
+    pub fn confirm(
+        &self,
+        submission: &str,
+        comment: &str,
+        version: Option<i64>,
+    ) -> Result<crate::wire::Confirmation, SyncError> {
         let response = self
             .agent()?
             .post(self.url(&format!("/api/v1/submissions/{submission}/confirmations")))
             .header("Authorization", &format!("Bearer {}", self.token))
-            .send_json(crate::wire::ConfirmRequest { comment: comment.to_string() })
+            .send_json(crate::wire::ConfirmRequest { comment: comment.to_string(), version })
             .map_err(|e| self.unreachable(e))?;
         self.read(self.check(response)?)
     }

@@ -58,6 +58,8 @@ pub struct Summary {
     pub documents: usize,
     /// Original files (PDF, DOCX, XLSX) fetched.
     pub originals: usize,
+    /// Members' confirmations of a panel report sent (typed here, perhaps offline).
+    pub confirmed: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -75,6 +77,9 @@ impl std::fmt::Display for Summary {
         }
         if self.originals > 0 {
             write!(f, ", {} original{}", self.originals, if self.originals == 1 { "" } else { "s" })?;
+        }
+        if self.confirmed > 0 {
+            write!(f, "; sent {} report confirmation{}", self.confirmed, if self.confirmed == 1 { "" } else { "s" })?;
         }
         Ok(())
     }
@@ -186,6 +191,30 @@ fn fetch_originals_into(
     Ok(fetched)
 }
 
+/// Sends the report confirmations typed here. One the hub refuses (a newer version was pushed
+/// since the member read theirs, say) is kept with the reason and its comment, for the member to
+/// read the new version and confirm again; the rest still go.
+pub fn send_confirmations(store: &Store, client: &HubClient) -> Result<usize, SyncError> {
+    let mut sent = 0;
+    for pending in store.pending_confirmations()?.into_iter().filter(|p| p.refused.is_none()) {
+        match client.confirm(&pending.submission, &pending.comment, Some(pending.version)) {
+            Ok(_) => {
+                store.confirmation_sent(&pending.submission)?;
+                sent += 1;
+            }
+            Err(SyncError::Refused { status: 400 | 403 | 404 | 409, message }) => {
+                store.log_sync(
+                    "error",
+                    &format!("the hub refused your confirmation of the report of {}: {message}", pending.submission),
+                )?;
+                store.confirmation_refused(&pending.submission, &message)?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(sent)
+}
+
 /// Pushes the outbox, then pulls every change, as `me`.
 pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, SyncError> {
     let mut summary = Summary::default();
@@ -209,6 +238,7 @@ pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, 
             summary.rejected += tally.rejected;
         }
     }
+    summary.confirmed += send_confirmations(store, client)?;
     // Pull: page by page, each page and its cursor in one transaction.
     loop {
         let since = store.sync_cursor()?;

@@ -184,6 +184,16 @@ pub enum Effect {
     OpenReport {
         submission: String,
     },
+    /// The version of the panel report the chair pushed, for a member to read and confirm.
+    OpenPushedReport {
+        submission: String,
+    },
+    /// A member's confirmation of `version`, kept until a sync brings it to the hub.
+    ConfirmReport {
+        submission: String,
+        version: i64,
+        comment: String,
+    },
     /// The original file of a document in the system's viewer (or the configured one), at
     /// the physical `page` when the viewer takes one.
     OpenOriginal {
@@ -526,7 +536,11 @@ impl App {
             Action::ConsolidationSaveFailed { submission, message, busy } => {
                 self.consolidation_failed(&submission, &message, busy)
             }
-            Action::ReportLoaded(preview) => {
+            Action::ReportLoaded(mut preview) => {
+                // A reload of the report on screen keeps where the reader was.
+                if let Some(shown) = self.report.as_ref().filter(|r| r.submission == preview.submission) {
+                    preview.scroll = shown.scroll;
+                }
                 self.report = Some(*preview);
                 self.screen = ScreenId::Report;
                 Vec::new()

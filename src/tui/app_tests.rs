@@ -25,6 +25,7 @@ fn assignment(submission: &str, role: MemberRole, recused: bool) -> Assignment {
         reviewers_submitted: 0,
         reviewers_total: 2,
         evidence: crate::store::OfflineReadiness { documents: 3, missing: Vec::new() },
+        report: None,
     }
 }
 

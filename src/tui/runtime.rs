@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use super::app::{Action, App, Effect, SyncFailure};
 use super::screens::panel::{PanelData, ReportPreview};
-use super::screens::report::SincePushed;
+use super::screens::report::{MemberConfirm, SincePushed};
 use super::screens::sync::{SyncStatus, SyncView};
 use super::settings::Settings;
 use super::viewer::{self, ViewerCommand};
@@ -113,9 +113,20 @@ impl Runtime {
                 WorkerOutcome::ReportPushed { submission, result } => {
                     if let Ok((pushed, markdown)) = &result {
                         let r = &pushed.report;
-                        if let Err(e) =
-                            self.store.record_pushed_report(&submission, r.version, &r.sha256, markdown, &r.pushed_by)
-                        {
+                        let kept = self
+                            .store
+                            .report_input(&submission)
+                            .map(|input| report::kept_markdown(&input, &r.sha256, markdown))
+                            .and_then(|markdown| {
+                                self.store.record_pushed_report(
+                                    &submission,
+                                    r.version,
+                                    &r.sha256,
+                                    &markdown,
+                                    &r.pushed_by,
+                                )
+                            });
+                        if let Err(e) = kept {
                             tracing::warn!(error = %e, "cannot keep the pushed report for diffs");
                         }
                     }
@@ -209,6 +220,28 @@ impl Runtime {
             Effect::OpenReport { submission } => {
                 self.report_preview(&submission).map(|preview| vec![Action::ReportLoaded(Box::new(preview))])
             }
+            Effect::OpenPushedReport { submission } => self.pushed_report(&submission).map(|preview| {
+                vec![preview.map_or_else(
+                    || Action::Failed(format!("No panel report of {submission} has reached this machine yet.")),
+                    |preview| Action::ReportLoaded(Box::new(preview)),
+                )]
+            }),
+            Effect::ConfirmReport { submission, version, comment } => {
+                self.store.queue_confirmation(&submission, version, &comment).and_then(|()| {
+                    let mut actions = vec![self.queue()?];
+                    actions.extend(self.pushed_report(&submission)?.map(|p| Action::ReportLoaded(Box::new(p))));
+                    let sent = if self.sync.is_some() {
+                        "it goes to the hub with this sync"
+                    } else {
+                        "it goes to the hub with the next sync (`accredit login` connects this cache)"
+                    };
+                    actions.push(Action::Done(format!(
+                        "Your confirmation of version {version} of the report of {submission} is saved; {sent}."
+                    )));
+                    actions.push(Action::SyncDue);
+                    Ok(actions)
+                })
+            }
         };
         result.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "effect failed");
@@ -236,7 +269,7 @@ impl Runtime {
         Ok(Action::Header {
             me_name: self.store.person_name(&self.app.me)?,
             unsynced: self.store.unsynced_count()?,
-            conflicts: self.store.open_conflicts()?.len(),
+            conflicts: self.store.open_conflict_count()?,
         })
     }
 
@@ -308,6 +341,29 @@ impl Runtime {
             preview.since_pushed = Some(SincePushed { version, changes });
         }
         Ok(preview)
+    }
+
+    /// The version of the report the chair pushed, as a member reads it to confirm it: `None`
+    /// when none has reached this replica, or I am not one who confirms it.
+    fn pushed_report(&self, submission: &str) -> Result<Option<ReportPreview>, StoreError> {
+        let Some(status) = self.store.confirm_statuses(&self.app.me)?.remove(submission) else { return Ok(None) };
+        let Some((version, markdown, pushed_at)) = self.store.latest_report(submission)? else { return Ok(None) };
+        let list = self.store.report_confirmations(submission)?;
+        let kept_comment = self.store.pending_confirmation(submission)?.map(|p| p.comment).unwrap_or_default();
+        let confirm = MemberConfirm {
+            version,
+            pushed_on: pushed_at.get(..10).unwrap_or(&pushed_at).to_string(),
+            status,
+            confirmed: list
+                .iter()
+                .flat_map(|l| &l.confirmations)
+                .map(|c| format!("{} ({})", c.name, c.confirmed_at.get(..10).unwrap_or(&c.confirmed_at)))
+                .collect(),
+            awaiting: list.map(|l| l.awaiting).unwrap_or_default(),
+            kept_comment,
+            comment: None,
+        };
+        Ok(Some(ReportPreview::pushed(submission.to_string(), &markdown, confirm)))
     }
 
     fn sync_view(&self) -> Result<SyncView, StoreError> {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::consolidation::Consolidation;
-use crate::domain::{FrameworkRef, Mapping};
+use crate::domain::{FrameworkRef, Mapping, SubmissionHeader};
 
 use crate::domain::{Framework, JudgementState, Member, Outcome, Person, Stage};
 
@@ -218,13 +218,8 @@ pub struct HubOriginal {
 pub struct HubSubmission {
     pub id: String,
     pub frameworks: Vec<FrameworkRef>,
-    pub provider: String,
-    pub programme: String,
-    pub award: String,
-    pub programme_code: Option<String>,
-    pub modes: Option<String>,
-    pub version: u32,
-    pub submitted_at: jiff::civil::Date,
+    #[serde(flatten)]
+    pub header: SubmissionHeader,
     pub stage: Stage,
     pub stage_note: Option<String>,
     pub documents: Vec<HubDocument>,
@@ -268,6 +263,21 @@ pub enum Change {
         consolidation: Consolidation,
         rev: i64,
     },
+    /// The latest panel report the chair pushed, with who has confirmed it: for the chair, the
+    /// office and the voting members who confirm it (docs/sync-protocol.md §6b).
+    Report {
+        seq: i64,
+        pushed: Box<PushedReport>,
+    },
+}
+
+/// A pushed panel report as the feed carries it: the panel's Markdown, so a member reads it
+/// offline before confirming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PushedReport {
+    pub report: ReportVersion,
+    pub markdown: String,
+    pub confirmations: ConfirmationsResponse,
 }
 
 impl Change {
@@ -277,7 +287,8 @@ impl Change {
             | Change::Submission { seq, .. }
             | Change::Panel { seq, .. }
             | Change::Judgement { seq, .. }
-            | Change::Consolidation { seq, .. } => *seq,
+            | Change::Consolidation { seq, .. }
+            | Change::Report { seq, .. } => *seq,
         }
     }
 }
@@ -355,6 +366,44 @@ mod tests {
 
         assert_eq!(serde_json::to_string(&rejected).unwrap(), r#"{"op_id":"y","status":"rejected","reason":"no"}"#);
     }
+
+    /// A submission change keeps its flat shape and field order with the header embedded
+    /// (`#[serde(flatten)]`), and reads back through the feed's tagged `Change`.
+    #[test]
+    fn submission_change_json_is_frozen_and_reads_back() {
+        let change = Change::Submission {
+            seq: 5,
+            submission: Box::new(HubSubmission {
+                id: "S-1".into(),
+                frameworks: vec![FrameworkRef { id: "mpf-2017".into(), version: "2017".into(), standards: None }],
+                header: SubmissionHeader {
+                    provider: "University".into(),
+                    programme: "MSc".into(),
+                    award: "MSc (level 7)".into(),
+                    programme_code: Some("ACP-1".into()),
+                    modes: None,
+                    version: 2,
+                    submitted_at: jiff::civil::date(2026, 2, 2),
+                },
+                stage: Stage::StandardsReview,
+                stage_note: None,
+                documents: vec![HubDocument {
+                    id: "E01".into(),
+                    title: "Handbook".into(),
+                    media_type: "text/plain".into(),
+                    sha256: "ab".into(),
+                    original: None,
+                }],
+                mappings: vec![Mapping { standard: "MPF 1.1".into(), narrative: "n".into(), evidence: vec![] }],
+            }),
+        };
+        let json = serde_json::to_string(&change).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"submission","seq":5,"submission":{"id":"S-1","frameworks":[{"id":"mpf-2017","version":"2017"}],"provider":"University","programme":"MSc","award":"MSc (level 7)","programme_code":"ACP-1","modes":null,"version":2,"submitted_at":"2026-02-02","stage":"standards_review","stage_note":null,"documents":[{"id":"E01","title":"Handbook","media_type":"text/plain","sha256":"ab"}],"mappings":[{"standard":"MPF 1.1","narrative":"n","evidence":[]}]}}"#
+        );
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
+    }
 }
 
 /// The most documents one `POST /api/v1/documents/batch` asks for.
@@ -403,11 +452,28 @@ pub struct Confirmation {
     pub confirmed_at: String,
 }
 
+/// A confirmation as the report's sign-off prints it.
+impl From<&Confirmation> for crate::domain::report_input::ConfirmationFacts {
+    fn from(c: &Confirmation) -> Self {
+        crate::domain::report_input::ConfirmationFacts {
+            name: c.name.clone(),
+            date: c.confirmed_at.get(..10).unwrap_or(&c.confirmed_at).to_string(),
+            version: c.version,
+            comment: c.comment.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     #[serde(default)]
+    #[schema(max_length = 100_000)]
     pub comment: String,
+    /// The version the member read: refused (409 `newer_report`) when a later one was pushed
+    /// since, so nobody confirms a version they have not seen. Absent: the latest.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -760,3 +760,56 @@ fn emoji_in_a_rationale_show_whole_in_a_real_terminal() {
     let reference = screen.lines().find(|l| l.contains("Outcome: ")).expect("the outcome line");
     assert_eq!(border_column(line), border_column(reference), "the border stays in its column:\n{screen}");
 }
+
+/// Issue 12 #14: a member confirms the report the chair pushed, from their own data folder,
+/// through the real hub (`accredit serve` on loopback): the queue says it is there, `r` reads it,
+/// `c` confirms with a comment, and the chair's next push lists the confirmation.
+#[test]
+fn a_member_confirms_the_pushed_report_from_their_own_data_folder_through_the_hub() {
+    const CHAIRED: &str = "S-2026-009";
+    let hub_dir = tempfile::tempdir().expect("temporary folder");
+    let (db, tokens) = crate::support::demo_hub_db(hub_dir.path());
+    let hub = crate::support::HubProcess::start(&db, "127.0.0.1:0").expect("accredit serve");
+    let chair = tempfile::tempdir().expect("temporary folder");
+    let member = tempfile::tempdir().expect("temporary folder");
+    for (dir, user) in [(chair.path(), "u-demo"), (member.path(), "u-rev2")] {
+        let login = accredit(dir, &["login", "--server", &hub.url, "--token", &tokens[user]]);
+        assert!(login.status.success(), "{}", stderr(&login));
+    }
+    assert!(accredit(chair.path(), &["sync"]).status.success());
+    {
+        let mut store = open_store(chair.path());
+        let consolidation = crate::support::complete_for(&store, CHAIRED);
+        store.save_consolidation(CHAIRED, "u-demo", &consolidation).expect("save the consolidation");
+    }
+    let pushed = accredit(chair.path(), &["panel", "push", CHAIRED]);
+    assert!(crate::support::stdout(&pushed).contains("as version 1"), "{}", stderr(&pushed));
+
+    let tmux = Tmux::new("confirm");
+    tmux.start(member.path(), &[]);
+    let queue = tmux.wait_for("the member's queue after its first sync", |s| {
+        s.contains("accredit · Queue") && first_sync_done(s) && s.contains("report v1 to confirm")
+    });
+    assert!(queue.contains("▸ S-2026-009"), "a report to confirm comes first: {queue}");
+    tmux.wait_text(&["The chair pushed version 1 of the panel report: r reads it"]);
+    tmux.keys(&["r"]);
+    tmux.wait_text(&["version 1 as the chair pushed it", "Awaited from: Dr Anika Sørensen", "S-2026-009/R1"]);
+    tmux.keys(&["c"]);
+    tmux.wait_text(&["Confirm the report", "Enter confirms"]);
+    tmux.type_text("Accurate; one typo in MPF 1.2.");
+    tmux.keys(&["Enter"]);
+    // Saved at once, then sent by the sync it starts; the screen then shows the hub's list.
+    tmux.wait_text(&["You confirmed version 1.", "Confirmed by: Dr Anika Sørensen ("]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_text(&["report v1 confirmed"]);
+    tmux.keys(&["q"]);
+    tmux.wait_gone();
+
+    let again = accredit(chair.path(), &["panel", "push", CHAIRED]);
+    let said = crate::support::stdout(&again);
+    assert!(said.contains("as version 2"), "the sign-off changed: {said}{}", stderr(&again));
+    assert!(!said.contains("not yet confirmed by: Dr Anika Sørensen"), "{said}");
+    let record = crate::support::stdout(&accredit(chair.path(), &["report", CHAIRED]));
+    assert!(record.contains("Confirmed accurate by Dr Anika Sørensen on"), "{record}");
+    assert!(record.contains("comment: Accurate; one typo in MPF 1.2."), "{record}");
+}

@@ -61,7 +61,10 @@ fn a_submission_package_is_imported_into_the_cache() {
     assert!(text.contains("Imported S-2026-900 (version 1): MSc Advanced Clinical Practice (Testing), 1 documents, 1 mapped standards."), "{text}");
     assert!(text.contains("not on its panel"), "{text}");
     let store = Store::open(&dir.path().join("cache.sqlite")).unwrap();
-    assert_eq!(store.submission_summary("S-2026-900").unwrap().programme, "MSc Advanced Clinical Practice (Testing)");
+    assert_eq!(
+        store.submission_summary("S-2026-900").unwrap().header.programme,
+        "MSc Advanced Clinical Practice (Testing)"
+    );
     assert_eq!(store.documents("S-2026-900").unwrap().len(), 1);
 }
 

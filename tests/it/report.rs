@@ -422,8 +422,7 @@ fn the_html_report_prints_to_pdf_in_headless_chromium() {
 }
 
 mod push {
-    use accredit::domain::Outcome;
-    use accredit::domain::consolidation::{Consolidation, Decision, DecisionKind, PanelOutcome};
+    use accredit::domain::consolidation::Consolidation;
     use accredit::sync::SyncError;
     use accredit::wire::{Change, UserRole};
 
@@ -433,30 +432,7 @@ mod push {
 
     /// Every standard met, with a resolution note wherever a reviewer differed.
     fn complete(chair: &Machine) -> Consolidation {
-        complete_for(&chair.store, CHAIRED)
-    }
-
-    pub(super) fn complete_for(store: &accredit::store::Store, submission: &str) -> Consolidation {
-        let input = store.report_input(submission).unwrap();
-        let outcomes = input
-            .standards
-            .iter()
-            .map(|s| {
-                let differs = input.judgements.iter().any(|(c, _, o)| c == &s.code && *o != Outcome::Met);
-                PanelOutcome {
-                    standard: s.code.clone(),
-                    outcome: Outcome::Met,
-                    rationale: format!("{} is met on the evidence.", s.code),
-                    resolution_note: if differs {
-                        "The panel found the evidence sufficient.".into()
-                    } else {
-                        String::new()
-                    },
-                    no_condition_reason: String::new(),
-                }
-            })
-            .collect();
-        Consolidation { outcomes, decision: Some(Decision::new(DecisionKind::Accredited, "")), ..Default::default() }
+        crate::support::complete_for(&chair.store, CHAIRED)
     }
 
     fn office_hub() -> TestHub {
@@ -505,16 +481,23 @@ mod push {
         assert!(office.report(CHAIRED, 2, "html").unwrap().starts_with("<!DOCTYPE html>"));
         assert!(office.report(CHAIRED, 1, "json").unwrap().contains("\"format\": \"accredit.report.v1\""));
 
-        // A reviewer on the panel neither pushes nor reads the reports, nor sees the chair's
-        // consolidation on the change feed.
+        // A reviewer on the panel (who has submitted) reads the pushed versions, to confirm
+        // them, but does not push nor see the chair's consolidation on the change feed; the
+        // feed brings them the latest version.
         let reviewer = hub.client("u-rev2");
         assert!(matches!(reviewer.push_report(CHAIRED), Err(SyncError::Refused { status: 403, .. })));
-        assert!(matches!(reviewer.reports(CHAIRED), Err(SyncError::Refused { status: 403, .. })));
+        assert_eq!(reviewer.reports(CHAIRED).unwrap().len(), 2);
         let feed = reviewer.changes(0, 1000).unwrap();
         assert!(
             !feed.changes.iter().any(|c| matches!(c, Change::Consolidation { .. })),
             "the chair's draft stays the chair's"
         );
+        let reports: Vec<i64> = feed
+            .changes
+            .iter()
+            .filter_map(|c| if let Change::Report { pushed, .. } = c { Some(pushed.report.version) } else { None })
+            .collect();
+        assert_eq!(reports, vec![2], "the feed carries the latest version, once");
     }
 
     #[test]
@@ -551,7 +534,7 @@ mod since_pushed {
     use jiff::civil::date;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-    use super::push::complete_for;
+    use crate::support::complete_for;
     use crate::support::{TestHub, accredit, stderr, stdout};
 
     const CHAIRED: &str = "S-2026-009";
@@ -863,7 +846,7 @@ mod issued {
     use crate::support::{TestHub, accredit, stderr, stdout};
     use accredit::store::Store;
 
-    use super::push::complete_for;
+    use crate::support::complete_for;
 
     const CHAIRED: &str = "S-2026-009";
 
@@ -1009,5 +992,192 @@ fn every_part_lists_the_same_problems_of_a_consolidation() {
     let refused = chair.client.push_report(submission).unwrap_err().to_string();
     for problem in &expected {
         assert!(refused.contains(problem.as_str()), "the hub's refusal lacks {problem:?}: {refused}");
+    }
+}
+
+/// Issue 12 #14: a member sees the pushed report in their queue, reads it and confirms it from
+/// the TUI, offline too; the confirmation reaches the hub with the next sync, and one the hub
+/// refuses (a newer version pushed since) keeps its comment for confirming again.
+mod member_confirms {
+    use accredit::store::{ConfirmStatus, Store};
+    use accredit::tui::{Runtime, Settings};
+    use jiff::civil::date;
+    use ratatui::crossterm::event::KeyCode;
+
+    use crate::support::complete_for;
+    use crate::support::{TestHub, accredit, keys, press, stderr, stdout};
+
+    const CHAIRED: &str = "S-2026-009";
+
+    struct Panel {
+        hub: TestHub,
+        chair: tempfile::TempDir,
+        member: tempfile::TempDir,
+    }
+
+    impl Panel {
+        /// The demo hub with its chair and one member logged in on their own data folders, and
+        /// version 1 of the report pushed.
+        fn pushed() -> Panel {
+            let hub = TestHub::demo();
+            let panel = Panel { chair: tempfile::tempdir().unwrap(), member: tempfile::tempdir().unwrap(), hub };
+            assert!(
+                panel
+                    .chair(&["login", "--server", &panel.hub.url, "--token", panel.hub.token("u-demo")])
+                    .status
+                    .success()
+            );
+            assert!(
+                panel
+                    .member(&["login", "--server", &panel.hub.url, "--token", panel.hub.token("u-rev2")])
+                    .status
+                    .success()
+            );
+            assert!(panel.chair(&["sync"]).status.success());
+            {
+                let mut store = Store::open(&panel.chair.path().join("cache.sqlite")).unwrap();
+                let consolidation = complete_for(&store, CHAIRED);
+                store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+            }
+            let pushed = panel.chair(&["panel", "push", CHAIRED]);
+            assert!(stdout(&pushed).contains("as version 1"), "{}{}", stdout(&pushed), stderr(&pushed));
+            panel
+        }
+
+        fn chair(&self, args: &[&str]) -> std::process::Output {
+            accredit(self.chair.path(), args)
+        }
+
+        fn member(&self, args: &[&str]) -> std::process::Output {
+            accredit(self.member.path(), args)
+        }
+
+        /// The member's TUI on their cache, not connected (offline), on the report's row.
+        fn member_tui(&self) -> Runtime {
+            let store = Store::open(&self.member.path().join("cache.sqlite")).unwrap();
+            let mut rt = Runtime::new(store, date(2026, 4, 9), Settings::default()).unwrap();
+            let row = rt.app.queue.iter().position(|a| a.submission == CHAIRED).unwrap();
+            for _ in 0..row {
+                press(&mut rt, KeyCode::Down);
+            }
+            rt
+        }
+    }
+
+    fn status(rt: &Runtime) -> Option<ConfirmStatus> {
+        rt.app.queue.iter().find(|a| a.submission == CHAIRED).and_then(|a| a.report.clone())
+    }
+
+    #[test]
+    fn a_member_reads_the_pushed_report_and_confirms_it_offline_and_the_next_sync_sends_it() {
+        let panel = Panel::pushed();
+        assert!(panel.member(&["sync"]).status.success());
+        let mut rt = panel.member_tui();
+        assert_eq!(status(&rt), Some(ConfirmStatus::ToConfirm { version: 1 }));
+        assert_eq!(rt.app.queue[0].submission, CHAIRED, "a report to confirm needs me: it comes first");
+
+        press(&mut rt, KeyCode::Char('r'));
+        let report = rt.app.report.as_ref().expect("the report the chair pushed");
+        assert_eq!(report.confirming.as_ref().map(|c| c.version), Some(1));
+        assert!(
+            report.lines.iter().any(|l| l.contains("S-2026-009/R1")),
+            "the FINAL version 1: {:?}",
+            &report.lines[..5]
+        );
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|frame| drop(accredit::tui::views::render(&rt.app, frame))).unwrap();
+        let screen = terminal.backend().to_string();
+        assert!(screen.contains("version 1 as the chair pushed it"), "{screen}");
+        assert!(screen.contains("Awaited from: Dr Anika Sørensen, Tomasz Wiśniewski,"), "{screen}");
+        assert!(screen.contains("c confirm"), "the hint bar offers confirming: {screen}");
+        assert!(!screen.contains("P push"), "a member does not push: {screen}");
+
+        press(&mut rt, KeyCode::Char('c'));
+        keys(&mut rt, "Accurate; one typo in MPF 1.2.");
+        press(&mut rt, KeyCode::Enter);
+        assert_eq!(status(&rt), Some(ConfirmStatus::Waiting { version: 1 }));
+        let flash = format!("{:?}", rt.app.flash);
+        assert!(flash.contains("goes to the hub with the next sync"), "{flash}");
+        drop(rt);
+
+        // The comment is on disk before any sync; the next sync (here the CLI's) sends it.
+        let synced = panel.member(&["sync"]);
+        assert!(stdout(&synced).contains("sent 1 report confirmation"), "{}{}", stdout(&synced), stderr(&synced));
+        let rt = panel.member_tui();
+        assert_eq!(status(&rt), Some(ConfirmStatus::Confirmed { version: 1, latest: 1 }));
+        let pushed = panel.chair(&["panel", "push", CHAIRED]);
+        assert!(stdout(&pushed).contains("not yet confirmed by: Tomasz Wiśniewski"), "{}", stdout(&pushed));
+        let record = stdout(&panel.chair(&["report", CHAIRED]));
+        assert!(
+            record.contains("by Dr Anika Sørensen on") && record.contains("comment: Accurate; one typo in MPF 1.2."),
+            "{record}"
+        );
+    }
+
+    /// The panel's record has every reviewer's judgement of every standard in its appendix: a
+    /// member limited to some standards reads (and confirms) the provider's report instead.
+    #[test]
+    fn a_member_limited_to_some_standards_reads_the_providers_report_not_the_record() {
+        let panel = Panel::pushed();
+        let lay = panel.hub.client("u-lay");
+        let feed = lay.changes(0, 1000).unwrap();
+        let pushed = feed
+            .changes
+            .iter()
+            .find_map(|c| if let accredit::wire::Change::Report { pushed, .. } = c { Some(pushed) } else { None })
+            .expect("the feed brings the lay member the pushed report");
+        assert!(pushed.markdown.contains("S-2026-009/R1"), "{}", pushed.markdown);
+        assert!(!pushed.markdown.contains("Appendix (internal"), "the provider's report, without the appendix");
+        assert!(
+            matches!(lay.report(CHAIRED, 1, "md"), Err(accredit::sync::SyncError::Refused { status: 403, .. })),
+            "the panel's record is refused"
+        );
+        let reviewer = panel.hub.client("u-rev2");
+        assert!(
+            reviewer.report(CHAIRED, 1, "md").unwrap().contains("Appendix (internal"),
+            "an unlimited member reads it"
+        );
+        let confirmed = lay.confirm(CHAIRED, "", Some(1)).expect("the lay member confirms");
+        assert_eq!(confirmed.version, 1);
+    }
+
+    #[test]
+    fn a_confirmation_of_a_superseded_version_is_refused_and_its_comment_kept() {
+        let panel = Panel::pushed();
+        assert!(panel.member(&["sync"]).status.success());
+        let mut rt = panel.member_tui();
+        press(&mut rt, KeyCode::Char('r'));
+        press(&mut rt, KeyCode::Char('c'));
+        keys(&mut rt, "Read on the train.");
+        press(&mut rt, KeyCode::Enter);
+        drop(rt);
+
+        // Meanwhile the chair rewords a standard and pushes version 2.
+        {
+            let mut store = Store::open(&panel.chair.path().join("cache.sqlite")).unwrap();
+            let mut consolidation = store.consolidation(CHAIRED).unwrap();
+            consolidation.outcomes[0].rationale = "Reworded after the panel meeting.".into();
+            store.save_consolidation(CHAIRED, "u-demo", &consolidation).unwrap();
+        }
+        assert!(stdout(&panel.chair(&["panel", "push", CHAIRED])).contains("as version 2"));
+
+        let synced = panel.member(&["sync"]);
+        assert!(synced.status.success(), "a refusal does not fail the sync: {}", stderr(&synced));
+        let mut rt = panel.member_tui();
+        let Some(ConfirmStatus::Refused { version: 1, reason }) = status(&rt) else { panic!("{:?}", status(&rt)) };
+        assert!(reason.contains("pushed version 2 since"), "{reason}");
+        assert_eq!(rt.app.queue[0].submission, CHAIRED, "a refused confirmation needs me again");
+
+        // Reading version 2 and confirming again starts from the kept comment.
+        press(&mut rt, KeyCode::Char('r'));
+        assert_eq!(rt.app.report.as_ref().and_then(|r| r.confirming.as_ref()).map(|c| c.version), Some(2));
+        press(&mut rt, KeyCode::Char('c'));
+        press(&mut rt, KeyCode::Enter);
+        drop(rt);
+        assert!(stdout(&panel.member(&["sync"])).contains("sent 1 report confirmation"));
+        let list = stdout(&panel.chair(&["panel", "push", CHAIRED]));
+        assert!(list.contains("not yet confirmed by: Tomasz Wiśniewski"), "{list}");
+        let record = stdout(&panel.chair(&["report", CHAIRED]));
+        assert!(record.contains("(version 2) — comment: Read on the train."), "{record}");
     }
 }

@@ -605,3 +605,30 @@ fn proxy_one(
     client.flush()?;
     client.shutdown(std::net::Shutdown::Both)
 }
+
+/// A complete consolidation of `submission`: every standard met, with a resolution note
+/// wherever a reviewer differed, and the decision Accredited.
+pub fn complete_for(store: &Store, submission: &str) -> accredit::domain::consolidation::Consolidation {
+    use accredit::domain::Outcome;
+    use accredit::domain::consolidation::{Consolidation, Decision, DecisionKind, PanelOutcome};
+    let input = store.report_input(submission).unwrap();
+    let outcomes = input
+        .standards
+        .iter()
+        .map(|s| {
+            let differs = input.judgements.iter().any(|(c, _, o)| c == &s.code && *o != Outcome::Met);
+            PanelOutcome {
+                standard: s.code.clone(),
+                outcome: Outcome::Met,
+                rationale: format!("{} is met on the evidence.", s.code),
+                resolution_note: if differs {
+                    "The panel found the evidence sufficient.".into()
+                } else {
+                    String::new()
+                },
+                no_condition_reason: String::new(),
+            }
+        })
+        .collect();
+    Consolidation { outcomes, decision: Some(Decision::new(DecisionKind::Accredited, "")), ..Default::default() }
+}

@@ -456,6 +456,7 @@ fn paging_through_changes_sees_what_one_page_sees_and_applying_twice_is_harmless
         Change::Panel { panel, .. } => format!("panel {}", panel.submission),
         Change::Judgement { judgement: j, .. } => format!("judgement {} {} {}", j.submission, j.standard, j.reviewer),
         Change::Consolidation { submission, .. } => format!("consolidation {submission}"),
+        Change::Report { pushed, .. } => format!("report {}", pushed.report.submission),
     };
     let all: BTreeSet<String> = whole.changes.iter().map(key).collect();
     let mut paged = BTreeSet::new();
@@ -583,7 +584,7 @@ fn pull_everything(client: &HubClient) -> Seen {
                         j.state.as_str().to_string(),
                     ));
                 }
-                Change::Framework { .. } | Change::Consolidation { .. } => {}
+                Change::Framework { .. } | Change::Consolidation { .. } | Change::Report { .. } => {}
             }
         }
         if !page.more {

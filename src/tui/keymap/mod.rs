@@ -185,6 +185,8 @@ pub enum Command {
     GoToPage,
     /// Document: the original file (PDF, Word, Excel) in the system's viewer.
     OpenOriginal,
+    /// Report: a panel member confirms the version the chair pushed is accurate.
+    ConfirmReport,
 }
 
 impl Command {
@@ -256,6 +258,7 @@ impl Command {
             Command::ScrollRight => "scroll_right",
             Command::GoToPage => "go_to_page",
             Command::OpenOriginal => "open_original",
+            Command::ConfirmReport => "confirm_report",
         }
     }
 
@@ -415,8 +418,16 @@ impl Default for Keymap {
                 b(Panel, &[Key::ctrl('n'), c('J')], ScrollDetailDown, "scroll the rationales down", false),
                 b(Panel, &[Key::ctrl('p'), c('K')], ScrollDetailUp, "scroll the rationales up", false),
                 b(Panel, &[p(K::Esc), c('h')], Back, "back (to the grid, then to the queue)", true),
+                b(
+                    Queue,
+                    &[c('r')],
+                    OpenReport,
+                    "read the panel report: the version the chair pushed, to confirm it (or, chairing, the preview)",
+                    true,
+                ),
                 b(Report, &[c('P')], PushReport, "push the report to the hub (asks first)", true),
-                b(Report, &[p(K::Esc), c('h')], Back, "back to the panel", true),
+                b(Report, &[c('c')], ConfirmReport, "confirm the report is accurate (a comment if you like)", true),
+                b(Report, &[p(K::Esc), c('h')], Back, "back (to the panel, or the queue)", true),
                 b(Prompt, &[p(K::Enter)], Command::Confirm, "save", true),
                 b(Prompt, &[p(K::Tab)], FocusNext, "next field of a form", true),
                 b(Prompt, &[p(K::BackTab)], FocusPrevious, "previous field of a form", false),
@@ -528,7 +539,7 @@ fn short(description: &'static str) -> &'static str {
         "conflict:" => description.trim_start_matches("conflict: "),
         "filter:" => "needs me",
         "decide:" => "decide",
-        "preview" => "report",
+        "preview" | "read" => "report",
         "next" if description.contains("differ") => "where I differ",
         _ => first,
     })

@@ -678,13 +678,15 @@ mod tests {
         let data = PanelData {
             submission: SubmissionSummary {
                 id: "S-1".into(),
-                provider: "P".into(),
-                programme: "Prog".into(),
-                award: "MSc".into(),
-                programme_code: None,
-                modes: None,
-                version: 1,
-                submitted_at: "2026-01-01".into(),
+                header: crate::domain::SubmissionHeader {
+                    provider: "P".into(),
+                    programme: "Prog".into(),
+                    award: "MSc".into(),
+                    programme_code: None,
+                    modes: None,
+                    version: 1,
+                    submitted_at: jiff::civil::date(2026, 1, 1),
+                },
                 stage: Stage::PanelReview,
                 stage_note: None,
             },

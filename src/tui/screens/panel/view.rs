@@ -82,8 +82,8 @@ pub fn summary_lines(app: &App, panel: &PanelState, area: Rect) -> Vec<Line<'sta
     let mut lines = Vec::new();
     if tall {
         lines.push(Line::from(vec![
-            Span::styled(sanitize(&data.submission.programme).into_owned(), theme.title),
-            Span::styled(format!(" · {}", sanitize(&data.submission.provider)), theme.muted),
+            Span::styled(sanitize(&data.submission.header.programme).into_owned(), theme.title),
+            Span::styled(format!(" · {}", sanitize(&data.submission.header.provider)), theme.muted),
         ]));
     }
     let count = |a| data.standards.iter().filter(|s| s.agreement == Some(a)).count();

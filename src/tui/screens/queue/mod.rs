@@ -34,6 +34,15 @@ impl Screen for Queue {
         view::render(app, frame, area, hits);
     }
 
+    /// `r` is offered where there is a report to read: one pushed, or the chair's preview.
+    fn hints(&self, app: &App, context: Context) -> Vec<(String, &'static str)> {
+        let readable = app
+            .queue
+            .get(app.queue_selected)
+            .is_some_and(|a| !a.recused && (a.report.is_some() || a.role == MemberRole::Chair));
+        app.keymap.hints_where(context, |command| command != Command::OpenReport || readable)
+    }
+
     fn announcement(&self, app: &App) -> String {
         match app.queue.get(app.queue_selected) {
             None => "Queue: no submissions.".into(),
@@ -76,6 +85,19 @@ impl App {
             Command::PageUp => self.queue_selected = self.queue_selected.saturating_sub(10),
             Command::Top => self.queue_selected = 0,
             Command::Bottom => self.queue_selected = n.saturating_sub(1),
+            Command::OpenReport => {
+                if let Some(a) = self.queue.get(self.queue_selected) {
+                    if a.report.is_some() && !a.recused {
+                        return vec![Effect::OpenPushedReport { submission: a.submission.clone() }];
+                    } else if a.role == MemberRole::Chair && !a.recused {
+                        return vec![Effect::OpenReport { submission: a.submission.clone() }];
+                    }
+                    self.flash = Some(Flash::Info(format!(
+                        "The chair of {} has not pushed a panel report yet (it comes with a sync once they have).",
+                        a.submission
+                    )));
+                }
+            }
             Command::Open => {
                 if let Some(a) = self.queue.get(self.queue_selected) {
                     if a.recused {
@@ -96,11 +118,14 @@ impl App {
     }
 }
 
-/// Whether a row of the queue has work for me: a review I can still judge and submit, or a
-/// panel I chair with something left to settle.
+/// Whether a row of the queue has work for me: a review I can still judge and submit, a
+/// report to confirm, or a panel I chair with something left to settle.
 pub fn needs_me(a: &Assignment, to_settle: &HashMap<String, usize>) -> bool {
     if a.recused {
         return false;
+    }
+    if a.report.as_ref().is_some_and(crate::store::ConfirmStatus::needs_me) {
+        return true;
     }
     match a.role {
         MemberRole::Chair => a.stage != crate::domain::Stage::Decided && to_settle.get(&a.submission) != Some(&0),

@@ -6,7 +6,7 @@ use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Paragrap
 use jiff::civil::Date;
 
 use crate::domain::{MemberRole, Stage};
-use crate::store::Assignment;
+use crate::store::{Assignment, ConfirmStatus};
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::keymap::{Command, Context};
@@ -132,6 +132,7 @@ fn progress(a: &Assignment, to_settle: Option<usize>) -> String {
             None => format!("{}/{} reviewers in", a.reviewers_submitted, a.reviewers_total),
         },
         MemberRole::Officer => "—".into(),
+        _ if a.report.is_some() => a.report.as_ref().map(|r| r.label()).unwrap_or_default(),
         _ if a.stage == Stage::Returned => "no review".into(),
         _ if a.submitted => "✓ submitted".into(),
         _ => format!("{}/{} judged", a.done, a.total),
@@ -158,6 +159,7 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
             )
         }
         MemberRole::Officer => "You are the panel's officer (non-voting).".into(),
+        _ if a.report.is_some() => report_next(app, a.report.as_ref()),
         _ if a.submitted => format!("Your judgements are submitted. {open} shows them beside the other members'."),
         _ => {
             format!("{} of {} standards judged. {open} opens the review; {gap} jumps to the next gap.", a.done, a.total)
@@ -186,6 +188,31 @@ fn detail<'a>(app: &'a App, a: &'a Assignment) -> Paragraph<'a> {
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
         .block(Block::new().borders(Borders::LEFT).border_style(theme.border))
+}
+
+/// What a member does about the report the chair pushed.
+fn report_next(app: &App, status: Option<&ConfirmStatus>) -> String {
+    let read = app.keymap.key_for(Context::Queue, Command::OpenReport);
+    let confirm = app.keymap.key_for(Context::Report, Command::ConfirmReport);
+    match status {
+        Some(ConfirmStatus::ToConfirm { version }) => format!(
+            "The chair pushed version {version} of the panel report: {read} reads it, and {confirm} there confirms it is accurate (with a comment if you like)."
+        ),
+        Some(ConfirmStatus::Waiting { version }) => {
+            format!("You confirmed version {version} of the report; it goes to the hub with the next sync.")
+        }
+        Some(ConfirmStatus::Refused { reason, .. }) => format!(
+            "The hub refused your confirmation: {}. {read} reads the report again; your comment is kept.",
+            sanitize(reason)
+        ),
+        Some(ConfirmStatus::Confirmed { version, latest }) if version == latest => {
+            format!("You confirmed version {version} of the panel report. {read} reads it.")
+        }
+        Some(ConfirmStatus::Confirmed { version, latest }) => format!(
+            "You confirmed version {version}; the chair has pushed version {latest} since. {read} reads it (confirming again is up to you)."
+        ),
+        None => String::new(),
+    }
 }
 
 /// Whether the evidence is all on this machine, so the review can go offline (a train).

@@ -6,9 +6,13 @@ pub(crate) mod view;
 
 pub use keys::Report;
 
+use ratatui_textarea::TextArea;
+
+use crate::store::ConfirmStatus;
+
 /// The Report screen: the Markdown rendering of the panel report, and what keeps it from
 /// being complete.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ReportPreview {
     pub submission: String,
     pub problems: Vec<String>,
@@ -20,6 +24,24 @@ pub struct ReportPreview {
     pub max_scroll: std::cell::Cell<usize>,
     /// What changed since the version last pushed to the hub, if one was.
     pub since_pushed: Option<SincePushed>,
+    /// A member reading the pushed version to confirm it (not the chair's preview).
+    pub confirming: Option<MemberConfirm>,
+}
+
+/// A panel member reading the version the chair pushed, to confirm it is accurate.
+#[derive(Debug, Clone)]
+pub struct MemberConfirm {
+    pub version: i64,
+    /// When the chair pushed it (YYYY-MM-DD).
+    pub pushed_on: String,
+    pub status: ConfirmStatus,
+    /// "Name (YYYY-MM-DD)" of each member who confirmed.
+    pub confirmed: Vec<String>,
+    pub awaiting: Vec<String>,
+    /// The comment of a confirmation the hub refused, offered again.
+    pub kept_comment: String,
+    /// The comment being typed while the confirmation is asked for.
+    pub comment: Option<TextArea<'static>>,
 }
 
 /// The report's changes since a pushed version: only the added and removed lines.
@@ -40,7 +62,13 @@ impl ReportPreview {
             scroll: 0,
             max_scroll: std::cell::Cell::new(rows),
             since_pushed: None,
+            confirming: None,
         }
+    }
+
+    /// The version the chair pushed, as a member reads it to confirm it.
+    pub fn pushed(submission: String, markdown: &str, confirm: MemberConfirm) -> ReportPreview {
+        ReportPreview { confirming: Some(confirm), ..ReportPreview::new(submission, Vec::new(), markdown) }
     }
 
     pub fn scroll_by(&mut self, delta: isize) {

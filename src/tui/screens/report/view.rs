@@ -2,9 +2,14 @@
 //! the Markdown `accredit report --format md` writes, wrapped to the window and scrollable.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+use super::{MemberConfirm, ReportPreview};
+use crate::store::ConfirmStatus;
+use crate::text::sanitize;
 
 use crate::report::diff::Change;
 use crate::tui::app::App;
@@ -23,14 +28,25 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         n => format!("{n} thing{} to settle", if n == 1 { "" } else { "s" }),
     };
     let back = app.keymap.key_for(Context::Report, Command::Back);
-    let block = pane(app, format!(" Report preview · Markdown · {state} · {back} back "), theme.focus);
+    let title = match &report.confirming {
+        Some(c) => format!(" Panel report · version {} as the chair pushed it · {back} back ", c.version),
+        None => format!(" Report preview · Markdown · {state} · {back} back "),
+    };
+    let block = pane(app, title, theme.focus);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let room = inner.width.max(1);
 
-    // Every row as drawn: the problems first, then the report wrapped at word boundaries.
+    // Every row as drawn: the problems (or, for a member, where the confirmations stand)
+    // first, then the report wrapped at word boundaries.
     let mut rows: Vec<Line<'_>> = Vec::new();
-    if report.problems.is_empty() {
+    if let Some(confirm) = &report.confirming {
+        for (text, style) in confirm_rows(app, confirm) {
+            for part in wrap_words(&text, room) {
+                rows.push(Line::from(Span::styled(part, style)));
+            }
+        }
+    } else if report.problems.is_empty() {
         rows.push(Line::from(Span::styled("✓ Complete: nothing keeps this report from being pushed.", theme.ok)));
     } else {
         rows.push(Line::from(Span::styled(
@@ -86,18 +102,105 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let scroll = report.scroll.min(max);
     let visible: Vec<Line<'_>> = rows.into_iter().skip(scroll).take(height).collect();
     frame.render_widget(Paragraph::new(visible), inner);
+    if let Some(comment) = report.confirming.as_ref().and_then(|c| c.comment.as_ref()) {
+        render_comment(app, report, comment, frame, area);
+    }
+}
+
+/// Where a member's confirmation and the panel's stand, above the report.
+fn confirm_rows(app: &App, confirm: &MemberConfirm) -> Vec<(String, ratatui::style::Style)> {
+    let theme = &app.theme;
+    let key = app.keymap.key_for(Context::Report, Command::ConfirmReport);
+    let status = match &confirm.status {
+        ConfirmStatus::ToConfirm { version } => (
+            format!(
+                "The chair pushed version {version} on {}. Read it; {key} confirms it is accurate, with a comment if you like.",
+                confirm.pushed_on
+            ),
+            theme.heading,
+        ),
+        ConfirmStatus::Waiting { version } => {
+            (format!("✓ You confirmed version {version}; it goes to the hub with the next sync."), theme.ok)
+        }
+        ConfirmStatus::Refused { reason, .. } => (
+            format!(
+                "! The hub refused your confirmation: {}. {key} confirms again (your comment is kept).",
+                sanitize(reason)
+            ),
+            theme.alert,
+        ),
+        ConfirmStatus::Confirmed { version, latest } if version == latest => {
+            (format!("✓ You confirmed version {version}. {key} confirms again, replacing it."), theme.ok)
+        }
+        ConfirmStatus::Confirmed { version, latest } => (
+            format!("You confirmed version {version}; this is version {latest}. {key} confirms this one."),
+            theme.heading,
+        ),
+    };
+    let list = |names: &[String]| {
+        if names.is_empty() { "nobody".to_string() } else { sanitize(&names.join(", ")).into_owned() }
+    };
+    vec![
+        status,
+        (format!("Confirmed by: {}.", list(&confirm.confirmed)), theme.muted),
+        (format!("Awaited from: {}.", list(&confirm.awaiting)), theme.muted),
+    ]
+}
+
+/// The comment line of a confirmation, over the report.
+fn render_comment(app: &App, report: &ReportPreview, comment: &TextArea<'static>, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let version = report.confirming.as_ref().map_or(0, |c| c.version);
+    let question = format!(
+        "Confirm that version {version} of the panel report of {} is accurate. A comment (optional) goes to the chair and into the panel's record:",
+        sanitize(&report.submission)
+    );
+    let popup_w = area.width.saturating_sub(4).min(76);
+    let question_rows = wrap_words(&question, popup_w.saturating_sub(2)).len() as u16;
+    let popup = if is_linear(app) { area } else { centered(area, popup_w, question_rows + 6) };
+    frame.render_widget(Clear, popup);
+    let block = pane(app, " Confirm the report ", theme.focus);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [question_area, input_area, hint_area] =
+        Layout::vertical([Constraint::Length(question_rows), Constraint::Length(3), Constraint::Length(1)])
+            .areas(inner);
+    frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: true }).style(theme.title), question_area);
+    let mut input = comment.clone();
+    input.set_style(theme.text);
+    input.set_cursor_style(theme.selected);
+    frame.render_widget(&input, input_area);
+    let key = |command| app.keymap.key_for(Context::Prompt, command);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(key(Command::Confirm), theme.key),
+            Span::styled(" confirms · ", theme.muted),
+            Span::styled(key(Command::Cancel), theme.key),
+            Span::styled(" cancels", theme.muted),
+        ])),
+        hint_area,
+    );
 }
 
 /// The linear layout's sentence for the Report screen.
 pub fn announcement(app: &App) -> String {
     let Some(report) = &app.report else { return "Report preview.".into() };
+    if let Some(confirm) = &report.confirming {
+        let status = confirm_rows(app, confirm).into_iter().map(|(text, _)| text).collect::<Vec<_>>().join(" ");
+        return format!(
+            "Panel report of {}, version {}. {status} Showing from row {}.",
+            sanitize(&report.submission),
+            confirm.version,
+            report.scroll + 1
+        );
+    }
     let state = match report.problems.len() {
         0 => "complete".to_string(),
         n => format!("{n} things to settle, listed first"),
     };
     format!(
         "Report preview of {}, as Markdown: {state}. Showing from row {}. {} goes back to the panel.",
-        crate::text::sanitize(&report.submission),
+        sanitize(&report.submission),
         report.scroll + 1,
         app.keymap.key_for(Context::Report, Command::Back)
     )
@@ -106,7 +209,7 @@ pub fn announcement(app: &App) -> String {
 /// Asks before pushing the report: the hub keeps every version pushed.
 pub fn confirm_push(app: &App, frame: &mut Frame<'_>, area: Rect, submission: &str) {
     let theme = &app.theme;
-    let submission = crate::text::sanitize(submission);
+    let submission = sanitize(submission);
     let lines = vec![
         Line::from(format!("Push the panel report of {submission} to the hub?")),
         Line::default(),

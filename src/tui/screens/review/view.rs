@@ -47,28 +47,42 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
 fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rect, hits: &mut Hits) {
     let theme = &app.theme;
     let linear = is_linear(app);
-    let mut items = Vec::with_capacity(review.order.len() + review.data.sections.len());
-    // What each item stands for: a standard's place in the display order, or a heading.
-    let mut targets: Vec<Option<usize>> = Vec::with_capacity(items.capacity());
+    let rows = review.order.len() + review.data.sections.len();
+    // What each row stands for: a standard's place in the display order, or a heading.
+    let mut targets: Vec<Option<usize>> = Vec::with_capacity(rows);
     let mut selected_row = 0;
+    let current = review.current().map(|c| c.code.as_str());
+    let mut place = 0;
     for section in &review.data.sections {
         targets.push(None);
-        let heading = if linear {
-            sanitize(&section.title).into_owned()
-        } else {
-            crate::text::ellipsize(&sanitize(&section.title), usize::from(area.width.saturating_sub(3))).into_owned()
+        for standard in &section.standards {
+            if current == Some(standard.code.as_str()) {
+                selected_row = targets.len();
+            }
+            targets.push(Some(place));
+            place += 1;
+        }
+    }
+    // Rows of one line each scroll to keep the selection centred, and only the rows in view are
+    // laid out (a redraw follows every key); wrapped rows (linear) scroll as the list needs.
+    let height = pane(app, "", theme.border).inner(area).height as usize;
+    let offset = if linear { 0 } else { scroll_offset(selected_row, height, rows) };
+    let in_view = |row: usize| linear || (offset..offset + height).contains(&row);
+    let mut items = Vec::with_capacity(rows);
+    for section in &review.data.sections {
+        let heading = match () {
+            _ if !in_view(items.len()) => String::new(),
+            _ if linear => sanitize(&section.title).into_owned(),
+            _ => crate::text::ellipsize(&sanitize(&section.title), usize::from(area.width.saturating_sub(3)))
+                .into_owned(),
         };
         items.push(ListItem::new(Line::from(Span::styled(heading, theme.heading))));
         for standard in &section.standards {
-            if review.current().is_some_and(|c| c.code == standard.code) {
-                selected_row = items.len();
-            }
-            targets.push(Some(targets.iter().flatten().count()));
-            items.push(if linear {
-                ListItem::new(standard_words(theme, standard, area.width.saturating_sub(2)))
-            } else {
+            items.push(match () {
+                _ if !in_view(items.len()) => ListItem::new(Line::default()),
+                _ if linear => ListItem::new(standard_words(theme, standard, area.width.saturating_sub(2))),
                 // Inside the borders, after the selection mark.
-                ListItem::new(standard_line(theme, standard, usize::from(area.width.saturating_sub(3))))
+                _ => ListItem::new(standard_line(theme, standard, usize::from(area.width.saturating_sub(3)))),
             });
         }
     }
@@ -78,11 +92,7 @@ fn render_list(app: &App, review: &ReviewState, frame: &mut Frame<'_>, area: Rec
     let border = if review.focus == Focus::Standards { theme.focus } else { theme.border };
     let block = pane(app, title, border);
     let inner = block.inner(area);
-    let height = inner.height as usize;
     let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
-    // Rows of one line each scroll to keep the selection centred; wrapped rows (linear) scroll
-    // as the list needs.
-    let offset = if linear { 0 } else { scroll_offset(selected_row, height, items.len()) };
     let mut state = ListState::default().with_offset(offset).with_selected(Some(selected_row));
     let list =
         List::new(items).highlight_style(theme.selected).highlight_symbol(if linear { "> " } else { "▸" }).block(block);
@@ -230,7 +240,7 @@ fn render_detail(app: &App, review: &ReviewState, standard: &StandardView, frame
         }
     }
     // The award under review, on every standard (programmes of one name differ by it).
-    let award = sanitize(&data.submission.award);
+    let award = sanitize(&data.submission.header.award);
     let title = if is_linear(app) {
         lines.insert(0, Line::from(Span::styled(format!("Award: {award}"), theme.muted)));
         "Details".to_string()

@@ -137,6 +137,13 @@ impl App {
             effects.extend(self.reload_review());
         }
         effects.extend(self.reload_panel_after_sync());
+        // A member reading the pushed report sees a newer version or its confirmations arrive
+        // (not while typing the comment).
+        if let Some(report) = self.report.as_ref().filter(|_| self.screen == ScreenId::Report)
+            && report.confirming.as_ref().is_some_and(|c| c.comment.is_none())
+        {
+            effects.push(Effect::OpenPushedReport { submission: report.submission.clone() });
+        }
         if self.screen == ScreenId::Sync {
             effects.push(Effect::LoadSyncView);
         }
