@@ -159,6 +159,9 @@ enum Fetch {
     BatchedKeptOneByOne,
     /// One `GET /documents/{sha}` each, as the client did before the batch route.
     OneGetEach,
+    /// As `sync` does, but each original kept in a transaction of its own (one fsync each), as
+    /// the client did before `Store::keep_originals`.
+    OriginalsKeptOneByOne,
 }
 
 /// `accredit::sync::sync` step for step, through the same public calls, each timed.
@@ -210,7 +213,7 @@ fn traced_sync_fetching(
                     client.documents(&missing, |sha, text| Ok(store.keep_document(sha, text)?))
                 })?;
             }
-            Fetch::Batched => {
+            Fetch::Batched | Fetch::OriginalsKeptOneByOne => {
                 let missing: Vec<String> = missing.into_iter().map(String::from).collect();
                 summary.documents +=
                     trace.time(POST_DOCUMENTS, || accredit::sync::fetch_documents(store, client, &missing))?;
@@ -227,6 +230,13 @@ fn traced_sync_fetching(
     let mut arrived = Vec::new();
     for w in wanted {
         let bytes = trace.time(GET_ORIGINAL, || client.original(&w.sha256))?;
+        if fetch == Fetch::OriginalsKeptOneByOne {
+            trace.time("local: keep_original (one txn each)", || {
+                store.keep_original(&w.sha256, &w.media_type, &bytes)
+            })?;
+            summary.originals += 1;
+            continue;
+        }
         arrived.push((w.sha256, w.media_type, bytes));
         if arrived.len() >= accredit::wire::MAX_DOCUMENTS_PER_BATCH {
             trace.time("local: keep_originals (one txn)", || store.keep_originals(&arrived))?;
@@ -601,7 +611,26 @@ fn pdf_section(dir: &Path) -> (Samples, Samples) {
         seeding.as_secs_f64()
     );
     let url = start_hub(&path, accredit::hub::pool::readers());
-    first_sync_against_curl(dir, "5. first sync, a PDF pack per submission", &url, &token, PDF_RUNS, None)
+    let result = first_sync_against_curl(dir, "5. first sync, a PDF pack per submission", &url, &token, PDF_RUNS, None);
+    // The originals kept a batch per transaction against one each (as before), in turn, same run.
+    let mut batched = Samples::new("   (traced, originals kept a batch per txn)", None);
+    let mut one_by_one = Samples::new("   (traced, originals kept one per txn, as before)", None);
+    for run in 0..3 {
+        for (fetch, samples) in [(Fetch::Batched, &mut batched), (Fetch::OriginalsKeptOneByOne, &mut one_by_one)] {
+            let mut store = fresh_cache(&dir.join(format!("pdf-{}-{run}.sqlite", samples.name.len())), ME);
+            let client = HubClient::new(&url, &token);
+            let mut trace = Trace::default();
+            let (summary, d) = timed(|| traced_sync_fetching(&mut store, &client, ME, &mut trace, fetch));
+            summary.expect("first sync");
+            samples.times.push(d);
+        }
+    }
+    println!(
+        "   originals kept a batch per transaction: {:.0} ms; one per transaction (as before): {:.0} ms\n",
+        batched.median_ms(),
+        one_by_one.median_ms()
+    );
+    result
 }
 
 /// `curl` fetching what a first sync fetches, from the same hub over one kept-alive connection:
