@@ -41,6 +41,20 @@ pub enum HubCommand {
         #[arg(long)]
         unshare: bool,
     },
+    /// Move a submission to another stage: the threshold review passed (standards_review), the
+    /// panel convened (panel_review), returned at threshold (returned), decided. Audited, and sent
+    /// to every replica with the next sync.
+    #[command(
+        after_help = "Stages: submitted, threshold_review, returned, standards_review, panel_review, decided.\n\nExamples:\n  accredit hub stage S-2026-030 standards_review\n  accredit hub stage S-2026-030 returned --note \"Threshold 3 not met: no placement agreement.\""
+    )]
+    Stage {
+        submission: String,
+        #[arg(value_parser = parse_stage)]
+        stage: accredit::domain::Stage,
+        /// Why, for the panel (shown with the stage).
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Revoke a user's token: their next request gets 401.
     #[command(after_help = "Example:\n  accredit hub --db hub.sqlite revoke u-rev1")]
     Revoke { user: String },
@@ -127,6 +141,10 @@ pub fn run(db: &Path, command: HubCommand) -> Result<()> {
     let mut hub = Hub::open(db).wrap_err_with(|| format!("cannot open the hub database {}", db.display()))?;
     match command {
         HubCommand::Init => println!("hub database ready at {}", db.display()),
+        HubCommand::Stage { submission, stage, note } => {
+            let from = hub.set_stage(&submission, stage, note.as_deref())?;
+            println!("{submission}: {} → {}", from.label(), stage.label());
+        }
         HubCommand::Share { submission, document, unshare } => {
             hub.share_document(&submission, &document, !unshare)?;
             if unshare {
@@ -341,5 +359,13 @@ pub fn serve(listen: &str, db: &Path, tls: Option<(PathBuf, PathBuf)>, plain_htt
         accredit::hub::http::serve_with(listener, state, transport, accredit::hub::http::stop_signal())
             .await
             .wrap_err("the hub stopped")
+    })
+}
+
+/// A stage as the command line names it (`standards_review`, or `standards-review`).
+fn parse_stage(text: &str) -> Result<accredit::domain::Stage, String> {
+    accredit::domain::Stage::parse(&text.trim().replace('-', "_")).ok_or_else(|| {
+        let names: Vec<&str> = accredit::domain::Stage::ALL.iter().map(|s| s.as_str()).collect();
+        format!("{text:?} is not a stage: one of {}", names.join(", "))
     })
 }

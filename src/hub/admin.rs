@@ -3,12 +3,12 @@
 use std::path::Path;
 
 use jiff::civil::Date;
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::audit::{self, AuditAction, Record};
 use super::feed::{append_change, framework_key};
 use super::{Hub, HubError, Result, hash_token, new_token};
-use crate::domain::{Framework, Member, MemberRole, Panel, Person};
+use crate::domain::{Framework, Member, MemberRole, Panel, Person, Stage};
 use crate::format::{self, PanelPackage, SubmissionPackage};
 use crate::store::now_timestamp;
 use crate::wire::{User, UserRole};
@@ -144,8 +144,38 @@ impl Hub {
         };
         let record = Record { submission: Some(submission), ..Record::new(audit::OFFICE, action, document.as_bytes()) };
         audit::append(&tx, &record)?;
+        // Members limited to some standards get the submission again, with or without it.
+        append_change(&tx, "submission", Some(submission), submission, None)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Moves a submission to `stage` (the office's decision: threshold review passed, the panel
+    /// convened, the decision issued), with an optional note for the panel; returns the stage it
+    /// was at. Audited, and on the feed, so every replica shows the new stage.
+    pub fn set_stage(&mut self, submission: &str, stage: Stage, note: Option<&str>) -> Result<Stage> {
+        let tx = self.store.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let from: Option<String> =
+            tx.query_row("SELECT stage FROM submissions WHERE id = ?1", [submission], |r| r.get(0)).optional()?;
+        let Some(from) = from else {
+            return Err(HubError::Invalid(format!(
+                "no submission {submission} on the hub (`accredit hub import-submission DIR` brings one)"
+            )));
+        };
+        let from = Stage::parse(&from).ok_or_else(|| HubError::Invalid(format!("bad stage {from:?} in the hub")))?;
+        tx.execute(
+            "UPDATE submissions SET stage = ?2, stage_note = coalesce(?3, stage_note) WHERE id = ?1",
+            rusqlite::params![submission, stage.as_str(), note],
+        )?;
+        let payload = format!("{} → {}", from.as_str(), stage.as_str());
+        let record = Record {
+            submission: Some(submission),
+            ..Record::new(audit::OFFICE, AuditAction::SubmissionStage, payload.as_bytes())
+        };
+        audit::append(&tx, &record)?;
+        append_change(&tx, "submission", Some(submission), submission, None)?;
+        tx.commit()?;
+        Ok(from)
     }
 
     /// Every account: who, role, when added and last seen, whether revoked.

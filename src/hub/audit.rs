@@ -48,10 +48,12 @@ pub enum AuditAction {
     /// A document marked for everyone on the panel, or the mark taken off.
     DocumentShare,
     DocumentUnshare,
+    /// The office moved a submission to another stage; the payload is `from → to`.
+    SubmissionStage,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::JudgementDraft,
         AuditAction::JudgementSubmit,
         AuditAction::ConsolidationSave,
@@ -68,6 +70,7 @@ impl AuditAction {
         AuditAction::Restore,
         AuditAction::DocumentShare,
         AuditAction::DocumentUnshare,
+        AuditAction::SubmissionStage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +91,7 @@ impl AuditAction {
             AuditAction::Restore => "hub.restore",
             AuditAction::DocumentShare => "document.share",
             AuditAction::DocumentUnshare => "document.unshare",
+            AuditAction::SubmissionStage => "submission.stage",
         }
     }
 
@@ -114,6 +118,7 @@ impl AuditAction {
             AuditAction::Restore => "restored the hub from a backup",
             AuditAction::DocumentShare => "marked a document for everyone on the panel",
             AuditAction::DocumentUnshare => "took the for-everyone mark off a document",
+            AuditAction::SubmissionStage => "moved the submission to another stage",
         }
     }
 }

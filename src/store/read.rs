@@ -320,21 +320,22 @@ impl Store {
              WHERE ss.submission_id = ?1
                AND (?3 IS NULL OR ss.standard_code IN (SELECT value FROM json_each(?3)))",
         )?;
-        let rows = stmt.query_map(params![submission, me, limited_to], |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, String>(3)?))
-        })?;
+        // The queue asks this for every submission, so each row is read in place (no copies of
+        // the rationales), and each framework's list is parsed once.
+        let mut rows = stmt.query(params![submission, me, limited_to])?;
         let (mut total, mut done, mut submitted) = (0, 0, 0);
         let mut required: HashMap<String, Vec<Outcome>> = HashMap::new();
-        for row in rows {
-            let (outcome, rationale, is_submitted, required_json) = row?;
-            if !required.contains_key(&required_json) {
-                let list = parse_json_list(&required_json)?;
-                required.insert(required_json.clone(), list);
+        while let Some(r) = rows.next()? {
+            let outcome = parse_outcome(r.get::<_, Option<String>>(0)?)?;
+            let rationale = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let required_json = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            if !required.contains_key(required_json) {
+                required.insert(required_json.to_string(), parse_json_list(required_json)?);
             }
-            let needs = required.get(&required_json).map(Vec::as_slice).unwrap_or_default();
+            let needs = required.get(required_json).map(Vec::as_slice).unwrap_or_default();
             total += 1;
-            done += usize::from(Gap::of(parse_outcome(outcome)?, &rationale, needs).is_none());
-            submitted += usize::from(is_submitted);
+            done += usize::from(Gap::of(outcome, rationale, needs).is_none());
+            submitted += usize::from(r.get::<_, bool>(2)?);
         }
         Ok((total, done, submitted))
     }

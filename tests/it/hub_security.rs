@@ -215,8 +215,16 @@ fn a_document_the_office_marks_for_everyone_reaches_a_lay_member() {
     let spec = all.iter().find(|d| !before.contains(&d.id)).expect("a document the lay member's standards do not cite");
     assert_eq!(hub.document(&lay, &spec.sha256).unwrap(), None);
 
+    let cursor = hub.changes(&lay, 0, 1_000).expect("the lay member's feed").next;
     hub.share_document("S-2026-009", &spec.id, true).expect("mark it for everyone");
     assert!(sent_ids(&hub).contains(&spec.id), "a marked document is sent to the lay member");
+    // A replica already synced gets the submission again, with the document.
+    let after = hub.changes(&lay, cursor, 1_000).expect("the lay member's next pull");
+    assert!(
+        after.changes.iter().any(|c| matches!(c, Change::Submission { submission, .. }
+            if submission.documents.iter().any(|d| d.id == spec.id))),
+        "the next pull brings it: {after:?}"
+    );
     assert!(hub.document(&lay, &spec.sha256).unwrap().is_some(), "and fetched by them");
     assert!(hub.share_document("S-2026-009", "E99", true).is_err(), "only a document of the submission is marked");
 

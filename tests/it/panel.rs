@@ -881,6 +881,30 @@ fn a_change_from_another_process_reloads_the_panel_without_losing_typing() {
     assert_eq!(panel(&rt).current().unwrap().code, "MPF 1.4", "where the chair was");
 }
 
+/// An undo never takes back what another process wrote: after an outside change the Panel
+/// shows it and the undo history starts afresh (it held snapshots from before that change).
+#[test]
+fn undo_after_a_change_from_another_process_does_not_revert_it() {
+    let mut rt = chair();
+    go_to(&mut rt, "MPF 1.4");
+    keys(&mut rt, "1");
+    assert!(stored(&rt).outcome("MPF 1.4").is_some(), "the chair's outcome is saved");
+    let mut c = stored(&rt);
+    c.recommendations.push(accredit::domain::consolidation::Note {
+        id: "R1".into(),
+        standards: vec!["MPF 1.1".into()],
+        text: "From the CLI.".into(),
+        withdrawn: false,
+    });
+    rt.store.save_consolidation(SUBMISSION, ME, &c).unwrap();
+    rt.dispatch(Action::CacheChanged);
+    assert!(flash(&rt).contains("undo starts afresh"), "{}", flash(&rt));
+    keys(&mut rt, "u");
+    let after = stored(&rt);
+    assert_eq!(after.record_ids(), ["R1"], "the other process's recommendation stays");
+    assert!(after.outcome("MPF 1.4").is_some(), "and nothing older is taken back");
+}
+
 /// Issue 12 item 12: the side-by-side view hints its own keys; Find from the Panel stays in
 /// the Panel; the lay member's column is narrow where they do not judge; at 80×24 the other
 /// reviewers' rationales get more than one row.

@@ -318,3 +318,43 @@ fn the_office_lists_the_accounts_and_rotates_a_token() {
     let ada = users.lines().find(|l| l.starts_with("r-ada")).expect("r-ada is listed");
     assert!(ada.ends_with("revoked") && !ada.contains("never"), "{users}");
 }
+
+/// The office moves a submission to another stage with `accredit hub stage`: audited, on every
+/// replica with the next sync, and the review closes as the stage says.
+#[test]
+fn the_office_moves_a_submission_to_another_stage_and_every_replica_follows() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let db = hub_dir.path().join("hub.sqlite");
+    let (ada_token, _, _) = set_up_hub(hub_dir.path(), &db);
+    let db = db.to_str().unwrap();
+    let hub = HubProcess::start(Path::new(db), "127.0.0.1:0").unwrap();
+    let ada = workstation(&hub.url, &ada_token, "r-ada");
+    ok(ada.path(), &["sync"]);
+    assert_eq!(assignment(ada.path())["stage"], "standards_review");
+
+    let moved = ok(
+        hub_dir.path(),
+        &["hub", "--db", db, "stage", SUB, "returned", "--note", "Threshold 3 not met: no placement agreement."],
+    );
+    assert!(moved.contains(&format!("{SUB}: standards review → returned")), "{moved}");
+    ok(ada.path(), &["sync"]);
+    assert_eq!(assignment(ada.path())["stage"], "returned", "the replica follows");
+    let refused = fails(ada.path(), &["judge", SUB, "SET-DEMO 2.1", "--outcome", "met", "--rationale", "Seen."]);
+    assert!(refused.contains("returned"), "the review is closed at this stage: {refused}");
+
+    let bad = accredit(hub_dir.path(), &["hub", "--db", db, "stage", SUB, "accepted"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("one of submitted, threshold_review, returned"), "{}", stderr(&bad));
+    let unknown = fails(hub_dir.path(), &["hub", "--db", db, "stage", "S-1999-001", "decided"]);
+    assert!(unknown.contains("no submission S-1999-001 on the hub"), "{unknown}");
+    ok(hub_dir.path(), &["hub", "--db", db, "stage", SUB, "standards-review"]);
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let trail: Vec<String> = conn
+        .prepare("SELECT action FROM hub_audit WHERE submission_id = ?1 AND action = 'submission.stage' ORDER BY seq")
+        .unwrap()
+        .query_map([SUB], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(trail.len(), 2, "each move is in the audit trail");
+}

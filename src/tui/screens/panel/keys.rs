@@ -153,7 +153,20 @@ impl App {
         match self.panel.take() {
             // The open panel again: keep where the chair is in it.
             Some(open) if open.data.submission.id == data.submission.id => {
-                self.panel = Some(open.reloaded(data, select.as_deref()));
+                // What the cache holds differs from what is on screen only when someone else
+                // changed it (the chair's own edits are saved before any reload): an undo would
+                // then take back their change too, so the history starts afresh.
+                let outside = open.data.consolidation != data.consolidation && !open.undo.is_empty();
+                let mut reloaded = open.reloaded(data, select.as_deref());
+                if outside {
+                    reloaded.undo.clear();
+                    self.flash = Some(Flash::Info(
+                        "The consolidation was changed outside this window (`accredit panel`, or another machine): \
+                         what is shown is the latest, and undo starts afresh from here."
+                            .into(),
+                    ));
+                }
+                self.panel = Some(reloaded);
             }
             // A reload of a panel that was closed meanwhile.
             other if !show => self.panel = other,
