@@ -7,7 +7,8 @@
 //!    (aim: throughput ≥ 0.8× of pdftotext alone);
 //! 2. DOCX and XLSX extraction of the demo's files;
 //! 3. a full-text query over 10,000 pages through `Store::search` (visibility, three kinds of hit,
-//!    snippets) against the raw FTS5 `MATCH` on the same index (aim ≤ 2×, under 10 ms).
+//!    snippets) against the raw FTS5 `MATCH` of the same words on the same index, the best 20 by
+//!    bm25, asked the two ways FTS5 allows (aim ≤ 2× the faster, under 10 ms).
 
 #[path = "common/mod.rs"]
 mod common;
@@ -34,7 +35,7 @@ fn main() {
     ];
     let bytes: Vec<Vec<u8>> = pdfs.iter().map(|p| std::fs::read(p).expect("fixture")).collect();
     let mut ours = Samples::new("PDF: intake::extract (3 files)", None);
-    let mut raw = Samples::new("PDF: pdftotext -layout alone (3 files)", None);
+    let mut raw_pdf = Samples::new("PDF: pdftotext -layout alone (3 files)", None);
     for _ in 0..RUNS {
         let (_, d) = timed(|| {
             for b in &bytes {
@@ -49,7 +50,7 @@ fn main() {
                 black_box(out.expect("pdftotext runs"));
             }
         });
-        raw.push(d);
+        raw_pdf.push(d);
     }
     let docs = root.join("fixtures/submissions/S-2026-014/documents");
     let docx = std::fs::read(docs.join("E06.docx")).expect("fixture");
@@ -64,32 +65,33 @@ fn main() {
     let (store, me) = store_with_pages(100, 100);
     let query = "supervision portfolio";
     let mut search = Samples::new("search: Store::search over 10,000 pages", Some(10.0));
-    let mut fts = Samples::new("search: raw FTS5 MATCH, same index", None);
+    // The raw FTS5 query of the same words, the best 20 by bm25, two ways: FTS5's own `ORDER BY
+    // rank` (it sorts every match), and `ORDER BY rank, rowid` (SQLite keeps the best 20 as they
+    // come; the same ranks). The ratio is against the faster of the two in this run.
+    let mut fts = Samples::new("search: raw FTS5 ORDER BY rank LIMIT 20", None);
+    let mut fts_top = Samples::new("search: raw FTS5 ORDER BY rank, rowid LIMIT 20", None);
     let q = accredit::store::fts_query(query).expect("a query");
+    let raw = |sql: &str| {
+        let mut stmt = store.connection().prepare_cached(sql).expect("prepare");
+        let rows: Vec<(i64, f64)> =
+            stmt.query_map([&q], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").map(|r| r.expect("row")).collect();
+        black_box(rows)
+    };
+    let by_rank = "SELECT rowid, rank FROM search_index WHERE search_index MATCH ?1 ORDER BY rank LIMIT 20";
+    let by_rank_rowid =
+        "SELECT rowid, rank FROM search_index WHERE search_index MATCH ?1 ORDER BY rank, rowid LIMIT 20";
+    assert_eq!(raw(by_rank), raw(by_rank_rowid), "the two raw queries rank alike");
     for _ in 0..RUNS {
         search.push(timed(|| black_box(store.search(&me, query, None, 20).expect("search"))).1);
-        fts.push(
-            timed(|| {
-                let mut stmt = store
-                    .connection()
-                    .prepare_cached(
-                        "SELECT key1, CAST(key2 AS TEXT) FROM search_index WHERE search_index MATCH ?1 ORDER BY rank LIMIT 20",
-                    )
-                    .expect("prepare");
-                let rows: Vec<(String, String)> = stmt
-                    .query_map([&q], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .expect("query")
-                    .map(|r| r.expect("row"))
-                    .collect();
-                black_box(rows)
-            })
-            .1,
-        );
+        fts.push(timed(|| raw(by_rank)).1);
+        fts_top.push(timed(|| raw(by_rank_rowid)).1);
     }
-    print_table([&ours, &raw, &docx_s, &xlsx_s, &search, &fts], 44);
+    print_table([&ours, &raw_pdf, &docx_s, &xlsx_s, &search, &fts, &fts_top], 48);
+    let baseline = fts.median_ms().min(fts_top.median_ms());
     println!(
-        "PDF throughput: {:.2}× of pdftotext alone (aim ≥ 0.8×); search: {:.2}× the raw FTS5 query (aim ≤ 2×)",
-        raw.median_ms() / ours.median_ms(),
+        "PDF throughput: {:.2}× of pdftotext alone (aim ≥ 0.8×); search: {:.2}× the faster raw FTS5 query (aim ≤ 2×), {:.2}× FTS5's own ORDER BY rank",
+        raw_pdf.median_ms() / ours.median_ms(),
+        search.median_ms() / baseline,
         search.median_ms() / fts.median_ms()
     );
 }

@@ -12,8 +12,9 @@
 //!    with its readers and again on a second hub over the same database whose every request
 //!    takes the one writer (as before the readers), for the ratio.
 //! 5. the first sync of 200 submissions with a PDF pack each (three PDFs of 20 pages, as their
-//!    extracted pages: about 30 MB), against `curl` fetching the same bytes (the same change
-//!    pages, then each document by GET) from the same hub over one connection (aim: curl's time
+//!    extracted pages: about 30 MB, and their originals), against `curl` fetching the same bytes
+//!    (the same change pages, then each document and each original by GET; and again without
+//!    the originals) from the same hub over one connection (aim: curl's time
 //!    / the sync's ≥ 0.5); 1 gets the same ratio, and is timed again fetching one GET per
 //!    document, as the client did before the batch route.
 //!
@@ -153,6 +154,7 @@ const POST_OPS: &str = "HTTP POST /ops";
 const GET_CHANGES: &str = "HTTP GET /changes";
 const GET_DOCUMENT: &str = "HTTP GET /documents/{sha}";
 const POST_DOCUMENTS: &str = "HTTP POST /documents/batch + keep";
+const GET_ORIGINAL: &str = "HTTP GET /originals/{sha}";
 
 /// How a traced sync fetches documents.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -164,6 +166,9 @@ enum Fetch {
     BatchedKeptOneByOne,
     /// One `GET /documents/{sha}` each, as the client did before the batch route.
     OneGetEach,
+    /// As `sync` does, but each original kept in a transaction of its own (one fsync each), as
+    /// the client did before `Store::keep_originals`.
+    OriginalsKeptOneByOne,
 }
 
 /// `accredit::sync::sync` step for step, through the same public calls, each timed.
@@ -215,7 +220,7 @@ fn traced_sync_fetching(
                     client.documents(&missing, |sha, text| Ok(store.keep_document(sha, text)?))
                 })?;
             }
-            Fetch::Batched => {
+            Fetch::Batched | Fetch::OriginalsKeptOneByOne => {
                 let missing: Vec<String> = missing.into_iter().map(String::from).collect();
                 summary.documents +=
                     trace.time(POST_DOCUMENTS, || accredit::sync::fetch_documents(store, client, &missing))?;
@@ -227,6 +232,27 @@ fn traced_sync_fetching(
             break;
         }
     }
+    // `accredit::sync::fetch_originals` step by step: a GET each, kept a batch per transaction.
+    let wanted = trace.time("local: missing_originals", || store.missing_originals())?;
+    let mut arrived = Vec::new();
+    for w in wanted {
+        let bytes = trace.time(GET_ORIGINAL, || client.original(&w.sha256))?;
+        if fetch == Fetch::OriginalsKeptOneByOne {
+            trace.time("local: keep_original (one txn each)", || {
+                store.keep_original(&w.sha256, &w.media_type, &bytes)
+            })?;
+            summary.originals += 1;
+            continue;
+        }
+        arrived.push((w.sha256, w.media_type, bytes));
+        if arrived.len() >= accredit::wire::MAX_DOCUMENTS_PER_BATCH {
+            trace.time("local: keep_originals (one txn)", || store.keep_originals(&arrived))?;
+            summary.originals += arrived.len();
+            arrived.clear();
+        }
+    }
+    trace.time("local: keep_originals (one txn)", || store.keep_originals(&arrived))?;
+    summary.originals += arrived.len();
     trace.time("local: set_meta + log_sync", || -> Result<(), SyncError> {
         store.set_meta(
             "last_sync",
@@ -453,7 +479,7 @@ fn start_hub(path: &Path, readers: usize) -> String {
 
 const PDF_DOCUMENTS: usize = 3;
 const PDF_PAGES: usize = 20;
-const PDF_RUNS: usize = 3;
+const PDF_RUNS: usize = 5;
 /// The other reviewer of the PDF hub's panels (a panel needs two).
 const SECOND: &str = "u-second";
 
@@ -592,12 +618,39 @@ fn pdf_section(dir: &Path) -> (Samples, Samples) {
         seeding.as_secs_f64()
     );
     let url = start_hub(&path, accredit::hub::pool::readers());
-    first_sync_against_curl(dir, "5. first sync, a PDF pack per submission", &url, &token, PDF_RUNS, None)
+    let result = first_sync_against_curl(dir, "5. first sync, a PDF pack per submission", &url, &token, PDF_RUNS, None);
+    // The originals kept a batch per transaction against one each (as before), in turn, same run.
+    let mut batched = Samples::new("   (traced, originals kept a batch per txn)", None);
+    let mut one_by_one = Samples::new("   (traced, originals kept one per txn, as before)", None);
+    for run in 0..3 {
+        for (fetch, samples) in [(Fetch::Batched, &mut batched), (Fetch::OriginalsKeptOneByOne, &mut one_by_one)] {
+            let mut store = fresh_cache(&dir.join(format!("pdf-{}-{run}.sqlite", samples.name.len())), ME);
+            let client = HubClient::new(&url, &token);
+            let mut trace = Trace::default();
+            let (summary, d) = timed(|| traced_sync_fetching(&mut store, &client, ME, &mut trace, fetch));
+            summary.expect("first sync");
+            samples.times.push(d);
+        }
+    }
+    println!(
+        "   originals kept a batch per transaction: {:.0} ms; one per transaction (as before): {:.0} ms\n",
+        batched.median_ms(),
+        one_by_one.median_ms()
+    );
+    result
 }
 
 /// `curl` fetching what a first sync fetches, from the same hub over one kept-alive connection:
-/// the change pages at `since`, then every document by GET. `None` without curl.
-fn curl_same_bytes(dir: &Path, url: &str, token: &str, since: &[i64], shas: &[String]) -> Option<(Duration, u64)> {
+/// the change pages at `since`, then every document by GET, then every original by GET.
+/// `None` without curl.
+fn curl_same_bytes(
+    dir: &Path,
+    url: &str,
+    token: &str,
+    since: &[i64],
+    shas: &[String],
+    originals: &[String],
+) -> Option<(Duration, u64)> {
     let config = dir.join("curl.config");
     let mut text = format!("header = \"Authorization: Bearer {token}\"\nsilent\nfail\n");
     for s in since {
@@ -608,6 +661,9 @@ fn curl_same_bytes(dir: &Path, url: &str, token: &str, since: &[i64], shas: &[St
     for sha in shas {
         text.push_str(&format!("url = \"{url}/api/v1/documents/{sha}\"\noutput = \"/dev/null\"\n"));
     }
+    for sha in originals {
+        text.push_str(&format!("url = \"{url}/api/v1/originals/{sha}\"\noutput = \"/dev/null\"\n"));
+    }
     std::fs::write(&config, text).expect("curl config");
     let start = Instant::now();
     let out =
@@ -616,6 +672,12 @@ fn curl_same_bytes(dir: &Path, url: &str, token: &str, since: &[i64], shas: &[St
     assert!(out.status.success(), "curl failed: {}", String::from_utf8_lossy(&out.stderr));
     let bytes = String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().parse::<u64>().ok()).sum();
     Some((took, bytes))
+}
+
+/// The originals a cache holds, by hash.
+fn cached_originals(store: &Store) -> Vec<String> {
+    let mut stmt = store.connection().prepare("SELECT sha256 FROM originals").expect("originals");
+    stmt.query_map([], |r| r.get(0)).expect("originals").collect::<rusqlite::Result<_>>().expect("originals")
 }
 
 /// The documents a cache holds, by hash.
@@ -650,14 +712,30 @@ fn first_sync_against_curl(
     let (summary, whole) = timed(|| traced_sync(&mut cache, &client, ME, &mut trace));
     let summary = summary.expect("traced first sync");
     trace.print(&format!("   breakdown of one more ({summary})"), Some(whole));
+    let each = trace.get(GET_ORIGINAL);
+    if !each.is_empty() {
+        println!(
+            "   each GET /originals: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            percentile_ms(each, 50.0),
+            percentile_ms(each, 90.0),
+            percentile_ms(each, 99.0),
+            percentile_ms(each, 100.0)
+        );
+    }
     let shas = cached_shas(&cache);
+    let originals = cached_originals(&cache);
     let mut curl = Samples::new(
-        format!("   curl, the same {} change pages and {} documents", trace.since.len(), shas.len()),
+        format!(
+            "   curl, the same {} change pages, {} documents, {} originals",
+            trace.since.len(),
+            shas.len(),
+            originals.len()
+        ),
         None,
     );
     let mut fetched = 0;
     for _ in 0..runs {
-        match curl_same_bytes(dir, url, token, &trace.since, &shas) {
+        match curl_same_bytes(dir, url, token, &trace.since, &shas, &originals) {
             Some((d, bytes)) => {
                 curl.times.push(d);
                 fetched = bytes;
@@ -666,12 +744,26 @@ fn first_sync_against_curl(
         }
     }
     println!(
-        "{name}: {last}; runs {:?} ms; curl fetched {:.1} MB in {:?} ms; curl / sync = {:.2} (aim ≥ 0.5)\n",
+        "{name}: {last}; runs {:?} ms; curl fetched {:.1} MB in {:?} ms; curl / sync = {:.2} (aim ≥ 0.5)",
         pull.times.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
         fetched as f64 / 1e6,
         curl.times.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
         curl.median_ms() / pull.median_ms()
     );
+    // The sync fetches the originals too, so curl does; without them (as this bench measured
+    // before originals synced), for comparison.
+    if !originals.is_empty() {
+        let texts: Vec<Duration> = (0..runs)
+            .filter_map(|_| curl_same_bytes(dir, url, token, &trace.since, &shas, &[]))
+            .map(|(d, _)| d)
+            .collect();
+        println!(
+            "   curl without the originals: {:?} ms; curl / sync = {:.2}",
+            texts.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
+            percentile_ms(&texts, 50.0) / pull.median_ms()
+        );
+    }
+    println!();
     (pull, curl)
 }
 

@@ -245,8 +245,12 @@ pub fn clean(text: &str) -> String {
 }
 
 fn looks_like_marker(line: &str) -> bool {
-    let t = line.trim_start().to_lowercase();
-    ["[page", "[pdf", "[unnumbered"].iter().any(|m| t.starts_with(m))
+    // Compared in place (no lowercased copy of every line: that was most of the time indexing
+    // a first sync's pages took here); the prefixes are ASCII, so ASCII case folding is enough.
+    let t = line.trim_start().as_bytes();
+    ["[page", "[pdf", "[unnumbered"]
+        .iter()
+        .any(|m| t.get(..m.len()).is_some_and(|p| p.eq_ignore_ascii_case(m.as_bytes())))
 }
 
 /// The text stored for a document: its pages behind `[page N]` markers. With the officer's
@@ -308,6 +312,11 @@ mod tests {
         // Cleaning twice changes nothing more.
         assert_eq!(clean(&text), text);
         assert_eq!(text_pages(&render(&[Page { number: 1, title: None, text }], None)).len(), 1);
+        // In any case, and only the markers' own words.
+        assert_eq!(
+            clean("[PAGE 4]\n[Pdf p.2]\n [UNNUMBERED page, PDF p.1]\n[pagé 5]\n[pag\n"),
+            "\\[PAGE 4]\n\\[Pdf p.2]\n\\ [UNNUMBERED page, PDF p.1]\n[pagé 5]\n[pag\n"
+        );
     }
 
     #[test]

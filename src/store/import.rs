@@ -1,5 +1,7 @@
 //! Writing frameworks, submissions, people and panels into the cache.
 
+use std::collections::HashMap;
+
 use rusqlite::{Transaction, params};
 use sha2::{Digest, Sha256};
 
@@ -75,6 +77,18 @@ pub(crate) fn import_framework(tx: &Transaction<'_>, framework: &Framework) -> R
 }
 
 pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()> {
+    import_submission_with(tx, package, &HashMap::new())
+}
+
+/// `import_submission`, where `stored` names (by document id) the SHA-256 of documents whose text
+/// is already in `blobs` under that hash and is not in the package: a replica keeps each
+/// downloaded text (checked against its hash) before applying the submission, and hashing and
+/// copying megabytes of it once more was a large part of a first sync.
+pub(crate) fn import_submission_with(
+    tx: &Transaction<'_>,
+    package: &SubmissionPackage,
+    stored: &HashMap<String, String>,
+) -> Result<()> {
     let s = &package.submission;
     let h = &s.header;
     tx.execute(
@@ -90,8 +104,10 @@ pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackag
     tx.execute("DELETE FROM documents WHERE submission_id = ?1", [&s.id])?;
     insert_scope(tx, package)?;
     for (ord, doc) in s.documents.iter().enumerate() {
-        let content = package.documents.get(&doc.id).map(String::as_str).unwrap_or_default();
-        let hash = store_blob(tx, content)?;
+        let hash = match (package.documents.get(&doc.id), stored.get(&doc.id)) {
+            (None, Some(hash)) => hash.clone(),
+            (content, _) => store_blob(tx, content.map(String::as_str).unwrap_or_default())?,
+        };
         tx.prepare_cached(
             "INSERT INTO documents (submission_id, id, title, media_type, sha256, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?

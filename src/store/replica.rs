@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::import::{import_framework, import_panel, import_people, import_submission};
+use super::import::{import_framework, import_panel, import_people, import_submission_with};
 use super::judgements::{queue, write};
 use super::{Result, Store, StoreError, now_timestamp};
 use crate::domain::{DocumentRef, Judgement, JudgementState, Outcome, Submission};
@@ -193,7 +193,8 @@ impl Store {
                     1
                 }
                 Change::Submission { submission, .. } => {
-                    import_submission(&tx, &package(submission, &tx, documents)?)?;
+                    let (package, stored) = package(submission, &tx, documents)?;
+                    import_submission_with(&tx, &package, &stored)?;
                     link_originals(&tx, submission)?;
                     1
                 }
@@ -273,10 +274,24 @@ impl Store {
     /// Keeps an original's bytes (already checked against its SHA-256 by the client), in its
     /// own transaction: what arrived stays when a later download fails.
     pub fn keep_original(&self, sha256: &str, media_type: &str, bytes: &[u8]) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO originals (sha256, media_type, bytes) VALUES (?1, ?2, ?3)",
-            params![sha256, media_type, bytes],
-        )?;
+        self.keep_originals(&[(sha256.to_string(), media_type.to_string(), bytes.to_vec())])
+    }
+
+    /// Keeps several originals (sha256, media type, bytes; each already checked) in one
+    /// transaction: one commit, so one fsync, for all of them.
+    pub fn keep_originals(&self, originals: &[(String, String, Vec<u8>)]) -> Result<()> {
+        if originals.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut stmt =
+                tx.prepare_cached("INSERT OR IGNORE INTO originals (sha256, media_type, bytes) VALUES (?1, ?2, ?3)")?;
+            for (sha256, media_type, bytes) in originals {
+                stmt.execute(params![sha256, media_type, bytes])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -647,20 +662,24 @@ fn store_hub_judgement(tx: &Transaction<'_>, j: &HubJudgement) -> Result<()> {
     Ok(())
 }
 
-/// A pulled submission with its documents' text, from this page's downloads or the cache.
-fn package(s: &HubSubmission, tx: &Transaction<'_>, documents: &HashMap<String, String>) -> Result<SubmissionPackage> {
+/// A pulled submission with the text of the documents this page downloaded, and the hashes of
+/// those already in the cache (not read back: `import_submission_with` links them as they are).
+fn package(
+    s: &HubSubmission,
+    tx: &Transaction<'_>,
+    documents: &HashMap<String, String>,
+) -> Result<(SubmissionPackage, HashMap<String, String>)> {
     let mut texts = HashMap::new();
+    let mut stored = HashMap::new();
+    let mut have = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)")?;
     for doc in &s.documents {
-        let text = match documents.get(&doc.sha256) {
-            Some(text) => text.clone(),
-            None => tx
-                .query_row("SELECT content FROM blobs WHERE sha256 = ?1", [&doc.sha256], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| {
-                    StoreError::Corrupt(format!("document {} ({}) was not downloaded", doc.id, doc.sha256))
-                })?,
-        };
-        texts.insert(doc.id.clone(), text);
+        if let Some(text) = documents.get(&doc.sha256) {
+            texts.insert(doc.id.clone(), text.clone());
+        } else if have.query_row([&doc.sha256], |r| r.get(0))? {
+            stored.insert(doc.id.clone(), doc.sha256.clone());
+        } else {
+            return Err(StoreError::Corrupt(format!("document {} ({}) was not downloaded", doc.id, doc.sha256)));
+        }
     }
     let submission = Submission {
         id: s.id.clone(),
@@ -681,5 +700,5 @@ fn package(s: &HubSubmission, tx: &Transaction<'_>, documents: &HashMap<String, 
             .collect(),
         mappings: s.mappings.clone(),
     };
-    Ok(SubmissionPackage { submission, documents: texts, originals: HashMap::new() })
+    Ok((SubmissionPackage { submission, documents: texts, originals: HashMap::new() }, stored))
 }

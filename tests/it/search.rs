@@ -203,3 +203,101 @@ fn the_hits_are_those_of_a_join_over_every_match() {
         }
     }
 }
+
+/// Every hit of `query` for `me` (a member of each of their submissions with no limit to some
+/// standards) with its snippet, best first, as the index itself gives them: FTS5's own ranked
+/// query over every match (`ORDER BY rank`, the query the search first made) and `snippet()`
+/// per row, each row made into the hits of the places it is in.
+fn by_rank(store: &Store, me: &str, query: &str) -> Vec<(String, String)> {
+    let q = accredit::store::fts_query(query).unwrap();
+    let conn = store.connection();
+    let visible: BTreeSet<String> = conn
+        .prepare(
+            "SELECT submission_id FROM panels WHERE chair = ?1
+             UNION SELECT submission_id FROM panel_members WHERE user_id = ?1 AND recused = 0",
+        )
+        .unwrap()
+        .query_map([me], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let rows: Vec<(String, String, String, String)> = conn
+        .prepare(
+            "SELECT kind, key1, CAST(key2 AS TEXT), snippet(search_index, 0, '«', '»', '…', 12) FROM search_index
+             WHERE search_index MATCH ?1 ORDER BY rank",
+        )
+        .unwrap()
+        .query_map([&q], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut documents =
+        conn.prepare("SELECT submission_id, id FROM documents WHERE sha256 = ?1 ORDER BY submission_id, ord").unwrap();
+    let mut standards = conn
+        .prepare(
+            "SELECT submission_id FROM submission_standards
+             WHERE framework_id || '@' || framework_version = ?1 AND standard_code = ?2 ORDER BY submission_id",
+        )
+        .unwrap();
+    let mut hits = Vec::new();
+    for (kind, key1, key2, snippet) in rows {
+        let places: Vec<String> = match kind.as_str() {
+            "page" => documents
+                .query_map([&key1], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .filter(|(s, _)| visible.contains(s))
+                .map(|(s, d)| format!("{s} {d} p.{key2}"))
+                .collect(),
+            "narrative" if visible.contains(&key1) => vec![format!("{key1} {key2} narrative")],
+            "standard" => standards
+                .query_map([&key1, &key2], |r| r.get::<_, String>(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .filter(|s| visible.contains(s))
+                .map(|s| format!("{s} {key2}"))
+                .collect(),
+            _ => vec![],
+        };
+        hits.extend(places.into_iter().map(|p| (p, snippet.clone())));
+    }
+    hits
+}
+
+fn ranked(hits: &[SearchHit]) -> Vec<(String, String)> {
+    hits.iter()
+        .map(|h| {
+            let place = match &h.place {
+                HitPlace::Page { document, page, .. } => format!("{} {document} p.{page}", h.submission),
+                HitPlace::Narrative { standard } => format!("{} {standard} narrative", h.submission),
+                HitPlace::Standard { standard } => format!("{} {standard}", h.submission),
+            };
+            (place, h.snippet.clone())
+        })
+        .collect()
+}
+
+/// The search's order and snippets are those of FTS5's own ranking: a faster ranked query must
+/// not reorder the hits (equal ranks included: S-SEARCH-D's pages are one text ten times) nor
+/// change a snippet, for the whole list or the first few.
+#[test]
+fn the_hits_come_in_the_order_and_with_the_snippets_of_fts5_s_own_ranking() {
+    let mut store = store();
+    let same: String = (1..=10).map(|p| format!("[page {p}]\nthe kingfisher dives; clinical reasoning\n")).collect();
+    let varied: String = (1..=40)
+        .map(|p| format!("[page {p}]\n{}clinical reasoning and {} kingfisher\n", "assessment ".repeat(p % 7), p))
+        .collect();
+    submission(&mut store, "S-SEARCH-D", &[("D1", same), ("D2", varied)], &[("MPF 1.1", "a kingfisher", &["D1"])]);
+    panel(&mut store, "S-SEARCH-D", r#"{"user": "u-rev2", "role": "reviewer"}"#);
+    for query in ["assessment", "clinical reasoning", "supervis*", "kingfisher", "zebrafish", "portfolio", "own"] {
+        for user in ["u-chair", "u-rev2", "u-rev3"] {
+            let expected = by_rank(&store, user, query);
+            let all = ranked(&store.search(user, query, None, 10_000).unwrap());
+            assert_eq!(all, expected, "{user}: {query}");
+            for limit in [1, 7, 25] {
+                let first = ranked(&store.search(user, query, None, limit).unwrap());
+                assert_eq!(first, expected[..expected.len().min(limit)], "{user}: {query}, limit {limit}");
+            }
+        }
+    }
+}
