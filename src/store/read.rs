@@ -244,7 +244,7 @@ impl Store {
     pub fn assignments(&self, me: &str) -> Result<Vec<Assignment>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, s.provider, s.programme, s.stage, p.chair, p.reviews_due, p.panel_date,
-                    pm.role, pm.standards, pm.recused
+                    pm.role, pm.recused
              FROM submissions s
              JOIN panels p ON p.submission_id = s.id
              LEFT JOIN panel_members pm ON pm.submission_id = s.id AND pm.user_id = ?1
@@ -262,14 +262,15 @@ impl Store {
                     r.get::<_, String>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<String>>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, Option<bool>>(9)?,
+                    r.get::<_, Option<bool>>(8)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(rows.len());
         let mut reports = self.confirm_statuses(me)?;
-        for (id, provider, programme, stage, chair, due, panel_date, role, standards, recused) in rows {
+        let progress = self.my_progress(me)?;
+        let mut evidence = self.offline_readiness_for(me)?;
+        for (id, provider, programme, stage, chair, due, panel_date, role, recused) in rows {
             let role = if chair == me {
                 MemberRole::Chair
             } else {
@@ -277,14 +278,14 @@ impl Store {
                 MemberRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("bad role {role:?}")))?
             };
             let (total, done, submitted) =
-                if role.votes() { self.my_progress(&id, me, standards.as_deref())? } else { (0, 0, 0) };
+                if role.votes() { progress.get(&id).copied().unwrap_or((0, 0, 0)) } else { (0, 0, 0) };
             let (reviewers_submitted, reviewers_total) =
                 if role == MemberRole::Chair { self.reviewers_submitted(&id)? } else { (0, 0) };
             let due = match (role, panel_date) {
                 (MemberRole::Chair, Some(panel_date)) => panel_date,
                 _ => due,
             };
-            let evidence = self.offline_readiness(&id)?;
+            let evidence = evidence.remove(&id).unwrap_or_default();
             let report = reports.remove(&id);
             out.push(Assignment {
                 submission: id,
@@ -307,37 +308,45 @@ impl Store {
         Ok(out)
     }
 
-    /// (standards I judge, of those judged with no gap, of those submitted). A gap is
-    /// `Gap::of`, the rule Submit applies: counted here in Rust, not restated in SQL (SQLite's
-    /// `trim()` strips spaces only, so a rationale of one line break once counted as done).
-    fn my_progress(&self, submission: &str, me: &str, limited_to: Option<&str>) -> Result<(usize, usize, usize)> {
+    /// Per submission I vote on: (standards I judge, of those judged with no gap, of those
+    /// submitted), in one query for the whole queue. A gap is `Gap::of`, the rule Submit
+    /// applies: counted here in Rust, not restated in SQL (SQLite's `trim()` strips spaces only,
+    /// so a rationale of one line break once counted as done).
+    fn my_progress(&self, me: &str) -> Result<HashMap<String, (usize, usize, usize)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT j.outcome, coalesce(j.rationale, ''), coalesce(j.state = 'submitted', 0), f.rationale_required
-             FROM submission_standards ss
+            "SELECT ss.submission_id, j.outcome, coalesce(j.rationale, ''), coalesce(j.state = 'submitted', 0),
+                    f.rationale_required
+             FROM panel_members pm
+             JOIN submission_standards ss ON ss.submission_id = pm.submission_id
              JOIN frameworks f ON f.id = ss.framework_id AND f.version = ss.framework_version
              LEFT JOIN judgements j ON j.submission_id = ss.submission_id
-                 AND j.reviewer_id = ?2 AND j.standard_code = ss.standard_code
-             WHERE ss.submission_id = ?1
-               AND (?3 IS NULL OR ss.standard_code IN (SELECT value FROM json_each(?3)))",
+                 AND j.reviewer_id = pm.user_id AND j.standard_code = ss.standard_code
+             WHERE pm.user_id = ?1 AND pm.role IN ('reviewer', 'lay')
+               AND (pm.standards IS NULL OR ss.standard_code IN (SELECT value FROM json_each(pm.standards)))",
         )?;
-        // The queue asks this for every submission, so each row is read in place (no copies of
-        // the rationales), and each framework's list is parsed once.
-        let mut rows = stmt.query(params![submission, me, limited_to])?;
-        let (mut total, mut done, mut submitted) = (0, 0, 0);
+        // Each row is read in place (no copies of the rationales), and each framework's list
+        // is parsed once.
+        let mut rows = stmt.query([me])?;
+        let mut progress: HashMap<String, (usize, usize, usize)> = HashMap::new();
         let mut required: HashMap<String, Vec<Outcome>> = HashMap::new();
         while let Some(r) = rows.next()? {
-            let outcome = parse_outcome(r.get::<_, Option<String>>(0)?)?;
-            let rationale = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let required_json = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            let outcome = parse_outcome(r.get::<_, Option<String>>(1)?)?;
+            let rationale = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let required_json = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
             if !required.contains_key(required_json) {
                 required.insert(required_json.to_string(), parse_json_list(required_json)?);
             }
             let needs = required.get(required_json).map(Vec::as_slice).unwrap_or_default();
-            total += 1;
-            done += usize::from(Gap::of(outcome, rationale, needs).is_none());
-            submitted += usize::from(r.get::<_, bool>(2)?);
+            let submission = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            if !progress.contains_key(submission) {
+                progress.insert(submission.to_string(), (0, 0, 0));
+            }
+            let (total, done, submitted) = progress.get_mut(submission).expect("just inserted");
+            *total += 1;
+            *done += usize::from(Gap::of(outcome, rationale, needs).is_none());
+            *submitted += usize::from(r.get::<_, bool>(3)?);
         }
-        Ok((total, done, submitted))
+        Ok(progress)
     }
 
     /// For the chair's queue: (voting members who submitted, voting members).

@@ -53,7 +53,7 @@ impl std::fmt::Display for SearchHit {
 }
 
 /// Whether a submission's evidence is all on this machine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OfflineReadiness {
     pub documents: usize,
     pub missing: Vec<String>,
@@ -239,19 +239,42 @@ impl Store {
     /// one (a reviewer checks before going offline): a document whose original is not here yet
     /// is missing, since it cannot be opened in a viewer.
     pub fn offline_readiness(&self, submission: &str) -> Result<OfflineReadiness> {
+        Ok(self.readiness(Some(submission), None)?.remove(submission).unwrap_or_default())
+    }
+
+    /// The same for every submission on `me`'s panels, in one query (the queue's).
+    pub fn offline_readiness_for(&self, me: &str) -> Result<HashMap<String, OfflineReadiness>> {
+        self.readiness(None, Some(me))
+    }
+
+    /// The one rule for both: of `submission`, or of the submissions on `me`'s panels.
+    fn readiness(&self, submission: Option<&str>, me: Option<&str>) -> Result<HashMap<String, OfflineReadiness>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)
+            "SELECT d.submission_id, d.id, EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)
                  AND NOT EXISTS (SELECT 1 FROM document_originals x WHERE x.submission_id = d.submission_id
                      AND x.document_id = d.id
                      AND NOT EXISTS (SELECT 1 FROM originals o WHERE o.sha256 = x.original_sha256))
-             FROM documents d WHERE d.submission_id = ?1 ORDER BY d.ord",
+             FROM documents d
+             WHERE d.submission_id = ?1
+                OR d.submission_id IN (SELECT submission_id FROM panels WHERE chair = ?2
+                                       UNION SELECT submission_id FROM panel_members WHERE user_id = ?2)
+             ORDER BY d.submission_id, d.ord",
         )?;
-        let rows: Vec<(String, bool)> =
-            stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        Ok(OfflineReadiness {
-            documents: rows.len(),
-            missing: rows.into_iter().filter(|(_, here)| !here).map(|(id, _)| id).collect(),
-        })
+        let mut rows = stmt.query(params![submission, me])?;
+        let mut readiness: HashMap<String, OfflineReadiness> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let submission = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let here: bool = r.get(2)?;
+            if !readiness.contains_key(submission) {
+                readiness.insert(submission.to_string(), OfflineReadiness::default());
+            }
+            let entry = readiness.get_mut(submission).expect("just inserted");
+            entry.documents += 1;
+            if !here {
+                entry.missing.push(r.get(1)?);
+            }
+        }
+        Ok(readiness)
     }
 
     /// The original bytes of an extracted document (a PDF, DOCX or XLSX), where this cache
