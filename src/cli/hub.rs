@@ -329,7 +329,13 @@ fn audit(hub: &Hub, submission: Option<&str>, verify: bool) -> Result<()> {
 
 /// `accredit serve`: TLS with `tls` (certificate, key); plain HTTP only on loopback unless
 /// `plain_http` (a TLS proxy in front).
-pub fn serve(listen: &str, db: &Path, tls: Option<(PathBuf, PathBuf)>, plain_http: bool) -> Result<()> {
+pub fn serve(
+    listen: &str,
+    db: &Path,
+    tls: Option<(PathBuf, PathBuf)>,
+    plain_http: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Result<()> {
     let addr: SocketAddr =
         listen.parse().wrap_err_with(|| format!("--listen takes an address like 127.0.0.1:8080, not {listen:?}"))?;
     // Held while serving: `accredit hub restore` (and a second hub) on this database is refused.
@@ -355,7 +361,7 @@ pub fn serve(listen: &str, db: &Path, tls: Option<(PathBuf, PathBuf)>, plain_htt
         use std::io::Write;
         std::io::stdout().flush().ok();
         tracing::info!(%local, %scheme, db = %db.display(), "hub listening");
-        let state = accredit::hub::http::AppState::new(hub);
+        let state = accredit::hub::http::AppState::new(hub).trusting_proxies(trusted_proxies);
         accredit::hub::http::serve_with(listener, state, transport, accredit::hub::http::stop_signal())
             .await
             .wrap_err("the hub stopped")

@@ -160,6 +160,10 @@ enum Command {
         /// Serve plain HTTP on an address other than loopback, for a hub behind a TLS proxy.
         #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
         plain_http: bool,
+        /// A reverse proxy (its address as the hub sees it) whose X-Forwarded-For names the client,
+        /// so failed sign-ins are throttled per client and not per proxy. Repeat for several.
+        #[arg(long, value_name = "IP")]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// Administer the hub's database: users, imports, panels.
     #[command(
@@ -315,9 +319,9 @@ pub fn run() -> Result<()> {
             sync::login(&data_dir, &server, &token, ca_cert.as_deref())
         }
         Some(Command::Sync) => sync::sync(&data_dir, &mut open_cache(&data_dir)?),
-        Some(Command::Serve { listen, db, tls_cert, tls_key, plain_http }) => {
+        Some(Command::Serve { listen, db, tls_cert, tls_key, plain_http, trusted_proxy }) => {
             let tls = tls_cert.zip(tls_key);
-            hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db()), tls, plain_http)
+            hub::serve(&listen, &db.unwrap_or_else(|| data_dir.hub_db()), tls, plain_http, trusted_proxy)
         }
         Some(Command::Hub { db, command }) => hub::run(&db.unwrap_or_else(|| data_dir.hub_db()), command),
         Some(Command::Import { dir: Some(dir), .. }) => exchange::import_package(&mut open_cache(&data_dir)?, &dir),

@@ -39,6 +39,8 @@ use crate::wire::{
 /// and reads through the writer), and the failed-authentication allowance of each address.
 #[derive(Clone)]
 pub struct AppState {
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`accredit serve --trusted-proxy`).
+    trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     hub: Arc<Mutex<Hub>>,
     readers: Option<Arc<Readers>>,
     throttle: Arc<Mutex<Throttle>>,
@@ -92,12 +94,21 @@ impl AppState {
             }
         });
         AppState {
+            trusted_proxies: Arc::default(),
             hub: Arc::new(Mutex::new(hub)),
             readers,
             throttle: Arc::new(Mutex::new(Throttle::new(policy))),
             seen: Arc::default(),
             pushes: Arc::default(),
         }
+    }
+
+    /// Takes the client's address from `X-Forwarded-For` when the connection comes from one of
+    /// `proxies` (a TLS proxy in front of a plain-HTTP hub): without it every client behind the
+    /// proxy shares one allowance of failed authentications, so one bad client locks out all.
+    pub fn trusting_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 
     /// Applies `ops` of `caller` together with the other pushes waiting for the writer.
@@ -276,7 +287,8 @@ impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Bearer, ApiError> {
-        let client = Client::of(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let client = Client::of(peer.map(|peer| client_address(peer, &parts.headers, &state.trusted_proxies)));
         if let Err(wait) = state.with_throttle_table(|t| t.check(client, Instant::now())) {
             tracing::debug!(%client, "authentication throttled");
             return Err(ApiError::throttled(wait));
@@ -289,6 +301,28 @@ impl FromRequestParts<AppState> for Bearer {
             .map(|t| t.trim().to_string());
         Ok(Bearer { client, token })
     }
+}
+
+/// The client's address: the connection's peer, unless the peer is a trusted proxy, then the
+/// nearest address in `X-Forwarded-For` that is not one (the proxies append; an address a client
+/// wrote itself is further left and is never taken past an untrusted hop).
+fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|hop| hop.trim().parse())
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
 }
 
 impl FromRequestParts<AppState> for Caller {

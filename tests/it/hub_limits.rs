@@ -174,3 +174,40 @@ fn a_body_declared_over_the_limit_is_refused_413_before_it_is_sent() {
     assert_eq!(answer.error_code(), "too_large");
     assert!(answer.body.contains(&accredit::wire::MAX_BODY_BYTES.to_string()), "{}", answer.body);
 }
+
+/// Behind a TLS proxy (`accredit serve --trusted-proxy`), failed sign-ins are throttled per
+/// client as the proxy's `X-Forwarded-For` names it, not for everyone behind the proxy; from an
+/// address not trusted, the header changes nothing.
+#[test]
+fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let (db, tokens) = demo_hub_db(dir.path());
+    let proxy = ip("127.0.0.5");
+    let hub = HubProcess::start_with(&db, "127.0.0.1:0", &["--trusted-proxy".into(), "127.0.0.5".into()])
+        .expect("start the hub");
+    let guess = "5ec7e7".repeat(10) + "0bad";
+    let burst = accredit::hub::throttle::Policy::default().burst;
+    let via_proxy = |client: &str, token: &str| {
+        exchange(
+            proxy,
+            hub.addr,
+            &format!("GET /api/v1/me HTTP/1.1\r\nAuthorization: Bearer {token}\r\nX-Forwarded-For: {client}"),
+            b"",
+        )
+    };
+    for _ in 0..burst {
+        assert_eq!(via_proxy("192.0.2.66", &guess).status, 401);
+    }
+    assert_eq!(via_proxy("192.0.2.66", &guess).status, 429, "the guessing client is held back");
+    let colleague = via_proxy("192.0.2.10", &tokens["u-rev1"]);
+    assert_eq!(colleague.status, 200, "another client behind the same proxy is not: {colleague:?}");
+
+    // Not from the trusted proxy: the header is the client's own claim and is ignored.
+    let liar = ip("127.0.0.6");
+    for _ in 0..burst {
+        let claim = format!("GET /api/v1/me HTTP/1.1\r\nAuthorization: Bearer {guess}\r\nX-Forwarded-For: 192.0.2.1");
+        assert_eq!(exchange(liar, hub.addr, &claim, b"").status, 401);
+    }
+    let next = format!("GET /api/v1/me HTTP/1.1\r\nAuthorization: Bearer {guess}\r\nX-Forwarded-For: 192.0.2.99");
+    assert_eq!(exchange(liar, hub.addr, &next, b"").status, 429, "a new claimed address buys no new allowance");
+}

@@ -196,3 +196,28 @@ async fn changes_signs_in_before_it_judges_the_query() {
         assert_eq!(answer.status(), status, "{uri} with {}", if token == wrong { "a wrong token" } else { "Sam's" });
     }
 }
+
+/// Behind a trusted proxy the client is the nearest forwarded address that is not a proxy; from
+/// anyone else `X-Forwarded-For` is ignored (a client cannot pick its own throttle allowance).
+#[test]
+fn the_client_address_comes_from_a_trusted_proxy_only() {
+    use std::net::IpAddr;
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    let proxy = ip("10.0.0.2");
+    let forwarded = |value: &str| {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-forwarded-for", value.parse().unwrap());
+        headers
+    };
+    let trusted = [proxy];
+    // A client's own claim ("1.2.3.4") is left of what the proxy appended.
+    let headers = forwarded("1.2.3.4, 192.0.2.7");
+    assert_eq!(super::client_address(proxy, &headers, &trusted), ip("192.0.2.7"));
+    assert_eq!(super::client_address(ip("192.0.2.9"), &headers, &trusted), ip("192.0.2.9"), "not from the proxy");
+    assert_eq!(super::client_address(proxy, &headers, &[]), proxy, "no proxy trusted");
+    assert_eq!(super::client_address(proxy, &forwarded("garbage"), &trusted), proxy, "unreadable: the peer");
+    assert_eq!(super::client_address(proxy, &axum::http::HeaderMap::new(), &trusted), proxy);
+    // Two proxies in a row: the first untrusted hop from the right.
+    let chain = [proxy, ip("10.0.0.3")];
+    assert_eq!(super::client_address(proxy, &forwarded("192.0.2.7, 10.0.0.3"), &chain), ip("192.0.2.7"));
+}
