@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::{Result, Store, StoreError};
@@ -192,19 +192,6 @@ impl Store {
             statuses.insert(submission.clone(), confirm_status(me, version, &list, mine));
         }
         Ok(statuses)
-    }
-
-    /// The latest pushed report of `submission` as this replica holds it: version, Markdown,
-    /// who pushed it and when.
-    pub fn latest_report(&self, submission: &str) -> Result<Option<(i64, String, String)>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT version, markdown, pushed_at FROM reports WHERE submission_id = ?1 ORDER BY version DESC LIMIT 1",
-                [submission],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?)
     }
 }
 

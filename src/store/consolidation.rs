@@ -21,6 +21,14 @@ impl Store {
     }
 }
 
+/// A pushed version of a panel report as this cache holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedVersion {
+    pub version: i64,
+    pub markdown: String,
+    pub pushed_at: String,
+}
+
 /// The `meta` key of the organisation that sends reports (set on the hub, copied to clients).
 pub const ORGANISATION_KEY: &str = "organisation";
 
@@ -107,14 +115,14 @@ impl Store {
             .optional()?)
     }
 
-    /// The latest pushed version this cache knows of: (version, Markdown).
-    pub fn last_pushed_report(&self, submission: &str) -> Result<Option<(i64, String)>> {
+    /// The latest pushed version this cache knows of.
+    pub fn last_pushed_report(&self, submission: &str) -> Result<Option<PushedVersion>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT version, markdown FROM reports WHERE submission_id = ?1 ORDER BY version DESC LIMIT 1",
+                "SELECT version, markdown, pushed_at FROM reports WHERE submission_id = ?1 ORDER BY version DESC LIMIT 1",
                 [submission],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok(PushedVersion { version: r.get(0)?, markdown: r.get(1)?, pushed_at: r.get(2)? }),
             )
             .optional()?)
     }

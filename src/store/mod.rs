@@ -5,7 +5,7 @@
 
 mod confirmations;
 mod consolidation;
-pub use consolidation::ORGANISATION_KEY;
+pub use consolidation::{ORGANISATION_KEY, PushedVersion};
 mod documents;
 mod extractions;
 mod frameworks;

@@ -325,14 +325,15 @@ impl Runtime {
         let built = report::build(&input);
         let markdown = report::render(&built, Format::Markdown);
         let mut preview = ReportPreview::new(submission.to_string(), problems, &markdown);
-        if let Some((version, pushed)) = self.store.last_pushed_report(submission)? {
+        if let Some(pushed) = self.store.last_pushed_report(submission)? {
+            let version = pushed.version;
             // The hub keeps a draft with the same content hash as that version; the renderings
             // differ anyway (DRAFT against FINAL, the date of issue), so the hash decides.
             let same = self.store.pushed_report_sha256(submission, version)? == Some(report::content_sha256(&built));
             let changes = if same {
                 Vec::new()
             } else {
-                report::diff::lines(&pushed, &markdown)
+                report::diff::lines(&pushed.markdown, &markdown)
                     .into_iter()
                     .filter(|(change, _)| *change != report::diff::Change::Same)
                     .map(|(change, line)| (change, crate::text::sanitize(line).into_owned()))
@@ -347,12 +348,12 @@ impl Runtime {
     /// when none has reached this replica, or I am not one who confirms it.
     fn pushed_report(&self, submission: &str) -> Result<Option<ReportPreview>, StoreError> {
         let Some(status) = self.store.confirm_statuses(&self.app.me)?.remove(submission) else { return Ok(None) };
-        let Some((version, markdown, pushed_at)) = self.store.latest_report(submission)? else { return Ok(None) };
+        let Some(pushed) = self.store.last_pushed_report(submission)? else { return Ok(None) };
         let list = self.store.report_confirmations(submission)?;
         let kept_comment = self.store.pending_confirmation(submission)?.map(|p| p.comment).unwrap_or_default();
         let confirm = MemberConfirm {
-            version,
-            pushed_on: pushed_at.get(..10).unwrap_or(&pushed_at).to_string(),
+            version: pushed.version,
+            pushed_on: pushed.pushed_at.get(..10).unwrap_or(&pushed.pushed_at).to_string(),
             status,
             confirmed: list
                 .iter()
@@ -363,7 +364,7 @@ impl Runtime {
             kept_comment,
             comment: None,
         };
-        Ok(Some(ReportPreview::pushed(submission.to_string(), &markdown, confirm)))
+        Ok(Some(ReportPreview::pushed(submission.to_string(), &pushed.markdown, confirm)))
     }
 
     fn sync_view(&self) -> Result<SyncView, StoreError> {

@@ -558,7 +558,7 @@ mod since_pushed {
 
         // Reword one standard, then look at the Report screen: it shows exactly that change.
         let mut store = Store::open(&dir.path().join("cache.sqlite")).unwrap();
-        let (version, _) = store.last_pushed_report(CHAIRED).unwrap().expect("the push is kept");
+        let version = store.last_pushed_report(CHAIRED).unwrap().expect("the push is kept").version;
         assert_eq!(version, 1);
         let mut consolidation = store.consolidation(CHAIRED).unwrap();
         consolidation.outcomes[0].rationale = "Reworded after the panel meeting.".into();
