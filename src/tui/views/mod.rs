@@ -165,3 +165,44 @@ pub(crate) fn scroll_offset(selected: usize, height: usize, total: usize) -> usi
     }
     selected.saturating_sub(height / 2).min(total - height)
 }
+
+/// A question over one line of text being typed, centred over `area` (all of it in the linear
+/// layout), with how to answer: the Panel's override reason, a member's confirmation comment.
+pub(crate) fn line_prompt(
+    app: &App,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    title: &str,
+    question: &str,
+    input: &ratatui_textarea::TextArea<'static>,
+    confirm_word: &str,
+) {
+    use super::keymap::{Command, Context};
+    let theme = &app.theme;
+    let question = sanitize(question).into_owned();
+    let popup_w = area.width.saturating_sub(4).min(76);
+    let question_rows = linear::wrapped_rows(&question, popup_w.saturating_sub(2));
+    let popup = if linear::is_linear(app) { area } else { centered(area, popup_w, question_rows + 6) };
+    frame.render_widget(ratatui::widgets::Clear, popup);
+    let block = linear::pane(app, format!(" {title} "), theme.focus);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [question_area, input_area, hint_area] =
+        Layout::vertical([Constraint::Length(question_rows), Constraint::Length(3), Constraint::Length(1)])
+            .areas(inner);
+    frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: true }).style(theme.title), question_area);
+    let mut input = input.clone();
+    input.set_style(theme.text);
+    input.set_cursor_style(theme.selected);
+    frame.render_widget(&input, input_area);
+    let key = |command| app.keymap.key_for(Context::Prompt, command);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(key(Command::Confirm), theme.key),
+            Span::styled(format!(" {confirm_word} · "), theme.muted),
+            Span::styled(key(Command::Cancel), theme.key),
+            Span::styled(" cancels", theme.muted),
+        ])),
+        hint_area,
+    );
+}

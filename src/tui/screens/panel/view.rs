@@ -544,33 +544,7 @@ pub fn settle_sentence(app: &App, plan: &crate::tui::screens::panel::SettlePlan)
 
 /// The line of text asked for the reason for overriding the rules' decision.
 fn render_prompt(app: &App, prompt: &Prompt, frame: &mut Frame<'_>, area: Rect) {
-    let theme = &app.theme;
-    let question = sanitize(&prompt.question()).into_owned();
-    let popup_w = area.width.saturating_sub(4).min(76);
-    let question_rows = wrapped_rows(&question, popup_w.saturating_sub(2));
-    let popup = if is_linear(app) { area } else { centered(area, popup_w, question_rows + 6) };
-    frame.render_widget(Clear, popup);
-    let block = pane(app, " Override reason ", theme.focus);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let [question_area, input_area, hint_area] =
-        Layout::vertical([Constraint::Length(question_rows), Constraint::Length(3), Constraint::Length(1)])
-            .areas(inner);
-    frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: true }).style(theme.title), question_area);
-    let mut input = prompt.input.clone();
-    input.set_style(theme.text);
-    input.set_cursor_style(theme.selected);
-    frame.render_widget(&input, input_area);
-    let key = |command| app.keymap.key_for(Context::Prompt, command);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(key(Command::Confirm), theme.key),
-            Span::styled(" saves · ", theme.muted),
-            Span::styled(key(Command::Cancel), theme.key),
-            Span::styled(" cancels", theme.muted),
-        ])),
-        hint_area,
-    );
+    crate::tui::views::line_prompt(app, frame, area, "Override reason", &prompt.question(), &prompt.input, "saves");
 }
 
 /// The decision chooser: the four decisions, the one the rules suggest and the one recorded.

@@ -2,7 +2,7 @@
 //! the Markdown `accredit report --format md` writes, wrapped to the window and scrollable.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
@@ -149,37 +149,12 @@ fn confirm_rows(app: &App, confirm: &MemberConfirm) -> Vec<(String, ratatui::sty
 
 /// The comment line of a confirmation, over the report.
 fn render_comment(app: &App, report: &ReportPreview, comment: &TextArea<'static>, frame: &mut Frame<'_>, area: Rect) {
-    let theme = &app.theme;
     let version = report.confirming.as_ref().map_or(0, |c| c.version);
     let question = format!(
         "Confirm that version {version} of the panel report of {} is accurate. A comment (optional) goes to the chair and into the panel's record:",
-        sanitize(&report.submission)
+        report.submission
     );
-    let popup_w = area.width.saturating_sub(4).min(76);
-    let question_rows = wrap_words(&question, popup_w.saturating_sub(2)).len() as u16;
-    let popup = if is_linear(app) { area } else { centered(area, popup_w, question_rows + 6) };
-    frame.render_widget(Clear, popup);
-    let block = pane(app, " Confirm the report ", theme.focus);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let [question_area, input_area, hint_area] =
-        Layout::vertical([Constraint::Length(question_rows), Constraint::Length(3), Constraint::Length(1)])
-            .areas(inner);
-    frame.render_widget(Paragraph::new(question).wrap(Wrap { trim: true }).style(theme.title), question_area);
-    let mut input = comment.clone();
-    input.set_style(theme.text);
-    input.set_cursor_style(theme.selected);
-    frame.render_widget(&input, input_area);
-    let key = |command| app.keymap.key_for(Context::Prompt, command);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(key(Command::Confirm), theme.key),
-            Span::styled(" confirms · ", theme.muted),
-            Span::styled(key(Command::Cancel), theme.key),
-            Span::styled(" cancels", theme.muted),
-        ])),
-        hint_area,
-    );
+    crate::tui::views::line_prompt(app, frame, area, "Confirm the report", &question, comment, "confirms");
 }
 
 /// The linear layout's sentence for the Report screen.
