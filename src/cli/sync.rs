@@ -120,6 +120,10 @@ pub fn sync(data_dir: &DataDir, store: &mut Store) -> Result<()> {
             if summary.conflicts + summary.rejected > 0 {
                 println!("open `accredit` and the Sync screen (y) to settle them: both texts are kept");
             }
+            // After the summary is out: nothing is lost if it cannot (a later commit does it).
+            if let Err(e) = store.checkpoint() {
+                tracing::warn!(error = %e, "could not checkpoint the cache after a sync");
+            }
             Ok(())
         }
         Err(e) => {

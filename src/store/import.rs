@@ -77,13 +77,15 @@ pub(crate) fn import_framework(tx: &Transaction<'_>, framework: &Framework) -> R
 }
 
 pub(crate) fn import_submission(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()> {
-    import_submission_with(tx, package, &HashMap::new())
+    import_submission_with(tx, package, &HashMap::new())?;
+    super::search::refresh(tx, Some(&[package.submission.id.as_str()]))
 }
 
 /// `import_submission`, where `stored` names (by document id) the SHA-256 of documents whose text
 /// is already in `blobs` under that hash and is not in the package: a replica keeps each
 /// downloaded text (checked against its hash) before applying the submission, and hashing and
-/// copying megabytes of it once more was a large part of a first sync.
+/// copying megabytes of it once more was a large part of a first sync. The search index is the
+/// caller's to refresh (`search::refresh`), once after everything it imports in the transaction.
 pub(crate) fn import_submission_with(
     tx: &Transaction<'_>,
     package: &SubmissionPackage,
@@ -141,7 +143,6 @@ pub(crate) fn import_submission_with(
         )?;
         super::extractions::keep(tx, original)?;
     }
-    super::search::refresh(tx, Some(&s.id))?;
     Ok(())
 }
 

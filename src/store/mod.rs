@@ -70,6 +70,14 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// How long a write waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// The page cache of a connection while it pulls, in KiB (as `PRAGMA cache_size` takes a
+/// negative number); SQLite's default otherwise.
+const PULL_CACHE_KIB: i64 = -64 * 1024;
+const DEFAULT_CACHE_KIB: i64 = -2000;
+const DEFAULT_AUTOCHECKPOINT_PAGES: i64 = 1000;
+/// What a WAL file is cut back to once checkpointed (after a first sync it can be as large as
+/// everything the sync wrote).
+const WAL_SIZE_LIMIT_BYTES: i64 = 16 * 1024 * 1024;
 
 impl StoreError {
     /// Whether the write failed only because another connection held the database, so the same
@@ -107,6 +115,7 @@ impl Store {
         let conn =
             Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        stable_plans(&conn)?;
         conn.pragma_update(None, "query_only", true)?;
         Ok(Store { conn })
     }
@@ -117,6 +126,7 @@ impl Store {
 
     fn setup(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        stable_plans(&conn)?;
         // Every transaction here may write, and a DEFERRED one that reads and then writes after
         // another connection (the sync worker, the CLI, another hub request) has committed cannot
         // take the write lock over its older snapshot: SQLite answers SQLITE_BUSY at once, without
@@ -125,6 +135,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT_BYTES)?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > schema::latest_version() {
             return Err(StoreError::TooNew { found, known: schema::latest_version() });
@@ -136,6 +147,33 @@ impl Store {
             tx.commit()?;
         }
         Ok(Store { conn })
+    }
+
+    /// Readies this connection for a pull's writes (tens of megabytes of text and originals on
+    /// a first sync): no WAL checkpoint inside its commits, and a page cache that holds a page's
+    /// transaction without spilling it to the WAL half-written. The checkpoint was a fifth of
+    /// applying a page of PDF packs, and the spills a sixth (`perf` over the sync benchmark's
+    /// phase 5); `end_pull` undoes both, and `checkpoint` does the deferred work after.
+    pub fn begin_pull(&self) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        self.conn.pragma_update(None, "cache_size", PULL_CACHE_KIB)?;
+        Ok(())
+    }
+
+    /// Back to SQLite's defaults after `begin_pull` (the cache's pages are given back). Until
+    /// `checkpoint`, the next commit of any connection may checkpoint what the pull wrote.
+    pub fn end_pull(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", DEFAULT_CACHE_KIB)?;
+        self.conn.pragma_update(None, "wal_autocheckpoint", DEFAULT_AUTOCHECKPOINT_PAGES)?;
+        Ok(())
+    }
+
+    /// Copies what the WAL holds into the database, without waiting for readers or the writer
+    /// (a passive checkpoint): what a pull deferred, done where nobody waits for it (the sync
+    /// worker after it has reported the sync, the CLI after printing it).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -185,6 +223,39 @@ impl Store {
     }
 }
 
+/// Query plans that do not depend on the values bound (SQLite's query planner stability
+/// guarantee). Without it, a cached statement with a bound `LIMIT ?` (the change feed's, the
+/// outbox's) is compiled again every time it is bound, as if it were new: two thirds of the
+/// hub's CPU for a pull with new rows (`perf` over the sync benchmark's phase 4b).
+fn stable_plans(conn: &Connection) -> Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
+}
+
 pub(crate) fn now_timestamp() -> String {
     jiff::Timestamp::now().round(jiff::Unit::Millisecond).map(|t| t.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::StatementStatus;
+
+    /// A cached statement bound again with another `LIMIT` runs its compiled plan, on the
+    /// cache's connection and on a reader's (the hub's pulls).
+    #[test]
+    fn a_bound_limit_does_not_compile_a_statement_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let writer = Store::open(&path).unwrap();
+        let reader = Store::open_reader(&path).unwrap();
+        for store in [&writer, &reader] {
+            let mut stmt = store.conn.prepare_cached("SELECT key FROM meta ORDER BY key LIMIT ?1").unwrap();
+            for limit in [1, 5, 2, 5] {
+                stmt.query_map([limit], |r| r.get::<_, String>(0)).unwrap().for_each(drop);
+            }
+            assert_eq!(stmt.get_status(StatementStatus::Run), 4);
+            assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "compiled again for each LIMIT");
+        }
+    }
 }

@@ -376,34 +376,66 @@ pub(crate) fn needs_refresh(conn: &rusqlite::Connection) -> Result<bool> {
 }
 
 /// Brings the index up to date: new blobs' pages, new frameworks' standards, and (for
-/// `submission`, or every submission the first time) the narratives.
-pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<()> {
-    // After an import, only that submission's documents can be new to the index (looking at
-    // every blob once per import of a first sync added up); the first time, every blob.
-    let blobs: Vec<(String, String)> = match submission {
-        Some(id) => {
-            let mut stmt = tx.prepare_cached(
-                "SELECT DISTINCT b.sha256, b.content FROM documents d JOIN blobs b ON b.sha256 = d.sha256
-                 WHERE d.submission_id = ?1 AND b.sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
-            )?;
-            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
-        }
-        None => {
-            let mut stmt = tx.prepare_cached(
-                "SELECT sha256, content FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
-            )?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
-        }
+/// `submissions`, or every submission the first time) the narratives.
+///
+/// Everything old goes out before anything new goes in, and a caller importing several
+/// submissions in one transaction refreshes once, after them all: FTS5 writes the terms it holds
+/// in memory out to a new segment at every statement that can be undone on its own (a
+/// multi-row `DELETE`, as each import makes), and merges segments as they pile up. Indexing
+/// between imports wrote and merged a segment per submission, half of applying a first sync's
+/// page of PDF packs (`perf` over the sync benchmark's phase 5).
+pub(crate) fn refresh(tx: &Transaction<'_>, submissions: Option<&[&str]>) -> Result<()> {
+    let first = tx
+        .query_row("SELECT value FROM meta WHERE key = 'search_index'", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .is_none();
+    // Whose narratives to index again: `None` for every submission's.
+    let narrated: Vec<Option<&str>> = match submissions {
+        Some(ids) => ids.iter().copied().map(Some).collect(),
+        None if first => vec![None],
+        None => Vec::new(),
     };
-    for (sha, content) in blobs {
-        for page in intake::text_pages(&content) {
-            let body = intake::clean(&page.text);
-            if !body.trim().is_empty() {
-                tx.prepare_cached("INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'page', ?2, ?3)")?
-                    .execute(params![body, sha, page.number])?;
+    // The submission's narrative rows are found through indexed_narratives: a condition on the
+    // index's UNINDEXED columns reads every row of it, once per import, which was most of a
+    // first sync's time. One submission by its key (`?1 IS NULL OR ...` would read every row).
+    let only = |submission: Option<&str>| if submission.is_some() { "submission_id = ?1" } else { "?1 IS NULL" };
+    for &submission in &narrated {
+        let old: Vec<i64> = {
+            let mut stmt =
+                tx.prepare_cached(&format!("SELECT fts_rowid FROM indexed_narratives WHERE {}", only(submission)))?;
+            stmt.query_map([submission], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut delete = tx.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?;
+        for rowid in old {
+            delete.execute([rowid])?;
+        }
+        tx.prepare_cached(&format!("DELETE FROM indexed_narratives WHERE {}", only(submission)))?
+            .execute([submission])?;
+    }
+    // After an import, only its submissions' documents can be new to the index (looking at
+    // every blob once per import of a first sync added up); the first time, every blob.
+    match submissions {
+        Some(ids) => {
+            for id in ids {
+                let blobs: Vec<(String, String)> = {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT DISTINCT b.sha256, b.content FROM documents d JOIN blobs b ON b.sha256 = d.sha256
+                         WHERE d.submission_id = ?1 AND b.sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
+                    )?;
+                    stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+                };
+                index_blobs(tx, blobs)?;
             }
         }
-        tx.prepare_cached("INSERT INTO indexed_blobs (sha256) VALUES (?1)")?.execute([&sha])?;
+        None => {
+            let blobs: Vec<(String, String)> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT sha256, content FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM indexed_blobs)",
+                )?;
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+            };
+            index_blobs(tx, blobs)?;
+        }
     }
     let frameworks: Vec<String> = {
         let mut stmt = tx.prepare_cached(
@@ -420,28 +452,11 @@ pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<
         )?;
         tx.execute("INSERT INTO indexed_frameworks (framework) VALUES (?1)", [&key])?;
     }
-    let first = tx
-        .query_row("SELECT value FROM meta WHERE key = 'search_index'", [], |r| r.get::<_, String>(0))
-        .optional()?
-        .is_none();
-    if first || submission.is_some() {
-        // The submission's narrative rows are found through indexed_narratives: a condition on
-        // the index's UNINDEXED columns reads every row of it, once per import, which was most
-        // of a first sync's time.
-        // One submission by its key (`?1 IS NULL OR ...` would read every row to find it).
-        let only = if submission.is_some() { "submission_id = ?1" } else { "?1 IS NULL" };
-        let old: Vec<i64> = {
-            let mut stmt = tx.prepare_cached(&format!("SELECT fts_rowid FROM indexed_narratives WHERE {only}"))?;
-            stmt.query_map([submission], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-        };
-        let mut delete = tx.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?;
-        for rowid in old {
-            delete.execute([rowid])?;
-        }
-        tx.execute(&format!("DELETE FROM indexed_narratives WHERE {only}"), [submission])?;
+    for &submission in &narrated {
         let narratives: Vec<(String, String, String)> = {
             let mut stmt = tx.prepare_cached(&format!(
-                "SELECT submission_id, standard_code, narrative FROM mappings WHERE {only} AND narrative <> ''"
+                "SELECT submission_id, standard_code, narrative FROM mappings WHERE {} AND narrative <> ''",
+                only(submission)
             ))?;
             stmt.query_map([submission], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
         };
@@ -453,7 +468,26 @@ pub(crate) fn refresh(tx: &Transaction<'_>, submission: Option<&str>) -> Result<
             insert.execute(params![narrative, submission, standard])?;
             record.execute(params![submission, tx.last_insert_rowid()])?;
         }
+    }
+    if !narrated.is_empty() {
         tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_index', '1')", [])?;
+    }
+    Ok(())
+}
+
+/// Indexes each blob's pages and records it as indexed.
+fn index_blobs(tx: &Transaction<'_>, blobs: Vec<(String, String)>) -> Result<()> {
+    let mut insert =
+        tx.prepare_cached("INSERT INTO search_index (body, kind, key1, key2) VALUES (?1, 'page', ?2, ?3)")?;
+    let mut record = tx.prepare_cached("INSERT INTO indexed_blobs (sha256) VALUES (?1)")?;
+    for (sha, content) in blobs {
+        for page in intake::text_pages(&content) {
+            let body = intake::clean(&page.text);
+            if !body.trim().is_empty() {
+                insert.execute(params![body, sha, page.number])?;
+            }
+        }
+        record.execute([&sha])?;
     }
     Ok(())
 }

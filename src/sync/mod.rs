@@ -5,13 +5,14 @@ mod client;
 mod credentials;
 mod worker;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc;
 
 pub use client::{HubClient, check_server};
 pub use credentials::Credentials;
 pub use worker::{Outcome as WorkerOutcome, SyncWorker};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, WantedOriginal};
 use crate::wire::{DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_OPS_PER_PUSH, MAX_ORIGINAL_BYTES, Op};
 
 impl SyncError {
@@ -132,39 +133,57 @@ pub fn fetch_documents(store: &Store, client: &HubClient, missing: &[String]) ->
     fetched
 }
 
-/// Fetches the originals this replica knows of but lacks, each verified as it arrives and kept a
-/// batch per transaction (one fsync per `KEEP_DOCUMENTS` originals or `KEEP_BYTES`, not per
-/// original: a PDF pack per submission made that most of a first sync's time fetching them);
-/// whatever arrived before a failure is kept, so an interrupted sync fetches only those still
-/// missing next time. One over `MAX_ORIGINAL_BYTES` is not fetched: it is named in the sync log
-/// and stays missing (the submission is not offline-ready); so is one the hub refuses. A corrupt
-/// download fails the sync, storing nothing of it.
-pub fn fetch_originals(store: &Store, client: &HubClient) -> Result<usize, SyncError> {
-    let mut arrived: Vec<(String, String, Vec<u8>)> = Vec::new();
-    let mut bytes = 0;
-    let fetched = fetch_originals_into(store, client, |original| {
-        bytes += original.2.len();
-        arrived.push(original);
-        if arrived.len() >= KEEP_DOCUMENTS || bytes >= KEEP_BYTES {
-            store.keep_originals(&arrived)?;
-            arrived.clear();
-            bytes = 0;
-        }
-        Ok(())
-    });
-    store.keep_originals(&arrived)?;
-    fetched
+/// How far the download of a page's originals may run ahead of their keeping, which waits for
+/// the page to be applied: at most this many handoffs of up to `KEEP_BYTES` wait in memory.
+const ORIGINALS_AHEAD: usize = 3;
+
+/// One original's download: its bytes, or why it stays missing.
+enum Download {
+    Arrived(Vec<u8>),
+    /// Over `MAX_ORIGINAL_BYTES`: not fetched.
+    TooLarge,
+    /// The hub refused it (403 or 404), with its message.
+    Refused(String),
 }
 
-fn fetch_originals_into(
-    store: &Store,
-    client: &HubClient,
-    mut keep: impl FnMut((String, String, Vec<u8>)) -> Result<(), SyncError>,
-) -> Result<usize, SyncError> {
-    let mut fetched = 0;
-    for wanted in store.missing_originals()? {
-        if wanted.size > MAX_ORIGINAL_BYTES {
-            store.log_sync(
+/// Downloads one original (verified by the client). A refusal is an answer, not a failure: no
+/// longer ours to read (a recusal since the feed listed it), the rest still come, and a later
+/// submission change drops the link. Anything else (unreachable, a corrupt download) fails.
+fn download(client: &HubClient, wanted: &WantedOriginal) -> Result<Download, SyncError> {
+    if wanted.size > MAX_ORIGINAL_BYTES {
+        return Ok(Download::TooLarge);
+    }
+    match client.original(&wanted.sha256) {
+        Ok(bytes) => Ok(Download::Arrived(bytes)),
+        Err(SyncError::Refused { status: 403 | 404, message }) => Ok(Download::Refused(message)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Keeps downloaded originals a batch per transaction (one fsync per `KEEP_DOCUMENTS`
+/// originals or `KEEP_BYTES`, not per original: a PDF pack per submission made that most of a
+/// first sync's time), and names in the sync log each one left missing.
+#[derive(Default)]
+struct OriginalsKeeper {
+    arrived: Vec<(String, String, Vec<u8>)>,
+    bytes: usize,
+    kept: usize,
+    /// Every original downloaded or tried in this sync, so that none is asked for twice.
+    tried: HashSet<String>,
+}
+
+impl OriginalsKeeper {
+    fn take(&mut self, store: &Store, wanted: WantedOriginal, download: Download) -> Result<(), SyncError> {
+        self.tried.insert(wanted.sha256.clone());
+        match download {
+            Download::Arrived(bytes) => {
+                self.bytes += bytes.len();
+                self.arrived.push((wanted.sha256, wanted.media_type, bytes));
+                if self.arrived.len() >= KEEP_DOCUMENTS || self.bytes >= KEEP_BYTES {
+                    self.flush(store)?;
+                }
+            }
+            Download::TooLarge => store.log_sync(
                 "error",
                 &format!(
                     "the original of {} is {:.1} MiB, over the {} MiB a replica takes: open it on the hub's machine",
@@ -172,23 +191,104 @@ fn fetch_originals_into(
                     wanted.size as f64 / (1024.0 * 1024.0),
                     MAX_ORIGINAL_BYTES / (1024 * 1024)
                 ),
-            )?;
-            continue;
-        }
-        let bytes = match client.original(&wanted.sha256) {
-            Ok(bytes) => bytes,
-            // No longer ours to read (a recusal since the feed listed it): the rest still come,
-            // and a later submission change drops the link.
-            Err(SyncError::Refused { status: 403 | 404, message }) => {
-                store.log_sync("error", &format!("the hub refused the original of {}: {message}", wanted.document))?;
-                continue;
+            )?,
+            Download::Refused(message) => {
+                store.log_sync("error", &format!("the hub refused the original of {}: {message}", wanted.document))?
             }
-            Err(e) => return Err(e),
-        };
-        keep((wanted.sha256, wanted.media_type, bytes))?;
-        fetched += 1;
+        }
+        Ok(())
     }
-    Ok(fetched)
+
+    fn flush(&mut self, store: &Store) -> Result<(), SyncError> {
+        store.keep_originals(&self.arrived)?;
+        self.kept += self.arrived.len();
+        self.arrived.clear();
+        self.bytes = 0;
+        Ok(())
+    }
+
+    /// Downloads and keeps, one after another, every original this replica lacks that this
+    /// sync has not tried yet; whatever arrived before a failure is kept, so an interrupted sync
+    /// fetches only those still missing next time. A corrupt download fails the sync, storing
+    /// nothing of it.
+    fn fetch_missing(&mut self, store: &Store, client: &HubClient) -> Result<(), SyncError> {
+        let fetched = (|| {
+            for wanted in store.missing_originals()? {
+                if !self.tried.contains(&wanted.sha256) {
+                    let download = download(client, &wanted)?;
+                    self.take(store, wanted, download)?;
+                }
+            }
+            Ok(())
+        })();
+        self.flush(store)?;
+        fetched
+    }
+}
+
+/// Fetches the originals this replica knows of but lacks (`OriginalsKeeper::fetch_missing`);
+/// returns how many were kept. One over `MAX_ORIGINAL_BYTES` is not fetched: it is named in the
+/// sync log and stays missing (the submission is not offline-ready); so is one the hub refuses.
+pub fn fetch_originals(store: &Store, client: &HubClient) -> Result<usize, SyncError> {
+    let mut keeper = OriginalsKeeper::default();
+    keeper.fetch_missing(store, client)?;
+    Ok(keeper.kept)
+}
+
+/// Applies a page of changes while the originals it names download on a second thread (the
+/// page's texts came first: a sync cut off meanwhile still leaves the review possible), then
+/// keeps them as they come. Applying a page is the replica's own work (indexing and writing
+/// tens of megabytes of text on a first sync), so the network is not left idle meanwhile.
+fn apply_downloading_originals(
+    store: &mut Store,
+    client: &HubClient,
+    me: &str,
+    page: &crate::wire::ChangesResponse,
+    keeper: &mut OriginalsKeeper,
+) -> Result<usize, SyncError> {
+    let wanted = store.missing_originals_of(&page.changes)?;
+    if wanted.is_empty() {
+        return Ok(store.apply_changes(me, &page.changes, page.next, &HashMap::new())?);
+    }
+    std::thread::scope(|scope| {
+        let (handoff, arrivals) = mpsc::sync_channel::<Vec<(WantedOriginal, Download)>>(ORIGINALS_AHEAD);
+        let downloader = scope.spawn(move || -> Result<(), SyncError> {
+            let (mut batch, mut bytes) = (Vec::new(), 0);
+            for wanted in wanted {
+                match download(client, &wanted) {
+                    Ok(download) => {
+                        if let Download::Arrived(b) = &download {
+                            bytes += b.len();
+                        }
+                        batch.push((wanted, download));
+                    }
+                    Err(e) => {
+                        // What arrived before the failure is still kept.
+                        let _ = handoff.send(batch);
+                        return Err(e);
+                    }
+                }
+                if bytes >= KEEP_BYTES {
+                    // The receiver gone (the page failed to apply): stop downloading.
+                    if handoff.send(std::mem::take(&mut batch)).is_err() {
+                        return Ok(());
+                    }
+                    bytes = 0;
+                }
+            }
+            let _ = handoff.send(batch);
+            Ok(())
+        });
+        // On failure here, `arrivals` is dropped as the closure returns, which stops the
+        // downloader at its next handoff; the scope then waits for it.
+        let applied = store.apply_changes(me, &page.changes, page.next, &HashMap::new())?;
+        for (wanted, download) in arrivals.iter().flatten() {
+            keeper.take(store, wanted, download)?;
+        }
+        keeper.flush(store)?;
+        downloader.join().map_err(|_| SyncError::Protocol("the download of originals stopped".into()))??;
+        Ok(applied)
+    })
 }
 
 /// Sends the report confirmations typed here. One the hub refuses (a newer version was pushed
@@ -215,7 +315,8 @@ pub fn send_confirmations(store: &Store, client: &HubClient) -> Result<usize, Sy
     Ok(sent)
 }
 
-/// Pushes the outbox, then pulls every change, as `me`.
+/// Pushes the outbox, then pulls every change, as `me`. The pull's WAL checkpoint is left to
+/// the caller (`Store::checkpoint`), to do once the sync has been reported.
 pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, SyncError> {
     let mut summary = Summary::default();
     // Push: the oldest op per judgement each round, until nothing is left to send.
@@ -240,25 +341,27 @@ pub fn sync(store: &mut Store, client: &HubClient, me: &str) -> Result<Summary, 
     }
     summary.confirmed += send_confirmations(store, client)?;
     // Pull: page by page, each page and its cursor in one transaction.
-    loop {
-        let since = store.sync_cursor()?;
-        let page = client.changes(since, DEFAULT_PULL_LIMIT)?;
-        // Documents in batches, each kept as it arrives (verified): a sync cut off in the
-        // middle resumes with the documents still missing.
-        let missing: Vec<String> = store.missing_documents(&page.changes)?.into_iter().map(String::from).collect();
-        summary.documents += fetch_documents(store, client, &missing)?;
-        summary.pulled += store.apply_changes(me, &page.changes, page.next, &HashMap::new())?;
-        if !page.more || page.next <= since {
-            break;
+    let mut originals = OriginalsKeeper::default();
+    store.begin_pull()?;
+    let pulled = (|| {
+        loop {
+            let since = store.sync_cursor()?;
+            let page = client.changes(since, DEFAULT_PULL_LIMIT)?;
+            // Documents in batches, each kept as it arrives (verified): a sync cut off in the
+            // middle resumes with the documents still missing.
+            let missing: Vec<String> = store.missing_documents(&page.changes)?.into_iter().map(String::from).collect();
+            summary.documents += fetch_documents(store, client, &missing)?;
+            summary.pulled += apply_downloading_originals(store, client, me, &page, &mut originals)?;
+            if !page.more || page.next <= since {
+                break;
+            }
         }
-    }
-    // The originals last: the texts are what a review needs first, and what the feed listed is
-    // remembered, so a sync cut off here fetches the rest next time.
-    summary.originals += fetch_originals(store, client)?;
-    store.set_meta(
-        "last_sync",
-        &jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default(),
-    )?;
-    store.log_sync("info", &summary.to_string())?;
-    Ok(summary)
+        // Then any other original still missing (one an earlier sync was cut off before): the
+        // feed's links are remembered, so a sync cut off here fetches the rest next time.
+        originals.fetch_missing(store, client)
+    })();
+    summary.originals += originals.kept;
+    let finished = pulled.and_then(|()| Ok(store.log_finished_sync(&summary.to_string())?));
+    store.end_pull()?;
+    finished.map(|()| summary)
 }

@@ -61,6 +61,12 @@ impl SyncWorker {
                     if outgoing.send(Outcome::Synced(synced)).is_err() {
                         break;
                     }
+                    // What the pull wrote, copied into the database now that nobody waits for
+                    // it (not in a keystroke's commit on the UI's connection). Nothing is lost
+                    // if it cannot: a later commit checkpoints.
+                    if let Some(Err(e)) = store.as_ref().map(Store::checkpoint) {
+                        tracing::warn!(error = %e, "could not checkpoint the cache after a sync");
+                    }
                     for submission in pushes {
                         // A report is pushed only once the hub has the latest consolidation.
                         let result = if synced_ok {

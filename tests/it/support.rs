@@ -441,6 +441,8 @@ pub enum Fault {
     Tamper,
     /// Forward the request, let the hub answer, then hold the answer until released.
     Hold,
+    /// Answer 404 (as the hub does for what the caller may not read) without forwarding.
+    NotFound,
 }
 
 /// A loopback HTTP proxy in front of a hub, one request per connection, applying to each
@@ -577,13 +579,21 @@ fn proxy_one(
     if fault == Fault::Refuse {
         return client.shutdown(std::net::Shutdown::Both);
     }
+    if fault == Fault::NotFound {
+        let body = r#"{"error":{"code":"not_found","message":"no such original"}}"#;
+        let answer = format!(
+            "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        return client.write_all(answer.as_bytes());
+    }
     let mut hub = TcpStream::connect(upstream)?;
     hub.write_all(&head)?;
     hub.write_all(&body)?;
     let mut answer = Vec::new();
     hub.read_to_end(&mut answer)?;
     match fault {
-        Fault::Pass | Fault::Refuse => client.write_all(&answer)?,
+        Fault::Pass | Fault::Refuse | Fault::NotFound => client.write_all(&answer)?,
         Fault::DropAnswer => {}
         Fault::CutAnswerAfter(n) => client.write_all(&answer[..n.min(answer.len())])?,
         Fault::Tamper => {

@@ -884,3 +884,24 @@ fn the_hub_refuses_to_submit_a_judgement_with_a_gap() {
     assert!(hub.open().judgement(S21, A, "u-demo").unwrap().is_none());
     assert!(hub.open().judgement(S21, B, "u-demo").unwrap().is_none());
 }
+
+/// A sync with nothing to do (every few seconds from every client) writes nothing but its one
+/// log line: the empty page leaves the cache untouched, and an empty outbox is read without
+/// the write lock, so it does not wait on the UI's write in progress.
+#[test]
+fn a_sync_with_nothing_to_do_neither_writes_nor_waits_for_the_writer() {
+    let hub = TestHub::demo();
+    let mut m = hub.machine("u-demo");
+    m.sync();
+    let cursor = m.store.sync_cursor().unwrap();
+    let before = m.store.connection().total_changes();
+    assert_eq!(m.store.apply_changes("u-demo", &[], cursor, &HashMap::new()).unwrap(), 0);
+    assert_eq!(m.store.connection().total_changes(), before, "an empty page wrote");
+    let path = m.store.connection().path().unwrap().to_string();
+    let ui = rusqlite::Connection::open(&path).unwrap();
+    ui.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // Without a busy timeout, taking the lock now fails at once instead of waiting.
+    m.store.connection().busy_timeout(std::time::Duration::ZERO).unwrap();
+    assert!(m.store.outbox_batch(10).expect("read without the write lock").is_empty());
+    ui.execute_batch("ROLLBACK").unwrap();
+}

@@ -233,3 +233,51 @@ fn an_original_the_hub_refuses_is_skipped_and_logged() {
         "{log:?}"
     );
 }
+
+/// A first sync downloads a page's originals while it applies the page: one the hub refuses
+/// (no longer the caller's to read) is named in the log once, not asked for again by the same
+/// sync, and every other arrives.
+#[test]
+fn an_original_refused_during_a_first_sync_is_logged_once_and_the_rest_arrive() {
+    let hub = TestHub::demo();
+    let sha = original_sha(&hub, S14, "E06");
+    let proxy = FaultProxy::start(hub.addr, {
+        let sha = sha.clone();
+        move |_, line| if line.contains(&format!("/api/v1/originals/{sha}")) { Fault::NotFound } else { Fault::Pass }
+    });
+    let mut m = Machine::new(&proxy.url, hub.token("u-demo"), "u-demo");
+    let summary = m.sync();
+    assert_eq!(summary.originals, 4, "{summary}");
+    assert_eq!(m.store.offline_readiness(S14).unwrap().missing, ["E06"]);
+    let asked = proxy.requests().iter().filter(|line| line.contains(&sha)).count();
+    assert_eq!(asked, 1, "asked for the refused original {asked} times");
+    let refusals: Vec<_> = m
+        .store
+        .sync_log(20)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, level, message)| level == "error" && message.contains("refused the original of S-2026-014 E06"))
+        .collect();
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+}
+
+/// A sync leaves the cache's connection as it found it: every commit of the reviewer's work
+/// fsync'd (`synchronous=FULL`), SQLite's checkpointing and page cache, whether it succeeds or
+/// the hub cannot be reached.
+#[test]
+fn a_sync_leaves_the_connection_durable_and_checkpointing() {
+    let hub = TestHub::demo();
+    let mut m = hub.machine("u-demo");
+    let pragmas = |m: &Machine| -> (i64, i64, i64) {
+        let conn = m.store.connection();
+        let get = |name: &str| conn.pragma_query_value(None, name, |r| r.get(0)).unwrap();
+        (get("synchronous"), get("wal_autocheckpoint"), get("cache_size"))
+    };
+    let before = pragmas(&m);
+    assert_eq!(before.0, 2, "FULL");
+    m.sync();
+    assert_eq!(pragmas(&m), before);
+    m.reconnect("http://127.0.0.1:9", hub.token("u-demo"));
+    assert!(m.try_sync().unwrap_err().is_offline());
+    assert_eq!(pragmas(&m), before);
+}
