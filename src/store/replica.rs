@@ -291,7 +291,7 @@ impl Store {
     }
 
     /// The originals this replica knows of (from the hub's feed) but does not hold yet, each
-    /// once, smallest first: what the next sync fetches (`sync::fetch_originals`).
+    /// once, smallest first: what the next sync fetches.
     pub fn missing_originals(&self) -> Result<Vec<WantedOriginal>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.original_sha256, min(doc.media_type), max(d.size), min(d.submission_id || ' ' || d.document_id)
@@ -522,10 +522,7 @@ impl Store {
         let recorded = (|| -> Result<()> {
             let tx = self.conn.unchecked_transaction()?;
             let now = jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default();
-            tx.prepare_cached(
-                "INSERT INTO meta (key, value) VALUES ('last_sync', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute([now])?;
+            self.set_meta("last_sync", &now)?;
             append_sync_log(&tx, "info", summary)?;
             Ok(tx.commit()?)
         })();

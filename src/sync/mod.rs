@@ -209,8 +209,9 @@ impl OriginalsKeeper {
 
     /// Downloads and keeps, one after another, every original this replica lacks that this
     /// sync has not tried yet; whatever arrived before a failure is kept, so an interrupted sync
-    /// fetches only those still missing next time. A corrupt download fails the sync, storing
-    /// nothing of it.
+    /// fetches only those still missing next time. One over `MAX_ORIGINAL_BYTES` is not fetched:
+    /// it is named in the sync log and stays missing (the submission is not offline-ready); so
+    /// is one the hub refuses. A corrupt download fails the sync, storing nothing of it.
     fn fetch_missing(&mut self, store: &Store, client: &HubClient) -> Result<(), SyncError> {
         let fetched = (|| {
             for wanted in store.missing_originals()? {
@@ -224,15 +225,6 @@ impl OriginalsKeeper {
         self.flush(store)?;
         fetched
     }
-}
-
-/// Fetches the originals this replica knows of but lacks (`OriginalsKeeper::fetch_missing`);
-/// returns how many were kept. One over `MAX_ORIGINAL_BYTES` is not fetched: it is named in the
-/// sync log and stays missing (the submission is not offline-ready); so is one the hub refuses.
-pub fn fetch_originals(store: &Store, client: &HubClient) -> Result<usize, SyncError> {
-    let mut keeper = OriginalsKeeper::default();
-    keeper.fetch_missing(store, client)?;
-    Ok(keeper.kept)
 }
 
 /// Applies a page of changes while the originals it names download on a second thread (the
