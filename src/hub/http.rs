@@ -45,15 +45,35 @@ pub struct AppState {
     readers: Option<Arc<Readers>>,
     throttle: Arc<Mutex<Throttle>>,
     seen: Arc<Mutex<Sightings>>,
-    pushes: Arc<Mutex<Vec<Push>>>,
+    pushes: Arc<Mutex<PushQueue>>,
 }
 
-/// A push waiting for the writer. Whoever gets the writer applies every push waiting then in
-/// one transaction (`Hub::apply_pushes`: one flush to disk for them all), and answers each.
+/// The pushes waiting for the writer, and whether a drain of them is on its way: one blocking
+/// task at a time takes every push waiting, applies them, and goes round again until none is
+/// left. A push never waits for more than the round it is in, nor wakes a thread of its own to
+/// find its work done by another (with one task per push, each handler waited for its own task
+/// to get the writer after a round had already answered it: half of a push's time under load).
+#[derive(Default)]
+struct PushQueue {
+    waiting: Vec<Push>,
+    draining: bool,
+}
+
+/// A push waiting for the writer. Whoever gets the writer signs in every push waiting then and
+/// applies them in one transaction (`Hub::apply_pushes`: one flush to disk for them all), and
+/// answers each: its results, or `None` for a token that signs no one in. Signing in on the
+/// writer rather than on a reader spares a push a second wait, in the readers' queue, which
+/// is the longest under a pull load.
 struct Push {
-    caller: Caller,
+    token: String,
     ops: Vec<crate::wire::Op>,
-    answer: tokio::sync::oneshot::Sender<super::Result<Vec<crate::wire::OpResult>>>,
+    answer: tokio::sync::oneshot::Sender<super::Result<Option<Pushed>>>,
+}
+
+/// A push applied: who it signed in, and each op's result.
+struct Pushed {
+    found: super::auth::Found,
+    results: Vec<crate::wire::OpResult>,
 }
 
 /// "Last seen" minutes not yet written: written by the writer after the requests that found
@@ -111,30 +131,31 @@ impl AppState {
         self
     }
 
-    /// Applies `ops` of `caller` together with the other pushes waiting for the writer.
-    async fn push(&self, caller: Caller, ops: Vec<crate::wire::Op>) -> Result<Vec<crate::wire::OpResult>, ApiError> {
+    /// Signs in `bearer` and applies `ops` as them, together with the other pushes waiting for
+    /// the writer.
+    async fn push(&self, bearer: Bearer, ops: Vec<crate::wire::Op>) -> Result<Vec<crate::wire::OpResult>, ApiError> {
+        let Bearer { client, token } = bearer;
+        let Some(token) = token else { return Err(self.failed_sign_in(client)) };
         let (answer, answered) = tokio::sync::oneshot::channel();
-        self.pushes.lock().unwrap_or_else(|p| p.into_inner()).push(Push { caller, ops, answer });
-        let pushes = self.pushes.clone();
-        self.with_hub(move |hub| {
-            let waiting = std::mem::take(&mut *pushes.lock().unwrap_or_else(|p| p.into_inner()));
-            // Empty: an earlier holder of the writer applied this one with theirs.
-            if waiting.is_empty() {
-                return Ok(());
-            }
-            // A failure of the whole transaction drops every `answer`: each push is told.
-            let results = hub.apply_pushes(waiting.iter().map(|p| (&p.caller, p.ops.as_slice())))?;
-            for (push, result) in waiting.into_iter().zip(results) {
-                let _ = push.answer.send(result);
-            }
-            Ok(())
-        })
-        .await?;
-        match answered.await {
-            Ok(Ok(results)) => Ok(results),
-            Ok(Err(e)) => Err(request_failed(e)),
-            Err(_) => Err(ApiError::internal("the hub could not complete the request")),
+        let start = {
+            let mut queue = self.pushes.lock().unwrap_or_else(|p| p.into_inner());
+            queue.waiting.push(Push { token, ops, answer });
+            !std::mem::replace(&mut queue.draining, true)
+        };
+        if start {
+            let (hub, pushes) = (self.hub.clone(), self.pushes.clone());
+            tokio::task::spawn_blocking(move || drain_pushes(&hub, &pushes));
         }
+        // A drain that fails, or a round whose transaction fails, drops the answers: each push
+        // is told.
+        let pushed = match answered.await {
+            Ok(Ok(Some(pushed))) => pushed,
+            Ok(Ok(None)) => return Err(self.failed_sign_in(client)),
+            Ok(Err(e)) => return Err(request_failed(e)),
+            Err(_) => return Err(ApiError::internal("the hub could not complete the request")),
+        };
+        self.signed_in(&pushed.found);
+        Ok(pushed.results)
     }
 
     /// Notes that `user` was seen at `minute`, and starts writing the noted sightings unless a
@@ -197,6 +218,42 @@ impl AppState {
         })
         .await
         .map_err(|_| ApiError::internal("the request was interrupted"))?
+    }
+}
+
+/// Applies the waiting pushes a round at a time, each round in one transaction on the writer,
+/// until none is waiting (`PushQueue`). Blocking: runs on the blocking pool.
+fn drain_pushes(hub: &Mutex<Hub>, pushes: &Mutex<PushQueue>) {
+    loop {
+        // The writer first, then what is waiting: a round takes every push that arrived while
+        // the writer was busy.
+        let writer = hub.lock();
+        let waiting = {
+            let mut queue = pushes.lock().unwrap_or_else(|p| p.into_inner());
+            if queue.waiting.is_empty() {
+                queue.draining = false;
+                return;
+            }
+            std::mem::take(&mut queue.waiting)
+        };
+        // A poisoned writer answers no one: every `answer` is dropped with `waiting`.
+        let Ok(mut hub) = writer else { continue };
+        let mut signed_in = Vec::with_capacity(waiting.len());
+        for push in waiting {
+            match hub.find_token(&push.token) {
+                Ok(Some(found)) => signed_in.push((found, push)),
+                Ok(None) => drop(push.answer.send(Ok(None))),
+                Err(e) => drop(push.answer.send(Err(e))),
+            }
+        }
+        match hub.apply_pushes(signed_in.iter().map(|(found, p)| (&found.caller, p.ops.as_slice()))) {
+            Ok(results) => {
+                for ((found, push), result) in signed_in.into_iter().zip(results) {
+                    let _ = push.answer.send(result.map(|results| Some(Pushed { found, results })));
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "a round of pushes failed"),
+        }
     }
 }
 
@@ -359,12 +416,16 @@ impl AppState {
             None => None,
         };
         let Some((found, out)) = found else { return Err(self.failed_sign_in(client)) };
-        // "Last seen" is a write, so the writer's, once a minute per user at most, and not this
-        // request's to wait for.
-        if let Some(minute) = found.seen_now {
-            self.note_seen(found.caller.user.id.clone(), minute);
-        }
+        self.signed_in(&found);
         Ok(out)
+    }
+
+    /// Notes a sign-in's "last seen": a write, so the writer's, once a minute per user at most,
+    /// and not the request's to wait for.
+    fn signed_in(&self, found: &super::auth::Found) {
+        if let Some(minute) = &found.seen_now {
+            self.note_seen(found.caller.user.id.clone(), minute.clone());
+        }
     }
 
     /// Counts a failed sign-in against `client`'s allowance and logs it.
@@ -474,17 +535,26 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<MeResp
     responses((status = 200, description = "one result per op, in order: applied, conflict or rejected", body = OpsResponse)))]
 async fn push(
     State(state): State<AppState>,
-    caller: Caller,
+    bearer: Bearer,
     body: Result<Json<OpsRequest>, JsonRejection>,
 ) -> Result<Json<OpsResponse>, ApiError> {
-    let Json(request) = body?;
-    if request.ops.len() > MAX_OPS_PER_PUSH {
-        return Err(ApiError::bad_request(format!(
-            "at most {MAX_OPS_PER_PUSH} ops per push; send the rest in another"
-        )));
+    let checked = body.map_err(ApiError::from).and_then(|Json(request)| {
+        if request.ops.len() > MAX_OPS_PER_PUSH {
+            return Err(ApiError::bad_request(format!(
+                "at most {MAX_OPS_PER_PUSH} ops per push; send the rest in another"
+            )));
+        }
+        Ok(request.ops)
+    });
+    match checked {
+        // Signed in by the writer in the same trip as the push is applied.
+        Ok(ops) => Ok(Json(OpsResponse { results: state.push(bearer, ops).await? })),
+        // Who is asking first (401 before 400), as on every route.
+        Err(bad) => {
+            state.read_as(bearer, |_, _| Ok(())).await?;
+            Err(bad)
+        }
     }
-    let results = state.push(caller, request.ops).await?;
-    Ok(Json(OpsResponse { results }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

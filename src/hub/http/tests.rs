@@ -153,7 +153,7 @@ async fn pushes_waiting_for_the_writer_are_applied_together_and_each_answered_wi
     }
     // Every push waiting for the writer before it is released.
     let deadline = tokio::time::Instant::now() + DEADLINE;
-    while state.pushes.lock().unwrap().len() < pushes.len() {
+    while state.pushes.lock().unwrap().waiting.len() < pushes.len() {
         assert!(tokio::time::Instant::now() < deadline, "the pushes never queued");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
