@@ -224,6 +224,17 @@ impl AppState {
 /// Applies the waiting pushes a round at a time, each round in one transaction on the writer,
 /// until none is waiting (`PushQueue`). Blocking: runs on the blocking pool.
 fn drain_pushes(hub: &Mutex<Hub>, pushes: &Mutex<PushQueue>) {
+    // A round that panics must not leave `draining` set, or no push would be applied again:
+    // the next push starts a new drain (its round's pushes are answered 500, as before).
+    struct Unwinding<'a>(&'a Mutex<PushQueue>);
+    impl Drop for Unwinding<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.lock().unwrap_or_else(|p| p.into_inner()).draining = false;
+            }
+        }
+    }
+    let _unwinding = Unwinding(pushes);
     loop {
         // The writer first, then what is waiting: a round takes every push that arrived while
         // the writer was busy.
