@@ -5,10 +5,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::resolver::HubResolver;
 use sha2::{Digest, Sha256};
 use ureq::Agent;
 use ureq::http::Response;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
 
 use super::SyncError;
 use crate::wire::{
@@ -47,15 +49,15 @@ impl HubClient {
             .root_certs(roots)
             .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .build();
-        let agent: Agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(30)))
             .timeout_connect(Some(Duration::from_secs(5)))
             .http_status_as_error(false)
             .tls_config(tls)
             // A hub reached over https is never followed to plain http.
             .https_only(server.starts_with("https://"))
-            .build()
-            .into();
+            .build();
+        let agent = Agent::with_parts(config, DefaultConnector::default(), HubResolver::new());
         HubClient { agent, server, token: token.trim().to_string(), refused }
     }
 

@@ -3,6 +3,7 @@
 
 mod client;
 mod credentials;
+mod resolver;
 mod worker;
 
 use std::collections::{HashMap, HashSet};
