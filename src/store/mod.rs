@@ -115,7 +115,7 @@ impl Store {
         let conn =
             Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        stable_plans(&conn)?;
+        reused_statements(&conn)?;
         conn.pragma_update(None, "query_only", true)?;
         Ok(Store { conn })
     }
@@ -126,7 +126,7 @@ impl Store {
 
     fn setup(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        stable_plans(&conn)?;
+        reused_statements(&conn)?;
         // Every transaction here may write, and a DEFERRED one that reads and then writes after
         // another connection (the sync worker, the CLI, another hub request) has committed cannot
         // take the write lock over its older snapshot: SQLite answers SQLITE_BUSY at once, without
@@ -224,11 +224,19 @@ impl Store {
     }
 }
 
-/// Query plans that do not depend on the values bound (SQLite's query planner stability
-/// guarantee). Without it, a cached statement with a bound `LIMIT ?` (the change feed's, the
+/// How many compiled statements a connection keeps: more than the code has `prepare_cached`
+/// calls (about a hundred). rusqlite's default of 16 is fewer than one sync or one push uses, so
+/// the least recently used was thrown away and compiled again on every sync (SQLite's parser
+/// in the load clients' and the hub's profiles, `perf` over the sync benchmark's phase 4).
+const CACHED_STATEMENTS: usize = 256;
+
+/// Compiled statements kept and reused as they are: enough of them kept (`CACHED_STATEMENTS`),
+/// and query plans that do not depend on the values bound (SQLite's query planner stability
+/// guarantee). Without that, a cached statement with a bound `LIMIT ?` (the change feed's, the
 /// outbox's) is compiled again every time it is bound, as if it were new: two thirds of the
 /// hub's CPU for a pull with new rows (`perf` over the sync benchmark's phase 4b).
-fn stable_plans(conn: &Connection) -> Result<()> {
+fn reused_statements(conn: &Connection) -> Result<()> {
+    conn.set_prepared_statement_cache_capacity(CACHED_STATEMENTS);
     conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }
@@ -257,6 +265,30 @@ mod tests {
             }
             assert_eq!(stmt.get_status(StatementStatus::Run), 4);
             assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "compiled again for each LIMIT");
+        }
+    }
+
+    /// A statement used once per sync is still compiled when the next sync comes, after all
+    /// the others a sync uses (rusqlite kept 16 and dropped the least recently used).
+    #[test]
+    fn a_cached_statement_outlives_a_hundred_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite");
+        let writer = Store::open(&path).unwrap();
+        let reader = Store::open_reader(&path).unwrap();
+        for store in [&writer, &reader] {
+            let first = "SELECT count(*) FROM meta";
+            store.conn.prepare_cached(first).unwrap().query_row([], |r| r.get::<_, i64>(0)).unwrap();
+            for n in 0..100 {
+                store
+                    .conn
+                    .prepare_cached(&format!("SELECT {n}"))
+                    .unwrap()
+                    .query_row([], |r| r.get::<_, i64>(0))
+                    .unwrap();
+            }
+            // The same compiled statement (a new one has not run yet).
+            assert_eq!(store.conn.prepare_cached(first).unwrap().get_status(StatementStatus::Run), 1);
         }
     }
 }
