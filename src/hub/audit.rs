@@ -332,7 +332,7 @@ pub fn verify(conn: &Connection) -> Result<std::result::Result<Verified, Broken>
     }
     let last = expected_seq - 1;
     let head: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = ?1", [HEAD_KEY], |r| r.get(0)).optional()?;
+        conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([HEAD_KEY], |r| r.get(0)).optional()?;
     let recorded = head.as_deref().and_then(|h| h.split_once(':'));
     match recorded {
         None if last == 0 => {}

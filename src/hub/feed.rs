@@ -481,7 +481,8 @@ impl Hub {
         Ok(self
             .store
             .connection()
-            .query_row("SELECT content FROM blobs WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .prepare_cached("SELECT content FROM blobs WHERE sha256 = ?1")?
+            .query_row([sha256], |r| r.get(0))
             .optional()?)
     }
 
@@ -498,7 +499,8 @@ impl Hub {
         Ok(self
             .store
             .connection()
-            .query_row("SELECT bytes FROM originals WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .prepare_cached("SELECT bytes FROM originals WHERE sha256 = ?1")?
+            .query_row([sha256], |r| r.get(0))
             .optional()?)
     }
 }

@@ -91,9 +91,8 @@ impl Hub {
             let seen: Option<(String, String)> = self
                 .store
                 .connection()
-                .query_row("SELECT user_id, answer FROM hub_ops WHERE op_id = ?1", [&op.op_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .prepare_cached("SELECT user_id, answer FROM hub_ops WHERE op_id = ?1")?
+                .query_row([&op.op_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             let outcome = match seen {
                 Some((user, answer)) if user == caller.user.id => {
@@ -167,8 +166,7 @@ impl Hub {
                 OpOutcome::Applied { rev, seq }
             }
             OpOutcome::Conflict { current } => {
-                tx.execute(
-                    "INSERT INTO hub_conflicts (op_id, user_id, payload, current_rev, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                tx.prepare_cached("INSERT INTO hub_conflicts (op_id, user_id, payload, current_rev, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
                     params![op.op_id, me, serde_json::to_string(body).map_err(|e| HubError::Invalid(e.to_string()))?, current.rev, now_timestamp()],
                 )?;
                 OpOutcome::Conflict { current }
@@ -182,11 +180,13 @@ impl Hub {
 
     fn may_write(&self, caller: &Caller, body: &JudgementBody, current: Option<&HubJudgement>) -> Result<Decision> {
         let Some(access) = self.access(&body.submission)? else { return Ok(Decision::Deny("not on this panel")) };
-        let in_scope: bool = self.store.connection().query_row(
-            "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)",
-            [&body.submission, &body.standard],
-            |r| r.get(0),
-        )?;
+        let in_scope: bool = self
+            .store
+            .connection()
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)",
+            )?
+            .query_row([&body.submission, &body.standard], |r| r.get(0))?;
         let context: PanelContext<'_> = self.context(&access, caller)?;
         let decision = decide(
             caller.actor(),
@@ -207,13 +207,12 @@ impl Hub {
         let required: Option<String> = self
             .store
             .connection()
-            .query_row(
+            .prepare_cached(
                 "SELECT f.rationale_required FROM submission_standards ss
                  JOIN frameworks f ON f.id = ss.framework_id AND f.version = ss.framework_version
                  WHERE ss.submission_id = ?1 AND ss.standard_code = ?2",
-                [submission, standard],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([submission, standard], |r| r.get(0))
             .optional()?;
         Ok(required.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
     }
@@ -233,16 +232,16 @@ pub(super) fn record_answer(conn: &Connection, op_id: &str, user: &str, outcome:
         OpOutcome::Rejected { reason, .. } => (OpOutcome::Rejected { reason: reason.clone(), current: None }, true),
         other => (other.clone(), false),
     };
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO hub_ops (op_id, user_id, answer, received_at, rejected) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            op_id,
-            user,
-            serde_json::to_string(&kept).map_err(|e| HubError::Invalid(e.to_string()))?,
-            now_timestamp(),
-            rejected
-        ],
-    )?;
+    )?
+    .execute(params![
+        op_id,
+        user,
+        serde_json::to_string(&kept).map_err(|e| HubError::Invalid(e.to_string()))?,
+        now_timestamp(),
+        rejected
+    ])?;
     Ok(())
 }
 
@@ -325,11 +324,10 @@ fn check_body(body: &JudgementBody, required: Vec<Outcome>) -> Result<(), String
 }
 
 fn write(tx: &Connection, reviewer: &str, body: &JudgementBody, rev: i64) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
+    tx.prepare_cached("INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
-           rationale = excluded.rationale, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at",
+           rationale = excluded.rationale, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at")?.execute(
         params![body.submission, body.standard, reviewer, body.outcome.map(Outcome::as_str), body.rationale, body.state.as_str(), rev, now_timestamp()],
     )?;
     append_judgement_change(tx, &body.submission, &body.standard, reviewer, None)
@@ -340,11 +338,8 @@ fn write(tx: &Connection, reviewer: &str, body: &JudgementBody, rev: i64) -> Res
 /// numbers the reviewer has already passed. Re-issue each to them alone.
 fn reveal_if_complete(tx: &Connection, reviewer: &str, submission: &str) -> Result<()> {
     let member: Option<(String, Option<String>, bool)> = tx
-        .query_row(
-            "SELECT role, standards, recused FROM panel_members WHERE submission_id = ?1 AND user_id = ?2",
-            [submission, reviewer],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached("SELECT role, standards, recused FROM panel_members WHERE submission_id = ?1 AND user_id = ?2")?
+        .query_row([submission, reviewer], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((_, limited, false)) = member else { return Ok(()) };
     let limited: Option<Vec<String>> = limited.and_then(|l| serde_json::from_str(&l).ok());

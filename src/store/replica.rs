@@ -99,7 +99,7 @@ impl Store {
                 let j: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
                 OpKind::Judgement { judgement: body(&j) }
             };
-            tx.execute("UPDATE outbox SET sent = 1 WHERE op_id = ?1", [&op_id])?;
+            tx.prepare_cached("UPDATE outbox SET sent = 1 WHERE op_id = ?1")?.execute([&op_id])?;
             ops.push(Op { op_id, base_rev, kind });
         }
         tx.commit()?;
@@ -112,39 +112,34 @@ impl Store {
         let mut tally = PushTally::default();
         for result in results {
             let Some((entity, payload)): Option<(String, String)> = tx
-                .query_row("SELECT entity, payload FROM outbox WHERE op_id = ?1", [&result.op_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .prepare_cached("SELECT entity, payload FROM outbox WHERE op_id = ?1")?
+                .query_row([&result.op_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
             else {
                 continue; // answered before (a retried push): nothing left to do
             };
             if entity == "consolidation" {
                 let queued: QueuedConsolidation = serde_json::from_str(&payload).map_err(corrupt)?;
-                tx.execute("DELETE FROM outbox WHERE op_id = ?1", [&result.op_id])?;
+                tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?.execute([&result.op_id])?;
                 match &result.outcome {
                     OpOutcome::Applied { rev, .. } => {
                         tally.applied += 1;
-                        tx.execute(
-                            "UPDATE consolidations SET hub_rev = ?2 WHERE submission_id = ?1",
-                            params![queued.submission, rev],
-                        )?;
-                        tx.execute(
+                        tx.prepare_cached("UPDATE consolidations SET hub_rev = ?2 WHERE submission_id = ?1")?
+                            .execute(params![queued.submission, rev])?;
+                        tx.prepare_cached(
                             "UPDATE outbox SET base_rev = ?2 WHERE entity = 'consolidation' AND entity_key = ?1",
-                            params![queued.submission, rev],
-                        )?;
+                        )?
+                        .execute(params![queued.submission, rev])?;
                     }
                     // The chair's consolidation stays as it is here: nothing is lost, and the
                     // refusal is in the sync log.
                     OpOutcome::Rejected { reason, .. } => {
                         tally.rejected += 1;
-                        tx.execute(
-                            "INSERT INTO sync_log (at, level, message) VALUES (?1, 'error', ?2)",
-                            params![
+                        tx.prepare_cached("INSERT INTO sync_log (at, level, message) VALUES (?1, 'error', ?2)")?
+                            .execute(params![
                                 now_timestamp(),
                                 format!("the hub refused the consolidation of {}: {reason}", queued.submission)
-                            ],
-                        )?;
+                            ])?;
                     }
                     OpOutcome::Conflict { .. } => tally.conflicts += 1,
                 }
@@ -152,19 +147,18 @@ impl Store {
             }
             let sent: Judgement = serde_json::from_str(&payload).map_err(corrupt)?;
             let k = key(&sent.submission, &sent.standard, me);
-            tx.execute("DELETE FROM outbox WHERE op_id = ?1", [&result.op_id])?;
+            tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?.execute([&result.op_id])?;
             match &result.outcome {
                 OpOutcome::Applied { rev, .. } => {
                     tally.applied += 1;
-                    tx.execute(
-                        "UPDATE judgements SET hub_rev = ?4 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                    tx.prepare_cached("UPDATE judgements SET hub_rev = ?4 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3")?.execute(
                         params![sent.submission, sent.standard, me, rev],
                     )?;
                     // A later edit of the same judgement now builds on this revision.
-                    tx.execute(
+                    tx.prepare_cached(
                         "UPDATE outbox SET base_rev = ?2 WHERE entity = 'judgement' AND entity_key = ?1",
-                        params![k, rev],
-                    )?;
+                    )?
+                    .execute(params![k, rev])?;
                 }
                 OpOutcome::Conflict { current } => {
                     tally.conflicts += 1;
@@ -235,8 +229,7 @@ impl Store {
         if !imported.is_empty() {
             super::search::refresh(&tx, Some(&imported))?;
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('sync_cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        tx.prepare_cached("INSERT INTO meta (key, value) VALUES ('sync_cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?.execute(
             [next.to_string()],
         )?;
         tx.commit()?;
@@ -395,9 +388,8 @@ impl Store {
             // replaced: keep its text in the conflict history, since nothing typed is discarded
             // (tests/it/sync.rs, an_edit_made_while_a_conflict_is_open_survives_its_resolution).
             let edited: Option<(Option<String>, String)> = tx
-                .query_row(
-                    "SELECT outcome, rationale FROM judgements WHERE submission_id = ?1 AND standard_code = ?2
-                       AND reviewer_id = ?3 AND EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?4)",
+                .prepare_cached("SELECT outcome, rationale FROM judgements WHERE submission_id = ?1 AND standard_code = ?2
+                       AND reviewer_id = ?3 AND EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?4)")?.query_row(
                     params![conflict.submission, conflict.standard, me, key(&conflict.submission, &conflict.standard, me)],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
@@ -413,25 +405,24 @@ impl Store {
                         state: JudgementState::Draft,
                     };
                     let now = now_timestamp();
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO conflicts (submission_id, standard_code, reviewer_id, kind, mine, theirs, reason,
                            created_at, resolved_at, resolution)
                          VALUES (?1, ?2, ?3, 'superseded', ?4, ?5, 'edited while a conflict was open', ?6, ?6, ?7)",
-                        params![
-                            conflict.submission,
-                            conflict.standard,
-                            me,
-                            serde_json::to_string(&superseded).map_err(corrupt)?,
-                            conflict.theirs.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?,
-                            now,
-                            label
-                        ],
-                    )?;
+                    )?
+                    .execute(params![
+                        conflict.submission,
+                        conflict.standard,
+                        me,
+                        serde_json::to_string(&superseded).map_err(corrupt)?,
+                        conflict.theirs.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?,
+                        now,
+                        label
+                    ])?;
                 }
             }
             let (version, hub_rev): (i64, i64) = tx
-                .query_row(
-                    "SELECT version, hub_rev FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                .prepare_cached("SELECT version, hub_rev FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3")?.query_row(
                     params![conflict.submission, conflict.standard, me],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
@@ -450,10 +441,11 @@ impl Store {
             write(&tx, &judgement)?;
             queue(&tx, &judgement, hub_rev)?;
         }
-        tx.execute(
-            "UPDATE conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
-            params![id, now_timestamp(), label],
-        )?;
+        tx.prepare_cached("UPDATE conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1")?.execute(params![
+            id,
+            now_timestamp(),
+            label
+        ])?;
         tx.commit()?;
         Ok(())
     }
@@ -599,21 +591,21 @@ fn apply_consolidation(
     consolidation: &crate::domain::consolidation::Consolidation,
     rev: i64,
 ) -> Result<bool> {
-    let skip: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'consolidation' AND entity_key = ?1)
+    let skip: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'consolidation' AND entity_key = ?1)
              OR NOT EXISTS (SELECT 1 FROM submissions WHERE id = ?1)",
-        [submission],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row([submission], |r| r.get(0))?;
     if skip {
         return Ok(false);
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO consolidations (submission_id, body, version, hub_rev, updated_at) VALUES (?1, ?2, 1, ?3, ?4)
          ON CONFLICT (submission_id) DO UPDATE SET body = excluded.body, version = version + 1,
            hub_rev = excluded.hub_rev, updated_at = excluded.updated_at",
-        params![submission, serde_json::to_string(consolidation).map_err(corrupt)?, rev, now_timestamp()],
-    )?;
+    )?
+    .execute(params![submission, serde_json::to_string(consolidation).map_err(corrupt)?, rev, now_timestamp()])?;
     Ok(true)
 }
 
@@ -639,8 +631,7 @@ fn keep_as_conflict(
     reason: Option<&String>,
 ) -> Result<()> {
     let local: Option<(Option<String>, String, String)> = tx
-        .query_row(
-            "SELECT outcome, rationale, state FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+        .prepare_cached("SELECT outcome, rationale, state FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3")?.query_row(
             params![sent.submission, sent.standard, me],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -655,31 +646,32 @@ fn keep_as_conflict(
         },
         None => body(sent),
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO conflicts (submission_id, standard_code, reviewer_id, kind, mine, theirs, reason, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            sent.submission,
-            sent.standard,
-            me,
-            kind,
-            serde_json::to_string(&mine).map_err(corrupt)?,
-            current.map(serde_json::to_string).transpose().map_err(corrupt)?,
-            reason,
-            now_timestamp()
-        ],
-    )?;
-    tx.execute(
-        "DELETE FROM outbox WHERE entity = 'judgement' AND entity_key = ?1",
-        [key(&sent.submission, &sent.standard, me)],
-    )?;
+    )?
+    .execute(params![
+        sent.submission,
+        sent.standard,
+        me,
+        kind,
+        serde_json::to_string(&mine).map_err(corrupt)?,
+        current.map(serde_json::to_string).transpose().map_err(corrupt)?,
+        reason,
+        now_timestamp()
+    ])?;
+    tx.prepare_cached("DELETE FROM outbox WHERE entity = 'judgement' AND entity_key = ?1")?.execute([key(
+        &sent.submission,
+        &sent.standard,
+        me,
+    )])?;
     match current {
         Some(current) => store_hub_judgement(tx, current)?,
         None => {
-            tx.execute(
+            tx.prepare_cached(
                 "DELETE FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
-                params![sent.submission, sent.standard, me],
-            )?;
+            )?
+            .execute(params![sent.submission, sent.standard, me])?;
         }
     }
     Ok(())
@@ -692,26 +684,24 @@ fn apply_judgement(tx: &Transaction<'_>, me: &str, j: &HubJudgement) -> Result<b
         // the hub's value while the conflict is open) moves on with the hub: skipping it would
         // leave a stale value after "take theirs" and a stale base after "keep mine"
         // (tests/it/sync.rs, *_after_the_hub_moved_on_*).
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE conflicts SET theirs = ?4 WHERE resolved_at IS NULL AND submission_id = ?1 AND standard_code = ?2
                AND reviewer_id = ?3",
-            params![j.submission, j.standard, me, serde_json::to_string(j).map_err(corrupt)?],
-        )?;
-        let pending: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?1)",
-            [key(&j.submission, &j.standard, me)],
-            |r| r.get(0),
-        )?;
+        )?
+        .execute(params![j.submission, j.standard, me, serde_json::to_string(j).map_err(corrupt)?])?;
+        let pending: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?1)")?
+            .query_row([key(&j.submission, &j.standard, me)], |r| r.get(0))?;
         if pending {
             return Ok(false);
         }
     }
-    let in_scope: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)
+    let in_scope: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)
             AND EXISTS (SELECT 1 FROM people WHERE id = ?3)",
-        params![j.submission, j.standard, j.reviewer],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row(params![j.submission, j.standard, j.reviewer], |r| r.get(0))?;
     if !in_scope {
         return Ok(false);
     }
@@ -720,12 +710,11 @@ fn apply_judgement(tx: &Transaction<'_>, me: &str, j: &HubJudgement) -> Result<b
 }
 
 fn store_hub_judgement(tx: &Transaction<'_>, j: &HubJudgement) -> Result<()> {
-    tx.execute(
-        "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at, hub_rev)
+    tx.prepare_cached("INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at, hub_rev)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
          ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
            rationale = excluded.rationale, state = excluded.state, version = version + 1,
-           updated_at = excluded.updated_at, hub_rev = excluded.hub_rev",
+           updated_at = excluded.updated_at, hub_rev = excluded.hub_rev")?.execute(
         params![j.submission, j.standard, j.reviewer, j.outcome.map(Outcome::as_str), j.rationale, j.state.as_str(), j.updated_at, j.rev],
     )?;
     Ok(())
