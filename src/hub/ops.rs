@@ -166,9 +166,11 @@ impl Hub {
                 OpOutcome::Applied { rev, seq }
             }
             OpOutcome::Conflict { current } => {
-                tx.prepare_cached("INSERT INTO hub_conflicts (op_id, user_id, payload, current_rev, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
-                    params![op.op_id, me, serde_json::to_string(body).map_err(|e| HubError::Invalid(e.to_string()))?, current.rev, now_timestamp()],
-                )?;
+                let payload = serde_json::to_string(body).map_err(|e| HubError::Invalid(e.to_string()))?;
+                tx.prepare_cached(
+                    "INSERT INTO hub_conflicts (op_id, user_id, payload, current_rev, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![op.op_id, me, payload, current.rev, now_timestamp()])?;
                 OpOutcome::Conflict { current }
             }
             other => other,
@@ -324,12 +326,22 @@ fn check_body(body: &JudgementBody, required: Vec<Outcome>) -> Result<(), String
 }
 
 fn write(tx: &Connection, reviewer: &str, body: &JudgementBody, rev: i64) -> Result<i64> {
-    tx.prepare_cached("INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
+    tx.prepare_cached(
+        "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
-           rationale = excluded.rationale, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at")?.execute(
-        params![body.submission, body.standard, reviewer, body.outcome.map(Outcome::as_str), body.rationale, body.state.as_str(), rev, now_timestamp()],
-    )?;
+           rationale = excluded.rationale, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        body.submission,
+        body.standard,
+        reviewer,
+        body.outcome.map(Outcome::as_str),
+        body.rationale,
+        body.state.as_str(),
+        rev,
+        now_timestamp()
+    ])?;
     append_judgement_change(tx, &body.submission, &body.standard, reviewer, None)
 }
 

@@ -151,9 +151,11 @@ impl Store {
             match &result.outcome {
                 OpOutcome::Applied { rev, .. } => {
                     tally.applied += 1;
-                    tx.prepare_cached("UPDATE judgements SET hub_rev = ?4 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3")?.execute(
-                        params![sent.submission, sent.standard, me, rev],
-                    )?;
+                    tx.prepare_cached(
+                        "UPDATE judgements SET hub_rev = ?4
+                 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                    )?
+                    .execute(params![sent.submission, sent.standard, me, rev])?;
                     // A later edit of the same judgement now builds on this revision.
                     tx.prepare_cached(
                         "UPDATE outbox SET base_rev = ?2 WHERE entity = 'judgement' AND entity_key = ?1",
@@ -229,9 +231,11 @@ impl Store {
         if !imported.is_empty() {
             super::search::refresh(&tx, Some(&imported))?;
         }
-        tx.prepare_cached("INSERT INTO meta (key, value) VALUES ('sync_cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?.execute(
-            [next.to_string()],
-        )?;
+        tx.prepare_cached(
+            "INSERT INTO meta (key, value)
+                 VALUES ('sync_cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute([next.to_string()])?;
         tx.commit()?;
         Ok(applied)
     }
@@ -388,9 +392,18 @@ impl Store {
             // replaced: keep its text in the conflict history, since nothing typed is discarded
             // (tests/it/sync.rs, an_edit_made_while_a_conflict_is_open_survives_its_resolution).
             let edited: Option<(Option<String>, String)> = tx
-                .prepare_cached("SELECT outcome, rationale FROM judgements WHERE submission_id = ?1 AND standard_code = ?2
-                       AND reviewer_id = ?3 AND EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?4)")?.query_row(
-                    params![conflict.submission, conflict.standard, me, key(&conflict.submission, &conflict.standard, me)],
+                .prepare_cached(
+                    "SELECT outcome, rationale FROM judgements
+                     WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3
+                       AND EXISTS (SELECT 1 FROM outbox WHERE entity = 'judgement' AND entity_key = ?4)",
+                )?
+                .query_row(
+                    params![
+                        conflict.submission,
+                        conflict.standard,
+                        me,
+                        key(&conflict.submission, &conflict.standard, me)
+                    ],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -422,10 +435,11 @@ impl Store {
                 }
             }
             let (version, hub_rev): (i64, i64) = tx
-                .prepare_cached("SELECT version, hub_rev FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3")?.query_row(
-                    params![conflict.submission, conflict.standard, me],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+                .prepare_cached(
+                    "SELECT version, hub_rev FROM judgements
+                 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+                )?
+                .query_row(params![conflict.submission, conflict.standard, me], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .unwrap_or((0, 0));
             let judgement = Judgement {
@@ -631,10 +645,11 @@ fn keep_as_conflict(
     reason: Option<&String>,
 ) -> Result<()> {
     let local: Option<(Option<String>, String, String)> = tx
-        .prepare_cached("SELECT outcome, rationale, state FROM judgements WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3")?.query_row(
-            params![sent.submission, sent.standard, me],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached(
+            "SELECT outcome, rationale, state FROM judgements
+                 WHERE submission_id = ?1 AND standard_code = ?2 AND reviewer_id = ?3",
+        )?
+        .query_row(params![sent.submission, sent.standard, me], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let mine = match local {
         Some((outcome, rationale, state)) => JudgementBody {
@@ -710,13 +725,24 @@ fn apply_judgement(tx: &Transaction<'_>, me: &str, j: &HubJudgement) -> Result<b
 }
 
 fn store_hub_judgement(tx: &Transaction<'_>, j: &HubJudgement) -> Result<()> {
-    tx.prepare_cached("INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at, hub_rev)
+    tx.prepare_cached(
+        "INSERT INTO judgements
+           (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at, hub_rev)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
          ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
            rationale = excluded.rationale, state = excluded.state, version = version + 1,
-           updated_at = excluded.updated_at, hub_rev = excluded.hub_rev")?.execute(
-        params![j.submission, j.standard, j.reviewer, j.outcome.map(Outcome::as_str), j.rationale, j.state.as_str(), j.updated_at, j.rev],
-    )?;
+           updated_at = excluded.updated_at, hub_rev = excluded.hub_rev",
+    )?
+    .execute(params![
+        j.submission,
+        j.standard,
+        j.reviewer,
+        j.outcome.map(Outcome::as_str),
+        j.rationale,
+        j.state.as_str(),
+        j.updated_at,
+        j.rev
+    ])?;
     Ok(())
 }
 
