@@ -12,6 +12,7 @@ mod frameworks;
 mod health;
 mod import;
 mod judgements;
+mod rank;
 mod read;
 mod replica;
 pub mod schema;
@@ -90,6 +91,8 @@ impl StoreError {
 
 pub struct Store {
     conn: Connection,
+    /// What `rank::FUNCTION` on `conn` remembers of the search index.
+    row_lengths: std::sync::Arc<rank::RowLengths>,
 }
 
 impl Store {
@@ -117,7 +120,8 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         reused_statements(&conn)?;
         conn.pragma_update(None, "query_only", true)?;
-        Ok(Store { conn })
+        let row_lengths = rank::register(&conn)?;
+        Ok(Store { conn, row_lengths })
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -146,7 +150,8 @@ impl Store {
             search::refresh(&tx, None)?;
             tx.commit()?;
         }
-        Ok(Store { conn })
+        let row_lengths = rank::register(&conn)?;
+        Ok(Store { conn, row_lengths })
     }
 
     /// Readies this connection for a pull's writes (tens of megabytes of text and originals on

@@ -173,10 +173,18 @@ impl Store {
         if limit == 0 {
             return Ok(vec![]);
         }
+        // One snapshot for the whole search, so the lengths the ranking remembers are of the
+        // generation of the index it reads (a read: DEFERRED, not the cache's IMMEDIATE).
+        let _snapshot = if self.conn.is_autocommit() {
+            Some(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Deferred)?)
+        } else {
+            None
+        };
         let scope = Scope::load(&self.conn, me, submission)?;
         if scope.submissions.is_empty() {
             return Ok(vec![]);
         }
+        self.row_lengths.hold_for(generation(&self.conn)?);
         let mut places = Places::default();
         let mut asked = limit.saturating_mul(FIRST_ROUND_FACTOR);
         let mut hits = loop {
@@ -212,23 +220,24 @@ impl Store {
         Ok(hits)
     }
 
-    /// The best `limit` rows of the index matching `q`, of every kind, as FTS5 ranks them (bm25),
-    /// equal ranks in index order.
+    /// The best `limit` rows of the index matching `q`, of every kind, by bm25 (FTS5's, over
+    /// remembered row lengths: `rank`), equal scores in index order.
     ///
-    /// `ORDER BY rank, rowid` rather than `ORDER BY rank` alone: with the single `rank` term FTS5
-    /// sorts every match itself, with its position lists, before the `LIMIT` applies (on a word
-    /// on every page, 10,000 rows sorted to keep 40); with two terms SQLite keeps only the best
-    /// `LIMIT` rows as they come, the same bm25 for each, about a third less time
-    /// (benches/intake.rs). The inner query reads nothing but the index (no stored column), so
-    /// the stored key columns are read for the kept rows only.
+    /// Ordered by the score and the rowid rather than by FTS5's `rank` alone: with the single
+    /// `rank` term FTS5 sorts every match itself, with its position lists, before the `LIMIT`
+    /// applies (on a word on every page, 10,000 rows sorted to keep 40); ordered by a function
+    /// and the rowid, SQLite keeps only the best `LIMIT` rows as they come, about a third less
+    /// time (benches/intake.rs). The inner query reads nothing but the index (no stored
+    /// column), so the stored key columns are read for the kept rows only.
     fn ranked_rows(&self, q: &str, limit: usize) -> Result<Vec<Row>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT best.id, x.kind, x.key1, CAST(x.key2 AS TEXT), best.score FROM
-                 (SELECT rowid AS id, rank AS score FROM search_index
-                  WHERE search_index MATCH ?1 ORDER BY rank, rowid LIMIT ?2) AS best
+                 (SELECT rowid AS id, {}(search_index) AS score FROM search_index
+                  WHERE search_index MATCH ?1 ORDER BY score, rowid LIMIT ?2) AS best
              JOIN search_index x ON x.rowid = best.id
              ORDER BY best.score, best.id",
-        )?;
+            super::rank::FUNCTION
+        ))?;
         let rows = stmt.query_map(params![q, limit.min(i64::MAX as usize) as i64], |r| {
             Ok(Row { rowid: r.get(0)?, kind: r.get(1)?, key1: r.get(2)?, key2: r.get(3)?, rank: r.get(4)? })
         })?;
@@ -472,7 +481,23 @@ pub(crate) fn refresh(tx: &Transaction<'_>, submissions: Option<&[&str]>) -> Res
     if !narrated.is_empty() {
         tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_index', '1')", [])?;
     }
+    // The rows may have changed, and a new row can take a deleted one's rowid: the lengths the
+    // ranking remembers (store::rank) are of the generation before.
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('search_generation', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [],
+    )?;
     Ok(())
+}
+
+/// The index's generation: moved on by every `refresh`.
+fn generation(conn: &rusqlite::Connection) -> Result<i64> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'search_generation'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(found.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
 /// Indexes each blob's pages and records it as indexed.
@@ -502,5 +527,81 @@ mod tests {
         assert_eq!(fts_query("NEAR( \"x\" OR").as_deref(), Some("\"NEAR\" \"x\" \"OR\""));
         assert_eq!(fts_query("assess*").as_deref(), Some("\"assess\"*"));
         assert_eq!(fts_query(" () ").as_deref(), None);
+    }
+}
+
+#[cfg(test)]
+mod ranking_tests {
+    use super::*;
+
+    /// Each ranked row's score, beside FTS5's own bm25 of it.
+    fn scores(store: &Store, q: &str) -> Vec<(i64, f64, f64)> {
+        let mut bm25 = store
+            .conn
+            .prepare("SELECT bm25(search_index) FROM search_index WHERE search_index MATCH ?1 AND rowid = ?2")
+            .unwrap();
+        store
+            .ranked_rows(q, 1000)
+            .unwrap()
+            .into_iter()
+            .map(|row| (row.rowid, row.rank, bm25.query_row(params![q, row.rowid], |r| r.get(0)).unwrap()))
+            .collect()
+    }
+
+    /// A narrative written again takes its old rowid with another length; the ranking forgets
+    /// the lengths it remembered once `refresh` has run, so its scores stay FTS5's.
+    #[test]
+    fn the_ranking_follows_a_refreshed_index() {
+        let mut store = Store::open_in_memory().unwrap();
+        crate::demo::install(&mut store).unwrap();
+        let me = store.me().unwrap().unwrap();
+        let (submission, standard): (String, String) = store
+            .conn
+            .query_row(
+                // The submission whose narratives are the index's last rows, so that rows written
+                // again take the same rowids.
+                "SELECT m.submission_id, m.standard_code FROM mappings m
+                 WHERE m.narrative <> '' AND m.submission_id =
+                     (SELECT submission_id FROM indexed_narratives ORDER BY fts_rowid DESC LIMIT 1)
+                 LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let q = fts_query("supervision").unwrap();
+        let narrative_rows = |store: &Store| -> Vec<i64> {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT fts_rowid FROM indexed_narratives WHERE submission_id = ?1 ORDER BY 1")
+                .unwrap();
+            stmt.query_map([&submission], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        };
+        let rewrite = |store: &mut Store, narrative: &str| {
+            store
+                .conn
+                .execute(
+                    "UPDATE mappings SET narrative = ?3 WHERE submission_id = ?1 AND standard_code = ?2",
+                    params![submission, standard, narrative],
+                )
+                .unwrap();
+            let tx = store.conn.transaction().unwrap();
+            refresh(&tx, Some(&[submission.as_str()])).unwrap();
+            tx.commit().unwrap();
+        };
+        rewrite(&mut store, "Supervision is in the portfolio.");
+        let before = narrative_rows(&store);
+        // The narrative's length is remembered by this search...
+        assert!(!store.search(&me, "supervision", None, 20).unwrap().is_empty());
+        let g = generation(&store.conn).unwrap();
+        // ...and the narrative written again, longer, under the same rowid.
+        rewrite(&mut store, &"Supervision in the portfolio. ".repeat(100));
+        assert_eq!(narrative_rows(&store), before, "the narratives took their old rowids again");
+        assert_eq!(generation(&store.conn).unwrap(), g + 1, "refresh moved the index's generation on");
+
+        let hits = store.search(&me, "supervision", None, 20).unwrap();
+        assert!(matches!(&hits[0].place, HitPlace::Narrative { standard: s } if *s == standard), "{:?}", hits[0]);
+        for (rowid, ours, fts5) in scores(&store, &q) {
+            assert_eq!(ours.to_bits(), fts5.to_bits(), "row {rowid}: {ours} against FTS5's {fts5}");
+        }
     }
 }
