@@ -365,6 +365,7 @@ impl Hub {
         standard: Option<&str>,
     ) -> Result<Option<Vec<HistoryEntry>>> {
         let access = self.access(submission)?;
+        // One context for every entry's decision below, others' judgements among them.
         let context = match &access {
             Some(access) => Some(self.context(access, caller)?),
             None => None,

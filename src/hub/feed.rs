@@ -153,14 +153,8 @@ impl Visibility<'_> {
             let entry = self.hub.access(submission)?.map(|access| (access, None));
             self.access.insert(submission.to_string(), entry);
         }
-        // Only reading another's judgement or a report depends on it: not asked for the rest.
-        let needs_submitted_all = match action {
-            Action::ReadJudgement { reviewer, .. } => reviewer != self.caller.user.id,
-            Action::ReadReport { .. } => true,
-            _ => false,
-        };
         if let Some((access, submitted_all @ None)) = self.access.get_mut(submission).and_then(Option::as_mut)
-            && needs_submitted_all
+            && action.depends_on_submitted_all(&self.caller.user.id)
         {
             *submitted_all = Some(self.hub.submitted_all(submission, &access.panel, &self.caller.user.id)?);
         }

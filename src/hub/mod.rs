@@ -27,7 +27,7 @@ use crate::domain::{Panel, Stage};
 use crate::format::FormatError;
 use crate::store::{Store, StoreError};
 use crate::wire::User;
-use permissions::{Actor, PanelContext};
+use permissions::{Action, Actor, PanelContext};
 
 pub use auth::{Found, hash_token, new_token};
 pub use ops::MAX_KEPT_REJECTIONS;
@@ -144,12 +144,35 @@ impl Hub {
         Ok(owed.iter().all(|c| done.contains(c)))
     }
 
+    /// The caller's panel context for deciding any action.
     fn context<'a>(&self, access: &'a SubmissionAccess, caller: &'a Caller) -> Result<PanelContext<'a>> {
+        self.context_with(access, caller, true)
+    }
+
+    /// The caller's panel context for deciding `action` alone: whether they have submitted all
+    /// theirs is worked out only if the decision depends on it.
+    fn context_for<'a>(
+        &self,
+        access: &'a SubmissionAccess,
+        caller: &'a Caller,
+        action: &Action<'_>,
+    ) -> Result<PanelContext<'a>> {
+        self.context_with(access, caller, action.depends_on_submitted_all(&caller.user.id))
+    }
+
+    fn context_with<'a>(
+        &self,
+        access: &'a SubmissionAccess,
+        caller: &'a Caller,
+        with_submitted_all: bool,
+    ) -> Result<PanelContext<'a>> {
+        let submitted_all =
+            with_submitted_all && self.submitted_all(&access.panel.submission, &access.panel, &caller.user.id)?;
         Ok(PanelContext {
             chair: &access.panel.chair,
             member: access.panel.member(&caller.user.id),
             stage: access.stage,
-            submitted_all: self.submitted_all(&access.panel.submission, &access.panel, &caller.user.id)?,
+            submitted_all,
             members: &access.panel.members,
         })
     }

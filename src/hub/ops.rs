@@ -189,16 +189,13 @@ impl Hub {
                 "SELECT EXISTS (SELECT 1 FROM submission_standards WHERE submission_id = ?1 AND standard_code = ?2)",
             )?
             .query_row([&body.submission, &body.standard], |r| r.get(0))?;
-        let context: PanelContext<'_> = self.context(&access, caller)?;
-        let decision = decide(
-            caller.actor(),
-            Some(&context),
-            Action::WriteJudgement {
-                standard: &body.standard,
-                current: current.map(|c| c.state),
-                unchanged: current.is_some_and(|c| same(c, body)),
-            },
-        );
+        let action = Action::WriteJudgement {
+            standard: &body.standard,
+            current: current.map(|c| c.state),
+            unchanged: current.is_some_and(|c| same(c, body)),
+        };
+        let context: PanelContext<'_> = self.context_for(&access, caller, &action)?;
+        let decision = decide(caller.actor(), Some(&context), action);
         Ok(match decision {
             Decision::Allow if !in_scope => Decision::Deny("not one of your standards"),
             other => other,

@@ -39,7 +39,7 @@ impl Hub {
         let Some(access) = self.access(submission)? else {
             return Ok(decide(caller.actor(), None, action));
         };
-        let context = self.context(&access, caller)?;
+        let context = self.context_for(&access, caller, &action)?;
         Ok(decide(caller.actor(), Some(&context), action))
     }
 
@@ -113,7 +113,8 @@ impl Hub {
         submission: &str,
     ) -> Result<Result<(ReportVersion, bool), PushRefused>> {
         let Some(access) = self.access(submission)? else { return Ok(Err(PushRefused::Forbidden)) };
-        if !decide(caller.actor(), Some(&self.context(&access, caller)?), Action::WriteConsolidation).allowed() {
+        let action = Action::WriteConsolidation;
+        if !decide(caller.actor(), Some(&self.context_for(&access, caller, &action)?), action).allowed() {
             return Ok(Err(if access.panel.chair == caller.user.id {
                 PushRefused::Stage(access.stage.label().to_string())
             } else {

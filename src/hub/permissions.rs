@@ -52,6 +52,22 @@ pub enum Action<'a> {
     },
 }
 
+impl Action<'_> {
+    /// Whether deciding this action for `user` reads `PanelContext::submitted_all`: only
+    /// reading another's judgement or a report does, so the rest need not work it out (a
+    /// query over the caller's judgements, a sixth of a push's time on the writer).
+    pub fn depends_on_submitted_all(&self, user: &str) -> bool {
+        match self {
+            Action::ReadJudgement { reviewer, .. } => *reviewer != user,
+            Action::ReadReport { .. } => true,
+            Action::ReadSubmission
+            | Action::WriteJudgement { .. }
+            | Action::ReadConsolidation
+            | Action::WriteConsolidation => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Allow,
@@ -402,6 +418,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// What `depends_on_submitted_all` lets callers skip cannot change a decision.
+    #[test]
+    fn only_the_actions_said_to_depend_on_having_submitted_all_do() {
+        let actions = [
+            Action::ReadSubmission,
+            Action::ReadJudgement { reviewer: "me", standard: "SET 1", state: Draft },
+            Action::ReadJudgement { reviewer: "me", standard: "SET 1", state: Submitted },
+            Action::ReadJudgement { reviewer: "other", standard: "SET 1", state: Submitted },
+            Action::ReadJudgement { reviewer: "other", standard: "SET 2", state: Submitted },
+            Action::WriteJudgement { standard: "SET 1", current: None, unchanged: false },
+            Action::WriteJudgement { standard: "SET 1", current: Some(Draft), unchanged: false },
+            Action::WriteJudgement { standard: "SET 1", current: Some(Submitted), unchanged: true },
+            Action::WriteJudgement { standard: "SET 2", current: Some(Submitted), unchanged: false },
+            Action::ReadConsolidation,
+            Action::WriteConsolidation,
+            Action::ReadReport { record: false },
+            Action::ReadReport { record: true },
+        ];
+        for who in EVERYONE {
+            for stage in Stage::ALL {
+                for action in actions {
+                    if !action.depends_on_submitted_all("me") {
+                        assert_eq!(
+                            check(who, false, stage, action),
+                            check(who, true, stage, action),
+                            "{who:?} at {stage:?}: {action:?}"
+                        );
+                    }
+                }
+            }
+        }
+        // And the two that do are not idle claims.
+        let other = Action::ReadJudgement { reviewer: "other", standard: "SET 1", state: Submitted };
+        assert_ne!(
+            check(Who::Reviewer, false, Stage::StandardsReview, other),
+            check(Who::Reviewer, true, Stage::StandardsReview, other)
+        );
+        let report = Action::ReadReport { record: false };
+        assert_ne!(
+            check(Who::Reviewer, false, Stage::PanelReview, report),
+            check(Who::Reviewer, true, Stage::PanelReview, report)
+        );
     }
 
     #[test]
