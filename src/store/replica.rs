@@ -176,10 +176,12 @@ impl Store {
         Ok(tally)
     }
 
-    /// Applies a page of pulled changes and the cursor after it, in one transaction.
-    /// `documents` holds the text of every document the page needs, by SHA-256. An empty page
-    /// that leaves the cursor where it was (the pull of a sync with nothing new, every few
-    /// seconds from every client) writes nothing: no commit, no fsync.
+    /// Applies a page of pulled changes and the cursor after it, in one transaction, committed
+    /// without waiting for the disk (`without_waiting_for_the_disk`: a page a power cut takes
+    /// is pulled again, since the cursor goes with it). `documents` holds the text of every
+    /// document the page needs, by SHA-256. An empty page that leaves the cursor where it was
+    /// (the pull of a sync with nothing new, every few seconds from every client) writes
+    /// nothing: no commit.
     pub fn apply_changes(
         &mut self,
         me: &str,
@@ -190,6 +192,16 @@ impl Store {
         if changes.is_empty() && self.sync_cursor()? == next {
             return Ok(0);
         }
+        self.without_waiting_for_the_disk(|store| store.apply_page(me, changes, next, documents))
+    }
+
+    fn apply_page(
+        &mut self,
+        me: &str,
+        changes: &[Change],
+        next: i64,
+        documents: &HashMap<String, String>,
+    ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let mut applied = 0;
         let mut imported: Vec<&str> = Vec::new();
@@ -517,23 +529,33 @@ impl Store {
     }
 
     /// Records the end of a sync: when (`last_sync`, shown by `status` and the queue) and its
-    /// summary in the sync log, in one transaction, committed without waiting for the disk
-    /// (WAL's `synchronous=NORMAL`: durable at the next fsync'd commit or checkpoint). Nobody
-    /// typed it, and a power cut can lose only this line and time: what the sync applied was
-    /// committed, fsync'd, before. A sync with nothing to do (every few seconds, from every
-    /// client) wrote three fsync'd commits here, most of its time on the client (the load
-    /// phases of `benches/sync.rs`).
-    pub fn log_finished_sync(&self, summary: &str) -> Result<()> {
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let recorded = (|| -> Result<()> {
-            let tx = self.conn.unchecked_transaction()?;
+    /// summary in the sync log, in one transaction, committed without waiting for the disk.
+    /// Nobody typed it, and a power cut can lose only this line and time. A sync with nothing
+    /// to do (every few seconds, from every client) wrote three fsync'd commits here, most of
+    /// its time on the client (the load phases of `benches/sync.rs`).
+    pub fn log_finished_sync(&mut self, summary: &str) -> Result<()> {
+        self.without_waiting_for_the_disk(|store| {
+            let tx = store.conn.unchecked_transaction()?;
             let now = jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default();
-            self.set_meta("last_sync", &now)?;
+            store.set_meta("last_sync", &now)?;
             append_sync_log(&tx, "info", summary)?;
             Ok(tx.commit()?)
-        })();
+        })
+    }
+
+    /// Runs `work` with its commits not waiting for the disk (WAL's `synchronous=NORMAL`), then
+    /// waits again for every later commit. After a power cut each such commit is whole or
+    /// absent, never half there, and the next fsync'd commit or checkpoint makes it durable
+    /// with everything before it. Only for what nobody typed: what the hub still has (a pulled
+    /// page, with its cursor) or what can go (the sync log). Pulled pages waited for the disk
+    /// at each commit: that flush was most of a client's CPU pulling others' pushes (`perf`
+    /// over the sync benchmark's phase 4b: a quarter of the load clients' samples in fsync,
+    /// three quarters of them a pulled page's commit), and every reviewer's sync pays it.
+    fn without_waiting_for_the_disk<T>(&mut self, work: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let done = work(self);
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        recorded
+        done
     }
 
     /// The latest sync log lines, newest first: (when, level, message).
