@@ -192,64 +192,56 @@ impl Store {
         if changes.is_empty() && self.sync_cursor()? == next {
             return Ok(0);
         }
-        self.without_waiting_for_the_disk(|store| store.apply_page(me, changes, next, documents))
-    }
-
-    fn apply_page(
-        &mut self,
-        me: &str,
-        changes: &[Change],
-        next: i64,
-        documents: &HashMap<String, String>,
-    ) -> Result<usize> {
-        let tx = self.conn.transaction()?;
-        let mut applied = 0;
-        let mut imported: Vec<&str> = Vec::new();
-        for change in changes {
-            applied += match change {
-                Change::Framework { framework, .. } => {
-                    import_framework(&tx, framework)?;
-                    1
-                }
-                Change::Submission { submission, .. } => {
-                    let (package, stored) = package(submission, &tx, documents)?;
-                    import_submission_with(&tx, &package, &stored)?;
-                    link_originals(&tx, submission)?;
-                    imported.push(&submission.id);
-                    1
-                }
-                Change::Panel { panel, .. } => {
-                    import_people(&tx, &panel.people)?;
-                    let domain = crate::domain::Panel {
-                        submission: panel.submission.clone(),
-                        chair: panel.chair.clone(),
-                        reviews_due: panel.reviews_due,
-                        panel_date: panel.panel_date,
-                        members: panel.members.clone(),
-                    };
-                    import_panel(&tx, &PanelPackage { panel: domain, judgements: Vec::new() })?;
-                    1
-                }
-                Change::Judgement { judgement, .. } => usize::from(apply_judgement(&tx, me, judgement)?),
-                Change::Consolidation { submission, consolidation, rev, .. } => {
-                    usize::from(apply_consolidation(&tx, submission, consolidation, *rev)?)
-                }
-                Change::Report { pushed, .. } => {
-                    super::confirmations::apply_pushed_report(&tx, pushed)?;
-                    1
-                }
-            };
-        }
-        if !imported.is_empty() {
-            super::search::refresh(&tx, Some(&imported))?;
-        }
-        tx.prepare_cached(
-            "INSERT INTO meta (key, value)
-                 VALUES ('sync_cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )?
-        .execute([next.to_string()])?;
-        tx.commit()?;
-        Ok(applied)
+        self.without_waiting_for_the_disk(|store| {
+            let tx = store.conn.transaction()?;
+            let mut applied = 0;
+            let mut imported: Vec<&str> = Vec::new();
+            for change in changes {
+                applied += match change {
+                    Change::Framework { framework, .. } => {
+                        import_framework(&tx, framework)?;
+                        1
+                    }
+                    Change::Submission { submission, .. } => {
+                        let (package, stored) = package(submission, &tx, documents)?;
+                        import_submission_with(&tx, &package, &stored)?;
+                        link_originals(&tx, submission)?;
+                        imported.push(&submission.id);
+                        1
+                    }
+                    Change::Panel { panel, .. } => {
+                        import_people(&tx, &panel.people)?;
+                        let domain = crate::domain::Panel {
+                            submission: panel.submission.clone(),
+                            chair: panel.chair.clone(),
+                            reviews_due: panel.reviews_due,
+                            panel_date: panel.panel_date,
+                            members: panel.members.clone(),
+                        };
+                        import_panel(&tx, &PanelPackage { panel: domain, judgements: Vec::new() })?;
+                        1
+                    }
+                    Change::Judgement { judgement, .. } => usize::from(apply_judgement(&tx, me, judgement)?),
+                    Change::Consolidation { submission, consolidation, rev, .. } => {
+                        usize::from(apply_consolidation(&tx, submission, consolidation, *rev)?)
+                    }
+                    Change::Report { pushed, .. } => {
+                        super::confirmations::apply_pushed_report(&tx, pushed)?;
+                        1
+                    }
+                };
+            }
+            if !imported.is_empty() {
+                super::search::refresh(&tx, Some(&imported))?;
+            }
+            tx.prepare_cached(
+                "INSERT INTO meta (key, value)
+                     VALUES ('sync_cursor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([next.to_string()])?;
+            tx.commit()?;
+            Ok(applied)
+        })
     }
 
     /// Where the next pull starts.

@@ -221,7 +221,7 @@ impl Store {
     }
 
     /// The best `limit` rows of the index matching `q`, of every kind, by bm25 (FTS5's, over
-    /// remembered row lengths: `rank`), equal scores in index order.
+    /// remembered row lengths: `store::rank`), equal scores in index order.
     ///
     /// Ordered by the score and the rowid rather than by FTS5's `rank` alone: with the single
     /// `rank` term FTS5 sorts every match itself, with its position lists, before the `LIMIT`
