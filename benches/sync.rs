@@ -558,7 +558,7 @@ fn pdf_package(id: &str, n: usize, framework: &Framework, pdf: &[u8]) -> Submiss
         package.originals.insert(
             doc,
             accredit::format::Original {
-                sha256: accredit::intake::sha256_hex(&bytes),
+                sha256: accredit::digest::sha256_hex(&bytes),
                 bytes,
                 extractor: extracted.extractor.into(),
                 pages: extracted.pages.len() as u32,

@@ -6,6 +6,7 @@
 pub mod build_info;
 pub mod config;
 pub mod demo;
+pub mod digest;
 pub mod domain;
 pub mod format;
 pub mod hub;

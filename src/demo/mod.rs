@@ -70,7 +70,7 @@ impl KeptExtraction {
 /// The embedded pages of the binary fixture whose bytes have this SHA-256, if `extractor` (this
 /// version of it) made them: how the demo reads its PDFs without pdftotext.
 pub fn embedded_extraction(sha256: &str, extractor: &'static str) -> Option<Extracted> {
-    let (path, _) = embedded::BINARIES.iter().find(|(_, bytes)| crate::intake::sha256_hex(bytes) == sha256)?;
+    let (path, _) = embedded::BINARIES.iter().find(|(_, bytes)| crate::digest::sha256_hex(bytes) == sha256)?;
     let kept: KeptExtraction = serde_json::from_str(fixture(&extraction_path(path))?).ok()?;
     (kept.extractor == extractor).then(|| Extracted {
         extractor,

@@ -234,7 +234,7 @@ impl SubmissionPackage {
             let at = format!("documents[{i}].path");
             match read(&doc.path) {
                 Ok(bytes) if super::media::is_binary(&doc.media_type) => {
-                    let sha256 = crate::intake::sha256_hex(&bytes);
+                    let sha256 = crate::digest::sha256_hex(&bytes);
                     let reused = crate::intake::extractor_for(&doc.media_type).and_then(|x| reuse(&sha256, x));
                     match reused.map_or_else(|| crate::intake::extract(&doc.path, &doc.media_type, &bytes), Ok) {
                         Ok(extracted) => {

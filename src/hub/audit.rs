@@ -9,7 +9,6 @@
 //! noted elsewhere (`accredit hub audit --verify` prints it).
 
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::permissions::{Action, decide};
 use super::{Caller, Hub, HubError, Result};
@@ -164,29 +163,27 @@ impl Entry {
     /// The hash this entry must carry: SHA-256 of its fields (the hash aside) as a JSON array,
     /// which leaves no doubt where one field ends and the next begins.
     pub fn computed_hash(&self) -> String {
-        let fields = serde_json::json!([
+        // A tuple serialises as the array itself, with no `Value` tree built on the way: this
+        // runs for every op a push appends.
+        let fields = (
             self.seq,
-            self.at,
-            self.actor,
-            self.action,
-            self.submission,
-            self.standard,
-            self.op_id,
-            self.subject,
-            self.digest,
-            self.prev
-        ]);
-        hex(&Sha256::digest(fields.to_string().as_bytes()))
+            &self.at,
+            &self.actor,
+            &self.action,
+            &self.submission,
+            &self.standard,
+            &self.op_id,
+            &self.subject,
+            &self.digest,
+            &self.prev,
+        );
+        crate::digest::sha256_hex(&serde_json::to_vec(&fields).expect("strings and numbers serialise"))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 of `payload`, as hex.
 pub fn digest(payload: &[u8]) -> String {
-    hex(&Sha256::digest(payload))
+    crate::digest::sha256_hex(payload)
 }
 
 /// Appends `record` after the latest entry. Call it inside the write transaction of the change
@@ -436,6 +433,25 @@ mod tests {
         let conn = hub.store().connection();
         conn.execute_batch("DROP TRIGGER hub_audit_no_update; DROP TRIGGER hub_audit_no_delete;").unwrap();
         conn.execute_batch(sql).unwrap();
+    }
+
+    /// Entries already on hubs were hashed this way: the hash of fixed fields must never change.
+    #[test]
+    fn an_entrys_hash_is_sha256_of_its_fields_as_a_json_array() {
+        let entry = Entry {
+            seq: 7,
+            at: "2026-12-08T01:00:00.000Z".into(),
+            actor: "u-demo".into(),
+            action: "judgement.draft".into(),
+            submission: Some("S-2026-014".into()),
+            standard: None,
+            op_id: Some("0193a1f0-0000-7000-8000-000000000000".into()),
+            subject: None,
+            digest: digest(b"payload \"quoted\""),
+            prev: GENESIS.into(),
+            hash: String::new(),
+        };
+        assert_eq!(entry.computed_hash(), "f36de2527aba877ad296d7cea93076f76161068271bde87e3f39dd1799eb29eb");
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Tokens: 32 random bytes, shown once; only their SHA-256 is stored.
 
 use rusqlite::OptionalExtension;
-use sha2::{Digest, Sha256};
 
 use super::{Caller, Hub, HubError, Result};
 use crate::wire::{User, UserRole};
@@ -10,16 +9,11 @@ use crate::wire::{User, UserRole};
 pub fn new_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| HubError::Invalid(format!("no randomness for a token: {e}")))?;
-    Ok(hex(&bytes))
+    Ok(crate::digest::hex(&bytes))
 }
 
 pub fn hash_token(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char]).collect()
+    crate::digest::sha256_hex(token.as_bytes())
 }
 
 /// A caller found by their token, and whether their "last seen" is behind this minute.

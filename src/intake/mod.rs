@@ -173,12 +173,6 @@ pub fn extract_file(path: &Path, media_type: &str) -> Result<(Vec<u8>, Extracted
     Ok((bytes, extracted))
 }
 
-/// The SHA-256 of `bytes` in lowercase hex (how documents are addressed).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Splits text that carries `[page N]` markers into pages (text before the first marker is page
 /// 1's); text without markers is one page.
 pub fn text_pages(text: &str) -> Vec<Page> {

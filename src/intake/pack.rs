@@ -216,7 +216,7 @@ pub fn read_pack_reusing(
         if media_type == media::PDF && file.to_lowercase().contains("mapping") {
             pdf_named_mapping.push(file.clone());
         }
-        let hash = super::sha256_hex(&bytes);
+        let hash = crate::digest::sha256_hex(&bytes);
         if let Some(first) = seen_hashes.get(&hash) {
             report.warnings.push(Finding {
                 place: file.clone(),

@@ -43,9 +43,8 @@ pub fn render(report: &Report, format: Format) -> String {
 /// The SHA-256 of a report's content: its JSON as a draft for the panel, so the same
 /// consolidation gives the same hash before and after the hub numbers it.
 pub fn content_sha256(draft: &Report) -> String {
-    use sha2::{Digest, Sha256};
     let json = render(draft, Format::Json);
-    Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(json.as_bytes())
 }
 
 /// The Markdown to keep of a version pushed to the hub, to show what changed since. When the

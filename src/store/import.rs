@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use rusqlite::{Transaction, params};
-use sha2::{Digest, Sha256};
 
 use super::{Result, Store, now_timestamp};
 use crate::domain::{Framework, Person};
@@ -213,7 +212,7 @@ fn insert_scope(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()>
 }
 
 pub(crate) fn store_blob(tx: &Transaction<'_>, content: &str) -> Result<String> {
-    let hash = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let hash = crate::digest::sha256_hex(content.as_bytes());
     tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)")?.execute((&hash, content))?;
     Ok(hash)
 }

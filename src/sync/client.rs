@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::resolver::HubResolver;
-use sha2::{Digest, Sha256};
 use ureq::Agent;
 use ureq::http::Response;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
@@ -316,7 +315,7 @@ impl HubClient {
             ureq::Error::BodyExceedsLimit(_) => too_large(),
             e => self.body_error(&format!("original {sha256}"), e),
         })?;
-        let got: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let got = crate::digest::sha256_hex(&bytes);
         if got != sha256 {
             return Err(SyncError::Protocol(format!(
                 "original {sha256} arrived corrupt (its SHA-256 is {got}); nothing was stored"
@@ -377,7 +376,7 @@ fn tls_failure(e: &ureq::Error) -> Option<String> {
 
 /// A downloaded document must have the SHA-256 it was asked for.
 fn verify(sha256: &str, text: &str) -> Result<(), SyncError> {
-    let got: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let got = crate::digest::sha256_hex(text.as_bytes());
     if got != sha256 {
         return Err(SyncError::Protocol(format!(
             "document {sha256} arrived corrupt (its SHA-256 is {got}); nothing was stored"

@@ -294,7 +294,7 @@ impl Runtime {
         let written = (|| {
             crate::paths::create_private_dir(dir)?;
             let path =
-                std::path::absolute(dir.join(viewer::file_name(&crate::intake::sha256_hex(&bytes), &media_type)))?;
+                std::path::absolute(dir.join(viewer::file_name(&crate::digest::sha256_hex(&bytes), &media_type)))?;
             if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(bytes.len() as u64) {
                 std::fs::write(&path, &bytes)?;
                 crate::paths::make_private(&path)?;

@@ -58,7 +58,7 @@ fn embedded_pages_are_a_fresh_extraction() {
         let embedded: KeptExtraction = serde_json::from_str(&embedded).unwrap();
         assert_eq!(embedded, fresh, "{path} changed: re-bless its pages");
         // And the demo finds them by the file's hash, as the extractor in use.
-        let found = accredit::demo::embedded_extraction(&intake::sha256_hex(&bytes), extracted.extractor)
+        let found = accredit::demo::embedded_extraction(&accredit::digest::sha256_hex(&bytes), extracted.extractor)
             .unwrap_or_else(|| panic!("{path}: not embedded (rebuild after blessing)"));
         assert_eq!(intake::render(&found.pages, None), fresh.pages, "{path}");
     }

@@ -141,7 +141,9 @@ fn a_schema_5_cache_migrates_and_keeps_what_it_held() {
     // next import of the file extracts it once and keeps that.
     let count: i64 = store.connection().query_row("SELECT count(*) FROM extractions", [], |r| r.get(0)).unwrap();
     assert_eq!(count, 0);
-    let sha = intake::sha256_hex(&std::fs::read(fixtures().join("submissions/S-2026-014/documents/E01.pdf")).unwrap());
+    let sha = accredit::digest::sha256_hex(
+        &std::fs::read(fixtures().join("submissions/S-2026-014/documents/E01.pdf")).unwrap(),
+    );
     assert!(store.extraction(&sha, PDF_EXTRACTOR).unwrap().is_none());
     let mut store = store;
     store.import_submission(&load(&store)).unwrap();

@@ -64,7 +64,7 @@ pub struct JudgementForm {
 /// A short, stable fingerprint of an outcome and a rationale (after `normalise`).
 pub fn digest(outcome: Option<Outcome>, rationale: &str) -> String {
     let text = format!("{}\n{}", outcome.map_or("open", Outcome::as_str), normalise(rationale));
-    Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    crate::digest::hex(&Sha256::digest(text.as_bytes())[..8])
 }
 
 /// A rationale as the form carries it: no blank lines before or after, no trailing spaces.
