@@ -15,12 +15,12 @@ pub fn remake_cache(data_dir: &DataDir) -> String {
     }
     match Credentials::load(&data_dir.credentials()) {
         Ok(Some(credentials)) => format!(
-            "log in again and sync: `accredit login --server {} --token TOKEN`, then `accredit sync`; the hub has \
+            "log in again and sync: `accredit login --server {}` (it asks for the token), then `accredit sync`; the hub has \
              everything you synced (what was not synced is only in the old cache: move it aside, do not delete it)",
             credentials.server
         ),
-        _ => "to work on a hub, `accredit login --server URL --token TOKEN` with the token from your accreditation \
-              office, then `accredit sync`; to try accredit, `accredit demo`"
+        _ => "to work on a hub, `accredit login --server URL` (it asks for the token your accreditation \
+              office gave you), then `accredit sync`; to try accredit, `accredit demo`"
             .into(),
     }
 }

@@ -194,7 +194,7 @@ fn hub(login: HubLogin) -> Check {
         HubLogin::NotConfigured => Check::warn(
             NAME,
             "not logged in: no hub configured (everything works offline; nothing is synced)",
-            "when the accreditation office gives you a hub address and a token, run `accredit login --server URL --token TOKEN`",
+            "when the accreditation office gives you a hub address and a token, run `accredit login --server URL` and paste the token when it asks",
         ),
         HubLogin::Unreachable { server, error } => Check::fail(
             NAME,

@@ -35,13 +35,13 @@ pub enum SyncError {
     Untrusted { server: String, detail: String },
     #[error("the CA certificate {path} cannot be used: {detail}")]
     CaCert { path: String, detail: String },
-    #[error("the hub refused the token: log in again with `accredit login --server URL --token TOKEN`")]
+    #[error("the hub refused the token: log in again with `accredit login --server URL` (it asks for the token)")]
     Unauthorized,
     #[error("the hub answered {status}: {message}")]
     Refused { status: u16, message: String },
     #[error("the hub sent something unexpected: {0}")]
     Protocol(String),
-    #[error("not logged in: run `accredit login --server URL --token TOKEN` first")]
+    #[error("not logged in: run `accredit login --server URL` (it asks for the token) first")]
     NotLoggedIn,
     #[error("the credentials file {path} cannot be used: {detail}")]
     Credentials { path: String, detail: String },

@@ -428,7 +428,7 @@ fn without_a_cache_the_verbs_say_how_to_get_one() {
     {
         let err = error(dir.path(), args);
         assert!(
-            err.contains("`accredit login --server URL --token TOKEN`") && err.contains("`accredit demo`"),
+            err.contains("`accredit login --server URL` (it asks for the token") && err.contains("`accredit demo`"),
             "{args:?}: {err}"
         );
     }

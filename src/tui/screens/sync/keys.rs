@@ -87,7 +87,7 @@ impl App {
             SyncStatus::NotConnected => {
                 if asked {
                     self.flash = Some(Flash::Info(
-                        "This cache is not connected to a hub: `accredit login --server URL --token TOKEN` connects it."
+                        "This cache is not connected to a hub: `accredit login --server URL` (it asks for the token) connects it."
                             .into(),
                     ));
                 }
