@@ -213,7 +213,11 @@ impl Hub {
             )?
             .query_row([submission, standard], |r| r.get(0))
             .optional()?;
-        Ok(required.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default())
+        // A damaged value is an error, not "nothing required": the hub is where the rule holds.
+        let required = required.map(|r| serde_json::from_str(&r)).transpose().map_err(|e| {
+            crate::store::StoreError::Corrupt(format!("the rationale rule of {submission}'s framework: {e}"))
+        })?;
+        Ok(required.unwrap_or_default())
     }
 }
 
@@ -377,4 +381,70 @@ fn reveal_if_complete(tx: &Connection, reviewer: &str, submission: &str) -> Resu
         append_judgement_change(tx, submission, standard, other, Some(reviewer))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// The demo hub and Sam, who reviews S-2026-014.
+    fn demo_hub_and_sam() -> (Hub, Caller) {
+        let mut hub = Hub::open_in_memory().unwrap();
+        let tokens: HashMap<String, String> = hub.seed_demo().unwrap().into_iter().collect();
+        let sam = hub.authenticate(&tokens["u-demo"]).unwrap().unwrap();
+        (hub, sam)
+    }
+
+    /// Sam's submitted "not met" with no rationale, on a standard of S-2026-014.
+    fn submit_without_rationale(hub: &mut Hub, sam: &Caller) -> Result<Vec<OpResult>> {
+        let standard: String = hub
+            .store()
+            .connection()
+            .query_row(
+                "SELECT standard_code FROM submission_standards WHERE submission_id = 'S-2026-014' LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let current = hub.judgement("S-2026-014", &standard, "u-demo").unwrap();
+        let op = Op {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            base_rev: current.map_or(0, |j| j.rev),
+            kind: OpKind::Judgement {
+                judgement: JudgementBody {
+                    submission: "S-2026-014".into(),
+                    standard,
+                    outcome: Some(Outcome::NotMet),
+                    rationale: String::new(),
+                    state: JudgementState::Submitted,
+                },
+            },
+        };
+        hub.apply_ops(sam, &[op])
+    }
+
+    #[test]
+    fn a_submission_the_framework_wants_a_rationale_for_is_refused_without_one() {
+        let (mut hub, sam) = demo_hub_and_sam();
+        let results = submit_without_rationale(&mut hub, &sam).unwrap();
+        assert!(
+            matches!(&results[0].outcome, OpOutcome::Rejected { reason, .. } if reason.starts_with("cannot submit")),
+            "{results:?}"
+        );
+    }
+
+    /// A damaged rule must not read as "no rationale needed": the push fails and nothing is
+    /// applied (the client keeps the op and sends it again).
+    #[test]
+    fn a_damaged_rationale_rule_fails_the_push_instead_of_waiving_it() {
+        let (mut hub, sam) = demo_hub_and_sam();
+        hub.store().connection().execute_batch("UPDATE frameworks SET rationale_required = 'not json'").unwrap();
+        let error = submit_without_rationale(&mut hub, &sam).unwrap_err();
+        assert!(error.to_string().contains("rationale rule"), "{error}");
+        let recorded: i64 =
+            hub.store().connection().query_row("SELECT count(*) FROM hub_ops", [], |r| r.get(0)).unwrap();
+        assert_eq!(recorded, 0, "nothing recorded");
+    }
 }
