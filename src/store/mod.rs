@@ -259,14 +259,20 @@ mod tests {
     use super::*;
     use rusqlite::StatementStatus;
 
-    /// A cached statement bound again with another `LIMIT` runs its compiled plan, on the
-    /// cache's connection and on a reader's (the hub's pulls).
-    #[test]
-    fn a_bound_limit_does_not_compile_a_statement_again() {
+    /// A cache and a read-only connection to it, in a folder that lasts as long as its `TempDir`.
+    fn writer_and_reader() -> (tempfile::TempDir, Store, Store) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.sqlite");
         let writer = Store::open(&path).unwrap();
         let reader = Store::open_reader(&path).unwrap();
+        (dir, writer, reader)
+    }
+
+    /// A cached statement bound again with another `LIMIT` runs its compiled plan, on the
+    /// cache's connection and on a reader's (the hub's pulls).
+    #[test]
+    fn a_bound_limit_does_not_compile_a_statement_again() {
+        let (_dir, writer, reader) = writer_and_reader();
         for store in [&writer, &reader] {
             let mut stmt = store.conn.prepare_cached("SELECT key FROM meta ORDER BY key LIMIT ?1").unwrap();
             for limit in [1, 5, 2, 5] {
@@ -281,10 +287,7 @@ mod tests {
     /// the others a sync uses (rusqlite kept 16 and dropped the least recently used).
     #[test]
     fn a_cached_statement_outlives_a_hundred_others() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cache.sqlite");
-        let writer = Store::open(&path).unwrap();
-        let reader = Store::open_reader(&path).unwrap();
+        let (_dir, writer, reader) = writer_and_reader();
         for store in [&writer, &reader] {
             let first = "SELECT count(*) FROM meta";
             store.conn.prepare_cached(first).unwrap().query_row([], |r| r.get::<_, i64>(0)).unwrap();
