@@ -53,22 +53,31 @@ pub(crate) fn import_framework(tx: &Transaction<'_>, framework: &Framework) -> R
         return Ok(());
     }
     let required = serde_json::to_string(&framework.rationale_required).unwrap_or_else(|_| "[]".into());
-    tx.execute(
-            "INSERT INTO frameworks (id, version, title, official, note, rationale_required) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![framework.id, framework.version, framework.title, framework.official, framework.note, required],
-        )?;
+    tx.prepare_cached(
+        "INSERT INTO frameworks (id, version, title, official, note, rationale_required) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![framework.id, framework.version, framework.title, framework.official, framework.note, required])?;
     let mut ord = 0;
     for (i, section) in framework.sections.iter().enumerate() {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO sections (framework_id, framework_version, code, title, ord) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![framework.id, framework.version, section.code, section.title, i as i64],
-        )?;
+        )?
+        .execute(params![framework.id, framework.version, section.code, section.title, i as i64])?;
         for standard in &section.standards {
-            tx.execute(
-                    "INSERT INTO standards (framework_id, framework_version, code, section_code, title, statement, guidance, ord)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![framework.id, framework.version, standard.code, section.code, standard.title, standard.statement, standard.guidance, ord],
-                )?;
+            tx.prepare_cached(
+                "INSERT INTO standards (framework_id, framework_version, code, section_code, title, statement, guidance, ord)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                framework.id,
+                framework.version,
+                standard.code,
+                section.code,
+                standard.title,
+                standard.statement,
+                standard.guidance,
+                ord,
+            ])?;
             ord += 1;
         }
     }
@@ -92,17 +101,28 @@ pub(crate) fn import_submission_with(
 ) -> Result<()> {
     let s = &package.submission;
     let h = &s.header;
-    tx.execute(
-            "INSERT INTO submissions (id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, programme = excluded.programme,
-               award = excluded.award, programme_code = excluded.programme_code, modes = excluded.modes,
-               version = excluded.version, submitted_at = excluded.submitted_at, stage = excluded.stage,
-               stage_note = excluded.stage_note",
-            params![s.id, h.provider, h.programme, h.award, h.programme_code, h.modes, h.version, h.submitted_at.to_string(), s.stage.as_str(), s.stage_note],
-        )?;
-    tx.execute("DELETE FROM mappings WHERE submission_id = ?1", [&s.id])?;
-    tx.execute("DELETE FROM documents WHERE submission_id = ?1", [&s.id])?;
+    tx.prepare_cached(
+        "INSERT INTO submissions (id, provider, programme, award, programme_code, modes, version, submitted_at, stage, stage_note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, programme = excluded.programme,
+         award = excluded.award, programme_code = excluded.programme_code, modes = excluded.modes,
+         version = excluded.version, submitted_at = excluded.submitted_at, stage = excluded.stage,
+         stage_note = excluded.stage_note",
+    )?
+    .execute(params![
+        s.id,
+        h.provider,
+        h.programme,
+        h.award,
+        h.programme_code,
+        h.modes,
+        h.version,
+        h.submitted_at.to_string(),
+        s.stage.as_str(),
+        s.stage_note,
+    ])?;
+    tx.prepare_cached("DELETE FROM mappings WHERE submission_id = ?1")?.execute([&s.id])?;
+    tx.prepare_cached("DELETE FROM documents WHERE submission_id = ?1")?.execute([&s.id])?;
     insert_scope(tx, package)?;
     for (ord, doc) in s.documents.iter().enumerate() {
         let hash = match (package.documents.get(&doc.id), stored.get(&doc.id)) {
@@ -123,23 +143,21 @@ pub(crate) fn import_submission_with(
     }
     for (id, original) in &package.originals {
         let media_type = s.documents.iter().find(|d| &d.id == id).map(|d| d.media_type.as_str()).unwrap_or_default();
-        tx.execute(
-            "INSERT OR IGNORE INTO originals (sha256, media_type, bytes) VALUES (?1, ?2, ?3)",
-            params![original.sha256, media_type, original.bytes],
-        )?;
-        tx.execute(
+        tx.prepare_cached("INSERT OR IGNORE INTO originals (sha256, media_type, bytes) VALUES (?1, ?2, ?3)")?
+            .execute(params![original.sha256, media_type, original.bytes])?;
+        tx.prepare_cached(
             "INSERT INTO document_originals (submission_id, document_id, original_sha256, extractor, pages, notes, size)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                s.id,
-                id,
-                original.sha256,
-                original.extractor,
-                original.pages,
-                original.notes.join("\n"),
-                original.bytes.len() as i64
-            ],
-        )?;
+        )?
+        .execute(params![
+            s.id,
+            id,
+            original.sha256,
+            original.extractor,
+            original.pages,
+            original.notes.join("\n"),
+            original.bytes.len() as i64,
+        ])?;
         super::extractions::keep(tx, original)?;
     }
     Ok(())
@@ -147,38 +165,49 @@ pub(crate) fn import_submission_with(
 
 pub(crate) fn import_people(tx: &Transaction<'_>, people: &[Person]) -> Result<()> {
     for p in people {
-        tx.execute(
-                "INSERT INTO people (id, name, title, background) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, title = excluded.title, background = excluded.background",
-                params![p.id, p.name, p.title, p.background],
-            )?;
+        tx.prepare_cached(
+            "INSERT INTO people (id, name, title, background) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, title = excluded.title, background = excluded.background",
+        )?
+        .execute(params![p.id, p.name, p.title, p.background])?;
     }
     Ok(())
 }
 
 pub(crate) fn import_panel(tx: &Transaction<'_>, demo: &PanelPackage) -> Result<()> {
     let panel = &demo.panel;
-    tx.execute("DELETE FROM panels WHERE submission_id = ?1", [&panel.submission])?;
-    tx.execute(
-        "INSERT INTO panels (submission_id, chair, reviews_due, panel_date) VALUES (?1, ?2, ?3, ?4)",
-        params![panel.submission, panel.chair, panel.reviews_due.to_string(), panel.panel_date.map(|d| d.to_string())],
-    )?;
+    tx.prepare_cached("DELETE FROM panels WHERE submission_id = ?1")?.execute([&panel.submission])?;
+    tx.prepare_cached("INSERT INTO panels (submission_id, chair, reviews_due, panel_date) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![
+            panel.submission,
+            panel.chair,
+            panel.reviews_due.to_string(),
+            panel.panel_date.map(|d| d.to_string())
+        ])?;
     for m in &panel.members {
         let standards = m.standards.as_ref().map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into()));
-        tx.execute(
-                "INSERT INTO panel_members (submission_id, user_id, role, standards, recused, recusal_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![panel.submission, m.user, m.role.as_str(), standards, m.recused, m.recusal_reason],
-            )?;
+        tx.prepare_cached(
+            "INSERT INTO panel_members (submission_id, user_id, role, standards, recused, recusal_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![panel.submission, m.user, m.role.as_str(), standards, m.recused, m.recusal_reason])?;
     }
     let now = now_timestamp();
     for j in &demo.judgements {
-        tx.execute(
-                "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)
-                 ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
-                   rationale = excluded.rationale, state = excluded.state, version = version + 1, updated_at = excluded.updated_at",
-                params![panel.submission, j.standard, j.reviewer, j.outcome.map(|o| o.as_str()), j.rationale, j.state.as_str(), now],
-            )?;
+        tx.prepare_cached(
+            "INSERT INTO judgements (submission_id, standard_code, reviewer_id, outcome, rationale, state, version, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)
+             ON CONFLICT (submission_id, reviewer_id, standard_code) DO UPDATE SET outcome = excluded.outcome,
+             rationale = excluded.rationale, state = excluded.state, version = version + 1, updated_at = excluded.updated_at",
+        )?
+        .execute(params![
+            panel.submission,
+            j.standard,
+            j.reviewer,
+            j.outcome.map(|o| o.as_str()),
+            j.rationale,
+            j.state.as_str(),
+            now,
+        ])?;
     }
     Ok(())
 }
@@ -186,7 +215,10 @@ pub(crate) fn import_panel(tx: &Transaction<'_>, demo: &PanelPackage) -> Result<
 /// Records which standards the submission is judged against, in framework order.
 fn insert_scope(tx: &Transaction<'_>, package: &SubmissionPackage) -> Result<()> {
     let s = &package.submission;
-    tx.execute("DELETE FROM submission_standards WHERE submission_id = ?1 AND standard_code NOT IN (SELECT standard_code FROM judgements WHERE submission_id = ?1)", [&s.id])?;
+    tx.prepare_cached(
+        "DELETE FROM submission_standards WHERE submission_id = ?1 AND standard_code NOT IN (SELECT standard_code FROM judgements WHERE submission_id = ?1)",
+    )?
+    .execute([&s.id])?;
     let mut ord = 0i64;
     for fref in &s.frameworks {
         let mut codes = tx.prepare_cached(
