@@ -75,6 +75,11 @@ struct FeedRow {
 /// office, or where the caller has submitted a judgement of their own (a member sees the
 /// others' only once they have submitted all theirs, so at least one). `decide` still rules on
 /// every row returned: these are conditions it needs, never ones it is satisfied by.
+///
+/// The judgement condition is written as two terms, the first on the change alone, so that
+/// SQLite tests it before it looks the judgement up: a reviewer's first pull passes every other
+/// reviewer's judgement of their submissions, and the sets of submissions are built once per
+/// query rather than probed per row.
 const FEED_QUERY: &str = "
     SELECT c.seq, c.kind, c.submission_id, c.entity_key, c.standard_code, c.reviewer_id,
            j.outcome, j.rationale, j.state, j.version, j.updated_at
@@ -85,10 +90,10 @@ const FEED_QUERY: &str = "
       AND (?4 OR c.submission_id IS NULL OR c.submission_id IN (
             SELECT submission_id FROM panels WHERE chair = ?2
             UNION SELECT submission_id FROM panel_members WHERE user_id = ?2))
-      AND (c.kind <> 'judgement' OR c.reviewer_id = ?2 OR (j.state <> 'draft' AND (?4
-            OR EXISTS (SELECT 1 FROM panels p WHERE p.submission_id = c.submission_id AND p.chair = ?2)
-            OR EXISTS (SELECT 1 FROM judgements mine WHERE mine.submission_id = c.submission_id
-                       AND mine.reviewer_id = ?2 AND mine.state = 'submitted'))))
+      AND (c.kind <> 'judgement' OR c.reviewer_id = ?2 OR ?4 OR c.submission_id IN (
+            SELECT submission_id FROM panels WHERE chair = ?2
+            UNION SELECT submission_id FROM judgements WHERE reviewer_id = ?2 AND state = 'submitted'))
+      AND (c.kind <> 'judgement' OR c.reviewer_id = ?2 OR j.state <> 'draft')
     ORDER BY c.seq LIMIT ?5";
 
 /// A judgement as `FEED_QUERY` reads it: standard, reviewer, outcome, rationale, state, rev,

@@ -115,6 +115,14 @@ pub const MIGRATIONS: &[&str] = &[
                            reviewer_id = substr(reviewer_id, instr(reviewer_id, char(31)) + 1)
         WHERE kind = 'judgement';
     "#,
+    // 8: a pull (`feed::FEED_QUERY`) builds, once per query, the set of submissions the caller
+    // chairs and the set where they have submitted a judgement: both by index, not by a scan of
+    // every judgement on the hub. (On tables of the cache schema: a cache migration that rebuilt
+    // one of them would have to make its index again.)
+    r#"
+    CREATE INDEX judgements_submitted_by ON judgements (reviewer_id, submission_id) WHERE state = 'submitted';
+    CREATE INDEX panels_by_chair ON panels (chair);
+    "#,
 ];
 
 /// The hub schema version that added the audit trail.
